@@ -1,0 +1,108 @@
+/**
+ * Shared helpers to move a camelCase config to and from HuggingFace's snake_case config.json.
+ * Used by AlbertConfig and by the LSG-ALBERT config that extends it.
+ */
+
+export type HfJson = Record<string, unknown>;
+
+export function camelToSnake(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+export function snakeToCamel(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_match, letter: string) => letter.toUpperCase());
+}
+
+export function isPositiveInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0;
+}
+
+/** `AlbertConfig: numAttentionHeads is 5, expected ...`: names the field, the value and the expectation. */
+export function configError(field: string, value: unknown, expected: string, owner = 'AlbertConfig'): Error {
+  return new Error(`${owner}: ${field} is ${JSON.stringify(value)}, expected ${expected}`);
+}
+
+/**
+ * Splits a config.json object into known options (camelCase, for keys present in `defaults`) and
+ * the remaining keys, kept verbatim so they are written back. `id2label` keys become numbers;
+ * `label2id` is derived from `id2label`, so it is dropped.
+ */
+export function parseHfJson(json: HfJson, defaults: object, owner: string): { options: Record<string, unknown>; extra: HfJson } {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new Error(`${owner}: json is ${JSON.stringify(json)}, expected a config.json object`);
+  }
+  const options: Record<string, unknown> = {};
+  const extra: HfJson = {};
+  for (const [key, value] of Object.entries(json)) {
+    const camel = snakeToCamel(key);
+    if (key === 'id2label') {
+      options.id2label = parseId2Label(value, owner);
+    } else if (key === 'num_labels') {
+      options.numLabels = value;
+    } else if (key === 'label2id') {
+      continue;
+    } else if (Object.hasOwn(defaults, camel)) {
+      options[camel] = value;
+    } else {
+      extra[key] = value;
+    }
+  }
+  // HuggingFace lets id2label win over num_labels; keep only one source of truth.
+  if (options.id2label !== undefined) delete options.numLabels;
+  return { options, extra };
+}
+
+function parseId2Label(value: unknown, owner: string): Record<number, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error(`${owner}: id2label is ${JSON.stringify(value)}, expected an object mapping class index to name`);
+  }
+  const labels: Record<number, string> = {};
+  const entries = Object.entries(value as Record<string, unknown>);
+  for (const [index, name] of entries) {
+    const classIndex = Number(index);
+    if (!Number.isInteger(classIndex) || classIndex < 0 || classIndex >= entries.length) {
+      throw new Error(`${owner}: id2label key ${JSON.stringify(index)} is not a class index in 0..${entries.length - 1}`);
+    }
+    labels[classIndex] = String(name);
+  }
+  return labels;
+}
+
+function isDefaultLabels(id2label: Record<number, string>): boolean {
+  const keys = Object.keys(id2label);
+  return keys.length === 2 && id2label[0] === 'LABEL_0' && id2label[1] === 'LABEL_1';
+}
+
+/**
+ * Builds the config.json object: the extra keys, every field of `defaults` in snake_case
+ * (nulls for `architectures`/`problem_type` left out, as HuggingFace omits defaults), labels when
+ * they are not HuggingFace's default two, and keys sorted as `save_pretrained` writes them.
+ */
+export function toHfJsonFields(
+  fields: Record<string, unknown>,
+  defaults: object,
+  id2label: Record<number, string>,
+  extra: HfJson,
+  modelType: string,
+): HfJson {
+  const out: HfJson = { ...extra };
+  for (const key of Object.keys(defaults)) {
+    const value = fields[key];
+    if (value === null && (key === 'architectures' || key === 'problemType')) continue;
+    out[camelToSnake(key)] = value;
+  }
+  if (!isDefaultLabels(id2label)) {
+    const names: Record<string, string> = {};
+    const ids: Record<string, number> = {};
+    for (const [index, name] of Object.entries(id2label)) {
+      names[index] = name;
+      ids[name] = Number(index);
+    }
+    out.id2label = names;
+    out.label2id = ids;
+  }
+  out.model_type ??= modelType;
+  const sorted: HfJson = {};
+  for (const key of Object.keys(out).sort()) sorted[key] = out[key];
+  return sorted;
+}
