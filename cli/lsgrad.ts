@@ -1,0 +1,63 @@
+#!/usr/bin/env -S npx tsx
+// The `lsgrad` command: dispatches to train, eval, predict and convert. Each subcommand is
+// imported only when used, so `lsgrad --help` starts instantly.
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { UsageError } from './args.js';
+
+type Subcommand = (argv: string[]) => Promise<void>;
+
+const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcommand> }> = {
+  train: { summary: 'train a classifier on the SpamAssassin corpus (what npm start runs)', load: async () => (await import('./train-command.js')).runTrain },
+  eval: { summary: 'lsgrad eval DIR: score a checkpoint on the test split', load: async () => (await import('./eval-command.js')).runEval },
+  predict: { summary: 'lsgrad predict DIR <file|->: classify one email', load: async () => (await import('./predict-command.js')).runPredict },
+  convert: { summary: 'convert a dense ALBERT checkpoint to LSG-ALBERT', load: async () => (await import('./convert.js')).runConvert },
+};
+
+export function mainHelp(): string {
+  const width = Math.max(...Object.keys(SUBCOMMANDS).map((name) => name.length)) + 2;
+  return [
+    'Usage: lsgrad <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(SUBCOMMANDS).map(([name, { summary }]) => `  ${name.padEnd(width)}${summary}`),
+    '',
+    'Run `lsgrad <command> --help` for the options of a command.',
+  ].join('\n');
+}
+
+/** Runs the CLI; returns the process exit status (0 ok, 1 failure, 2 bad usage). */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(mainHelp() + '\n');
+    return command === undefined ? 2 : 0;
+  }
+  const subcommand = SUBCOMMANDS[command];
+  if (!subcommand) {
+    process.stderr.write(`lsgrad: unknown command "${command}"; expected one of ${Object.keys(SUBCOMMANDS).join(', ')}\n\n${mainHelp()}\n`);
+    return 2;
+  }
+  try {
+    await (await subcommand.load())(rest);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`lsgrad ${command}: ${error instanceof Error ? (process.env.LSGRAD_DEBUG ? error.stack : error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+function invokedDirectly(): boolean {
+  try {
+    return process.argv[1] !== undefined && pathToFileURL(realpathSync(process.argv[1])).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}
+if (invokedDirectly()) {
+  main(process.argv.slice(2)).then((status) => { process.exitCode = status; });
+}

@@ -1,0 +1,72 @@
+// Every flag of `lsgrad train`, declared once: kind, default, help. The defaults are the
+// `npm start` configuration (see docs/training.md for how they were chosen and measured).
+import { type FlagSpecs, type FlagValues } from './args.js';
+
+export const ATTENTION_KINDS = ['lsg', 'dense', 'local'] as const;
+export type AttentionKind = (typeof ATTENTION_KINDS)[number];
+export const SPARSITY_TYPES = ['none', 'norm', 'pooling', 'lsh', 'stride', 'block_stride', 'bos_pooling'] as const;
+export const BACKENDS = ['cpu', 'gpujs'] as const;
+
+export const TRAIN_FLAGS = {
+  // data
+  seqLen: { kind: 'int', default: 4096, min: 8, help: 'bytes per email after [CLS], truncated or padded' },
+  limit: { kind: 'int', default: 640, min: 0, help: 'training emails used, spread evenly over the split (0 = all 4,816)' },
+  evalLimit: { kind: 'int', default: 200, min: 0, help: 'validation emails scored every --eval-every steps (0 = all 598)' },
+  testLimit: { kind: 'int', default: 0, min: 0, help: 'test emails scored at the end (0 = all 632)' },
+  // model
+  hiddenSize: { kind: 'int', default: 64, min: 1, help: 'transformer width' },
+  embeddingSize: { kind: 'int', default: 32, min: 1, help: 'factorized embedding width' },
+  intermediateSize: { kind: 'int', default: 128, min: 1, help: 'feed-forward width' },
+  numLayers: { kind: 'int', default: 2, min: 1, help: 'transformer layers' },
+  numGroups: { kind: 'int', default: 1, min: 1, help: 'shared layer groups (ALBERT shares weights within a group)' },
+  heads: { kind: 'int', default: 2, min: 1, help: 'attention heads (must divide --hidden-size)' },
+  dropout: { kind: 'float', default: 0, min: 0, max: 0.9, help: 'hidden and attention dropout' },
+  // attention
+  attention: { kind: 'choice', choices: ATTENTION_KINDS, default: 'lsg', help: 'lsg = local+sparse+global, local = local blocks only, dense = full attention' },
+  sparsityType: { kind: 'choice', choices: SPARSITY_TYPES, default: 'norm', help: 'how LSG picks sparse keys' },
+  blockSize: { kind: 'int', default: 64, min: 1, help: 'LSG local block size' },
+  sparseBlockSize: { kind: 'int', default: 64, min: 0, help: 'LSG sparse block size' },
+  sparsityFactor: { kind: 'int', default: 4, min: 1, help: 'LSG sparsity factor' },
+  numGlobalTokens: { kind: 'int', default: 1, min: 0, help: 'LSG learned global tokens' },
+  // optimisation
+  steps: { kind: 'int', default: 150, min: 1, help: 'optimizer steps' },
+  batchSize: { kind: 'int', default: 4, min: 1, help: 'emails per step' },
+  lr: { kind: 'float', default: 2e-3, min: 0, help: 'peak learning rate (AdamW)' },
+  warmup: { kind: 'int', default: 15, min: 0, help: 'linear warmup steps, then linear decay to 0' },
+  weightDecay: { kind: 'float', default: 0.01, min: 0, help: 'AdamW decoupled weight decay' },
+  clipNorm: { kind: 'float', default: 1, min: 0, help: 'clip gradients to this global norm (0 = off)' },
+  seed: { kind: 'int', default: 0, min: 0, help: 'seed of initialisation, data order and dropout' },
+  // run
+  evalEvery: { kind: 'int', default: 50, min: 0, help: 'validate every N steps (0 = only at the end)' },
+  checkpointEvery: { kind: 'int', default: 50, min: 0, help: 'checkpoint every N steps (0 = only at the end)' },
+  backend: { kind: 'choice', choices: BACKENDS, default: 'cpu', help: 'engine backend' },
+  out: { kind: 'string', default: 'runs/spam', placeholder: 'DIR', help: 'output directory' },
+  resume: { kind: 'string', placeholder: 'DIR', help: 'continue from the latest checkpoint of a previous --out DIR' },
+  baseline: { kind: 'bool', default: true, help: 'also fit the naive-Bayes baseline (--no-baseline to skip)' },
+  quiet: { kind: 'bool', default: false, help: 'no progress bar' },
+} as const satisfies FlagSpecs;
+
+export type TrainOptions = FlagValues<typeof TRAIN_FLAGS>;
+
+export const TRAIN_SECTIONS: Record<string, readonly (keyof typeof TRAIN_FLAGS)[]> = {
+  Data: ['seqLen', 'limit', 'evalLimit', 'testLimit'],
+  Model: ['hiddenSize', 'embeddingSize', 'intermediateSize', 'numLayers', 'numGroups', 'heads', 'dropout'],
+  Attention: ['attention', 'sparsityType', 'blockSize', 'sparseBlockSize', 'sparsityFactor', 'numGlobalTokens'],
+  Optimisation: ['steps', 'batchSize', 'lr', 'warmup', 'weightDecay', 'clipNorm', 'seed'],
+  Run: ['evalEvery', 'checkpointEvery', 'backend', 'out', 'resume', 'baseline', 'quiet'],
+};
+
+/** Cross-flag checks that a single flag's range cannot express. Returns problems, empty if none. */
+export function crossCheckTrainOptions(options: TrainOptions): string[] {
+  const problems: string[] = [];
+  if (options.hiddenSize % options.heads !== 0) {
+    problems.push(`--heads ${options.heads} does not divide --hidden-size ${options.hiddenSize}`);
+  }
+  if (options.numLayers % options.numGroups !== 0) {
+    problems.push(`--num-groups ${options.numGroups} does not divide --num-layers ${options.numLayers}`);
+  }
+  if (options.warmup > options.steps) {
+    problems.push(`--warmup ${options.warmup} is larger than --steps ${options.steps}`);
+  }
+  return problems;
+}

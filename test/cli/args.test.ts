@@ -1,0 +1,53 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseArgs, formatHelp, UsageError, flagName, type FlagSpecs } from '../../cli/args.js';
+import { TRAIN_FLAGS, TRAIN_SECTIONS, crossCheckTrainOptions } from '../../cli/train-flags.js';
+
+const SPECS = {
+  seqLen: { kind: 'int', default: 128, min: 8, help: 'length' },
+  lr: { kind: 'float', default: 0.001, min: 0, help: 'learning rate' },
+  attention: { kind: 'choice', choices: ['lsg', 'dense'], default: 'lsg', help: 'kind' },
+  out: { kind: 'string', default: 'runs/x', help: 'dir' },
+  resume: { kind: 'string', help: 'dir' },
+  baseline: { kind: 'bool', default: true, help: 'baseline' },
+} as const satisfies FlagSpecs;
+
+test('defaults, --name value, --name=value, booleans, positionals', () => {
+  const parsed = parseArgs('t', SPECS, ['--seq-len', '64', '--lr=0.5', 'file.txt', '--no-baseline', '--attention', 'dense']);
+  assert.equal(parsed.flags, { seqLen: 64, lr: 0.5, attention: 'dense', out: 'runs/x', resume: undefined, baseline: false });
+  assert.equal(parsed.positionals, ['file.txt']);
+  assert.is(parsed.help, false);
+  assert.is(parseArgs('t', SPECS, ['-h']).help, true);
+  assert.is(flagName('numGlobalTokens'), 'num-global-tokens');
+});
+
+test('bad values name the flag, the value and what was expected', () => {
+  const expectUsage = (argv: string[], pattern: RegExp) => {
+    try { parseArgs('lsgrad train', SPECS, argv); assert.unreachable(`no error for ${argv.join(' ')}`); }
+    catch (error) { assert.instance(error, UsageError); assert.match((error as Error).message, pattern); }
+  };
+  expectUsage(['--seq-len', 'abc'], /--seq-len "abc" is invalid; expected an integer >= 8/);
+  expectUsage(['--seq-len', '4'], /--seq-len "4" is invalid/);
+  expectUsage(['--seq-len', '8.5'], /expected an integer/);
+  expectUsage(['--attention', 'sparse'], /expected one of lsg, dense/);
+  expectUsage(['--seq-lem', '8'], /unknown flag --seq-lem; did you mean --seq-len\?/);
+  expectUsage(['--lr'], /--lr needs a value/);
+  expectUsage(['-x'], /unknown option -x/);
+});
+
+test('help lists every train flag with its default', () => {
+  const help = formatHelp('lsgrad train [options]', 'Train.', TRAIN_FLAGS, TRAIN_SECTIONS);
+  for (const key of Object.keys(TRAIN_FLAGS)) assert.ok(help.includes(`--${flagName(key)}`), `missing --${flagName(key)}`);
+  assert.match(help, /--seq-len N\s+.*\(default: 4096\)/);
+  const sectioned = Object.values(TRAIN_SECTIONS).flat();
+  assert.equal([...sectioned].sort(), Object.keys(TRAIN_FLAGS).sort());
+});
+
+test('cross-flag checks', () => {
+  const defaults = parseArgs('t', TRAIN_FLAGS, []).flags;
+  assert.equal(crossCheckTrainOptions(defaults), []);
+  const problems = crossCheckTrainOptions({ ...defaults, hiddenSize: 30, heads: 4 });
+  assert.match(problems[0], /--heads 4 does not divide --hidden-size 30/);
+});
+
+test.run();

@@ -1,0 +1,67 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fc from 'fast-check';
+import { encodeBytes, decodeBytes, SPECIAL_TOKENS, BYTE_OFFSET, VOCAB_SIZE } from '../../cli/data/tokenizer.js';
+import { loadCorpus, splitEmails, splitOf, labelOf, labelCounts } from '../../cli/data/corpus.js';
+
+test('encodeBytes lays out [CLS] bytes [SEP] [PAD]...', () => {
+  const encoded = encodeBytes('hi', 6);
+  assert.equal([...encoded.inputIds], [SPECIAL_TOKENS.cls, 104 + BYTE_OFFSET, 105 + BYTE_OFFSET, SPECIAL_TOKENS.sep, 0, 0]);
+  assert.equal([...encoded.attentionMask], [1, 1, 1, 1, 0, 0]);
+  assert.is(encoded.length, 4);
+});
+
+test('encodeBytes truncates to seqLen - 2 bytes and keeps SEP last', () => {
+  const encoded = encodeBytes('abcdefgh', 5);
+  assert.equal([...encoded.inputIds], [SPECIAL_TOKENS.cls, 97 + BYTE_OFFSET, 98 + BYTE_OFFSET, 99 + BYTE_OFFSET, SPECIAL_TOKENS.sep]);
+  assert.equal([...encoded.attentionMask], [1, 1, 1, 1, 1]);
+});
+
+test('encodeBytes rejects a seqLen with no room for CLS and SEP', () => {
+  assert.throws(() => encodeBytes('x', 1), /seqLen 1 .*>= 2/);
+});
+
+test('byte round trip for any string that fits (property)', () => {
+  fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (text) => {
+    const bytes = new TextEncoder().encode(text).length;
+    const encoded = encodeBytes(text, bytes + 2 + 3);
+    assert.is(decodeBytes(encoded.inputIds), text);
+    for (const id of encoded.inputIds) assert.ok(id >= 0 && id < VOCAB_SIZE);
+  }));
+});
+
+test('splitOf is a fixed function of the checksum', () => {
+  assert.is(splitOf('00000000aaaa'), 'train');
+  assert.is(splitOf('cd000000'), 'validation'); // 0.80078
+  assert.is(splitOf('e7000000'), 'test');       // 0.90234
+  assert.is(splitOf('7c53336b37003a9286aba55d2945844c'), 'train');
+  assert.throws(() => splitOf('xyz'), /not hexadecimal/);
+});
+
+test('labels: spam groups are 1, ham groups 0', () => {
+  assert.is(labelOf('spam-2'), 1);
+  assert.is(labelOf('hard-ham-1'), 0);
+  assert.is(labelOf('easy-ham-1'), 0);
+});
+
+test('the corpus split has the documented sizes and never overlaps', () => {
+  const corpus = loadCorpus();
+  assert.is(corpus.length, 6046);
+  const train = splitEmails(corpus, 'train');
+  const validation = splitEmails(corpus, 'validation');
+  const test_ = splitEmails(corpus, 'test');
+  assert.equal([train.length, validation.length, test_.length], [4816, 598, 632]);
+  assert.equal(labelCounts(test_), { ham: 425, spam: 207 });
+  const keys = new Set([...train, ...validation, ...test_].map((email) => email.key));
+  assert.is(keys.size, 6046);
+});
+
+test('--limit spreads over the corpus groups instead of taking the first emails', () => {
+  const limited = splitEmails(loadCorpus(), 'train', 100);
+  assert.is(limited.length, 100);
+  const counts = labelCounts(limited);
+  assert.ok(counts.spam > 20 && counts.ham > 50, `expected both classes, got ${JSON.stringify(counts)}`);
+  assert.throws(() => splitEmails(loadCorpus(), 'train', -1), /limit -1/);
+});
+
+test.run();

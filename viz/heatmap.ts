@@ -1,0 +1,68 @@
+// Heatmaps as SVG, e.g. which keys each query attends to (rows: queries, columns: keys).
+import { escapeXml, svgDocument } from './svg.js';
+
+export interface HeatmapOptions {
+  title: string;
+  xLabel?: string;
+  yLabel?: string;
+  /** Pixel size of one cell before downsampling. */
+  cellSize?: number;
+  /** Larger matrices are max-pooled into at most this many rows/columns (keeps files small). */
+  maxCells?: number;
+}
+
+/** White (0) → dark blue (1), through a light-blue ramp that prints well. */
+function colorOf(value: number): string {
+  const clamped = Math.max(0, Math.min(1, value));
+  const channel = (from: number, to: number) => Math.round(from + (to - from) * clamped);
+  return `rgb(${channel(255, 8)},${channel(255, 48)},${channel(255, 107)})`;
+}
+
+/**
+ * Max-pools a `rows × columns` matrix (row-major) to at most `maxCells` per side, so that a
+ * single attended key still shows in a 4096 × 4096 pattern.
+ */
+export function poolMatrix(values: ArrayLike<number>, rows: number, columns: number, maxCells: number): { values: Float64Array; rows: number; columns: number } {
+  const rowFactor = Math.max(1, Math.ceil(rows / maxCells));
+  const columnFactor = Math.max(1, Math.ceil(columns / maxCells));
+  const pooledRows = Math.ceil(rows / rowFactor);
+  const pooledColumns = Math.ceil(columns / columnFactor);
+  const pooled = new Float64Array(pooledRows * pooledColumns);
+  for (let row = 0; row < rows; row++) {
+    for (let column = 0; column < columns; column++) {
+      const index = Math.floor(row / rowFactor) * pooledColumns + Math.floor(column / columnFactor);
+      pooled[index] = Math.max(pooled[index], values[row * columns + column]);
+    }
+  }
+  return { values: pooled, rows: pooledRows, columns: pooledColumns };
+}
+
+/**
+ * A heatmap of a row-major matrix; values are scaled by the maximum so the strongest cell is darkest.
+ * @example heatmapSvg([1, 0, 0, 1], 2, 2, { title: 'identity' })
+ */
+export function heatmapSvg(values: ArrayLike<number>, rows: number, columns: number, options: HeatmapOptions): string {
+  if (values.length !== rows * columns) {
+    throw new Error(`heatmapSvg: ${values.length} values for a ${rows} × ${columns} matrix; expected ${rows * columns}`);
+  }
+  const pooled = poolMatrix(values, rows, columns, options.maxCells ?? 256);
+  const cell = options.cellSize ?? Math.max(1, Math.floor(512 / Math.max(pooled.rows, pooled.columns)));
+  const margin = { left: 40, top: 36, right: 16, bottom: 36 };
+  const width = margin.left + pooled.columns * cell + margin.right;
+  const height = margin.top + pooled.rows * cell + margin.bottom;
+  let maximum = 0;
+  for (const value of pooled.values) maximum = Math.max(maximum, value);
+  const scale = maximum > 0 ? 1 / maximum : 0;
+  const body: string[] = [`<text x="${width / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(options.title)}</text>`];
+  for (let row = 0; row < pooled.rows; row++) {
+    for (let column = 0; column < pooled.columns; column++) {
+      const value = pooled.values[row * pooled.columns + column] * scale;
+      if (value <= 0) continue; // white background already
+      body.push(`<rect x="${margin.left + column * cell}" y="${margin.top + row * cell}" width="${cell}" height="${cell}" fill="${colorOf(value)}"/>`);
+    }
+  }
+  body.push(`<rect x="${margin.left}" y="${margin.top}" width="${pooled.columns * cell}" height="${pooled.rows * cell}" fill="none" stroke="#888"/>`);
+  body.push(`<text x="${margin.left + (pooled.columns * cell) / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(options.xLabel ?? `keys (${columns})`)}</text>`);
+  body.push(`<text transform="translate(16 ${margin.top + (pooled.rows * cell) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel ?? `queries (${rows})`)}</text>`);
+  return svgDocument(width, height, body);
+}
