@@ -2,6 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { encodeBytes, decodeBytes, SPECIAL_TOKENS, BYTE_OFFSET, VOCAB_SIZE } from '../../cli/data/tokenizer.js';
+import { batchIndices, seededPermutation, encodeSet, gatherRows } from '../../cli/data/batches.js';
 import { loadCorpus, splitEmails, splitOf, labelOf, labelCounts } from '../../cli/data/corpus.js';
 
 test('encodeBytes lays out [CLS] bytes [SEP] [PAD]...', () => {
@@ -62,6 +63,23 @@ test('--limit spreads over the corpus groups instead of taking the first emails'
   const counts = labelCounts(limited);
   assert.ok(counts.spam > 20 && counts.ham > 50, `expected both classes, got ${JSON.stringify(counts)}`);
   assert.throws(() => splitEmails(loadCorpus(), 'train', -1), /limit -1/);
+});
+
+test('batches depend only on (seed, step) and cover each epoch once', () => {
+  const epoch = [1, 2, 3].flatMap((step) => batchIndices(12, 4, step, 7));
+  assert.equal([...epoch].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  assert.equal(batchIndices(12, 4, 3, 7), batchIndices(12, 4, 3, 7));
+  assert.not.equal(batchIndices(12, 4, 1, 7), batchIndices(12, 4, 1, 8));
+  assert.not.equal(batchIndices(12, 4, 1, 7), batchIndices(12, 4, 4, 7)); // next epoch, new order
+  assert.equal([...seededPermutation(5, 1)].sort(), [0, 1, 2, 3, 4]);
+  assert.throws(() => batchIndices(12, 4, 0, 7), /step 0/);
+});
+
+test('encodeSet and gatherRows keep rows aligned with labels', () => {
+  const set = encodeSet(['a', 'bb', 'ccc'], [0, 1, 0], 6);
+  const batch = gatherRows(set, [2, 0]);
+  assert.equal([...batch.labels], [0, 0]);
+  assert.equal([...batch.attentionMask], [1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 0, 0]);
 });
 
 test.run();

@@ -1,0 +1,82 @@
+// Deterministic batches: which emails form step `s` depends only on (seed, s), never on what ran
+// before, so a resumed run sees exactly the batches an uninterrupted run would have seen.
+import { encodeBytes } from './tokenizer.js';
+
+/** splitmix32: a small, well-mixed integer hash, used to derive per-epoch shuffle seeds. */
+export function mixSeed(seed: number, salt: number): number {
+  let state = (seed ^ Math.imul(salt + 0x9e3779b9, 0x85ebca6b)) >>> 0;
+  state = Math.imul(state ^ (state >>> 16), 0x21f0aaad);
+  state = Math.imul(state ^ (state >>> 15), 0x735a2d97);
+  return (state ^ (state >>> 15)) >>> 0;
+}
+
+/** A permutation of 0..size-1 from a seed (Fisher–Yates with a mulberry32 stream). */
+export function seededPermutation(size: number, seed: number): Int32Array {
+  const order = Int32Array.from({ length: size }, (_, i) => i);
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = Math.imul(state ^ (state >>> 15), state | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 2 ** 32;
+  };
+  for (let i = size - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+/**
+ * Dataset indices of the batch for 1-based `step`: the training set is walked in epochs, each a
+ * fresh permutation seeded by (seed, epoch); a batch may straddle two epochs.
+ * @example batchIndices(10, 4, 1, 0).length  // 4
+ */
+export function batchIndices(datasetSize: number, batchSize: number, step: number, seed: number): number[] {
+  if (!Number.isInteger(step) || step < 1) throw new Error(`batchIndices: step ${step} is invalid; expected an integer >= 1`);
+  if (!Number.isInteger(datasetSize) || datasetSize < 1) throw new Error(`batchIndices: datasetSize ${datasetSize} is invalid; expected a positive integer`);
+  const indices: number[] = [];
+  let cachedEpoch = -1;
+  let permutation = new Int32Array(0);
+  for (let i = 0; i < batchSize; i++) {
+    const position = (step - 1) * batchSize + i;
+    const epoch = Math.floor(position / datasetSize);
+    if (epoch !== cachedEpoch) { permutation = seededPermutation(datasetSize, mixSeed(seed, epoch)); cachedEpoch = epoch; }
+    indices.push(permutation[position % datasetSize]);
+  }
+  return indices;
+}
+
+/** Emails encoded once into flat (count × seqLen) id and mask buffers. */
+export interface EncodedSet {
+  count: number;
+  seqLen: number;
+  inputIds: Int32Array;
+  attentionMask: Int32Array;
+  labels: Int32Array;
+}
+
+export function encodeSet(texts: readonly string[], labels: readonly number[], seqLen: number): EncodedSet {
+  const inputIds = new Int32Array(texts.length * seqLen);
+  const attentionMask = new Int32Array(texts.length * seqLen);
+  texts.forEach((text, index) => {
+    const encoded = encodeBytes(text, seqLen);
+    inputIds.set(encoded.inputIds, index * seqLen);
+    attentionMask.set(encoded.attentionMask, index * seqLen);
+  });
+  return { count: texts.length, seqLen, inputIds, attentionMask, labels: Int32Array.from(labels) };
+}
+
+/** Gathers rows of an encoded set into contiguous (batch × seqLen) buffers. */
+export function gatherRows(set: EncodedSet, indices: readonly number[]): { inputIds: Int32Array; attentionMask: Int32Array; labels: Int32Array } {
+  const { seqLen } = set;
+  const inputIds = new Int32Array(indices.length * seqLen);
+  const attentionMask = new Int32Array(indices.length * seqLen);
+  const labels = new Int32Array(indices.length);
+  indices.forEach((row, position) => {
+    inputIds.set(set.inputIds.subarray(row * seqLen, (row + 1) * seqLen), position * seqLen);
+    attentionMask.set(set.attentionMask.subarray(row * seqLen, (row + 1) * seqLen), position * seqLen);
+    labels[position] = set.labels[row];
+  });
+  return { inputIds, attentionMask, labels };
+}
