@@ -1,0 +1,31 @@
+// The plain TypeScript CPU backend: typed-array storage and loops. The reference every backend is tested against.
+import type { Backend } from '../../engine/backend.js';
+import type { TypedArray } from '../../engine/dtype.js';
+import { binary, unary, where } from './elementwise.js';
+import { gather, scatterAdd, topkIndices } from './indexing.js';
+import { matmul } from './matmul.js';
+import { cast, concat, contiguous, full, pad, read, scatterView } from './movement.js';
+import { argReduce, reduce } from './reduce.js';
+
+export const cpuBackend: Backend<TypedArray> = {
+  name: 'cpu',
+  fromTypedArray: (data) => data,
+  read,
+  full,
+  unary,
+  binary,
+  where,
+  reduce,
+  argReduce,
+  matmul,
+  contiguous,
+  cast,
+  scatterView,
+  concat,
+  pad,
+  gather,
+  scatterAdd,
+  topkIndices,
+};
+
+export * as cpuKernels from './kernels.js';

@@ -1,0 +1,74 @@
+// Index kernels: gather, scatterAdd and topk along one axis.
+import type { View } from '../../engine/backend.js';
+import { allocate, type TypedArray } from '../../engine/dtype.js';
+import { contiguousStrides, sizeOf } from '../../engine/shape.js';
+import { forEachRun } from './strided.js';
+import { contiguous } from './movement.js';
+
+type Storage = TypedArray;
+
+function checkIndex(fn: string, index: number, size: number, axis: number): void {
+  if (!(index >= 0 && index < size)) {
+    throw new RangeError(`${fn}: index ${index} is out of range for axis ${axis} of size ${size}`);
+  }
+}
+
+/** x's layout walked at index's shape, with the indexed axis stepped by hand (stride 0 here). */
+function alongIndex(x: { strides: readonly number[]; offset: number }, indexShape: readonly number[], axis: number) {
+  return { shape: indexShape, strides: x.strides.map((s, a) => (a === axis ? 0 : s)), offset: x.offset };
+}
+
+export function gather(x: View<Storage>, axis: number, index: View<Storage>): Storage {
+  const out = allocate(x.dtype, sizeOf(index.shape));
+  const X = x.storage;
+  const I = index.storage;
+  const axisStride = x.strides[axis]!;
+  const axisSize = x.shape[axis]!;
+  forEachRun(index.shape, [index, alongIndex(x, index.shape, axis)], (bases, length, o, steps) => {
+    for (let j = 0, ii = bases[0]!, ix = bases[1]!; j < length; j++, ii += steps[0]!, ix += steps[1]!) {
+      const position = I[ii]!;
+      checkIndex('gather', position, axisSize, axis);
+      out[o + j] = X[ix + position * axisStride]!;
+    }
+  });
+  return out;
+}
+
+export function scatterAdd(x: View<Storage>, axis: number, index: View<Storage>, src: View<Storage>): Storage {
+  const out = contiguous(x);
+  const strides = contiguousStrides(x.shape);
+  const I = index.storage;
+  const S = src.storage;
+  const axisSize = x.shape[axis]!;
+  const target = alongIndex({ strides, offset: 0 }, index.shape, axis);
+  forEachRun(index.shape, [index, src, target], (bases, length, _o, steps) => {
+    let ii = bases[0]!;
+    let is = bases[1]!;
+    let io = bases[2]!;
+    for (let j = 0; j < length; j++, ii += steps[0]!, is += steps[1]!, io += steps[2]!) {
+      const position = I[ii]!;
+      checkIndex('scatterAdd', position, axisSize, axis);
+      out[io + position * strides[axis]!]! += S[is]!;
+    }
+  });
+  return out;
+}
+
+export function topkIndices(x: View<Storage>, k: number, largest: boolean): Storage {
+  const rows = contiguous(x);
+  const length = x.shape[x.shape.length - 1]!;
+  const rowCount = length === 0 ? 0 : rows.length / length;
+  const out = new Int32Array(rowCount * k);
+  const order = new Int32Array(length);
+  for (let row = 0; row < rowCount; row++) {
+    const base = row * length;
+    for (let i = 0; i < length; i++) order[i] = i;
+    // Ties keep the lower index first (a stable order), so results do not depend on the sort algorithm.
+    const sorted = Array.from(order).sort((i, j) => {
+      const difference = largest ? rows[base + j]! - rows[base + i]! : rows[base + i]! - rows[base + j]!;
+      return difference !== 0 && !Number.isNaN(difference) ? difference : i - j;
+    });
+    for (let i = 0; i < k; i++) out[row * k + i] = sorted[i]!;
+  }
+  return out;
+}

@@ -1,0 +1,7 @@
+// The pure CPU loops, for other backends to reuse as fallbacks.
+export { binary, unary, where } from './elementwise.js';
+export { gather, scatterAdd, topkIndices } from './indexing.js';
+export { matmul } from './matmul.js';
+export { cast, concat, contiguous, full, pad, read, scatterView } from './movement.js';
+export { argReduce, reduce } from './reduce.js';
+export { forEachRun } from './strided.js';

@@ -1,0 +1,90 @@
+// The dynamic tape: graph nodes recorded by ops, reverse-mode backward, and grad mode.
+import { opError } from './errors.js';
+import { sameShape } from './shape.js';
+import type { Tensor } from './tensor.js';
+
+/** How a tensor was made: the op, its inputs, and the closure that maps the output's gradient to the inputs'. */
+export interface GraphNode {
+  readonly op: string;
+  inputs: readonly Tensor[];
+  /** null once a backward pass has released the saved tensors. */
+  gradient: ((dy: Tensor) => readonly (Tensor | null)[]) | null;
+}
+
+let gradEnabled = true;
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/**
+ * Runs fn without recording a graph: results do not require grad.
+ * @example const prediction = noGrad(() => model.forward(x));
+ */
+export function noGrad<T>(fn: () => T): T {
+  const previous = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = previous;
+  }
+}
+
+/** Tensors reachable from root through nodes, inputs before the tensors made from them. */
+function topologicalOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const visited = new Set<Tensor>();
+  const stack: [Tensor, boolean][] = [[root, false]];
+  while (stack.length > 0) {
+    const [tensor, expanded] = stack.pop()!;
+    if (expanded) {
+      order.push(tensor);
+      continue;
+    }
+    if (visited.has(tensor)) continue;
+    visited.add(tensor);
+    stack.push([tensor, true]);
+    const node = tensor.node;
+    if (node && node.gradient === null) {
+      throw opError('backward', `the graph through '${node.op}' was already freed by an earlier backward(); call the first backward({ retainGraph: true }) to run backward twice`);
+    }
+    for (const input of node?.inputs ?? []) if (input.requiresGrad && !visited.has(input)) stack.push([input, false]);
+  }
+  return order;
+}
+
+export interface BackwardOptions {
+  /** Keep the saved tensors so that backward can run through this graph again. */
+  retainGraph?: boolean;
+}
+
+/** Accumulates d(root)/d(leaf) · grad into every leaf that requires grad. */
+export function runBackward(root: Tensor, grad: Tensor, options: BackwardOptions = {}): void {
+  const order = topologicalOrder(root);
+  const grads = new Map<Tensor, Tensor>([[root, grad]]);
+  noGrad(() => {
+    for (let i = order.length - 1; i >= 0; i--) {
+      const tensor = order[i]!;
+      const dy = grads.get(tensor);
+      grads.delete(tensor);
+      if (!dy) continue;
+      const node = tensor.node;
+      if (!node || tensor.retainsGrad) tensor.grad = tensor.grad ? tensor.grad.add(dy) : dy;
+      if (!node) continue;
+      const inputGrads = node.gradient!(dy);
+      node.inputs.forEach((input, k) => {
+        const g = inputGrads[k];
+        if (!g || !input.requiresGrad) return;
+        if (!sameShape(g.shape, input.shape)) {
+          throw opError('backward', `the gradient of '${node.op}' for input ${k} has shape [${g.shape}] but the input has shape [${input.shape}]`);
+        }
+        const previous = grads.get(input);
+        grads.set(input, previous ? previous.add(g) : g);
+      });
+      if (!options.retainGraph) {
+        node.gradient = null;
+      }
+    }
+  });
+}

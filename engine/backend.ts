@@ -1,0 +1,120 @@
+// The kernel vocabulary every backend implements, and the registry of backends.
+// The engine calls kernels only through this interface; a missing kernel is a compile error.
+import type { DType, TypedArray } from './dtype.js';
+import { argumentError } from './errors.js';
+
+/** Where a tensor's elements sit in its storage: element (i0, i1, …) is at offset + Σ i_k·strides[k]. */
+export interface Layout {
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+/** A strided view of backend storage `S`. Kernels read views and return fresh contiguous storage. */
+export interface View<S> extends Layout {
+  readonly storage: S;
+  readonly dtype: DType;
+}
+
+export type UnaryOp =
+  | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'sign' | 'tanh' | 'sigmoid' | 'relu' | 'erf' | 'reciprocal';
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+export type ReduceOp = 'sum' | 'max' | 'min';
+export type ArgReduceOp = 'argmax' | 'argmin';
+
+export const UNARY_OPS: readonly UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'abs', 'sign', 'tanh', 'sigmoid', 'relu', 'erf', 'reciprocal'];
+export const BINARY_OPS: readonly BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'];
+
+/**
+ * A compute backend. Every kernel returns new contiguous storage (row-major, offset 0) of the
+ * output shape given in its documentation; inputs are never modified.
+ */
+export interface Backend<S = unknown> {
+  readonly name: string;
+  /** Takes the array as storage (the backend may keep it without copying: callers hand over ownership). */
+  fromTypedArray(data: TypedArray, dtype: DType): S;
+  /** A contiguous copy of the view's elements. */
+  read(x: View<S>): TypedArray;
+  /** `size` elements, all `value`. */
+  full(size: number, value: number, dtype: DType): S;
+  /** Same shape and dtype as x. */
+  unary(op: UnaryOp, x: View<S>): S;
+  /** a and b have the same shape (broadcast already, by stride 0) and dtype; comparisons write `bool`. */
+  binary(op: BinaryOp, a: View<S>, b: View<S>, outDtype: DType): S;
+  /** cond (bool), a and b have the same shape; a and b the same dtype. */
+  where(cond: View<S>, a: View<S>, b: View<S>): S;
+  /** Reduces the sorted `axes` away: output shape is x.shape without them. */
+  reduce(op: ReduceOp, x: View<S>, axes: readonly number[]): S;
+  /** int32 indices along `axis` (removed from the shape); the first index wins ties. */
+  argReduce(op: ArgReduceOp, x: View<S>, axis: number): S;
+  /** a [...batch, M, K] @ b [...batch, K, N] with identical batch shapes → [...batch, M, N]. */
+  matmul(a: View<S>, b: View<S>): S;
+  /** Same shape and dtype, row-major. */
+  contiguous(x: View<S>): S;
+  cast(x: View<S>, dtype: DType): S;
+  /** Zeros of `size` elements with src added at `target` positions (repeated positions accumulate). */
+  scatterView(size: number, target: Layout, src: View<S>): S;
+  /** Joins views along `axis`; all other dims agree. */
+  concat(xs: readonly View<S>[], axis: number): S;
+  /** Pads each axis by [before, after] elements of `value`. */
+  pad(x: View<S>, pads: readonly (readonly [number, number])[], value: number): S;
+  /** out[..i..] = x[..index[..i..]..] along `axis`; output shape = index.shape. */
+  gather(x: View<S>, axis: number, index: View<S>): S;
+  /** A copy of x with src[..i..] added at x[..index[..i..]..] along `axis`; index and src share a shape. */
+  scatterAdd(x: View<S>, axis: number, index: View<S>, src: View<S>): S;
+  /** int32 indices of the k largest (or smallest) entries along the last axis, in sorted order. */
+  topkIndices(x: View<S>, k: number, largest: boolean): S;
+  /** Releases storage that is no longer used (for backends whose memory is not garbage-collected). */
+  dispose?(storage: S): void;
+}
+
+const registry = new Map<string, Backend>();
+let current: Backend | undefined;
+
+/**
+ * Makes a backend available by its name. The first registered one becomes current.
+ * @example registerBackend(createGpuJsBackend({ mode: 'cpu' })); useBackend('gpujs');
+ */
+export function registerBackend(backend: Backend<any>): void {
+  if (!backend || typeof backend.name !== 'string' || backend.name.length === 0) {
+    throw argumentError('registerBackend', 'backend', backend, 'an object implementing Backend with a non-empty name');
+  }
+  registry.set(backend.name, backend);
+  current ??= backend;
+}
+
+/** The backend with this name (or the current one). */
+export function getBackend(name?: string): Backend {
+  if (name === undefined) {
+    if (!current) throw new Error('getBackend: no backend is registered');
+    return current;
+  }
+  const backend = registry.get(name);
+  if (!backend) throw argumentError('getBackend', 'name', name, `one of the registered backends [${[...registry.keys()].join(', ')}]`);
+  return backend;
+}
+
+export function listBackends(): string[] {
+  return [...registry.keys()];
+}
+
+/** Makes the named backend the one new tensors are created on. */
+export function useBackend(name: string): void {
+  current = getBackend(name);
+}
+
+/**
+ * Runs fn with the named backend current, then restores the previous one (also on throw).
+ * @example const y = withBackend('cpu', () => randn([2, 2]).matmul(randn([2, 2])));
+ */
+export function withBackend<T>(name: string, fn: () => T): T {
+  const previous = current;
+  current = getBackend(name);
+  try {
+    return fn();
+  } finally {
+    current = previous;
+  }
+}

@@ -1,0 +1,110 @@
+// Ops composed from other ops: no gradient code here, autograd differentiates the composition.
+import { argumentError, opError } from '../errors.js';
+import type { Rng } from '../random.js';
+import { getDefaultRng } from '../random.js';
+import { normalizeAxis } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { fromStorageArray, fullLike } from '../creation.js';
+import { allocate } from '../dtype.js';
+import { where } from './elementwise.js';
+import { gather } from './indexing.js';
+import { reshape, unsqueeze } from './movement.js';
+import { asFloat, checkTensor } from './prepare.js';
+
+export const onesLike = (x: Tensor): Tensor => fullLike(x, 1);
+
+/** exp(x) / Σ exp(x) along an axis, shifted by the (detached) maximum for stability. */
+export function softmax(x: Tensor, axis = -1): Tensor {
+  const a = normalizeAxis('softmax', axis, x.rank);
+  const shifted = asFloat(x).sub(x.max(a, true).detach());
+  const e = shifted.exp();
+  return e.div(e.sum(a, true));
+}
+
+/** log softmax(x), computed as x − logΣexp(x) so that it stays finite where softmax underflows. */
+export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  const a = normalizeAxis('logSoftmax', axis, x.rank);
+  return asFloat(x).sub(x.logSumExp(a, true));
+}
+
+/** GELU, exact form: x·Φ(x) = ½x(1 + erf(x/√2)). */
+export function gelu(x: Tensor): Tensor {
+  return x.mul(x.mul(Math.SQRT1_2).erf().add(1)).mul(0.5);
+}
+
+/** GELU, tanh approximation (ALBERT's and GPT-2's `gelu_new`): ½x(1 + tanh(√(2/π)(x + 0.044715x³))). */
+export function geluNew(x: Tensor): Tensor {
+  const inner = x.add(x.mul(x).mul(x).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
+  return x.mul(inner.tanh().add(1)).mul(0.5);
+}
+
+/**
+ * Normalises the last axis to zero mean and unit variance (biased), then scales and shifts.
+ * @example layerNorm(hidden, gamma, beta, 1e-12)
+ */
+export function layerNorm(x: Tensor, weight?: Tensor, bias?: Tensor, eps = 1e-5): Tensor {
+  checkTensor('layerNorm', 'x', x);
+  const width = x.shape[x.rank - 1];
+  for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
+    if (t && (t.rank !== 1 || t.shape[0] !== width)) throw argumentError('layerNorm', `${name}.shape`, t.shape, `[${width}] (the last axis of x)`);
+  }
+  const centered = x.sub(x.mean(-1, true));
+  const variance = centered.mul(centered).mean(-1, true);
+  let out = centered.mul(variance.add(eps).rsqrt());
+  if (weight) out = out.mul(weight);
+  if (bias) out = out.add(bias);
+  return out;
+}
+
+export interface DropoutOptions {
+  rng?: Rng;
+  /** Dropout is the identity when false (evaluation). */
+  training?: boolean;
+}
+
+/** Zeroes each element with probability p and scales the rest by 1/(1−p). The mask comes from a seeded rng. */
+export function dropout(x: Tensor, p: number, options: DropoutOptions = {}): Tensor {
+  if (!(p >= 0 && p < 1)) throw argumentError('dropout', 'p', p, 'a probability in [0, 1)');
+  if (options.training === false || p === 0) return x;
+  const rng = options.rng ?? getDefaultRng();
+  const keep = allocate(x.dtype, x.size);
+  const scale = 1 / (1 - p);
+  for (let i = 0; i < keep.length; i++) keep[i] = rng.uniform() >= p ? scale : 0;
+  const mask = fromStorageArray(keep, x.shape, x.dtype).toBackend(x.backend.name);
+  return x.mul(mask);
+}
+
+export interface CrossEntropyOptions {
+  /** Targets equal to this are left out of the loss and its mean (-100, as PyTorch). */
+  ignoreIndex?: number;
+  reduction?: 'mean' | 'sum' | 'none';
+  /** Mixes the one-hot target with a uniform distribution over classes. */
+  labelSmoothing?: number;
+}
+
+/**
+ * Cross entropy of logits [..., C] against int32 class targets [...].
+ * @example crossEntropy(logits, labels, { ignoreIndex: -100 })
+ */
+export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  const { ignoreIndex = -100, reduction = 'mean', labelSmoothing = 0 } = options;
+  checkTensor('crossEntropy', 'logits', logits);
+  checkTensor('crossEntropy', 'target', target);
+  if (target.dtype !== 'int32') throw argumentError('crossEntropy', 'target.dtype', target.dtype, "'int32' class indices");
+  if (logits.rank !== target.rank + 1 || logits.shape.slice(0, -1).some((d, a) => d !== target.shape[a])) {
+    throw opError('crossEntropy', `logits.shape [${logits.shape}] must be target.shape [${target.shape}] plus a class axis`);
+  }
+  if (!['mean', 'sum', 'none'].includes(reduction)) throw argumentError('crossEntropy', 'reduction', reduction, "'mean', 'sum' or 'none'");
+  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw argumentError('crossEntropy', 'labelSmoothing', labelSmoothing, 'a number in [0, 1]');
+  const classes = logits.shape[logits.rank - 1]!;
+  const logProbs = logSoftmax(reshape(logits, [-1, classes]), -1);
+  const flatTarget = reshape(target, [-1]);
+  const kept = flatTarget.ne(ignoreIndex);
+  const safeTarget = where(kept, flatTarget, 0);
+  let loss = gather(logProbs, 1, unsqueeze(safeTarget, 1)).neg().reshape([-1]);
+  if (labelSmoothing > 0) loss = loss.mul(1 - labelSmoothing).add(logProbs.mean(-1).neg().mul(labelSmoothing));
+  loss = where(kept, loss, 0);
+  if (reduction === 'none') return reshape(loss, target.shape);
+  if (reduction === 'sum') return loss.sum();
+  return loss.sum().div(kept.sum().cast(loss.dtype));
+}
