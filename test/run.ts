@@ -1,0 +1,59 @@
+// Runs every test/**/*.test.ts in its own process, two at a time (the machine has two cores),
+// and ends with one summary line: "N passed, N failed".
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const FILE_TIMEOUT_MS = 8 * 60_000;
+
+function findTests(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'fixtures' ? [] : findTests(path);
+    return name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+interface FileResult { file: string; passed: number; failed: number; ok: boolean; output: string; seconds: number }
+
+function runFile(file: string): Promise<FileResult> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: root, env: { ...process.env, FORCE_COLOR: '0' } });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const timer = setTimeout(() => { output += `\n(timed out after ${FILE_TIMEOUT_MS / 1000} s)`; child.kill('SIGKILL'); }, FILE_TIMEOUT_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      // uvu prints "Total: N" and "Passed: N" per process.
+      const total = [...output.matchAll(/Total:\s+(\d+)/g)].reduce((s, m) => s + Number(m[1]), 0);
+      const passed = [...output.matchAll(/Passed:\s+(\d+)/g)].reduce((s, m) => s + Number(m[1]), 0);
+      const ok = code === 0 && total > 0 && passed === total;
+      resolve({ file: relative(root, file), passed, failed: ok ? 0 : Math.max(1, total - passed), ok, output, seconds: (Date.now() - started) / 1000 });
+    });
+  });
+}
+
+const filter = process.argv.slice(2);
+const files = findTests(join(root, 'test')).filter((f) => filter.length === 0 || filter.some((part) => f.includes(part))).sort();
+const queue = [...files];
+const results: FileResult[] = [];
+const workers = Math.max(1, Math.min(cpus().length, 2));
+await Promise.all(
+  Array.from({ length: workers }, async () => {
+    for (let file = queue.shift(); file; file = queue.shift()) {
+      const result = await runFile(file);
+      results.push(result);
+      console.log(`${result.ok ? 'ok  ' : 'FAIL'} ${result.file} (${result.passed} passed, ${result.seconds.toFixed(1)} s)`);
+      if (!result.ok) console.log(result.output.split('\n').map((line) => `    ${line}`).join('\n'));
+    }
+  }),
+);
+const passed = results.reduce((s, r) => s + r.passed, 0);
+const failed = results.reduce((s, r) => s + r.failed, 0);
+console.log(`\n${files.length} test files`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && files.length > 0 ? 0 : 1);
