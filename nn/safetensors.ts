@@ -62,7 +62,7 @@ function readHeaderEntry(name: string, raw: unknown, dataBytes: number): HeaderE
     throw formatError(`tensor "${name}": shape ${JSON.stringify(shape)} is not an array of non-negative integers`);
   }
   const offsets = record.data_offsets;
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegativeInteger) || offsets[0] > offsets[1]) {
+  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegativeInteger) || (offsets[0] as number) > (offsets[1] as number)) {
     throw formatError(`tensor "${name}": data_offsets ${JSON.stringify(offsets)} is not a pair [begin, end] of integers with begin <= end`);
   }
   const [begin, end] = offsets as [number, number];
@@ -126,7 +126,7 @@ function checkOffsetsTile(entries: HeaderEntry[], dataBytes: number): void {
   let cursor = 0;
   for (const entry of sorted) {
     if (entry.begin < cursor) {
-      const previous = sorted[sorted.indexOf(entry) - 1];
+      const previous = sorted[sorted.indexOf(entry) - 1]!;
       throw formatError(
         `tensor "${entry.name}" data_offsets [${entry.begin}, ${entry.end}] overlap tensor "${previous.name}" [${previous.begin}, ${previous.end}]`,
       );
@@ -212,7 +212,7 @@ export function serializeSafetensors(tensors: Record<string, SafetensorsInput>, 
   if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
   let offset = 0;
   for (const name of names) {
-    const { shape, data } = tensors[name];
+    const { shape, data } = tensors[name]!;
     const elementCount = shape.reduce((product, dim) => product * dim, 1);
     if (elementCount !== data.length) {
       throw new Error(`serializeSafetensors: tensor "${name}" has shape [${shape.join(', ')}] (${elementCount} values) but ${data.length} values`);
@@ -231,11 +231,11 @@ export function serializeSafetensors(tensors: Record<string, SafetensorsInput>, 
   out.set(headerBytes, 8);
   let cursor = 8 + headerBytes.length;
   for (const name of names) {
-    const { data } = tensors[name];
+    const { data } = tensors[name]!;
     if (data instanceof Float64Array) {
-      for (let i = 0; i < data.length; i++) view.setFloat64(cursor + 8 * i, data[i], true);
+      for (let i = 0; i < data.length; i++) view.setFloat64(cursor + 8 * i, data[i]!, true);
     } else {
-      for (let i = 0; i < data.length; i++) view.setFloat32(cursor + 4 * i, data[i], true);
+      for (let i = 0; i < data.length; i++) view.setFloat32(cursor + 4 * i, data[i]!, true);
     }
     cursor += data.byteLength;
   }

@@ -1,0 +1,68 @@
+/**
+ * ALBERT self-attention sublayer: query/key/value projections, the attention kernel (a
+ * constructor argument, dense by default), the output projection `dense`, dropout, and
+ * LayerNorm(hidden + projected) with the residual, as HuggingFace's AlbertAttention.
+ */
+import { Tensor } from '../../engine/index.js';
+import { Module } from '../module.js';
+import { Linear } from '../linear.js';
+import { LayerNorm } from '../layernorm.js';
+import { Dropout } from '../dropout.js';
+import type { AlbertConfig } from './config.js';
+import type { ModelBuildOptions } from './build-options.js';
+import { denseAttention, type AttentionFunction } from './attention-function.js';
+
+export class AlbertAttention extends Module {
+  readonly query: Linear;
+  readonly key: Linear;
+  readonly value: Linear;
+  readonly dense: Linear;
+  readonly layerNorm: LayerNorm;
+  readonly outputDropout: Dropout;
+  private readonly attentionFunction: AttentionFunction;
+  private readonly options: ModelBuildOptions;
+
+  constructor(readonly config: AlbertConfig, options: ModelBuildOptions = {}) {
+    super();
+    const init = { rng: options.rng, dtype: options.dtype };
+    this.query = new Linear(config.hiddenSize, config.hiddenSize, init);
+    this.key = new Linear(config.hiddenSize, config.hiddenSize, init);
+    this.value = new Linear(config.hiddenSize, config.hiddenSize, init);
+    this.dense = new Linear(config.hiddenSize, config.hiddenSize, init);
+    this.layerNorm = new LayerNorm(config.hiddenSize, { ...init, eps: config.layerNormEps });
+    this.outputDropout = new Dropout(config.hiddenDropoutProb, { rng: options.dropoutRng });
+    this.attentionFunction = options.attention ?? denseAttention;
+    this.options = options;
+  }
+
+  protected override stateNames(): Record<string, string> {
+    return { layerNorm: 'LayerNorm' };
+  }
+
+  /** (batch, seq, hidden) → (batch, heads, seq, headDim). */
+  private splitHeads(x: Tensor): Tensor {
+    const [batch, seqLength] = x.shape as [number, number];
+    return x.reshape([batch, seqLength, this.config.numAttentionHeads, this.config.headDim]).permute([0, 2, 1, 3]);
+  }
+
+  /**
+   * hidden: (batch, seq, hiddenSize); mask: additive (batch, 1, 1, seq) or null.
+   * Returns the new hidden states and, when asked and the kernel provides them, the probabilities.
+   */
+  forward(hidden: Tensor, mask: Tensor | null, outputAttentions = false): { hidden: Tensor; probs?: Tensor } {
+    const [batch, seqLength] = hidden.shape as [number, number];
+    const q = this.splitHeads(this.query.forward(hidden));
+    const k = this.splitHeads(this.key.forward(hidden));
+    const v = this.splitHeads(this.value.forward(hidden));
+    const result = this.attentionFunction(q, k, v, mask, {
+      training: this.training,
+      dropoutProb: this.config.attentionProbsDropoutProb,
+      rng: this.options.dropoutRng,
+      outputAttentions,
+    });
+    const { context, probs } = result instanceof Tensor ? { context: result, probs: undefined } : result;
+    const merged = context.permute([0, 2, 1, 3]).reshape([batch, seqLength, this.config.hiddenSize]); // heads re-interleaved
+    const projected = this.outputDropout.forward(this.dense.forward(merged));
+    return { hidden: this.layerNorm.forward(hidden.add(projected)), probs };
+  }
+}

@@ -1,0 +1,14 @@
+import type { DType, Rng } from '../../engine/index.js';
+import type { AttentionFunction } from './attention-function.js';
+
+/** How a model is built: its dtype, the generators for init and dropout, and the attention kernel. */
+export interface ModelBuildOptions {
+  /** float32 by default; float64 for gradient checks. */
+  dtype?: DType;
+  /** Generator for the initial weights (default: a fixed seed). */
+  rng?: Rng;
+  /** Generator for dropout masks in training. */
+  dropoutRng?: Rng;
+  /** The attention kernel `(q, k, v, mask) → context`; dense by default. LSG passes its own. */
+  attention?: AttentionFunction;
+}

@@ -1,0 +1,84 @@
+/** AlbertForMaskedLM and AlbertForPreTraining (masked LM + sentence-order prediction). */
+import { Tensor } from '../../engine/index.js';
+import { crossEntropy } from '../losses.js';
+import type { AlbertConfig } from './config.js';
+import type { ModelBuildOptions } from './build-options.js';
+import type { AlbertInputs } from './model.js';
+import { AlbertMLMHead, AlbertSOPHead, MLM_TIED_KEYS } from './heads.js';
+import { AlbertTaskModel } from './task-base.js';
+
+export interface ModelOutput {
+  loss?: Tensor;
+  logits: Tensor;
+  lastHiddenState?: Tensor;
+  pooledOutput?: Tensor;
+  hiddenStates?: Tensor[];
+  attentions?: Tensor[];
+}
+
+/** Mean cross entropy over the tokens whose label is not -100. */
+export function maskedLmLoss(logits: Tensor, labels: Tensor): Tensor {
+  const vocabSize = logits.shape[logits.rank - 1]!;
+  return crossEntropy(logits.reshape([-1, vocabSize]), labels.reshape([-1]), { ignoreIndex: -100 });
+}
+
+/**
+ * @example
+ *   const model = AlbertForMaskedLM.fromPretrained('test/fixtures/albert/dense_mlm_t48');
+ *   const { loss, logits } = model.forward({ inputIds, attentionMask, labels });
+ */
+export class AlbertForMaskedLM extends AlbertTaskModel {
+  static override readonly hfClassName: string = 'AlbertForMaskedLM';
+  readonly predictions: AlbertMLMHead;
+
+  constructor(config: AlbertConfig, options: ModelBuildOptions = {}) {
+    super(config, options, false);
+    this.predictions = new AlbertMLMHead(config, this.albert.embeddings.wordEmbeddings.weight, options);
+  }
+
+  override get tiedKeys(): readonly string[] {
+    return MLM_TIED_KEYS;
+  }
+
+  /** labels: (batch, seq) int32, -100 where no prediction is scored. */
+  forward(inputs: AlbertInputs & { labels?: Tensor }): ModelOutput {
+    const out = this.albert.forward(inputs);
+    const logits = this.predictions.forward(out.lastHiddenState); // (batch, seq, vocab)
+    const loss = inputs.labels ? maskedLmLoss(logits, inputs.labels) : undefined;
+    return { loss, logits, lastHiddenState: out.lastHiddenState, hiddenStates: out.hiddenStates, attentions: out.attentions };
+  }
+}
+
+/**
+ * Masked LM plus sentence-order prediction on the pooled output; the loss is their sum.
+ * @example
+ *   const { loss, logits, sopLogits } = model.forward({ inputIds, labels, sentenceOrderLabel });
+ */
+export class AlbertForPreTraining extends AlbertTaskModel {
+  static override readonly hfClassName: string = 'AlbertForPreTraining';
+  readonly predictions: AlbertMLMHead;
+  readonly sopClassifier: AlbertSOPHead;
+
+  constructor(config: AlbertConfig, options: ModelBuildOptions = {}) {
+    super(config, options, true);
+    this.predictions = new AlbertMLMHead(config, this.albert.embeddings.wordEmbeddings.weight, options);
+    this.sopClassifier = new AlbertSOPHead(config, options);
+  }
+
+  override get tiedKeys(): readonly string[] {
+    return MLM_TIED_KEYS;
+  }
+
+  /** labels: (batch, seq) int32 with -100; sentenceOrderLabel: (batch) int32 (0 in order, 1 swapped). */
+  forward(inputs: AlbertInputs & { labels?: Tensor; sentenceOrderLabel?: Tensor }): ModelOutput & { sopLogits: Tensor } {
+    const out = this.albert.forward(inputs);
+    const logits = this.predictions.forward(out.lastHiddenState);
+    const sopLogits = this.sopClassifier.forward(out.pooledOutput!); // (batch, numLabels)
+    let loss: Tensor | undefined;
+    if (inputs.labels && inputs.sentenceOrderLabel) {
+      const sopLoss = crossEntropy(sopLogits.reshape([-1, 2]), inputs.sentenceOrderLabel.reshape([-1]));
+      loss = maskedLmLoss(logits, inputs.labels).add(sopLoss);
+    }
+    return { loss, logits, sopLogits, lastHiddenState: out.lastHiddenState, pooledOutput: out.pooledOutput, hiddenStates: out.hiddenStates, attentions: out.attentions };
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * AlbertModel: embeddings → encoder → optional pooler (tanh(Linear(h[:, 0])))), as HuggingFace's
+ * AlbertModel. Subclasses (LSG-ALBERT) replace the embeddings or the encoder through the
+ * `createEmbeddings` / `createEncoder` hooks.
+ */
+import { Tensor, ones } from '../../engine/index.js';
+import { argumentError } from '../../engine/errors.js';
+import { AlbertPreTrainedModel } from './pretrained.js';
+import { Linear } from '../linear.js';
+import type { AlbertConfig } from './config.js';
+import type { ModelBuildOptions } from './build-options.js';
+import { AlbertEmbeddings } from './embeddings.js';
+import { AlbertTransformer } from './transformer.js';
+
+/** torch.finfo(float32).min: HuggingFace's additive mask value. Finite, so fully masked rows stay finite. */
+export const MASK_MIN = -3.4028234663852886e38;
+
+export interface AlbertInputs {
+  inputIds: Tensor;               // (batch, seq) int32
+  /** 1 for real tokens, 0 for padding: (batch, seq) int32 or bool; default all ones. */
+  attentionMask?: Tensor;
+  tokenTypeIds?: Tensor;          // (batch, seq) int32
+  positionIds?: Tensor;           // (batch | 1, seq) int32
+  outputHiddenStates?: boolean;
+  outputAttentions?: boolean;
+}
+
+export interface AlbertModelOutput {
+  lastHiddenState: Tensor;        // (batch, seq, hiddenSize)
+  pooledOutput?: Tensor;          // (batch, hiddenSize)
+  hiddenStates?: Tensor[];
+  attentions?: Tensor[];
+}
+
+export interface AlbertModelOptions extends ModelBuildOptions {
+  /** Include the pooler (default true; the masked-LM and token heads leave it out, as HuggingFace). */
+  addPoolingLayer?: boolean;
+}
+
+/**
+ * Keep-mask (batch, seq) → additive mask (batch, 1, 1, seq): 0 where kept, MASK_MIN where padded.
+ * @example
+ *   extendedAttentionMask(tensor([[1, 0]], { dtype: 'int32' }), 'float32'); // [[[[0, -3.4e38]]]]
+ */
+export function extendedAttentionMask(attentionMask: Tensor, dtype: Tensor['dtype']): Tensor {
+  const [batch, seqLength] = attentionMask.shape as [number, number];
+  return attentionMask.cast(dtype).neg().add(1).mul(MASK_MIN).reshape([batch, 1, 1, seqLength]);
+}
+
+export class AlbertModel extends AlbertPreTrainedModel {
+  static override readonly hfClassName: string = 'AlbertModel';
+  readonly embeddings: AlbertEmbeddings;
+  readonly encoder: AlbertTransformer;
+  readonly pooler: Linear | null;
+
+  constructor(config: AlbertConfig, options: AlbertModelOptions = {}) {
+    super(config);
+    this.embeddings = this.createEmbeddings(config, options);
+    this.encoder = this.createEncoder(config, options);
+    this.pooler = (options.addPoolingLayer ?? true) ? new Linear(config.hiddenSize, config.hiddenSize, { rng: options.rng, dtype: options.dtype }) : null;
+  }
+
+  protected createEmbeddings(config: AlbertConfig, options: ModelBuildOptions): AlbertEmbeddings {
+    return new AlbertEmbeddings(config, options);
+  }
+
+  protected createEncoder(config: AlbertConfig, options: ModelBuildOptions): AlbertTransformer {
+    return new AlbertTransformer(config, options);
+  }
+
+  /**
+   * @example
+   *   const model = new AlbertModel(new AlbertConfig({ vocabSize: 50, hiddenSize: 32, numAttentionHeads: 4,
+   *     intermediateSize: 64, numHiddenLayers: 2 }));
+   *   model.forward({ inputIds: tensor([[2, 7, 3]], { dtype: 'int32' }) }).lastHiddenState.shape; // [1, 3, 32]
+   */
+  forward(inputs: AlbertInputs): AlbertModelOutput {
+    const { inputIds } = inputs;
+    if (inputs.attentionMask && inputs.attentionMask.shape.join(',') !== inputIds.shape.join(',')) {
+      throw argumentError('AlbertModel.forward', 'attentionMask.shape', inputs.attentionMask.shape, `the inputIds shape [${inputIds.shape.join(',')}]`);
+    }
+    const embedded = this.embeddings.forward(inputs);
+    const keep = inputs.attentionMask ?? ones(inputIds.shape, { dtype: 'int32' });
+    const mask = extendedAttentionMask(keep, embedded.dtype);
+    const encoded = this.encoder.forward(embedded, mask, inputs);
+    const lastHiddenState = encoded.lastHiddenState;
+    const pooledOutput = this.pooler === null ? undefined : this.pooler.forward(lastHiddenState.narrow(1, 0, 1).squeeze(1)).tanh();
+    return { lastHiddenState, pooledOutput, hiddenStates: encoded.hiddenStates, attentions: encoded.attentions };
+  }
+}

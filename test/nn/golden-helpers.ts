@@ -1,0 +1,81 @@
+/** Reading the ALBERT golden cases (test/fixtures/albert/<case>) and comparing against them. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { tensor, type Tensor } from '../../engine/index.js';
+
+export const ALBERT_FIXTURES = fileURLToPath(new URL('../fixtures/albert/', import.meta.url));
+
+export interface JsonTensor {
+  shape: number[];
+  data: number[];
+}
+
+export interface GoldenCase {
+  dir: string;
+  inputs: Record<'input_ids' | 'attention_mask' | 'token_type_ids' | 'labels', JsonTensor>;
+  golden: {
+    model_class: string;
+    loss: number;
+    last_hidden_state: JsonTensor;
+    pooler_output: JsonTensor | null;
+    logits: JsonTensor;
+    grads: Record<string, JsonTensor>;
+  };
+}
+
+export function readCase(name: string): GoldenCase {
+  const dir = `${ALBERT_FIXTURES}${name}`;
+  return {
+    dir,
+    inputs: JSON.parse(readFileSync(`${dir}/inputs.json`, 'utf8')),
+    golden: JSON.parse(readFileSync(`${dir}/golden.json`, 'utf8')),
+  };
+}
+
+export function intTensor(json: JsonTensor): Tensor {
+  return tensor(Int32Array.from(json.data), { shape: json.shape, dtype: 'int32' });
+}
+
+/** Largest |a - b| over two flat arrays of the same length (throws on a length mismatch). */
+export function maxAbsDiff(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): number {
+  if (actual.length !== expected.length) throw new Error(`${what}: ${actual.length} values, expected ${expected.length}`);
+  let worst = 0;
+  for (let i = 0; i < actual.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
+  return worst;
+}
+
+export function maxAbs(values: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < values.length; i++) worst = Math.max(worst, Math.abs(values[i]!));
+  return worst;
+}
+
+export interface GradComparison {
+  name: string;
+  absError: number;
+  /** absError divided by the largest magnitude of the expected gradient tensor. */
+  relError: number;
+}
+
+/**
+ * Compares every parameter's gradient with the golden one. A gradient passes when its error is
+ * within `relTol` of the tensor's largest expected magnitude or within `absTol` absolutely (the
+ * key-bias gradient is zero up to rounding, see the fixtures' README).
+ */
+export function compareGrads(named: [string, Tensor][], golden: Record<string, JsonTensor>, relTol: number, absTol: number): { failures: string[]; worst: GradComparison } {
+  const failures: string[] = [];
+  let worst: GradComparison = { name: '', absError: 0, relError: 0 };
+  const ours = new Map(named);
+  for (const name of Object.keys(golden)) if (!ours.has(name)) failures.push(`${name}: no such parameter`);
+  for (const [name, parameter] of named) {
+    const expected = golden[name];
+    if (!expected) { failures.push(`${name}: no golden gradient`); continue; }
+    if (parameter.grad === null) { failures.push(`${name}: no gradient`); continue; }
+    const absError = maxAbsDiff(parameter.grad.toTypedArray() as ArrayLike<number>, expected.data, name);
+    const relError = absError / Math.max(maxAbs(expected.data), 1e-30);
+    if (relError > relTol && absError > absTol) failures.push(`${name}: abs ${absError.toExponential(2)}, rel ${relError.toExponential(2)}`);
+    // The worst is reported for tensors whose error is not already within the absolute floor.
+    if (!name.endsWith('attention.key.bias') && relError > worst.relError) worst = { name, absError, relError };
+  }
+  return { failures, worst };
+}
