@@ -1,0 +1,65 @@
+// The block product shared by the standalone layer and the model: every query block attends to
+// its [global | sparse | local] keys with one batched matmul (spec §2 steps 4–5, §3).
+import { type Tensor } from '../engine/index.js';
+import { blockTable, chunkQueries, gatherBlocks, gatherMaskBlocks, keyBank, maskBank } from './blocks.js';
+import { blockCausalMask, MASK_VALUE } from './masks.js';
+import type { SparseSlots } from './slots.js';
+import { noTrace, type TensorTrace } from './trace.js';
+
+/** Extra keys with their values and additive mask (batch, 1|heads, rows). */
+export interface KeySet {
+  readonly keys: Tensor;     // (batch, heads, rows, headDim)
+  readonly values: Tensor;   // (batch, heads, rows, headDim)
+  readonly mask: Tensor;     // (batch, 1|heads, rows)
+}
+
+export interface BlockAttentionInputs {
+  /** Token queries, keys and values (batch, heads, tokens, headDim); tokens a multiple of blockSize. */
+  readonly queries: Tensor;
+  readonly keys: Tensor;
+  readonly values: Tensor;
+  /** Additive token mask (batch, 1|heads, tokens). */
+  readonly mask: Tensor;
+  readonly global?: KeySet;
+  /** The sparse sequence and which of its slots each block sees. */
+  readonly sparse?: KeySet & { readonly slots: SparseSlots; readonly step: number };
+  readonly blockSize: number;
+  readonly isCausal: boolean;
+  readonly trace?: TensorTrace;
+}
+
+/**
+ * Block-sparse attention of every token query; returns (batch, heads, tokens, headDim).
+ * @example
+ * const x = randn([1, 1, 8, 4]);
+ * blockAttention({ queries: x, keys: x, values: x, mask: zeros([1, 1, 8]), blockSize: 2, isCausal: false })
+ */
+export function blockAttention(inputs: BlockAttentionInputs): Tensor {
+  const { queries, blockSize, isCausal, global, sparse } = inputs;
+  const trace = inputs.trace ?? noTrace;
+  const [batch, heads, tokenLength, headDim] = queries.shape as [number, number, number, number];
+  const table = blockTable({
+    blockSize,
+    tokenLength,
+    numGlobal: global ? global.keys.shape[2]! : 0,
+    sparseLength: sparse ? sparse.keys.shape[2]! : 0,
+    sparseStep: sparse ? sparse.step : 1,
+    slots: sparse ? sparse.slots : { left: [], right: [] },
+    isCausal,
+  });
+  const parts = <T>(pick: (set: KeySet) => T, tokens: T): T[] =>
+    [...(global ? [pick(global)] : []), ...(sparse ? [pick(sparse)] : []), tokens];
+  const keyBlocks = trace('keyBlocks', gatherBlocks(trace('keyBank', keyBank(parts((set) => set.keys, inputs.keys))), table));
+  const valueBlocks = trace('valueBlocks', gatherBlocks(trace('valueBank', keyBank(parts((set) => set.values, inputs.values))), table));
+  let mask = trace('maskBlocks', gatherMaskBlocks(maskBank(parts((set) => set.mask, inputs.mask)), table)); // (B, 1|H, nb, 1, width)
+  if (isCausal) {
+    // The reference adds the triangle to the padding mask and clamps, so no -Infinity appears.
+    mask = trace('causalMask', mask.add(blockCausalMask(blockSize, table.width, mask.dtype)).clamp(MASK_VALUE));
+  }
+  const scores = trace('scores', chunkQueries(queries, blockSize)                     // (B, H, nb, bs, headDim)
+    .matmul(keyBlocks.transpose(-1, -2))                                             // (B, H, nb, bs, width)
+    .div(Math.sqrt(headDim))
+    .add(mask));
+  const probabilities = trace('probabilities', scores.softmax(-1));
+  return trace('context', probabilities.matmul(valueBlocks)).reshape([batch, heads, tokenLength, headDim]);
+}

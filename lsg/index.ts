@@ -1,0 +1,14 @@
+// lsgrad/lsg: LSG (Local, Sparse, Global) attention from engine ops (arXiv 2210.15497).
+export {
+  SPARSITY_TYPES, LAYER_DEFAULTS, MODEL_DEFAULTS, MAX_GLOBAL_TOKENS,
+  createLsgConfig, createLsgLayerConfig, parseSparsityType,
+  type SparsityType, type LsgConfig, type LsgLayerConfig,
+} from './config.js';
+export { MASK_VALUE, keepToAdditive } from './masks.js';
+export { denseAttention } from './dense.js';
+export { lsgSelfAttention, blockLocalSelfAttention, type LsgSelfAttentionOptions, type LshOptions } from './layer.js';
+export { lsgAttention, type LsgRuntimeOptions } from './attention.js';
+export { prepareLsgInputs, finishLsgOutputs, type PreparedLsgInputs } from './sequence.js';
+export { normalSlots, referenceSlots, type SparseSlots } from './slots.js';
+export { injectedProjections, seededProjections, type LshProjections } from './sparse/index.js';
+export { largestTensorTracker, type TensorTrace } from './trace.js';
