@@ -5,14 +5,15 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRng, type Tensor } from '../../engine/index.js';
 import { lsgSelfAttention, type SparsityType } from '../../lsg/index.js';
-import { compare, goldenNames, loadGolden, toTensor, type GoldenCase } from './helpers/golden.js';
+import { compare, goldenNames, loadGolden, toTensor, type GoldenCase, type JsonTensor } from './helpers/golden.js';
 import { runModelCase } from './helpers/model-case.js';
 
 const DTYPE = 'float32';
 const maxErrors: string[] = [];
 
-function check(name: string, label: string, actual: Tensor, expected: GoldenCase['outputs'][string], tolerance: GoldenCase['tolerance']): number {
-  const result = compare(actual, expected!, tolerance);
+function check(name: string, label: string, actual: Tensor, expected: JsonTensor | undefined, tolerance: GoldenCase['tolerance']): number {
+  assert.ok(expected, `${name} ${label}: missing in the fixture`);
+  const result = compare(actual, expected, tolerance);
   assert.ok(result.ok, `${name} ${label}: ${result.worst} (max error ${result.maxError})`);
   return result.maxError;
 }
