@@ -12,3 +12,4 @@ export { prepareLsgInputs, finishLsgOutputs, type PreparedLsgInputs } from './se
 export { normalSlots, referenceSlots, type SparseSlots } from './slots.js';
 export { injectedProjections, seededProjections, type LshProjections } from './sparse/index.js';
 export { largestTensorTracker, type TensorTrace } from './trace.js';
+export { lsgConnectivity, lsgModelConnectivity, attendOverConnectivity, type Connectivity } from './connectivity.js';
