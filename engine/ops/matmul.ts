@@ -26,6 +26,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   checkTensor('matmul', 'a', a);
   checkTensor('matmul', 'b', b);
   if (a.rank === 0 || b.rank === 0) throw opError('matmul', `a.shape [${a.shape}] and b.shape [${b.shape}] must both have at least one axis`);
+  if (a.rank === 1 && b.rank === 1) return reshape(matmul(unsqueeze(a, 0), unsqueeze(b, -1)), []);
   if (a.rank === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
   if (b.rank === 1) return squeeze(matmul(a, unsqueeze(b, -1)), -1);
   const [M, K] = a.shape.slice(-2) as [number, number];
