@@ -37,8 +37,7 @@ export function fromStorageArray(data: TypedArray, shape: readonly number[], dty
  * @example tensor([[1, 2], [3, 4]]); tensor(new Float32Array(6), { shape: [2, 3] }); tensor([0, 2], { dtype: 'int32' });
  */
 export function tensor(data: unknown, options: TensorOptions = {}): Tensor {
-  const arrayDtype = dtypeOfArray(data);
-  const dtype = checkDtype('tensor', options.dtype ?? (arrayDtype === 'bool' ? 'bool' : arrayDtype ?? 'float32'));
+  let inferred = dtypeOfArray(data);
   let shape: readonly number[];
   let values: ArrayLike<number>;
   if (ArrayBuffer.isView(data)) {
@@ -48,7 +47,9 @@ export function tensor(data: unknown, options: TensorOptions = {}): Tensor {
     const flat = flattenNested('tensor', data);
     values = flat.values;
     shape = options.shape ? checkShape('tensor', 'options.shape', options.shape) : flat.shape;
+    if (flat.allBoolean) inferred = 'bool'; // nested true/false, as torch.tensor([True, False])
   }
+  const dtype = checkDtype('tensor', options.dtype ?? inferred ?? 'float32');
   if (sizeOf(shape) !== values.length) {
     throw argumentError('tensor', 'options.shape', shape, `a shape with ${values.length} elements (the data's length)`);
   }

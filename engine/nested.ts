@@ -4,7 +4,7 @@ import { argumentError } from './errors.js';
 export type NestedArray = (number | boolean | NestedArray)[];
 
 /** The shape of a rectangular nested array, and its values in row-major order. */
-export function flattenNested(fn: string, data: unknown): { shape: number[]; values: number[] } {
+export function flattenNested(fn: string, data: unknown): { shape: number[]; values: number[]; allBoolean: boolean } {
   const shape: number[] = [];
   let probe: unknown = data;
   while (Array.isArray(probe)) {
@@ -12,9 +12,10 @@ export function flattenNested(fn: string, data: unknown): { shape: number[]; val
     probe = probe[0];
   }
   const values: number[] = [];
+  let allBoolean = true;
   const visit = (node: unknown, depth: number, path: string): void => {
     if (depth === shape.length) {
-      if (typeof node === 'number') values.push(node);
+      if (typeof node === 'number') { values.push(node); allBoolean = false; }
       else if (typeof node === 'boolean') values.push(node ? 1 : 0);
       else throw argumentError(fn, `data${path}`, node, 'a number or boolean');
       return;
@@ -25,7 +26,7 @@ export function flattenNested(fn: string, data: unknown): { shape: number[]; val
     node.forEach((child, i) => visit(child, depth + 1, `${path}[${i}]`));
   };
   visit(data, 0, '');
-  return { shape, values };
+  return { shape, values, allBoolean: allBoolean && values.length > 0 };
 }
 
 /** Row-major flat values to nested arrays of the given shape (a number for shape []). */

@@ -1,9 +1,11 @@
 // Elementwise ops: each kernel call sits next to its gradient, written in ops.
 import type { Backend, BinaryOp, UnaryOp } from '../backend.js';
+import { isFloat, type DType } from '../dtype.js';
 import { argumentError } from '../errors.js';
 import { defineOp, type ForwardResult } from '../op.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { broadcastShapes } from '../shape.js';
+import { cast } from './movement.js';
 import { asFloat, broadcastPair, checkTensor, expandTo } from './prepare.js';
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
@@ -56,7 +58,19 @@ function binaryOp(name: BinaryOp, gradient: BinaryGradient | null) {
     forward: (backend, [a, b]) => binaryKernel(backend, name, a!, b!, gradient === null),
     ...(gradient && { gradient: ([a, b]: readonly Tensor[], out: Tensor, dy: Tensor) => gradient(a!, b!, out, dy) }),
   });
-  return (a: TensorLike, b: TensorLike): Tensor => op(broadcastPair(name, a, b), undefined);
+  return (a: TensorLike, b: TensorLike): Tensor => {
+    let [ta, tb] = broadcastPair(name, a, b);
+    const dtype = computeDtype(name, ta.dtype);
+    if (dtype !== ta.dtype) [ta, tb] = [cast(ta, dtype), cast(tb, dtype)];
+    return op([ta, tb], undefined);
+  };
+}
+
+/** Division is true division (int operands compute in float32, as torch); bool arithmetic computes in int32. */
+function computeDtype(name: BinaryOp, dtype: DType): DType {
+  if (name === 'div' && !isFloat(dtype)) return 'float32';
+  if (dtype === 'bool' && (name === 'add' || name === 'sub' || name === 'mul' || name === 'pow')) return 'int32';
+  return dtype;
 }
 
 export const add = binaryOp('add', (_a, _b, _out, dy) => [dy, dy]);
