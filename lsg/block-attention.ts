@@ -56,9 +56,11 @@ export function blockAttention(inputs: BlockAttentionInputs): Tensor {
     // The reference adds the triangle to the padding mask and clamps, so no -Infinity appears.
     mask = trace('causalMask', mask.add(blockCausalMask(blockSize, table.width, mask.dtype)).clamp(MASK_VALUE));
   }
-  const scores = trace('scores', chunkQueries(queries, blockSize)                     // (B, H, nb, bs, headDim)
+  // NOTE: the queries are scaled before the product (the reference scales the scores): the same
+  // math up to rounding, and one pass over (tokens × headDim) instead of (tokens × width).
+  const scaledQueries = chunkQueries(queries, blockSize).mul(1 / Math.sqrt(headDim));  // (B, H, nb, bs, headDim)
+  const scores = trace('scores', scaledQueries
     .matmul(keyBlocks.transpose(-1, -2))                                             // (B, H, nb, bs, width)
-    .div(Math.sqrt(headDim))
     .add(mask));
   const probabilities = trace('probabilities', scores.softmax(-1));
   return trace('context', probabilities.matmul(valueBlocks)).reshape([batch, heads, tokenLength, headDim]);
