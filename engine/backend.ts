@@ -66,6 +66,11 @@ export interface Backend<S = unknown> {
   scatterAdd(x: View<S>, axis: number, index: View<S>, src: View<S>): S;
   /** int32 indices of the k largest (or smallest) entries along the last axis, in sorted order. */
   topkIndices(x: View<S>, k: number, largest: boolean): S;
+  /**
+   * Optional fused kernel: softmax along the last axis (same shape and dtype). Without it the engine
+   * composes max, sub, exp, sum and div; the op's gradient is written in ops either way.
+   */
+  softmax?(x: View<S>): S;
   /** Releases storage that is no longer used (for backends whose memory is not garbage-collected). */
   dispose?(storage: S): void;
 }

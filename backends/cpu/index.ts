@@ -5,7 +5,7 @@ import { binary, unary, where } from './elementwise.js';
 import { gather, scatterAdd, topkIndices } from './indexing.js';
 import { matmul } from './matmul.js';
 import { cast, concat, contiguous, full, pad, read, scatterView } from './movement.js';
-import { argReduce, reduce } from './reduce.js';
+import { argReduce, reduce, softmax } from './reduce.js';
 
 export const cpuBackend: Backend<TypedArray> = {
   name: 'cpu',
@@ -26,6 +26,7 @@ export const cpuBackend: Backend<TypedArray> = {
   gather,
   scatterAdd,
   topkIndices,
+  softmax,
 };
 
 export * as cpuKernels from './kernels.js';

@@ -3,5 +3,5 @@ export { binary, unary, where } from './elementwise.js';
 export { gather, scatterAdd, topkIndices } from './indexing.js';
 export { matmul } from './matmul.js';
 export { cast, concat, contiguous, full, pad, read, scatterView } from './movement.js';
-export { argReduce, reduce } from './reduce.js';
+export { argReduce, reduce, softmax } from './reduce.js';
 export { forEachRun } from './strided.js';

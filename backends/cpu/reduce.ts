@@ -2,6 +2,7 @@
 import type { ArgReduceOp, ReduceOp, View } from '../../engine/backend.js';
 import { allocate, type TypedArray } from '../../engine/dtype.js';
 import { sizeOf } from '../../engine/shape.js';
+import { contiguous } from './movement.js';
 import { forEachRun, permuteLayout } from './strided.js';
 
 type Storage = TypedArray;
@@ -66,5 +67,23 @@ export function argReduce(op: ArgReduceOp, x: View<Storage>, axis: number): Stor
       }
     }
   });
+  return out;
+}
+
+/** Softmax along the last axis, one row at a time in doubles (max, exponentials, normalisation). */
+export function softmax(x: View<Storage>): Storage {
+  const rows = contiguous(x);
+  const width = x.shape[x.shape.length - 1] ?? 1;
+  const out = allocate(x.dtype, rows.length);
+  const exps = new Float64Array(width);
+  for (let base = 0; base < rows.length; base += width) {
+    let peak = -Infinity;
+    for (let j = 0; j < width; j++) peak = Math.max(peak, rows[base + j]!);
+    // NOTE: a row of all -Infinity gets shift 0, so it gives NaN as the composition does.
+    const shift = peak === -Infinity ? 0 : peak;
+    let total = 0;
+    for (let j = 0; j < width; j++) total += exps[j] = Math.exp(rows[base + j]! - shift);
+    for (let j = 0; j < width; j++) out[base + j] = exps[j]! / total;
+  }
   return out;
 }

@@ -8,16 +8,29 @@ import { fromStorageArray, fullLike } from '../creation.js';
 import { allocate } from '../dtype.js';
 import { where } from './elementwise.js';
 import { gather } from './indexing.js';
-import { reshape, unsqueeze } from './movement.js';
+import { reshape, transpose, unsqueeze } from './movement.js';
+import { defineOp } from '../op.js';
 import { asFloat, checkTensor } from './prepare.js';
 
 export const onesLike = (x: Tensor): Tensor => fullLike(x, 1);
 
-/** exp(x) / Σ exp(x) along an axis, shifted by the (detached) maximum for stability. */
+const softmaxLastAxisOp = defineOp({
+  name: 'softmax',
+  forward: (backend, [x]) => ({ storage: backend.softmax!(x!), shape: x!.shape, dtype: x!.dtype }),
+  // dx = y ⊙ (dy − Σ dy ⊙ y): four ops instead of the composition's eight.
+  gradient: (_inputs, out, dy) => [out.mul(dy.sub(dy.mul(out).sum(-1, true)))],
+});
+
+/** exp(x) / Σ exp(x) along an axis, shifted by the maximum for stability. */
 export function softmax(x: Tensor, axis = -1): Tensor {
+  checkTensor('softmax', 'x', x);
   const a = normalizeAxis('softmax', axis, x.rank);
-  const shifted = asFloat(x).sub(x.max(a, true).detach());
-  const e = shifted.exp();
+  const input = asFloat(x);
+  if (input.backend.softmax) {
+    if (a === x.rank - 1) return softmaxLastAxisOp([input], undefined);
+    return transpose(softmaxLastAxisOp([transpose(input, a, -1)], undefined), a, -1);
+  }
+  const e = input.sub(input.max(a, true).detach()).exp();
   return e.div(e.sum(a, true));
 }
 
