@@ -1,0 +1,110 @@
+// Writes one SVG per LSG sparsity type showing which keys each query attends to, like the LSG
+// paper's figure 1: rows are queries, columns are keys; pooled sparse tokens (pooling,
+// bos_pooling, lsh) are extra columns on the right, one per group of `factor` tokens.
+//
+//   npx tsx examples/attention-patterns.ts --length 64 --block-size 8 --factor 4 --out out/attention-patterns
+//
+// Flags: --length, --block-size, --factor, --head (stride types differ per head), --causal,
+// --no-global, --reference-quirks, --out.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRng, randn } from '../engine/index.js';
+import { lsgConnectivity, SPARSITY_TYPES, type SparsityType } from '../lsg/index.js';
+
+interface Settings {
+  length: number;
+  blockSize: number;
+  factor: number;
+  head: number;
+  causal: boolean;
+  global: boolean;
+  referenceQuirks: boolean;
+  out: string;
+}
+
+const DEFAULTS: Settings = { length: 64, blockSize: 8, factor: 4, head: 0, causal: false, global: true, referenceQuirks: false, out: 'out/attention-patterns' };
+
+function parseFlags(argv: readonly string[]): Settings {
+  const settings = { ...DEFAULTS };
+  const integer = (flag: string, value: string | undefined) => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`attention-patterns: ${flag} ${value} is invalid; expected a non-negative integer`);
+    return parsed;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (flag === '--length') settings.length = integer(flag, argv[++i]);
+    else if (flag === '--block-size') settings.blockSize = integer(flag, argv[++i]);
+    else if (flag === '--factor') settings.factor = integer(flag, argv[++i]);
+    else if (flag === '--head') settings.head = integer(flag, argv[++i]);
+    else if (flag === '--out') settings.out = argv[++i] ?? settings.out;
+    else if (flag === '--causal') settings.causal = true;
+    else if (flag === '--no-global') settings.global = false;
+    else if (flag === '--reference-quirks') settings.referenceQuirks = true;
+    else throw new Error(`attention-patterns: unknown flag ${flag}; expected one of --length --block-size --factor --head --causal --no-global --reference-quirks --out`);
+  }
+  return settings;
+}
+
+const CELL = 6;
+const MARGIN = 40;
+const GAP = 8;
+
+/** A grid of squares: rows × (keys + pooled) counts; count 2 (a duplicated key) in red. */
+function connectivitySvg(counts: ArrayLike<number>, rows: number, keys: number, pooled: number, title: string): string {
+  const width = MARGIN * 2 + (keys + pooled) * CELL + (pooled ? GAP : 0);
+  const height = MARGIN * 2 + rows * CELL;
+  const columns = keys + pooled;
+  const cells: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < columns; c++) {
+      const count = counts[r * columns + c]!;
+      if (!count) continue;
+      const x = MARGIN + c * CELL + (c >= keys ? GAP : 0);
+      const color = count > 1 ? '#d62728' : c >= keys ? '#2ca02c' : '#1f4e9c';
+      cells.push(`<rect x="${x}" y="${MARGIN + r * CELL}" width="${CELL - 1}" height="${CELL - 1}" fill="${color}"/>`);
+    }
+  }
+  const frame = `<rect x="${MARGIN - 1}" y="${MARGIN - 1}" width="${keys * CELL + 1}" height="${rows * CELL + 1}" fill="none" stroke="#999"/>`;
+  const pooledFrame = pooled
+    ? `<rect x="${MARGIN + keys * CELL + GAP - 1}" y="${MARGIN - 1}" width="${pooled * CELL + 1}" height="${rows * CELL + 1}" fill="none" stroke="#999"/>`
+    : '';
+  const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="${MARGIN}" y="${MARGIN / 2}">${escape(title)}</text>`,
+    `<text x="${MARGIN}" y="${height - MARGIN / 3}">keys →${pooled ? '   (green: pooled sparse tokens)' : ''}</text>`,
+    `<text x="${MARGIN / 3}" y="${MARGIN + 12}" transform="rotate(90 ${MARGIN / 3} ${MARGIN + 12})">queries →</text>`,
+    frame, pooledFrame, ...cells, '</svg>',
+  ].join('\n');
+}
+
+function main(): void {
+  const settings = parseFlags(process.argv.slice(2));
+  mkdirSync(settings.out, { recursive: true });
+  const rng = createRng(0);
+  const heads = settings.head + 1;
+  const [q, k, v] = [0, 1, 2].map(() => randn([1, heads, settings.length, 16], { rng }));
+  for (const sparsityType of SPARSITY_TYPES as readonly SparsityType[]) {
+    const connectivity = lsgConnectivity(q!, k!, v!, {
+      blockSize: settings.blockSize,
+      sparsityFactor: settings.factor,
+      sparsityType,
+      isCausal: settings.causal,
+      computeGlobalAttention: settings.global,
+      referenceQuirks: settings.referenceQuirks,
+      lsh: { rng: createRng(1) },
+    });
+    const [, , rows, columns] = connectivity.counts.shape as [number, number, number, number];
+    const headCounts = connectivity.counts.narrow(1, settings.head, 1).toTypedArray();
+    const pooled = columns - connectivity.numKeys;
+    const title = `${sparsityType}: length ${settings.length}, block ${settings.blockSize}, factor ${settings.factor}, head ${settings.head}` +
+      `${settings.causal ? ', causal' : ''}${settings.global ? '' : ', no global'}${rows <= 2 * settings.blockSize ? ' (short input: dense)' : ''}`;
+    const path = join(settings.out, `${sparsityType}.svg`);
+    writeFileSync(path, connectivitySvg(headCounts, rows, connectivity.numKeys, pooled, title));
+    console.log(`wrote ${path}`);
+  }
+}
+
+main();
