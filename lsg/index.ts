@@ -13,3 +13,4 @@ export { normalSlots, referenceSlots, type SparseSlots } from './slots.js';
 export { injectedProjections, seededProjections, type LshProjections } from './sparse/index.js';
 export { largestTensorTracker, type TensorTrace } from './trace.js';
 export { lsgConnectivity, lsgModelConnectivity, attendOverConnectivity, type Connectivity } from './connectivity.js';
+export { createLsgAttentionFunction, type LsgAttentionCallContext } from './attention-function.js';
