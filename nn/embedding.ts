@@ -6,6 +6,8 @@ import { normalParameter, type InitOptions } from './init.js';
 export interface EmbeddingOptions extends InitOptions {
   /** Row whose output is used but never trained, as in PyTorch (its gradient stays zero). Initialised to zeros. */
   paddingIdx?: number | null;
+  /** Standard deviation of the normal initialisation (default 1, as PyTorch; HuggingFace models use initializerRange). */
+  std?: number;
 }
 
 /**
@@ -29,7 +31,7 @@ export class Embedding extends Module {
       throw argumentError('Embedding', 'paddingIdx', paddingIdx, `null or an integer in [0, ${numEmbeddings})`);
     }
     this.paddingIdx = paddingIdx;
-    this.weight = normalParameter([numEmbeddings, embeddingDim], 1, options);
+    this.weight = normalParameter([numEmbeddings, embeddingDim], options.std ?? 1, options);
     if (paddingIdx !== null) {
       noGrad(() => this.weight.assign(this.weight.mul(rowIsNot(numEmbeddings, paddingIdx, this.weight.dtype))));
     }

@@ -1,11 +1,13 @@
 import { Tensor, matmul } from '../engine/index.js';
 import { argumentError } from '../engine/errors.js';
 import { Module } from './module.js';
-import { uniformParameter, type InitOptions } from './init.js';
+import { normalParameter, uniformParameter, zerosParameter, type InitOptions } from './init.js';
 
 export interface LinearOptions extends InitOptions {
   /** Add a learned bias (default true). */
   bias?: boolean;
+  /** Initialise the weight normal(0, std) and the bias to zeros (HuggingFace's scheme) instead of PyTorch's default. */
+  std?: number;
 }
 
 /**
@@ -25,8 +27,14 @@ export class Linear extends Module {
       if (!Number.isInteger(value) || value <= 0) throw argumentError('Linear', name, value, 'a positive integer');
     }
     const bound = 1 / Math.sqrt(inFeatures);
-    this.weight = uniformParameter([outFeatures, inFeatures], bound, options);
-    this.bias = (options.bias ?? true) ? uniformParameter([outFeatures], bound, options) : null;
+    const withBias = options.bias ?? true;
+    if (options.std !== undefined) {
+      this.weight = normalParameter([outFeatures, inFeatures], options.std, options);
+      this.bias = withBias ? zerosParameter([outFeatures], options) : null;
+    } else {
+      this.weight = uniformParameter([outFeatures, inFeatures], bound, options);
+      this.bias = withBias ? uniformParameter([outFeatures], bound, options) : null;
+    }
   }
 
   /** x: (..., inFeatures) → (..., outFeatures). */

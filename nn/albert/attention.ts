@@ -24,7 +24,7 @@ export class AlbertAttention extends Module {
 
   constructor(readonly config: AlbertConfig, options: ModelBuildOptions = {}) {
     super();
-    const init = { rng: options.rng, dtype: options.dtype };
+    const init = { rng: options.rng, dtype: options.dtype, std: config.initializerRange };
     this.query = new Linear(config.hiddenSize, config.hiddenSize, init);
     this.key = new Linear(config.hiddenSize, config.hiddenSize, init);
     this.value = new Linear(config.hiddenSize, config.hiddenSize, init);

@@ -43,7 +43,7 @@ export class AlbertForSequenceClassification extends AlbertTaskModel {
   constructor(config: AlbertConfig, options: ModelBuildOptions = {}) {
     super(config, options, true);
     this.dropout = new Dropout(config.classifierDropoutProb ?? 0, { rng: options.dropoutRng });
-    this.classifier = new Linear(config.hiddenSize, config.numLabels, { rng: options.rng, dtype: options.dtype });
+    this.classifier = new Linear(config.hiddenSize, config.numLabels, { rng: options.rng, dtype: options.dtype, std: config.initializerRange });
   }
 
   /** labels: (batch) int32 classes, (batch) / (batch, numLabels) floats for regression, (batch, numLabels) 0/1 floats for multi-label. */
@@ -68,7 +68,7 @@ export class AlbertForTokenClassification extends AlbertTaskModel {
   constructor(config: AlbertConfig, options: ModelBuildOptions = {}) {
     super(config, options, false);
     this.dropout = new Dropout(config.classifierDropoutProb ?? config.hiddenDropoutProb, { rng: options.dropoutRng });
-    this.classifier = new Linear(config.hiddenSize, config.numLabels, { rng: options.rng, dtype: options.dtype });
+    this.classifier = new Linear(config.hiddenSize, config.numLabels, { rng: options.rng, dtype: options.dtype, std: config.initializerRange });
   }
 
   forward(inputs: AlbertInputs & { labels?: Tensor }): ModelOutput {
@@ -93,7 +93,7 @@ export class AlbertForMultipleChoice extends AlbertTaskModel {
   constructor(config: AlbertConfig, options: ModelBuildOptions = {}) {
     super(config, options, true);
     this.dropout = new Dropout(config.classifierDropoutProb ?? 0, { rng: options.dropoutRng });
-    this.classifier = new Linear(config.hiddenSize, 1, { rng: options.rng, dtype: options.dtype });
+    this.classifier = new Linear(config.hiddenSize, 1, { rng: options.rng, dtype: options.dtype, std: config.initializerRange });
   }
 
   forward(inputs: AlbertInputs & { labels?: Tensor }): ModelOutput {

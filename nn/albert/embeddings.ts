@@ -27,7 +27,7 @@ export class AlbertEmbeddings extends Module {
 
   constructor(readonly config: AlbertConfig, options: ModelBuildOptions = {}) {
     super();
-    const init = { rng: options.rng, dtype: options.dtype };
+    const init = { rng: options.rng, dtype: options.dtype, std: config.initializerRange };
     this.wordEmbeddings = new Embedding(config.vocabSize, config.embeddingSize, { ...init, paddingIdx: config.padTokenId });
     this.positionEmbeddings = new Embedding(config.maxPositionEmbeddings, config.embeddingSize, init);
     this.tokenTypeEmbeddings = new Embedding(config.typeVocabSize, config.embeddingSize, init);

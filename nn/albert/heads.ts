@@ -36,7 +36,7 @@ export class AlbertMLMHead extends Module {
 
   constructor(config: AlbertConfig, wordEmbeddingWeight: Tensor, options: ModelBuildOptions = {}) {
     super();
-    const init = { rng: options.rng, dtype: options.dtype };
+    const init = { rng: options.rng, dtype: options.dtype, std: config.initializerRange };
     this.bias = zerosParameter([config.vocabSize], init);
     this.layerNorm = new LayerNorm(config.embeddingSize, { ...init, eps: config.layerNormEps });
     this.dense = new Linear(config.hiddenSize, config.embeddingSize, init);
@@ -62,7 +62,7 @@ export class AlbertSOPHead extends Module {
   constructor(config: AlbertConfig, options: ModelBuildOptions = {}) {
     super();
     this.dropout = new Dropout(config.classifierDropoutProb ?? 0, { rng: options.dropoutRng });
-    this.classifier = new Linear(config.hiddenSize, config.numLabels, { rng: options.rng, dtype: options.dtype });
+    this.classifier = new Linear(config.hiddenSize, config.numLabels, { rng: options.rng, dtype: options.dtype, std: config.initializerRange });
   }
 
   forward(pooled: Tensor): Tensor {

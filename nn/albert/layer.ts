@@ -22,7 +22,7 @@ export class AlbertLayer extends Module {
 
   constructor(readonly config: AlbertConfig, options: ModelBuildOptions = {}) {
     super();
-    const init = { rng: options.rng, dtype: options.dtype };
+    const init = { rng: options.rng, dtype: options.dtype, std: config.initializerRange };
     this.fullLayerLayerNorm = new LayerNorm(config.hiddenSize, { ...init, eps: config.layerNormEps });
     this.attention = new AlbertAttention(config, options);
     this.ffn = new Linear(config.hiddenSize, config.intermediateSize, init);

@@ -57,7 +57,7 @@ export class AlbertModel extends AlbertPreTrainedModel {
     super(config);
     this.embeddings = this.createEmbeddings(config, options);
     this.encoder = this.createEncoder(config, options);
-    this.pooler = (options.addPoolingLayer ?? true) ? new Linear(config.hiddenSize, config.hiddenSize, { rng: options.rng, dtype: options.dtype }) : null;
+    this.pooler = (options.addPoolingLayer ?? true) ? new Linear(config.hiddenSize, config.hiddenSize, { rng: options.rng, dtype: options.dtype, std: config.initializerRange }) : null;
   }
 
   protected createEmbeddings(config: AlbertConfig, options: ModelBuildOptions): AlbertEmbeddings {

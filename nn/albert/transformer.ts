@@ -32,7 +32,7 @@ export class AlbertTransformer extends Module {
 
   constructor(readonly config: AlbertConfig, options: ModelBuildOptions = {}) {
     super();
-    this.embeddingHiddenMappingIn = new Linear(config.embeddingSize, config.hiddenSize, { rng: options.rng, dtype: options.dtype });
+    this.embeddingHiddenMappingIn = new Linear(config.embeddingSize, config.hiddenSize, { rng: options.rng, dtype: options.dtype, std: config.initializerRange });
     this.albertLayerGroups = Array.from({ length: config.numHiddenGroups }, () => new AlbertLayerGroup(config, options));
   }
 
