@@ -1,0 +1,137 @@
+// The device: compiles kernel specs with gpu.js (the only gpu.js import in the project), runs them
+// with pipeline outputs kept on the device, and reads them back on request.
+import { GPU } from 'gpu.js';
+import type { DeviceArray } from './memory.js';
+import type { KernelSpec } from './kernels.js';
+
+export type GpuJsMode = 'gpu' | 'cpu' | 'webasm' | 'headlessgl' | 'webgpu';
+export const GPUJS_MODES: readonly GpuJsMode[] = ['gpu', 'cpu', 'webasm', 'headlessgl', 'webgpu'];
+
+/** The gpu.js kernel class each explicit mode must produce; 'gpu' accepts whichever gpu.js picks. */
+export const KERNEL_CLASS: Record<Exclude<GpuJsMode, 'gpu'>, string> = {
+  cpu: 'CPUKernel',
+  webasm: 'WebAssemblyKernel',
+  headlessgl: 'HeadlessGLKernel',
+  webgpu: 'WebGPUKernel',
+};
+
+export type KernelArgument = DeviceArray | number;
+
+/** What the backend needs from a device. Everything is synchronous. */
+export interface Device {
+  /** The gpu.js kernel class that ran the first kernel (e.g. 'HeadlessGLKernel'). */
+  readonly kernelClass: string;
+  /** Output elements one kernel call may write; larger outputs are split into chunks. */
+  readonly maxOutputElements: number;
+  run(spec: KernelSpec, outputSize: number, args: readonly KernelArgument[]): DeviceArray;
+  /** A device copy of host float32 data. */
+  upload(data: Float32Array): DeviceArray;
+  download(array: DeviceArray, size: number): Float32Array;
+  release(array: DeviceArray): void;
+  /** Number of compiled kernels (for tests of the cache). */
+  readonly compiledKernels: number;
+  destroy(): void;
+}
+
+type Kernel = ((...args: unknown[]) => unknown) & { kernel: { constructor: { name: string } }; destroy(): void };
+
+interface DeviceTexture { toArray(): ArrayLike<number>; delete(): void }
+
+// NOTE: float indices are exact below 2^24; 2^22 leaves room for the +0.5 in decodeIndex.
+const FLOAT_INDEX_LIMIT = 1 << 22;
+
+/** gpu.js in this process: cpu, webasm and headlessgl (webgpu needs async calls: see sync-webgpu.ts). */
+export class InProcessDevice implements Device {
+  private readonly gpu: InstanceType<typeof GPU>;
+  private readonly kernels = new Map<string, Kernel>();
+  kernelClass = '';
+  readonly maxOutputElements: number;
+
+  constructor(private readonly mode: Exclude<GpuJsMode, 'webgpu'>, maxOutputElements?: number) {
+    this.gpu = new GPU({ mode });
+    this.maxOutputElements = Math.min(maxOutputElements ?? FLOAT_INDEX_LIMIT, FLOAT_INDEX_LIMIT);
+    // One tiny kernel at construction, so the mode gpu.js really picked is known (and checked) up front.
+    this.download(this.run(fillSpec, 1, [0, 0]), 1);
+  }
+
+  get compiledKernels(): number { return this.kernels.size; }
+
+  private kernelFor(spec: KernelSpec, outputSize: number): Kernel {
+    const key = `${spec.key}|${outputSize}`;
+    let kernel = this.kernels.get(key);
+    if (!kernel) {
+      const argumentTypes = Object.fromEntries(spec.argumentNames.map((name, k) => [name, spec.argumentTypes[k]]));
+      kernel = this.gpu.createKernel(spec.source, {
+        output: [outputSize],
+        pipeline: true,
+        immutable: true,
+        precision: 'single',
+        tactic: 'precision',
+        dynamicArguments: true,
+        argumentTypes,
+      } as never) as unknown as Kernel;
+      this.kernels.set(key, kernel);
+    }
+    return kernel;
+  }
+
+  run(spec: KernelSpec, outputSize: number, args: readonly KernelArgument[]): DeviceArray {
+    const kernel = this.kernelFor(spec, outputSize);
+    const result = kernel(...args);
+    this.checkKernelClass(kernel.kernel.constructor.name, spec);
+    return result;
+  }
+
+  private checkKernelClass(name: string, spec: KernelSpec): void {
+    if (this.kernelClass === '') this.kernelClass = name;
+    const expected = this.mode === 'gpu' ? this.kernelClass : KERNEL_CLASS[this.mode];
+    if (name !== expected) {
+      throw new Error(`createGpuJsBackend: mode '${this.mode}' was requested but gpu.js ran ${name} (expected ${expected}) for kernel ${spec.key.slice(0, 80)}; ${MODE_HINT[this.mode]}`);
+    }
+  }
+
+  upload(data: Float32Array): DeviceArray {
+    // cpu and webasm read typed arrays directly; GL modes get a texture, so later kernels do not re-upload it.
+    if (this.kernelClass === 'CPUKernel' || this.kernelClass === 'WebAssemblyKernel') return data;
+    // Past the chunk limit the array is passed as it is (gpu.js uploads it per call).
+    if (data.length > this.maxOutputElements) return data;
+    return this.run(uploadSpec, data.length, [data, 0]);
+  }
+
+  download(array: DeviceArray, size: number): Float32Array {
+    if (array instanceof Float32Array) return array;
+    const values = (array as DeviceTexture).toArray();
+    return values instanceof Float32Array && values.length === size ? values : Float32Array.from(Array.prototype.slice.call(values, 0, size));
+  }
+
+  release(array: DeviceArray): void {
+    if (array !== null && typeof array === 'object' && 'delete' in array) (array as DeviceTexture).delete();
+  }
+
+  destroy(): void {
+    for (const kernel of this.kernels.values()) kernel.destroy();
+    this.kernels.clear();
+    this.gpu.destroy();
+  }
+}
+
+const MODE_HINT: Record<Exclude<GpuJsMode, 'webgpu'>, string> = {
+  gpu: 'no mode was forced',
+  cpu: 'the cpu mode should run everywhere',
+  webasm: 'WebAssembly (with SIMD) is needed',
+  headlessgl: "headless-gl needs the 'gl' package built and an X display: run under xvfb-run -a",
+};
+
+const fillSpec: KernelSpec = {
+  key: 'fill|probe',
+  source: 'function(value, chunkStart) {\n  return value + (this.thread.x + chunkStart) * 0.0;\n}',
+  argumentNames: ['value', 'chunkStart'],
+  argumentTypes: ['Float', 'Float'],
+};
+
+const uploadSpec: KernelSpec = {
+  key: 'upload',
+  source: 'function(x, chunkStart) {\n  return x[this.thread.x + chunkStart];\n}',
+  argumentNames: ['x', 'chunkStart'],
+  argumentTypes: ['Array', 'Float'],
+};

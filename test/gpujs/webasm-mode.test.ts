@@ -1,0 +1,21 @@
+// The op table on gpujs in gpu.js's 'webasm' mode (WebAssembly kernels, in-process).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { registerBackend } from '../../engine/index.js';
+import { createGpuJsBackend } from '../../backends/gpujs/index.js';
+import { OP_CASES } from './op-cases.js';
+import { checkCase } from './parity.js';
+
+const backend = createGpuJsBackend({ mode: 'webasm', name: 'gpujs-webasm' });
+registerBackend(backend);
+
+test('gpu.js ran the webasm mode it was asked for', () => {
+  assert.is(backend.mode, 'webasm');
+  assert.is(backend.kernelClass, 'WebAssemblyKernel');
+});
+
+OP_CASES.forEach((opCase, k) => {
+  test(`webasm mode: ${opCase.name}`, () => checkCase(opCase, k + 1, backend.name));
+});
+
+test.run();
