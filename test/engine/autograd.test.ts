@@ -1,0 +1,174 @@
+// Autograd behaviour (fan-out, noGrad, detach, accumulation, freed graphs, retainGraph), the backend
+// registry with a second backend, and seeded random numbers.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as E from '../../engine/index.js';
+import { createRng, isGradEnabled, noGrad, tensor, type Backend } from '../../engine/index.js';
+import { cpuBackend } from '../../backends/cpu/index.js';
+import { expectClose, F32_TOL } from '../helpers/close.js';
+
+const param = (values: number[]) => tensor(values, { requiresGrad: true });
+
+test('fan-out: a tensor used twice gets both gradients', () => {
+  const x = param([1, 2, 3]);
+  x.mul(x).add(x.mul(3)).sum().backward(); // d/dx (x² + 3x) = 2x + 3
+  assert.equal(x.grad!.toArray(), [5, 7, 9]);
+  // A diamond: e = exp(x) feeds two branches that meet again.
+  const y = param([0, 1]);
+  const e = y.exp();
+  e.mul(2).add(e.mul(e)).sum().backward(); // d/dy (2eʸ + e²ʸ) = 2eʸ + 2e²ʸ
+  expectClose(y.grad!, [2 + 2, 2 * Math.E + 2 * Math.E ** 2], F32_TOL);
+});
+
+test('broadcast operands get gradients summed back to their shape', () => {
+  const a = param([[1, 2, 3], [4, 5, 6]]);
+  const b = param([10, 20, 30]);
+  const c = tensor([[2], [3]], { requiresGrad: true });
+  a.mul(b).add(c).sum().backward();
+  assert.equal(a.grad!.toArray(), [[10, 20, 30], [10, 20, 30]]);
+  assert.equal(b.grad!.toArray(), [5, 7, 9]);
+  assert.equal(c.grad!.toArray(), [[3], [3]]);
+});
+
+test('noGrad records nothing and restores grad mode, also after a throw', () => {
+  const x = param([1, 2]);
+  const y = noGrad(() => {
+    assert.is(isGradEnabled(), false);
+    return x.mul(2);
+  });
+  assert.is(isGradEnabled(), true);
+  assert.is(y.requiresGrad, false);
+  assert.is(y.node, null);
+  assert.throws(() => noGrad(() => { throw new Error('inside'); }), /inside/);
+  assert.is(isGradEnabled(), true);
+  assert.equal(noGrad(() => noGrad(() => isGradEnabled())), false);
+});
+
+test('detach cuts the graph and shares storage', () => {
+  const x = param([1, 2]);
+  const d = x.mul(3).detach();
+  assert.is(d.requiresGrad, false);
+  assert.ok(d.isLeaf);
+  const y = x.mul(x.mul(3).detach()); // the detached factor is a constant
+  y.sum().backward();
+  assert.equal(x.grad!.toArray(), [3, 6]);
+  const z = x.mul(1);
+  assert.ok(z.detach().storage === z.storage);
+});
+
+test('leaf gradients accumulate across backward calls; non-leaves keep none unless retained', () => {
+  const x = param([1, 2]);
+  x.mul(2).sum().backward();
+  x.mul(3).sum().backward();
+  assert.equal(x.grad!.toArray(), [5, 5]);
+  const hidden = x.mul(x);
+  const kept = x.add(1).retainGrad();
+  hidden.add(kept).sum().backward();
+  assert.is(hidden.grad, null);
+  assert.equal(kept.grad!.toArray(), [1, 1]);
+});
+
+test('backward twice through a freed graph fails clearly; retainGraph allows it', () => {
+  const x = param([1, 2]);
+  const loss = x.exp().sum();
+  loss.backward();
+  assert.throws(() => loss.backward(), (error: Error) =>
+    /backward: the graph through '\w+' was already freed/.test(error.message) && /retainGraph: true/.test(error.message));
+  const y = param([1, 2]);
+  const again = y.mul(y).sum();
+  again.backward(undefined, { retainGraph: true });
+  again.backward();
+  assert.equal(y.grad!.toArray(), [4, 8]); // 2 · 2y
+  assert.throws(() => again.backward(), /already freed/);
+});
+
+test('backward of a non-scalar needs a gradient of its shape', () => {
+  const x = param([1, 2, 3]);
+  const y = x.mul(2);
+  assert.throws(() => y.backward(), /backward: grad undefined is invalid; expected a gradient of shape \[3\]/);
+  assert.throws(() => y.backward(tensor([1, 1])), /backward: grad.shape \[2\] is invalid/);
+  y.backward(tensor([1, 0, -1]));
+  assert.equal(x.grad!.toArray(), [2, 0, -2]);
+});
+
+test('gradients flow only to tensors that require them; requiresGrad rules', () => {
+  const x = param([1, -2]);
+  const constant = tensor([3, 4]);
+  const cond = tensor([true, false]);
+  E.where(cond, x, constant).mul(constant).sum().backward();
+  assert.equal(x.grad!.toArray(), [3, 0]);
+  assert.is(constant.grad, null);
+  assert.throws(() => { x.mul(2).requiresGrad = false; }, /requiresGrad: can only be set on leaf tensors/);
+  assert.throws(() => { tensor([1], { dtype: 'int32' }).requiresGrad = true; }, /requiresGrad: dtype "int32" is invalid/);
+  assert.throws(() => tensor([1]).backward(), /backward: this tensor does not require grad/);
+});
+
+test('a long chain does not overflow the stack', () => {
+  const x = param([1]);
+  let y = x;
+  for (let i = 0; i < 20000; i++) y = y.add(1);
+  y.sum().backward();
+  assert.equal(x.grad!.toArray(), [1]);
+});
+
+test('matmul weight shared across a batch gets the summed gradient', () => {
+  const w = tensor([[1, 0], [0, 1]], { requiresGrad: true });
+  const x = tensor([[[1, 2]], [[3, 4]]]); // [2, 1, 2]
+  x.matmul(w).sum().backward();
+  assert.equal(w.grad!.toArray(), [[4, 4], [6, 6]]);
+});
+
+/** A second backend: the CPU kernels under another name. */
+const otherBackend: Backend = { ...(cpuBackend as Backend), name: 'cpu-twin' };
+
+test('backends: registerBackend, useBackend, withBackend, toBackend, and the mixed-backend error', () => {
+  E.registerBackend(otherBackend);
+  assert.ok(E.listBackends().includes('cpu-twin'));
+  assert.is(E.getBackend().name, 'cpu'); // registering does not switch
+  const onTwin = E.withBackend('cpu-twin', () => tensor([1, 2]));
+  assert.is(onTwin.backend.name, 'cpu-twin');
+  assert.is(tensor([1]).backend.name, 'cpu'); // restored
+  assert.throws(() => E.withBackend('cpu-twin', () => { throw new Error('boom'); }), /boom/);
+  assert.is(E.getBackend().name, 'cpu'); // restored after a throw too
+  assert.equal(onTwin.mul(3).toArray(), [3, 6]);
+  assert.is(onTwin.mul(3).backend.name, 'cpu-twin');
+  assert.throws(() => onTwin.add(tensor([1, 1])), /add: inputs live on different backends \('cpu-twin' and 'cpu'\); move one with toBackend\(\)/);
+  assert.throws(() => tensor([[1]]).matmul(onTwin.reshape([1, 2])), /matmul: inputs live on different backends/);
+  const moved = onTwin.toBackend('cpu');
+  assert.is(moved.backend.name, 'cpu');
+  assert.equal(moved.add(tensor([1, 1])).toArray(), [2, 3]);
+  E.useBackend('cpu-twin');
+  try {
+    const w = tensor([1, 2], { requiresGrad: true });
+    assert.is(w.backend.name, 'cpu-twin');
+    w.mul(w).sum().backward();
+    assert.equal(w.grad!.toArray(), [2, 4]);
+    assert.is(w.grad!.backend.name, 'cpu-twin');
+  } finally {
+    E.useBackend('cpu');
+  }
+  assert.throws(() => E.useBackend('missing'), /getBackend: name "missing" is invalid; expected one of the registered backends \[cpu, cpu-twin\]/);
+  assert.throws(() => E.registerBackend({ name: '' } as Backend), /registerBackend: backend/);
+});
+
+test('seeded random numbers: the same seed gives the same stream (regression values)', () => {
+  const rng = createRng(42);
+  assert.equal([rng.nextUint32(), rng.nextUint32()], [1028872839, 2516511472]);
+  assert.is(rng.uniform(), 0.09323416277766228);
+  expectClose([rng.normal(), rng.normal()], [-0.6291305692361254, 0.21716041849774279], { rtol: 1e-14, atol: 0 });
+  assert.is(rng.int(10), 8);
+  expectClose(E.randn([4], { rng: createRng(0), dtype: 'float64' }), [1.2641765118590322, -2.478347125063029, -0.20592806772009897, -0.7921266182170815], { rtol: 1e-14, atol: 0 });
+  assert.equal(Array.from(E.rand([3], { rng: createRng(1), dtype: 'float64' }).toTypedArray()), [0.4256499295588583, 0.79042171058245, 0.6910148127935827]);
+  assert.equal(Array.from(E.randint(0, 100, [5], { rng: createRng(2) }).toTypedArray()), [78, 56, 5, 95, 59]);
+  // Two generators with one seed agree; different seeds differ; manualSeed resets the default stream.
+  assert.equal(E.randn([8], { rng: createRng(9) }).toArray(), E.randn([8], { rng: createRng(9) }).toArray());
+  assert.not.equal(E.randn([8], { rng: createRng(9) }).toArray(), E.randn([8], { rng: createRng(10) }).toArray());
+  E.manualSeed(7);
+  const first = E.randn([3]).toArray();
+  E.manualSeed(7);
+  assert.equal(E.randn([3]).toArray(), first);
+  const fork = createRng(3).fork();
+  assert.is(fork.uniform(), createRng(3).fork().uniform());
+});
+
+test.run();
