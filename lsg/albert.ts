@@ -1,0 +1,261 @@
+/**
+ * LSG-ALBERT: nn's ALBERT with LSG attention injected, the global-token embedding table, and the
+ * sequence steps around the encoder (adaptive padding, pool with global, cut back), as the
+ * reference `modeling_lsg_albert.py` (ccdv-ai/convert_checkpoint_to_lsg) lays them out, so
+ * checkpoints move between the two unchanged.
+ */
+import { cat, type Tensor } from '../engine/index.js';
+import {
+  AlbertConfig, AlbertEmbeddings, AlbertTransformer, AlbertModel, AlbertForMaskedLM, AlbertForPreTraining,
+  AlbertForSequenceClassification, AlbertForTokenClassification, AlbertForQuestionAnswering, AlbertForMultipleChoice,
+  Embedding, ALBERT_DEFAULTS, parseHfJson, camelToSnake, extendedAttentionMask,
+  type AlbertConfigOptions, type AlbertModelOptions, type EmbeddingInputs, type EncoderOutput, type HfJson, type ModelBuildOptions,
+} from '../nn/index.js';
+import { createLsgConfig, MAX_GLOBAL_TOKENS, type LsgConfig } from './config.js';
+import { createLsgAttentionFunction } from './attention-function.js';
+import { prepareLsgInputs, finishLsgOutputs } from './sequence.js';
+import type { LsgRuntimeOptions } from './attention.js';
+
+/** The LSG keys of config.json with the reference LSGAlbertConfig defaults (camelCase). */
+export const LSG_ALBERT_DEFAULTS = {
+  blockSize: 128,
+  sparseBlockSize: 128,
+  sparsityFactor: 2,
+  sparsityType: 'norm' as string | null,
+  numGlobalTokens: 1,
+  maskFirstToken: false,
+  poolWithGlobal: true,
+  adaptive: true,
+  lshNumPreRounds: 1,
+};
+type LsgKeys = typeof LSG_ALBERT_DEFAULTS;
+
+/** The reference's `auto_map`: which class of modeling_lsg_albert.py each Auto class loads. */
+export const LSG_ALBERT_AUTO_MAP: Record<string, string> = {
+  AutoConfig: 'modeling_lsg_albert.LSGAlbertConfig',
+  AutoModel: 'modeling_lsg_albert.LSGAlbertModel',
+  AutoModelForMaskedLM: 'modeling_lsg_albert.LSGAlbertForMaskedLM',
+  AutoModelForMultipleChoice: 'modeling_lsg_albert.LSGAlbertForMultipleChoice',
+  AutoModelForPreTraining: 'modeling_lsg_albert.LSGAlbertForPreTraining',
+  AutoModelForQuestionAnswering: 'modeling_lsg_albert.LSGAlbertForQuestionAnswering',
+  AutoModelForSequenceClassification: 'modeling_lsg_albert.LSGAlbertForSequenceClassification',
+  AutoModelForTokenClassification: 'modeling_lsg_albert.LSGAlbertForTokenClassification',
+};
+
+/** Rows of the global-embedding table: always 512 in the reference, whatever numGlobalTokens is. */
+export const GLOBAL_EMBEDDING_ROWS = MAX_GLOBAL_TOKENS;
+
+export type LsgAlbertConfigOptions = AlbertConfigOptions & Partial<LsgKeys> & {
+  /** Reproduce reference behaviours that the LSG module otherwise corrects (see docs/lsg.md). Not written to config.json. */
+  referenceQuirks?: boolean;
+};
+
+/**
+ * AlbertConfig plus the LSG keys; `lsg` is the validated attention config.
+ * @example
+ *   const config = new LsgAlbertConfig({ vocabSize: 100, hiddenSize: 32, numAttentionHeads: 4,
+ *     maxPositionEmbeddings: 4096, blockSize: 64, sparsityType: 'norm', numGlobalTokens: 1 });
+ */
+export class LsgAlbertConfig extends AlbertConfig implements LsgKeys {
+  readonly blockSize: number;
+  readonly sparseBlockSize: number;
+  readonly sparsityFactor: number;
+  readonly sparsityType: string | null;
+  readonly numGlobalTokens: number;
+  readonly maskFirstToken: boolean;
+  readonly poolWithGlobal: boolean;
+  readonly adaptive: boolean;
+  readonly lshNumPreRounds: number;
+  readonly referenceQuirks: boolean;
+  readonly lsg: LsgConfig;
+
+  constructor(options: LsgAlbertConfigOptions = {}, extra: HfJson = {}) {
+    const albertOptions: Record<string, unknown> = { ...options };
+    const lsgOptions: Record<string, unknown> = {};
+    for (const key of Object.keys(LSG_ALBERT_DEFAULTS)) {
+      if (key in albertOptions) lsgOptions[key] = albertOptions[key];
+      delete albertOptions[key];
+    }
+    delete albertOptions.referenceQuirks;
+    super(albertOptions as AlbertConfigOptions, extra);
+    const merged = { ...LSG_ALBERT_DEFAULTS, ...lsgOptions } as LsgKeys;
+    this.blockSize = merged.blockSize;
+    this.sparseBlockSize = merged.sparseBlockSize;
+    this.sparsityFactor = merged.sparsityFactor;
+    this.sparsityType = merged.sparsityType;
+    this.numGlobalTokens = merged.numGlobalTokens;
+    this.maskFirstToken = merged.maskFirstToken;
+    this.poolWithGlobal = merged.poolWithGlobal;
+    this.adaptive = merged.adaptive;
+    this.lshNumPreRounds = merged.lshNumPreRounds;
+    this.referenceQuirks = options.referenceQuirks ?? false;
+    this.lsg = createLsgConfig({
+      blockSize: this.blockSize,
+      sparseBlockSize: this.sparseBlockSize,
+      sparsityFactor: this.sparsityFactor,
+      sparsityType: (this.sparsityType ?? 'none') as LsgConfig['sparsityType'],
+      numGlobalTokens: this.numGlobalTokens,
+      maskFirstToken: this.maskFirstToken,
+      poolWithGlobal: this.poolWithGlobal,
+      adaptive: this.adaptive,
+      lshNumPreRounds: this.lshNumPreRounds,
+      referenceQuirks: this.referenceQuirks,
+    });
+  }
+
+  override toOptions(): LsgAlbertConfigOptions {
+    const options: Record<string, unknown> = { ...super.toOptions() };
+    for (const key of Object.keys(LSG_ALBERT_DEFAULTS)) options[key] = (this as unknown as Record<string, unknown>)[key];
+    options.referenceQuirks = this.referenceQuirks;
+    return options as LsgAlbertConfigOptions;
+  }
+
+  override with(changes: LsgAlbertConfigOptions): LsgAlbertConfig {
+    return new LsgAlbertConfig({ ...this.toOptions(), ...changes }, this.extra);
+  }
+
+  /**
+   * Reads an LSG-ALBERT config.json (or a dense ALBERT one, which gets the LSG defaults).
+   * @example
+   *   LsgAlbertConfig.fromHfJson(JSON.parse(readFileSync('model/config.json', 'utf8')));
+   */
+  static override fromHfJson(json: HfJson): LsgAlbertConfig {
+    const { options, extra } = parseHfJson(json, { ...ALBERT_DEFAULTS, ...LSG_ALBERT_DEFAULTS }, 'LsgAlbertConfig.fromHfJson');
+    return new LsgAlbertConfig(options as LsgAlbertConfigOptions, extra);
+  }
+
+  /** config.json in the reference's layout: the ALBERT keys, the LSG keys, `auto_map`, `base_model_prefix` "lsg". */
+  override toHfJson(): HfJson {
+    const json: HfJson = { ...super.toHfJson(), auto_map: LSG_ALBERT_AUTO_MAP, base_model_prefix: 'lsg' };
+    for (const key of Object.keys(LSG_ALBERT_DEFAULTS)) json[camelToSnake(key)] = (this as unknown as Record<string, unknown>)[key];
+    return Object.fromEntries(Object.entries(json).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+}
+
+/** Embeddings with the global-token table; the first numGlobalTokens rows are prepended before LayerNorm. */
+export class LsgAlbertEmbeddings extends AlbertEmbeddings {
+  readonly globalEmbeddings: Embedding;
+
+  constructor(override readonly config: LsgAlbertConfig, options: ModelBuildOptions = {}) {
+    super(config, options);
+    this.globalEmbeddings = new Embedding(GLOBAL_EMBEDDING_ROWS, config.embeddingSize, { rng: options.rng, dtype: options.dtype, std: config.initializerRange });
+  }
+
+  protected override tooLongMessage(): string {
+    return `a sequence length of at most maxPositionEmbeddings (${this.config.maxPositionEmbeddings}); ` +
+      'convert the checkpoint with a larger --max-sequence-length (lsgrad convert) to accept longer inputs';
+  }
+
+  /** (batch, seq) ids → (batch, g + seq, embeddingSize): globals get no position or type added. */
+  override forward(inputs: EmbeddingInputs): Tensor {
+    const summed = this.sumEmbeddings(inputs);                            // (batch, seq, embeddingSize)
+    const [batch, , width] = summed.shape as [number, number, number];
+    const g = this.config.numGlobalTokens;
+    const globals = this.globalEmbeddings.weight.narrow(0, 0, g).unsqueeze(0).expand([batch, g, width]);
+    return this.normalize(cat([globals, summed], 1));
+  }
+}
+
+/** The encoder wrapped in the reference's sequence steps (spec §3): pad, run the layers, pool, cut. */
+export class LsgAlbertTransformer extends AlbertTransformer {
+  constructor(override readonly config: LsgAlbertConfig, options: ModelBuildOptions = {}) {
+    super(config, options);
+  }
+
+  /** embedded: (batch, g + t, embeddingSize); mask: additive (batch, 1, 1, t) over the real tokens. */
+  override forward(embedded: Tensor, mask: Tensor | null, options: { outputHiddenStates?: boolean; outputAttentions?: boolean } = {}): EncoderOutput {
+    const [batch, rows] = embedded.shape as [number, number];
+    const length = rows - this.config.numGlobalTokens;
+    const tokenKeep = mask === null ? undefined : mask.reshape([batch, length]).eq(0).cast(embedded.dtype);
+    const prepared = prepareLsgInputs(embedded, tokenKeep, this.config.lsg);
+    const paddedMask = extendedAttentionMask(prepared.tokenKeep, embedded.dtype);  // (batch, 1, 1, T)
+    const encoded = super.forward(prepared.hidden, paddedMask, options);           // (batch, g + T, hidden)
+    return { ...encoded, lastHiddenState: finishLsgOutputs(encoded.lastHiddenState, prepared.length, this.config.lsg) };
+  }
+}
+
+export interface LsgAlbertBuildOptions extends ModelBuildOptions {
+  /** LSH projections or a trace, passed to the LSG attention kernel. */
+  lsgRuntime?: LsgRuntimeOptions;
+}
+
+function withLsgAttention<T extends LsgAlbertBuildOptions>(config: LsgAlbertConfig, options: T): T {
+  return { ...options, attention: options.attention ?? createLsgAttentionFunction(config.lsg, options.lsgRuntime) };
+}
+
+function asLsgConfig(config: AlbertConfig, owner: string): LsgAlbertConfig {
+  if (!(config instanceof LsgAlbertConfig)) throw new Error(`${owner}: config is an AlbertConfig, expected an LsgAlbertConfig (LSG keys)`);
+  return config;
+}
+
+/**
+ * @example
+ *   const model = LSGAlbertModel.fromPretrained('my-lsg-albert');
+ *   model.forward({ inputIds, attentionMask }).lastHiddenState;
+ */
+export class LSGAlbertModel extends AlbertModel {
+  static override readonly hfClassName: string = 'LSGAlbertModel';
+  constructor(config: LsgAlbertConfig, options: LsgAlbertBuildOptions & AlbertModelOptions = {}) {
+    super(asLsgConfig(config, 'LSGAlbertModel'), withLsgAttention(config, options));
+  }
+  static override configFromHfJson(json: HfJson): LsgAlbertConfig {
+    return LsgAlbertConfig.fromHfJson(json);
+  }
+  protected override createEmbeddings(config: AlbertConfig, options: ModelBuildOptions): AlbertEmbeddings {
+    return new LsgAlbertEmbeddings(asLsgConfig(config, 'LSGAlbertModel'), options);
+  }
+  protected override createEncoder(config: AlbertConfig, options: ModelBuildOptions): AlbertTransformer {
+    return new LsgAlbertTransformer(asLsgConfig(config, 'LSGAlbertModel'), options);
+  }
+}
+
+const lsgBase = (config: AlbertConfig, options: AlbertModelOptions) => new LSGAlbertModel(asLsgConfig(config, 'LSG-ALBERT'), options);
+
+/** LSG-ALBERT masked LM (decoder tied to the word embeddings). */
+export class LSGAlbertForMaskedLM extends AlbertForMaskedLM {
+  static override readonly hfClassName: string = 'LSGAlbertForMaskedLM';
+  constructor(config: LsgAlbertConfig, options: LsgAlbertBuildOptions = {}) { super(config, withLsgAttention(config, options)); }
+  static override configFromHfJson(json: HfJson): LsgAlbertConfig { return LsgAlbertConfig.fromHfJson(json); }
+  protected override createBaseModel(config: AlbertConfig, options: AlbertModelOptions): AlbertModel { return lsgBase(config, options); }
+}
+
+export class LSGAlbertForPreTraining extends AlbertForPreTraining {
+  static override readonly hfClassName: string = 'LSGAlbertForPreTraining';
+  constructor(config: LsgAlbertConfig, options: LsgAlbertBuildOptions = {}) { super(config, withLsgAttention(config, options)); }
+  static override configFromHfJson(json: HfJson): LsgAlbertConfig { return LsgAlbertConfig.fromHfJson(json); }
+  protected override createBaseModel(config: AlbertConfig, options: AlbertModelOptions): AlbertModel { return lsgBase(config, options); }
+}
+
+export class LSGAlbertForSequenceClassification extends AlbertForSequenceClassification {
+  static override readonly hfClassName: string = 'LSGAlbertForSequenceClassification';
+  constructor(config: LsgAlbertConfig, options: LsgAlbertBuildOptions = {}) { super(config, withLsgAttention(config, options)); }
+  static override configFromHfJson(json: HfJson): LsgAlbertConfig { return LsgAlbertConfig.fromHfJson(json); }
+  protected override createBaseModel(config: AlbertConfig, options: AlbertModelOptions): AlbertModel { return lsgBase(config, options); }
+}
+
+export class LSGAlbertForTokenClassification extends AlbertForTokenClassification {
+  static override readonly hfClassName: string = 'LSGAlbertForTokenClassification';
+  constructor(config: LsgAlbertConfig, options: LsgAlbertBuildOptions = {}) { super(config, withLsgAttention(config, options)); }
+  static override configFromHfJson(json: HfJson): LsgAlbertConfig { return LsgAlbertConfig.fromHfJson(json); }
+  protected override createBaseModel(config: AlbertConfig, options: AlbertModelOptions): AlbertModel { return lsgBase(config, options); }
+}
+
+export class LSGAlbertForQuestionAnswering extends AlbertForQuestionAnswering {
+  static override readonly hfClassName: string = 'LSGAlbertForQuestionAnswering';
+  constructor(config: LsgAlbertConfig, options: LsgAlbertBuildOptions = {}) { super(config, withLsgAttention(config, options)); }
+  static override configFromHfJson(json: HfJson): LsgAlbertConfig { return LsgAlbertConfig.fromHfJson(json); }
+  protected override createBaseModel(config: AlbertConfig, options: AlbertModelOptions): AlbertModel { return lsgBase(config, options); }
+}
+
+export class LSGAlbertForMultipleChoice extends AlbertForMultipleChoice {
+  static override readonly hfClassName: string = 'LSGAlbertForMultipleChoice';
+  constructor(config: LsgAlbertConfig, options: LsgAlbertBuildOptions = {}) { super(config, withLsgAttention(config, options)); }
+  static override configFromHfJson(json: HfJson): LsgAlbertConfig { return LsgAlbertConfig.fromHfJson(json); }
+  protected override createBaseModel(config: AlbertConfig, options: AlbertModelOptions): AlbertModel { return lsgBase(config, options); }
+}
+
+/** Every LSG-ALBERT class by its HuggingFace name (for `architectures` and the converter). */
+export const LSG_ALBERT_CLASSES = {
+  LSGAlbertModel, LSGAlbertForMaskedLM, LSGAlbertForPreTraining, LSGAlbertForSequenceClassification,
+  LSGAlbertForTokenClassification, LSGAlbertForQuestionAnswering, LSGAlbertForMultipleChoice,
+} as const;
