@@ -122,7 +122,7 @@ test('matmul: 2-D, batched, broadcast, shared weight, 1-D', () => {
     expected.push(s);
   }
   expectValues(E.matmul(x, y), [M, N], expected);
-  expectValues(E.matmul(y.transpose(), x.transpose()), [N, M], E.matmul(x, y).transpose().toArray().flat() as number[]);
+  expectValues(E.matmul(y.transpose(), x.transpose()), [N, M], Array.from(E.matmul(x, y).transpose().toTypedArray()));
 });
 
 test('softmax and logSoftmax are stable', () => {
