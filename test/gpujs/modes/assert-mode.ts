@@ -1,0 +1,24 @@
+// The assertions shared by the child-process mode tests.
+import * as assert from 'uvu/assert';
+import type { Test } from 'uvu';
+import type { ModeRun } from './spawn-mode.js';
+
+export function assertModeRun(test: Test, run: ModeRun, mode: string, kernelClass: string): void {
+  test(`${mode}: the child started and gpu.js ran ${kernelClass}`, () => {
+    assert.is(run.error, undefined, run.error);
+    assert.is(run.mode, mode);
+    assert.is(run.kernelClass, kernelClass);
+  });
+  test(`${mode}: op table, LSG attention and the ALBERT step match the CPU backend`, () => {
+    const failures = (run.results ?? []).filter((r) => !r.ok);
+    assert.ok((run.results ?? []).length > 60, `only ${(run.results ?? []).length} cases ran`);
+    assert.equal(failures.map((f) => `${f.name}: ${f.message}`), []);
+  });
+  test(`${mode}: 200 tiny-MLP steps leave the live-buffer count flat, and the loss falls`, () => {
+    const leak = run.leak;
+    assert.ok(leak, 'no leak run');
+    const counts = leak!.liveAfterEachStep;
+    assert.is(Math.max(...counts), Math.min(...counts), `live buffers went from ${counts[0]} to ${counts[counts.length - 1]} (max ${Math.max(...counts)})`);
+    assert.ok(leak!.lastLoss < leak!.firstLoss, `loss ${leak!.firstLoss} → ${leak!.lastLoss}`);
+  });
+}
