@@ -48,7 +48,7 @@ export function parseArgs<S extends FlagSpecs>(command: string, specs: S, argv: 
   const positionals: string[] = [];
   let help = false;
   for (let i = 0; i < argv.length; i++) {
-    const argument = argv[i];
+    const argument = argv[i]!;
     if (argument === '-h' || argument === '--help') { help = true; continue; }
     if (argument === '--') { positionals.push(...argv.slice(i + 1)); break; }
     if (!argument.startsWith('--')) {
@@ -72,16 +72,16 @@ export function parseArgs<S extends FlagSpecs>(command: string, specs: S, argv: 
       const suggestion = closestName(name, [...byName.keys()]);
       throw new UsageError(`${command}: unknown flag --${name}${suggestion ? `; did you mean --${suggestion}?` : ''} (see ${command} --help)`);
     }
-    const spec = specs[key];
+    const spec = specs[key]!;
     if (spec.kind === 'bool') {
       values[key] = inline === undefined ? true : parseBoolean(command, name, inline);
       continue;
     }
     if (inline === undefined) {
-      if (i + 1 >= argv.length || argv[i + 1].startsWith('--')) {
+      if (i + 1 >= argv.length || argv[i + 1]!.startsWith('--')) {
         throw new UsageError(`${command}: --${name} needs a value (${describeExpected(spec)})`);
       }
-      inline = argv[++i];
+      inline = argv[++i]!;
     }
     values[key] = parseValue(command, name, spec, inline);
   }
@@ -148,11 +148,11 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
     }
     previous = current;
   }
-  return previous[b.length];
+  return previous[b.length]!;
 }
 
 /**

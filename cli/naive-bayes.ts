@@ -37,7 +37,7 @@ export function fitNaiveBayes(texts: readonly string[], labels: ArrayLike<number
     }
   });
   const vocabularySize = counts.size;
-  const denominator = [0, 1].map((label) => Math.log(totalWords[label] + smoothing * vocabularySize));
+  const denominator = [Math.log(totalWords[0] + smoothing * vocabularySize), Math.log(totalWords[1] + smoothing * vocabularySize)] as const;
   const logLikelihood = new Map<string, [number, number]>();
   for (const [word, [ham, spam]] of counts) {
     logLikelihood.set(word, [Math.log(ham + smoothing) - denominator[0], Math.log(spam + smoothing) - denominator[1]]);

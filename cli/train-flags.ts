@@ -27,7 +27,7 @@ export const TRAIN_FLAGS = {
   blockSize: { kind: 'int', default: 64, min: 1, help: 'LSG local block size' },
   sparseBlockSize: { kind: 'int', default: 64, min: 0, help: 'LSG sparse block size' },
   sparsityFactor: { kind: 'int', default: 4, min: 1, help: 'LSG sparsity factor' },
-  numGlobalTokens: { kind: 'int', default: 1, min: 0, help: 'LSG learned global tokens' },
+  numGlobalTokens: { kind: 'int', default: 1, min: 1, help: 'LSG learned global tokens' },
   // optimisation
   steps: { kind: 'int', default: 150, min: 1, help: 'optimizer steps' },
   batchSize: { kind: 'int', default: 4, min: 1, help: 'emails per step' },
@@ -41,7 +41,8 @@ export const TRAIN_FLAGS = {
   checkpointEvery: { kind: 'int', default: 50, min: 0, help: 'checkpoint every N steps (0 = only at the end)' },
   backend: { kind: 'choice', choices: BACKENDS, default: 'cpu', help: 'engine backend' },
   out: { kind: 'string', default: 'runs/spam', placeholder: 'DIR', help: 'output directory' },
-  resume: { kind: 'string', placeholder: 'DIR', help: 'continue from the latest checkpoint of a previous --out DIR' },
+  resume: { kind: 'string', placeholder: 'DIR', help: 'continue the run in DIR from its latest checkpoint, with its saved options' },
+  stopAt: { kind: 'int', default: 0, min: 0, help: 'checkpoint and stop after this step, as if interrupted (0 = run to --steps)' },
   baseline: { kind: 'bool', default: true, help: 'also fit the naive-Bayes baseline (--no-baseline to skip)' },
   quiet: { kind: 'bool', default: false, help: 'no progress bar' },
 } as const satisfies FlagSpecs;
@@ -53,7 +54,7 @@ export const TRAIN_SECTIONS: Record<string, readonly (keyof typeof TRAIN_FLAGS)[
   Model: ['hiddenSize', 'embeddingSize', 'intermediateSize', 'numLayers', 'numGroups', 'heads', 'dropout'],
   Attention: ['attention', 'sparsityType', 'blockSize', 'sparseBlockSize', 'sparsityFactor', 'numGlobalTokens'],
   Optimisation: ['steps', 'batchSize', 'lr', 'warmup', 'weightDecay', 'clipNorm', 'seed'],
-  Run: ['evalEvery', 'checkpointEvery', 'backend', 'out', 'resume', 'baseline', 'quiet'],
+  Run: ['evalEvery', 'checkpointEvery', 'backend', 'out', 'resume', 'stopAt', 'baseline', 'quiet'],
 };
 
 /** Cross-flag checks that a single flag's range cannot express. Returns problems, empty if none. */

@@ -31,7 +31,7 @@ export function poolMatrix(values: ArrayLike<number>, rows: number, columns: num
   for (let row = 0; row < rows; row++) {
     for (let column = 0; column < columns; column++) {
       const index = Math.floor(row / rowFactor) * pooledColumns + Math.floor(column / columnFactor);
-      pooled[index] = Math.max(pooled[index], values[row * columns + column]);
+      pooled[index] = Math.max(pooled[index]!, values[row * columns + column]!);
     }
   }
   return { values: pooled, rows: pooledRows, columns: pooledColumns };
@@ -56,7 +56,7 @@ export function heatmapSvg(values: ArrayLike<number>, rows: number, columns: num
   const body: string[] = [`<text x="${width / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(options.title)}</text>`];
   for (let row = 0; row < pooled.rows; row++) {
     for (let column = 0; column < pooled.columns; column++) {
-      const value = pooled.values[row * pooled.columns + column] * scale;
+      const value = pooled.values[row * pooled.columns + column]! * scale;
       if (value <= 0) continue; // white background already
       body.push(`<rect x="${margin.left + column * cell}" y="${margin.top + row * cell}" width="${cell}" height="${cell}" fill="${colorOf(value)}"/>`);
     }

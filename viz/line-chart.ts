@@ -56,8 +56,9 @@ export function lineChartSvg(series: readonly Series[], options: LineChartOption
   series.forEach((line, index) => {
     const color = line.color ?? PALETTE[index % PALETTE.length];
     const points = line.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
-    if (points.length === 1) {
-      body.push(`<circle cx="${px(toX(points[0][0]))}" cy="${px(toY(points[0][1]))}" r="3" fill="${color}"/>`);
+    const [first] = points;
+    if (points.length === 1 && first) {
+      body.push(`<circle cx="${px(toX(first[0]))}" cy="${px(toY(first[1]))}" r="3" fill="${color}"/>`);
     } else if (points.length > 1) {
       const path = points.map(([x, y]) => `${px(toX(x))},${px(toY(y))}`).join(' ');
       body.push(`<polyline points="${path}" fill="none" stroke="${color}" stroke-width="1.5"/>`);
@@ -71,7 +72,7 @@ export function lineChartSvg(series: readonly Series[], options: LineChartOption
 
 /** Two charts stacked in one SVG (e.g. loss above, accuracy below). */
 export function stackedChartsSvg(charts: readonly string[]): string {
-  const sizes = charts.map((chart) => {
+  const sizes = charts.map((chart): [number, number] => {
     const match = /width="(\d+)" height="(\d+)"/.exec(chart);
     return match ? [Number(match[1]), Number(match[2])] : [640, 360];
   });
@@ -81,7 +82,7 @@ export function stackedChartsSvg(charts: readonly string[]): string {
   const body = charts.map((chart, index) => {
     const inner = chart.replace(/^<svg[^>]*>\n?/, '').replace(/<\/svg>\s*$/, '');
     const group = `<g transform="translate(0 ${offset})">\n${inner}</g>`;
-    offset += sizes[index][1];
+    offset += sizes[index]![1];
     return group;
   });
   return svgDocument(width, height, body);

@@ -22,7 +22,7 @@ export function seededPermutation(size: number, seed: number): Int32Array {
   };
   for (let i = size - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
+    [order[i], order[j]] = [order[j]!, order[i]!];
   }
   return order;
 }
@@ -37,12 +37,12 @@ export function batchIndices(datasetSize: number, batchSize: number, step: numbe
   if (!Number.isInteger(datasetSize) || datasetSize < 1) throw new Error(`batchIndices: datasetSize ${datasetSize} is invalid; expected a positive integer`);
   const indices: number[] = [];
   let cachedEpoch = -1;
-  let permutation = new Int32Array(0);
+  let permutation: Int32Array = new Int32Array(0);
   for (let i = 0; i < batchSize; i++) {
     const position = (step - 1) * batchSize + i;
     const epoch = Math.floor(position / datasetSize);
     if (epoch !== cachedEpoch) { permutation = seededPermutation(datasetSize, mixSeed(seed, epoch)); cachedEpoch = epoch; }
-    indices.push(permutation[position % datasetSize]);
+    indices.push(permutation[position % datasetSize]!);
   }
   return indices;
 }
@@ -76,7 +76,7 @@ export function gatherRows(set: EncodedSet, indices: readonly number[]): { input
   indices.forEach((row, position) => {
     inputIds.set(set.inputIds.subarray(row * seqLen, (row + 1) * seqLen), position * seqLen);
     attentionMask.set(set.attentionMask.subarray(row * seqLen, (row + 1) * seqLen), position * seqLen);
-    labels[position] = set.labels[row];
+    labels[position] = set.labels[row]!;
   });
   return { inputIds, attentionMask, labels };
 }

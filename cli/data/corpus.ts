@@ -88,7 +88,7 @@ export function splitEmails(corpus: readonly Email[], split: SplitName, limit?: 
  */
 function spreadEvenly<T>(items: readonly T[], count: number): T[] {
   const picked: T[] = [];
-  for (let i = 0; i < count; i++) picked.push(items[Math.floor((i * items.length) / count)]);
+  for (let i = 0; i < count; i++) picked.push(items[Math.floor((i * items.length) / count)]!);
   return picked;
 }
 

@@ -33,7 +33,7 @@ export function encodeBytes(text: string | Uint8Array, seqLen: number): EncodedT
   const inputIds = new Int32Array(seqLen); // zero = PAD
   const attentionMask = new Int32Array(seqLen);
   inputIds[0] = SPECIAL_TOKENS.cls;
-  for (let i = 0; i < kept; i++) inputIds[i + 1] = bytes[i] + BYTE_OFFSET;
+  for (let i = 0; i < kept; i++) inputIds[i + 1] = bytes[i]! + BYTE_OFFSET;
   inputIds[kept + 1] = SPECIAL_TOKENS.sep;
   attentionMask.fill(1, 0, kept + 2);
   return { inputIds, attentionMask, length: kept + 2 };
@@ -46,7 +46,7 @@ export function encodeBytes(text: string | Uint8Array, seqLen: number): EncodedT
 export function decodeBytes(ids: ArrayLike<number>): string {
   const bytes: number[] = [];
   for (let i = 0; i < ids.length; i++) {
-    const id = ids[i];
+    const id = ids[i]!;
     if (id >= BYTE_OFFSET && id < VOCAB_SIZE) bytes.push(id - BYTE_OFFSET);
   }
   return new TextDecoder().decode(new Uint8Array(bytes));

@@ -47,7 +47,7 @@ test('cross-flag checks', () => {
   const defaults = parseArgs('t', TRAIN_FLAGS, []).flags;
   assert.equal(crossCheckTrainOptions(defaults), []);
   const problems = crossCheckTrainOptions({ ...defaults, hiddenSize: 30, heads: 4 });
-  assert.match(problems[0], /--heads 4 does not divide --hidden-size 30/);
+  assert.match(problems[0] ?? '', /--heads 4 does not divide --hidden-size 30/);
 });
 
 test.run();

@@ -1,0 +1,197 @@
+// The classifier behind `lsgrad train/eval/predict`: a byte-level ALBERT for sequence
+// classification with LSG, local-only or dense attention, built from flags or loaded from a
+// HuggingFace-layout checkpoint, plus one head's attention pattern for attention.svg.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Rng, createRng, registerBackend, tensor, useBackend, type Tensor } from '../engine/index.js';
+import { AlbertConfig, AlbertForSequenceClassification, denseAttention, type AttentionFunction, type Module } from '../nn/index.js';
+import { lsgSelfAttention, type LsgSelfAttentionOptions } from '../lsg/index.js';
+import { lsgConnectivity } from '../lsg/connectivity.js';
+import { writeJsonAtomic } from './atomic.js';
+import { mixSeed } from './data/batches.js';
+import { encodeBytes, SPECIAL_TOKENS, VOCAB_SIZE } from './data/tokenizer.js';
+import { attentionProbabilityGrid, type AttentionGrid } from './attention-grid.js';
+import type { AttentionKind, TrainOptions } from './train-flags.js';
+
+/** What train/eval/predict need from a model, whatever its attention. */
+export interface SpamClassifier {
+  module: Module;
+  description: string;
+  /** Longest input the position embeddings allow. */
+  maxLength: number;
+  /** The --seq-len the model was trained with (bytes + CLS + SEP). */
+  seqLen: number;
+  /** inputIds, attentionMask: (batch, seq) int32; labels: (batch) int32 → loss and (batch, 2) logits. */
+  forward(inputIds: Tensor, attentionMask: Tensor, labels?: Tensor): { loss?: Tensor; logits: Tensor };
+  /** Makes dropout masks a function of (seed, step), so a resumed run repeats them. */
+  reseedDropout(seed: number, step: number): void;
+  savePretrained(directory: string): void | Promise<void>;
+  /** Layer 0, head 0 attention probabilities on `text`, pooled to a grid, for attention.svg. */
+  attentionPattern(text: string, seqLen: number): AttentionGrid;
+}
+
+/** Saved beside config.json: what the HF config does not say (attention kind and its settings). */
+export const LSGRAD_MODEL_FILE = 'lsgrad_model.json';
+
+export interface AttentionSettings {
+  attention: AttentionKind;
+  sparsityType: TrainOptions['sparsityType'];
+  blockSize: number;
+  sparseBlockSize: number;
+  sparsityFactor: number;
+  numGlobalTokens: number;
+}
+
+interface ModelMeta extends AttentionSettings {
+  tokenizer: 'utf8-bytes';
+  seqLen: number;
+}
+
+export async function selectBackend(name: 'cpu' | 'gpujs'): Promise<void> {
+  if (name === 'cpu') return;
+  // Imported only when asked for, so the CPU path never loads gpu.js.
+  const { createGpuJsBackend } = await import('../backends/gpujs/index.js');
+  registerBackend(createGpuJsBackend({}));
+  useBackend('gpujs');
+}
+
+/**
+ * A generator whose stream can be restarted from a new seed; handed to the model as its dropout
+ * generator, so every dropout layer draws from the stream of the current step.
+ */
+class ReseedableRng extends Rng {
+  // NOTE: optional because Rng's constructor already draws (warm-up) before this field is set.
+  private current?: Rng;
+  constructor(seed: number) { super(seed); this.current = createRng(seed); }
+  reseed(seed: number): void { this.current = createRng(seed); }
+  override nextUint32(): number { return this.current ? this.current.nextUint32() : super.nextUint32(); }
+  override uniform(): number { return this.current ? this.current.uniform() : super.uniform(); }
+  override normal(): number { return this.current ? this.current.normal() : super.normal(); }
+  override int(n: number): number { return this.current ? this.current.int(n) : super.int(n); }
+  override fork(): Rng { return this.current ? this.current.fork() : super.fork(); }
+}
+
+/** Keep flags (batch, seq) from nn's additive mask (batch, 1, 1, seq): 0 keeps, a large negative masks. */
+function keepFromAdditive(mask: Tensor | null, q: Tensor): Tensor | undefined {
+  if (mask === null) return undefined;
+  return mask.reshape([q.shape[0]!, q.shape[2]!]).eq(0).cast('int32');
+}
+
+/** The standalone-layer options of the local-only and LSG kinds (token 0, [CLS], is the global token). */
+function layerOptions(settings: AttentionSettings): LsgSelfAttentionOptions {
+  if (settings.attention === 'local') {
+    return { blockSize: settings.blockSize, sparsityType: 'none', computeGlobalAttention: false };
+  }
+  return { blockSize: settings.blockSize, sparsityType: settings.sparsityType, sparsityFactor: settings.sparsityFactor, computeGlobalAttention: true };
+}
+
+interface Captured { q: Tensor; k: Tensor; keep?: Tensor }
+
+/** The attention kernel for a kind, and a hook that captures layer 0's q and k for the picture. */
+function attentionFor(settings: AttentionSettings): { kernel: AttentionFunction; capture: { next: boolean; value?: Captured } } {
+  const capture: { next: boolean; value?: Captured } = { next: false };
+  const kernel: AttentionFunction = (q, k, v, mask, context) => {
+    if (capture.next) { capture.value = { q, k, keep: keepFromAdditive(mask, q) }; capture.next = false; }
+    if (settings.attention === 'dense') return denseAttention(q, k, v, mask, context);
+    return lsgSelfAttention(q, k, v, { ...layerOptions(settings), attentionMask: keepFromAdditive(mask, q) });
+  };
+  return { kernel, capture };
+}
+
+export function describeAttention(settings: AttentionSettings): string {
+  switch (settings.attention) {
+    case 'dense': return 'dense attention';
+    case 'local': return `local attention (blocks of ${settings.blockSize}, no sparse or global keys)`;
+    case 'lsg': return `LSG attention (blocks of ${settings.blockSize}, ${settings.sparsityType} sparsity ×${settings.sparsityFactor}, [CLS] global)`;
+  }
+}
+
+function wrap(model: AlbertForSequenceClassification, meta: ModelMeta, attention: ReturnType<typeof attentionFor>, dropoutRng: ReseedableRng): SpamClassifier {
+  const config = model.config;
+  return {
+    module: model,
+    maxLength: config.maxPositionEmbeddings,
+    seqLen: meta.seqLen,
+    description: `byte-level ALBERT ${config.numHiddenLayers}×${config.hiddenSize} (${config.numHiddenGroups} group${config.numHiddenGroups > 1 ? 's' : ''}, ${config.numAttentionHeads} heads), ${describeAttention(meta)}`,
+    forward: (inputIds, attentionMask, labels) => {
+      const out = model.forward({ inputIds, attentionMask, labels });
+      return { loss: out.loss, logits: out.logits };
+    },
+    reseedDropout: (seed, step) => dropoutRng.reseed(mixSeed(seed, step)),
+    savePretrained: (directory) => {
+      model.savePretrained(directory);
+      writeJsonAtomic(join(directory, LSGRAD_MODEL_FILE), meta);
+    },
+    attentionPattern: (text, seqLen) => {
+      const length = Math.min(seqLen, config.maxPositionEmbeddings);
+      const encoded = encodeBytes(text, length);
+      const shape = [1, length];
+      const wasTraining = model.training;
+      model.eval();
+      attention.capture.next = true;
+      try {
+        model.forward({ inputIds: tensor(encoded.inputIds, { shape, dtype: 'int32' }), attentionMask: tensor(encoded.attentionMask, { shape, dtype: 'int32' }) });
+      } finally {
+        model.train(wasTraining);
+        attention.capture.next = false;
+      }
+      const { q, k, keep } = attention.capture.value!;
+      const q0 = q.narrow(0, 0, 1).narrow(1, 0, 1);  // (1, 1, seq, headDim): batch 0, head 0
+      const k0 = k.narrow(0, 0, 1).narrow(1, 0, 1);
+      const allowed = meta.attention === 'dense'
+        ? undefined
+        : lsgConnectivity(q0, k0, k0, { ...layerOptions(meta), attentionMask: keep }).counts;
+      return attentionProbabilityGrid(q0, k0, keep, allowed, `layer 0, head 0: ${describeAttention(meta)}`);
+    },
+  };
+}
+
+/**
+ * A fresh classifier from train flags; its initial weights depend only on `--seed`.
+ * @example createClassifier(parseArgs('train', TRAIN_FLAGS, ['--seq-len', '128']).flags)
+ */
+export function createClassifier(options: TrainOptions): SpamClassifier {
+  const config = new AlbertConfig({
+    vocabSize: VOCAB_SIZE,
+    embeddingSize: options.embeddingSize,
+    hiddenSize: options.hiddenSize,
+    numHiddenLayers: options.numLayers,
+    numHiddenGroups: options.numGroups,
+    numAttentionHeads: options.heads,
+    intermediateSize: options.intermediateSize,
+    hiddenDropoutProb: options.dropout,
+    attentionProbsDropoutProb: options.dropout,
+    classifierDropoutProb: options.dropout,
+    maxPositionEmbeddings: options.seqLen,
+    padTokenId: SPECIAL_TOKENS.pad,
+    bosTokenId: SPECIAL_TOKENS.cls,
+    eosTokenId: SPECIAL_TOKENS.sep,
+    numLabels: 2,
+    id2label: { 0: 'ham', 1: 'spam' },
+  });
+  const meta: ModelMeta = {
+    attention: options.attention, sparsityType: options.sparsityType, blockSize: options.blockSize,
+    sparseBlockSize: options.sparseBlockSize, sparsityFactor: options.sparsityFactor, numGlobalTokens: options.numGlobalTokens,
+    tokenizer: 'utf8-bytes', seqLen: options.seqLen,
+  };
+  const attention = attentionFor(meta);
+  const dropoutRng = new ReseedableRng(mixSeed(options.seed, 0));
+  const model = new AlbertForSequenceClassification(config, { rng: createRng(options.seed), dropoutRng, attention: attention.kernel });
+  return wrap(model, meta, attention, dropoutRng);
+}
+
+/**
+ * Loads a checkpoint written by `lsgrad train` (config.json, model.safetensors, lsgrad_model.json).
+ * @example loadClassifier('runs/spam/checkpoints/step-000150')
+ */
+export async function loadClassifier(directory: string): Promise<SpamClassifier> {
+  const metaPath = join(directory, LSGRAD_MODEL_FILE);
+  if (!existsSync(metaPath)) {
+    throw new Error(`loadClassifier: no ${LSGRAD_MODEL_FILE} in ${directory}; expected a checkpoint written by lsgrad train`);
+  }
+  const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as ModelMeta;
+  const attention = attentionFor(meta);
+  const dropoutRng = new ReseedableRng(0);
+  const model = AlbertForSequenceClassification.fromPretrained(directory, { dropoutRng, attention: attention.kernel });
+  return wrap(model, meta, attention, dropoutRng);
+}

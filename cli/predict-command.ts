@@ -1,0 +1,42 @@
+// `lsgrad predict DIR <file|->`: classifies one email, read from a file or from stdin.
+import { readFileSync } from 'node:fs';
+import { noGrad, tensor } from '../engine/index.js';
+import { formatHelp, parseArgs, UsageError, type FlagSpecs } from './args.js';
+import { encodeBytes } from './data/tokenizer.js';
+import { spamProbability } from './evaluate.js';
+import { loadClassifier, selectBackend } from './model.js';
+import { resolveCheckpoint } from './run-state.js';
+import { BACKENDS } from './train-flags.js';
+
+const PREDICT_FLAGS = {
+  backend: { kind: 'choice', choices: BACKENDS, default: 'cpu', help: 'engine backend' },
+  json: { kind: 'bool', default: false, help: 'print {label, spamProbability} as JSON' },
+} as const satisfies FlagSpecs;
+
+export async function runPredict(argv: string[]): Promise<void> {
+  const parsed = parseArgs('lsgrad predict', PREDICT_FLAGS, argv);
+  if (parsed.help) {
+    process.stdout.write(formatHelp('lsgrad predict DIR <file|->', 'Classifies one raw email (headers and body) as spam or ham; "-" reads it from stdin.', PREDICT_FLAGS) + '\n');
+    return;
+  }
+  const [directory, source, ...extra] = parsed.positionals;
+  if (directory === undefined || source === undefined || extra.length > 0) {
+    throw new UsageError(`lsgrad predict: expected DIR and one email file (or - for stdin), got ${parsed.positionals.length} arguments (see lsgrad predict --help)`);
+  }
+  const text = readFileSync(source === '-' ? 0 : source);
+  await selectBackend(parsed.flags.backend);
+  const classifier = await loadClassifier(resolveCheckpoint(directory));
+  const encoded = encodeBytes(new Uint8Array(text), classifier.seqLen);
+  const shape = [1, classifier.seqLen];
+  const logits = noGrad(() => classifier.forward(
+    tensor(encoded.inputIds, { shape, dtype: 'int32' }),
+    tensor(encoded.attentionMask, { shape, dtype: 'int32' }),
+  ).logits.toTypedArray());
+  const probability = spamProbability(logits[0]!, logits[1]!);
+  const label = probability > 0.5 ? 'spam' : 'ham';
+  if (parsed.flags.json) {
+    process.stdout.write(JSON.stringify({ label, spamProbability: probability, bytesRead: text.length, bytesUsed: encoded.length - 2 }) + '\n');
+  } else {
+    process.stdout.write(`${label} (P(spam) = ${probability.toFixed(4)}; ${Math.min(text.length, classifier.seqLen - 2)} of ${text.length} bytes read)\n`);
+  }
+}

@@ -1,0 +1,82 @@
+// The end-of-run files in --out: metrics.json, curves.svg (loss and accuracy against the step)
+// and attention.svg (one head's attention pattern on a real email).
+import { join } from 'node:path';
+import { lineChartSvg, stackedChartsSvg } from '../viz/line-chart.js';
+import { heatmapSvg } from '../viz/heatmap.js';
+import { writeFileAtomic, writeJsonAtomic } from './atomic.js';
+import type { BaselineResult } from './baseline.js';
+import type { Email } from './data/corpus.js';
+import type { Scored } from './evaluate.js';
+import type { SpamClassifier } from './model.js';
+import type { TrainerState } from './run-state.js';
+import type { TrainOptions } from './train-flags.js';
+
+export interface RunArtifacts {
+  options: TrainOptions;
+  classifier: SpamClassifier;
+  state: TrainerState;
+  test: Scored;
+  baseline?: BaselineResult;
+  peakRssBytes: number;
+  dataSizes: { train: number; validation: number; test: number };
+  attentionEmail: Email;
+}
+
+/** Mean of a trailing window, so the noisy per-batch loss shows its trend. */
+export function movingAverage(values: readonly number[], window: number): number[] {
+  const out: number[] = [];
+  let sum = 0;
+  values.forEach((value, index) => {
+    sum += value;
+    if (index >= window) sum -= values[index - window]!;
+    out.push(sum / Math.min(index + 1, window));
+  });
+  return out;
+}
+
+export function curvesSvg(state: TrainerState, test: Scored | undefined, baseline: BaselineResult | undefined): string {
+  const losses = state.losses.map((loss, index) => [index + 1, loss] as const);
+  const smoothed = movingAverage(state.losses, 10).map((loss, index) => [index + 1, loss] as const);
+  const lossChart = lineChartSvg(
+    [{ name: 'train loss', points: losses, color: '#9ecae1' }, { name: 'moving avg (10)', points: smoothed, color: '#08519c' }],
+    { title: 'Training loss', xLabel: 'step', yLabel: 'cross-entropy' },
+  );
+  const last = state.step;
+  const accuracySeries = [
+    { name: 'validation accuracy', points: state.validations.map((point) => [point.step, point.metrics.accuracy] as const) },
+    { name: 'validation F1 (spam)', points: state.validations.map((point) => [point.step, point.metrics.f1] as const) },
+  ];
+  if (test) accuracySeries.push({ name: 'test accuracy', points: [[last, test.metrics.accuracy]] });
+  if (baseline) accuracySeries.push({ name: 'naive Bayes (test)', points: [[1, baseline.test.accuracy], [last, baseline.test.accuracy]] });
+  const accuracyChart = lineChartSvg(accuracySeries, { title: 'Accuracy', xLabel: 'step', yLabel: 'fraction', yRange: [0.5, 1] });
+  return stackedChartsSvg([lossChart, accuracyChart]);
+}
+
+export async function writeRunArtifacts(run: RunArtifacts): Promise<void> {
+  const { options, state } = run;
+  const stepsThisRun = state.losses.length;
+  const metrics = {
+    options,
+    data: { ...run.dataSizes, split: 'MD5-checksum fraction: train < 0.8 ≤ validation < 0.9 ≤ test', seqLen: options.seqLen },
+    model: { description: run.classifier.description, parameters: run.classifier.module.parameters().reduce((total, p) => total + p.size, 0) },
+    test: run.test.metrics,
+    testSeconds: run.test.seconds,
+    validations: state.validations,
+    baseline: run.baseline,
+    losses: state.losses,
+    timing: {
+      trainSeconds: state.trainSeconds,
+      secondsPerStep: stepsThisRun > 0 ? state.trainSeconds / stepsThisRun : null,
+      tokensPerSecond: state.trainSeconds > 0 ? (stepsThisRun * options.batchSize * options.seqLen) / state.trainSeconds : null,
+    },
+    peakRssMiB: Math.round(run.peakRssBytes / 2 ** 20),
+  };
+  writeJsonAtomic(join(options.out, 'metrics.json'), metrics);
+  writeFileAtomic(join(options.out, 'curves.svg'), curvesSvg(state, run.test, run.baseline));
+  const pattern = run.classifier.attentionPattern(run.attentionEmail.text, options.seqLen);
+  writeFileAtomic(join(options.out, 'attention.svg'), heatmapSvg(pattern.values, pattern.rows, pattern.columns, {
+    title: `${pattern.title} · ${run.attentionEmail.key}`,
+    xLabel: `keys (${pattern.columns})`,
+    yLabel: `queries (${pattern.rows})`,
+  }));
+}

@@ -1,0 +1,66 @@
+// What a run remembers between processes: the options it was started with, the loss and
+// validation history, and where its latest checkpoint is. Everything is JSON, written atomically.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { writeJsonAtomic } from './atomic.js';
+import type { BinaryMetrics } from './metrics.js';
+import type { TrainOptions } from './train-flags.js';
+
+export interface ValidationPoint {
+  step: number;
+  metrics: BinaryMetrics;
+  seconds: number;
+}
+
+export interface TrainerState {
+  /** Optimizer steps completed. */
+  step: number;
+  /** Training loss of each completed step, index i = step i + 1. */
+  losses: number[];
+  validations: ValidationPoint[];
+  /** Wall-clock seconds spent in training steps across all processes of this run. */
+  trainSeconds: number;
+}
+
+export const RUN_FILE = 'run.json';
+export const LATEST_FILE = 'latest-checkpoint.json';
+export const TRAINER_STATE_FILE = 'trainer_state.json';
+export const OPTIMIZER_FILE = 'optimizer.safetensors';
+
+/** `checkpoints/step-000050`: zero-padded so directory listings sort by step. */
+export function checkpointName(step: number): string {
+  return join('checkpoints', `step-${String(step).padStart(6, '0')}`);
+}
+
+export function writeRunOptions(outDir: string, options: TrainOptions): void {
+  writeJsonAtomic(join(outDir, RUN_FILE), options);
+}
+
+export function readRunOptions(outDir: string): TrainOptions {
+  const path = join(outDir, RUN_FILE);
+  if (!existsSync(path)) throw new Error(`--resume ${outDir}: no ${RUN_FILE} there; expected the --out directory of an earlier lsgrad train`);
+  return JSON.parse(readFileSync(path, 'utf8')) as TrainOptions;
+}
+
+/** Points the run at its newest checkpoint; written last, so it never names a partial one. */
+export function writeLatest(outDir: string, step: number): void {
+  writeJsonAtomic(join(outDir, LATEST_FILE), { step, path: checkpointName(step) });
+}
+
+/**
+ * The checkpoint directory for `dir`: `dir` itself when it holds a config.json, otherwise the
+ * latest checkpoint of the run in `dir`.
+ */
+export function resolveCheckpoint(dir: string): string {
+  if (existsSync(join(dir, 'config.json'))) return resolve(dir);
+  const latest = join(dir, LATEST_FILE);
+  if (!existsSync(latest)) {
+    throw new Error(`${dir} holds neither a checkpoint (config.json) nor a run (${LATEST_FILE}); expected a --out directory of lsgrad train or one of its checkpoints`);
+  }
+  const { path } = JSON.parse(readFileSync(latest, 'utf8')) as { path: string };
+  return resolve(dir, path);
+}
+
+export function readTrainerState(checkpointDir: string): TrainerState {
+  return JSON.parse(readFileSync(join(checkpointDir, TRAINER_STATE_FILE), 'utf8')) as TrainerState;
+}

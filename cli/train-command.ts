@@ -1,0 +1,95 @@
+// `lsgrad train`: parses flags, prepares data and the baseline, builds or resumes the model,
+// trains, then scores the test split and writes metrics.json and the pictures into --out.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { formatHelp, parseArgs, UsageError } from './args.js';
+import { runNaiveBayesBaseline, type BaselineResult } from './baseline.js';
+import { encodeSet } from './data/batches.js';
+import { labelCounts, loadCorpus, splitEmails, type Email } from './data/corpus.js';
+import { scoreSet } from './evaluate.js';
+import { formatMetrics } from './metrics.js';
+import { createClassifier, loadClassifier, selectBackend } from './model.js';
+import { writeRunArtifacts } from './run-artifacts.js';
+import { readRunOptions, resolveCheckpoint, writeRunOptions } from './run-state.js';
+import { EVAL_BATCH_SIZE, runTraining } from './trainer.js';
+import { TRAIN_FLAGS, TRAIN_SECTIONS, crossCheckTrainOptions, type TrainOptions } from './train-flags.js';
+
+const DESCRIPTION = `Trains a byte-level ALBERT classifier (LSG attention by default) to tell spam from ham in the
+SpamAssassin corpus, with the fixed split of docs/training.md (train 4,816 / validation 598 / test 632).
+Writes checkpoints, metrics.json, curves.svg and attention.svg into --out.`;
+
+export function trainHelp(): string {
+  return formatHelp('lsgrad train [options]', DESCRIPTION, TRAIN_FLAGS, TRAIN_SECTIONS);
+}
+
+/** Flags given on the command line, resolved against a resumed run's saved options. */
+function resolveOptions(argv: string[]): { options: TrainOptions; resumeFrom?: string } | undefined {
+  const parsed = parseArgs('lsgrad train', TRAIN_FLAGS, argv);
+  if (parsed.help) {
+    process.stdout.write(trainHelp() + '\n');
+    return undefined;
+  }
+  if (parsed.positionals.length > 0) {
+    throw new UsageError(`lsgrad train: unexpected argument "${parsed.positionals[0]}"; train takes only --flags (see lsgrad train --help)`);
+  }
+  let options = parsed.flags;
+  let resumeFrom: string | undefined;
+  if (options.resume !== undefined) {
+    const runDirectory = options.resume;
+    const saved = readRunOptions(runDirectory);
+    // A resumed run keeps every saved option (they define the losses it must reproduce), except
+    // how far to go this time and how loudly.
+    options = { ...saved, out: runDirectory, resume: runDirectory, stopAt: options.stopAt, quiet: options.quiet };
+    resumeFrom = existsSync(join(runDirectory, 'latest-checkpoint.json')) ? resolveCheckpoint(runDirectory) : undefined;
+  }
+  const problems = crossCheckTrainOptions(options);
+  if (problems.length > 0) throw new UsageError(`lsgrad train: ${problems.join('; ')}`);
+  return { options, resumeFrom };
+}
+
+function describeSet(name: string, emails: readonly Email[]): string {
+  const counts = labelCounts(emails);
+  return `${name} ${emails.length} (${counts.spam} spam, ${counts.ham} ham)`;
+}
+
+export async function runTrain(argv: string[]): Promise<void> {
+  const resolved = resolveOptions(argv);
+  if (!resolved) return;
+  const { options, resumeFrom } = resolved;
+  const log = (message: string) => process.stderr.write(`${message}\n`);
+  await selectBackend(options.backend);
+
+  const corpus = loadCorpus();
+  const train = splitEmails(corpus, 'train', options.limit || undefined);
+  const validation = splitEmails(corpus, 'validation', options.evalLimit || undefined);
+  const test = splitEmails(corpus, 'test', options.testLimit || undefined);
+  log(`data: ${describeSet('train', train)} · ${describeSet('validation', validation)} · ${describeSet('test', test)} · seq-len ${options.seqLen} bytes`);
+  const encode = (emails: readonly Email[]) => encodeSet(emails.map((email) => email.text), emails.map((email) => email.label), options.seqLen);
+
+  let baseline: BaselineResult | undefined;
+  if (options.baseline) {
+    // The baseline always learns from the whole training split (it takes under a second), so its
+    // number does not move with --limit; trainCount in metrics.json says so.
+    baseline = runNaiveBayesBaseline(splitEmails(corpus, 'train'), validation, test, options.seqLen);
+    log(`baseline (${baseline.name}, ${baseline.trainCount} train emails): test ${formatMetrics(baseline.test)}`);
+  }
+
+  const classifier = resumeFrom ? await loadClassifier(resumeFrom) : createClassifier(options);
+  if (!resumeFrom) writeRunOptions(options.out, options);
+  const parameterCount = classifier.module.parameters().reduce((total, parameter) => total + parameter.size, 0);
+  log(`model: ${classifier.description} · ${parameterCount.toLocaleString('en-US')} parameters · backend ${options.backend}`);
+
+  const result = await runTraining({ options, classifier, train: encode(train), validation: encode(validation), resumeFrom, log });
+  if (result.stopped) {
+    log(`stopped after step ${result.state.step} (--stop-at); continue with: lsgrad train --resume ${options.out}`);
+    return;
+  }
+  const scored = scoreSet(classifier, encode(test), EVAL_BATCH_SIZE);
+  log(`test: ${formatMetrics(scored.metrics)} [${scored.seconds.toFixed(1)}s]`);
+  await writeRunArtifacts({
+    options, classifier, state: result.state, test: scored, baseline, peakRssBytes: result.peakRssBytes,
+    dataSizes: { train: train.length, validation: validation.length, test: test.length },
+    attentionEmail: test.find((email) => email.label === 1) ?? test[0]!,
+  });
+  log(`wrote ${resolve(options.out)}/{metrics.json,curves.svg,attention.svg} and checkpoints/`);
+}

@@ -1,0 +1,111 @@
+// The training loop of `lsgrad train`: deterministic batches, AdamW with warmup and linear
+// decay, validation every N steps, atomic checkpoints every N steps, exact resume.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tensor } from '../engine/index.js';
+import { AdamW, clipGradNorm, warmupSchedule, weightDecayGroups } from '../nn/index.js';
+import { writeDirectoryAtomic, writeFileAtomic, writeJsonAtomic } from './atomic.js';
+import { batchIndices, gatherRows, type EncodedSet } from './data/batches.js';
+import { scoreSet } from './evaluate.js';
+import { formatMetrics } from './metrics.js';
+import type { SpamClassifier } from './model.js';
+import { serializeOptimizerState, restoreOptimizerState } from './optimizer-state.js';
+import { ProgressBar } from './progress.js';
+import {
+  OPTIMIZER_FILE, TRAINER_STATE_FILE, checkpointName, writeLatest, type TrainerState,
+} from './run-state.js';
+import type { TrainOptions } from './train-flags.js';
+
+export interface TrainerInputs {
+  options: TrainOptions;
+  classifier: SpamClassifier;
+  train: EncodedSet;
+  validation: EncodedSet;
+  /** Set when resuming: the checkpoint directory whose optimizer state and history to restore. */
+  resumeFrom?: string;
+  log: (message: string) => void;
+}
+
+export interface TrainerResult {
+  state: TrainerState;
+  /** True when `--stop-at` ended the run before `--steps`. */
+  stopped: boolean;
+  peakRssBytes: number;
+}
+
+/** Batch size used for forward-only scoring; larger than training batches since no graph is kept. */
+export const EVAL_BATCH_SIZE = 8;
+
+function rssBytes(): number {
+  return process.memoryUsage().rss;
+}
+
+/**
+ * Runs steps `state.step + 1 … options.steps` (or up to `--stop-at`).
+ * A step's batch and dropout masks depend only on (seed, step), and the checkpoint holds the
+ * weights, the AdamW moments and the step, so a resumed run repeats the uninterrupted losses.
+ */
+export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult> {
+  const { options, classifier, train, validation, log } = inputs;
+  const module = classifier.module;
+  const namedParameters = module.namedParameters();
+  const optimizer = new AdamW(weightDecayGroups(module, options.weightDecay), { lr: options.lr, weightDecay: options.weightDecay });
+  const lrFactor = warmupSchedule({ warmupSteps: options.warmup, totalSteps: options.steps, decay: 'linear' });
+  let state: TrainerState = { step: 0, losses: [], validations: [], trainSeconds: 0 };
+  if (inputs.resumeFrom) {
+    state = JSON.parse(readFileSync(join(inputs.resumeFrom, TRAINER_STATE_FILE), 'utf8')) as TrainerState;
+    restoreOptimizerState(optimizer, namedParameters, readFileSync(join(inputs.resumeFrom, OPTIMIZER_FILE)));
+    log(`resumed from ${inputs.resumeFrom} at step ${state.step}`);
+  }
+  const lastStep = options.stopAt > 0 ? Math.min(options.stopAt, options.steps) : options.steps;
+  const progress = options.quiet ? undefined : new ProgressBar({ totalSteps: options.steps, startStep: state.step });
+  const say = (message: string) => (progress ? progress.log(message) : log(message));
+  let peakRssBytes = rssBytes();
+  module.train();
+
+  const saveCheckpoint = async (step: number) => {
+    const directory = join(options.out, checkpointName(step));
+    await writeDirectoryAtomic(directory, async (temporary) => {
+      await classifier.savePretrained(temporary);
+      writeFileAtomic(join(temporary, OPTIMIZER_FILE), serializeOptimizerState(optimizer, namedParameters));
+      writeJsonAtomic(join(temporary, TRAINER_STATE_FILE), state);
+    });
+    writeLatest(options.out, step);
+    say(`checkpoint ${directory}`);
+  };
+
+  for (let step = state.step + 1; step <= lastStep; step++) {
+    const started = performance.now();
+    for (const group of optimizer.paramGroups) group.lr = group.initialLr * lrFactor(step);
+    classifier.reseedDropout(options.seed, step);
+    const batch = gatherRows(train, batchIndices(train.count, options.batchSize, step, options.seed));
+    const shape = [batch.labels.length, train.seqLen];
+    const { loss } = classifier.forward(
+      tensor(batch.inputIds, { shape, dtype: 'int32' }),
+      tensor(batch.attentionMask, { shape, dtype: 'int32' }),
+      tensor(batch.labels, { shape: [batch.labels.length], dtype: 'int32' }),
+    );
+    if (!loss) throw new Error('runTraining: the classifier returned no loss although labels were given');
+    loss.backward();
+    if (options.clipNorm > 0) clipGradNorm(module.parameters(), options.clipNorm);
+    optimizer.step();
+    optimizer.zeroGrad();
+    const lossValue = loss.item();
+    if (!Number.isFinite(lossValue)) throw new Error(`runTraining: loss is ${lossValue} at step ${step}; try a lower --lr (now ${options.lr})`);
+    state = { ...state, step, losses: [...state.losses, lossValue], trainSeconds: state.trainSeconds + (performance.now() - started) / 1000 };
+    peakRssBytes = Math.max(peakRssBytes, rssBytes());
+    progress?.update({ step, loss: lossValue, tokens: batch.labels.length * train.seqLen });
+
+    if ((options.evalEvery > 0 && step % options.evalEvery === 0) || step === options.steps) {
+      const scored = scoreSet(classifier, validation, EVAL_BATCH_SIZE);
+      state = { ...state, validations: [...state.validations, { step, metrics: scored.metrics, seconds: scored.seconds }] };
+      say(`validation @ step ${step}: ${formatMetrics(scored.metrics)} [${scored.seconds.toFixed(1)}s]`);
+      peakRssBytes = Math.max(peakRssBytes, rssBytes());
+    }
+    if ((options.checkpointEvery > 0 && step % options.checkpointEvery === 0) || step === lastStep) {
+      await saveCheckpoint(step);
+    }
+  }
+  progress?.finish();
+  return { state, stopped: lastStep < options.steps, peakRssBytes };
+}

@@ -1,0 +1,81 @@
+// End to end: `lsgrad train` on a tiny configuration, then an interrupted run (--stop-at) resumed
+// with --resume must give exactly the losses of the uninterrupted run; eval and predict read its output.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../cli/lsgrad.js';
+
+const TINY = [
+  '--seq-len', '96', '--limit', '48', '--eval-limit', '16', '--test-limit', '16',
+  '--steps', '6', '--batch-size', '2', '--warmup', '1', '--eval-every', '3', '--checkpoint-every', '3',
+  '--hidden-size', '16', '--embedding-size', '8', '--intermediate-size', '32', '--heads', '2',
+  '--block-size', '16', '--sparse-block-size', '16', '--sparsity-factor', '4', '--dropout', '0.1', '--quiet',
+];
+const root = mkdtempSync(join(tmpdir(), 'lsgrad-train-'));
+
+/** Runs the CLI in-process with stdout captured (stderr carries the log). */
+async function cli(argv: string[]): Promise<{ status: number; stdout: string }> {
+  const chunks: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  const quietErr = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((chunk: string) => { chunks.push(String(chunk)); return true; }) as typeof process.stdout.write;
+  process.stderr.write = (() => true) as typeof process.stderr.write;
+  try {
+    return { status: await main(argv), stdout: chunks.join('') };
+  } finally {
+    process.stdout.write = write;
+    process.stderr.write = quietErr;
+  }
+}
+
+const losses = (dir: string): number[] => JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')).losses;
+
+test('a tiny uninterrupted run writes checkpoints, metrics and pictures', async () => {
+  const out = join(root, 'full');
+  const { status } = await cli(['train', ...TINY, '--out', out]);
+  assert.is(status, 0);
+  for (const file of ['metrics.json', 'curves.svg', 'attention.svg', 'run.json', 'latest-checkpoint.json',
+    'checkpoints/step-000003/model.safetensors', 'checkpoints/step-000003/optimizer.safetensors', 'checkpoints/step-000006/config.json']) {
+    assert.ok(existsSync(join(out, file)), `missing ${file}`);
+  }
+  const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+  assert.is(metrics.losses.length, 6);
+  assert.is(metrics.test.count, 16);
+  assert.is(metrics.validations.length, 2);
+  assert.ok(metrics.baseline.test.accuracy > 0.5);
+  assert.match(readFileSync(join(out, 'attention.svg'), 'utf8'), /^<svg/);
+});
+
+test('--stop-at then --resume reproduces the uninterrupted losses exactly (dropout on)', async () => {
+  const out = join(root, 'resumed');
+  assert.is((await cli(['train', ...TINY, '--out', out, '--stop-at', '3'])).status, 0);
+  assert.not.ok(existsSync(join(out, 'metrics.json')), 'a stopped run writes no final metrics');
+  assert.is((await cli(['train', '--resume', out, '--quiet'])).status, 0);
+  assert.equal(losses(out), losses(join(root, 'full')));
+});
+
+test('eval and predict read a run directory', async () => {
+  const out = join(root, 'full');
+  const evaluated = await cli(['eval', out, '--limit', '8', '--json']);
+  assert.is(evaluated.status, 0);
+  assert.is(JSON.parse(evaluated.stdout).count, 8);
+  const email = join(root, 'email.txt');
+  writeFileSync(email, 'From: someone@example.com\nSubject: FREE money!!!\n\nClick here to claim your prize.\n');
+  const predicted = await cli(['predict', out, email, '--json']);
+  assert.is(predicted.status, 0);
+  const answer = JSON.parse(predicted.stdout);
+  assert.ok(answer.label === 'spam' || answer.label === 'ham');
+  assert.ok(answer.spamProbability >= 0 && answer.spamProbability <= 1);
+});
+
+test('bad usage exits 2 with a clear message', async () => {
+  assert.is((await cli(['train', '--seq-len', 'long'])).status, 2);
+  assert.is((await cli(['train', '--heads', '3'])).status, 2); // 64 % 3 != 0
+  assert.is((await cli(['eval'])).status, 2);
+  assert.is((await cli(['frobnicate'])).status, 2);
+  assert.match((await cli(['train', '--help'])).stdout, /--sparsity-type/);
+});
+
+test.run();
