@@ -20,8 +20,9 @@ export const LSG_CASES = [
 for (const name of LSG_CASES) {
   test(`${name}: loss, logits, last hidden state and every gradient match the reference`, () => {
     const golden = readCase(name);
-    const Model = golden.golden.model_class === 'LSGAlbertForMaskedLM' ? LSGAlbertForMaskedLM : LSGAlbertForSequenceClassification;
-    const model = Model.fromPretrained(golden.dir);
+    const model = golden.golden.model_class === 'LSGAlbertForMaskedLM'
+      ? LSGAlbertForMaskedLM.fromPretrained(golden.dir)
+      : LSGAlbertForSequenceClassification.fromPretrained(golden.dir);
     const { inputs } = golden;
     const out = model.forward({
       inputIds: intTensor(inputs.input_ids),
