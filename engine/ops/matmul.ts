@@ -2,7 +2,7 @@
 import { promoteTypes } from '../dtype.js';
 import { opError } from '../errors.js';
 import { defineOp } from '../op.js';
-import { broadcastShapes } from '../shape.js';
+import { broadcastShapes, sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { cast, reshape, squeeze, transpose, unsqueeze } from './movement.js';
 import { checkTensor, expandTo } from './prepare.js';
@@ -36,7 +36,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   [a, b] = [cast(a, dtype), cast(b, dtype)];
   if (b.rank === 2 && a.rank > 2) {
     // A shared weight: fold the batch into rows, one large product instead of many small ones.
-    const rows = reshape(a, [-1, K]);
+    const rows = reshape(a, [sizeOf(a.shape.slice(0, -1)), K]); // not -1: K may be 0
     return reshape(matmulOp([rows, b], undefined), [...a.shape.slice(0, -1), N]);
   }
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));

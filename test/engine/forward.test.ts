@@ -108,6 +108,8 @@ test('matmul: 2-D, batched, broadcast, shared weight, 1-D', () => {
   expectValues(E.matmul(a, tensor([1, 0, -1])), [2], [-2, -2]);
   expectValues(E.matmul(tensor([1, 2, 3]), tensor([4, 5, 6])), [], [32]);
   expectValues(E.matmul(E.zeros([2, 0]), E.zeros([0, 3])), [2, 3], [0, 0, 0, 0, 0, 0]);
+  // Regression (properties.test.ts, seed 498843715): a batched a with K = 0 against a shared 2-D weight.
+  expectValues(E.matmul(E.zeros([1, 2, 0]), E.zeros([0, 3])), [1, 2, 3], [0, 0, 0, 0, 0, 0]);
   // Larger than one 4×4 tile and not a multiple of it: against a plain triple loop.
   const rng = createRng(3);
   const [M, K, N] = [9, 13, 6];
