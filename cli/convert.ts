@@ -1,0 +1,58 @@
+// `lsgrad convert <in-dir> <out-dir> [options]`: dense ALBERT checkpoint → LSG-ALBERT checkpoint.
+import { parseArgs, formatHelp, UsageError, type FlagSpecs } from './args.js';
+import { convertAlbertCheckpoint, CONVERT_DEFAULTS } from '../lsg/convert.js';
+import { LSG_ALBERT_DEFAULTS } from '../lsg/albert.js';
+import { SPARSITY_TYPES } from '../lsg/config.js';
+
+const FLAGS = {
+  maxSequenceLength: { kind: 'int', default: CONVERT_DEFAULTS.maxSequenceLength, min: 1, help: 'rows of the new position table: the longest input the model accepts' },
+  blockSize: { kind: 'int', default: LSG_ALBERT_DEFAULTS.blockSize, min: 1, help: 'tokens per local attention block' },
+  sparseBlockSize: { kind: 'int', default: LSG_ALBERT_DEFAULTS.sparseBlockSize, min: 0, help: 'sparse tokens on each side of the local window (0: none)' },
+  sparsityFactor: { kind: 'int', default: LSG_ALBERT_DEFAULTS.sparsityFactor, min: 1, help: 'original tokens per sparse token' },
+  sparsityType: { kind: 'choice', choices: SPARSITY_TYPES, default: 'norm', help: 'how sparse tokens are chosen' },
+  numGlobalTokens: { kind: 'int', default: LSG_ALBERT_DEFAULTS.numGlobalTokens, min: 1, max: 512, help: 'learned global tokens prepended to every input' },
+  maskFirstToken: { kind: 'bool', default: LSG_ALBERT_DEFAULTS.maskFirstToken, help: 'mask the first real token ([CLS]) as a key' },
+  poolWithGlobal: { kind: 'bool', default: LSG_ALBERT_DEFAULTS.poolWithGlobal, help: 'take the [CLS] output from global token 0 (--no-pool-with-global to turn off)' },
+  adaptive: { kind: 'bool', default: LSG_ALBERT_DEFAULTS.adaptive, help: 'pad inputs to a multiple of the block size (--no-adaptive: error instead)' },
+  lshNumPreRounds: { kind: 'int', default: LSG_ALBERT_DEFAULTS.lshNumPreRounds, min: 0, help: 'LSH rounds before the final bucketing (sparsity type lsh)' },
+  globalPositionalStride: { kind: 'int', default: CONVERT_DEFAULTS.globalPositionalStride, min: 1, help: 'stride spreading the original positions over the global tokens' },
+  useTokenIds: { kind: 'bool', default: CONVERT_DEFAULTS.useTokenIds, help: 'add the token-type-0 embedding to the global tokens' },
+  architecture: { kind: 'string', help: 'target class, e.g. AlbertForSequenceClassification (default: from config.json)', placeholder: 'NAME' },
+  bosTokenId: { kind: 'int', default: -1, min: -1, help: 'word id added to global token 0 (-1: config bos_token_id)' },
+  maskTokenId: { kind: 'int', default: CONVERT_DEFAULTS.maskTokenId, min: 0, help: 'word id added to the other global tokens (ALBERT [MASK])' },
+} satisfies FlagSpecs;
+
+const USAGE = 'lsgrad convert <in-dir> <out-dir> [options]';
+const DESCRIPTION = [
+  'Converts a HuggingFace ALBERT checkpoint (config.json + model.safetensors) to LSG-ALBERT, as the',
+  'reference converter (ccdv-ai/convert_checkpoint_to_lsg) does: position embeddings tiled to',
+  '--max-sequence-length, global embeddings initialised from the positions, [CLS]/[MASK] and token',
+  'type 0, every other weight copied. The output loads here and in the reference PyTorch code.',
+  '',
+  'Example: lsgrad convert albert-base-v2 lsg-albert-4096 --max-sequence-length 4096 --sparsity-type norm --block-size 128',
+].join('\n');
+
+/** Runs `lsgrad convert`; prints --help, or converts and prints a one-line summary. */
+export async function runConvert(argv: string[]): Promise<void> {
+  const { flags, positionals, help } = parseArgs('lsgrad convert', FLAGS, argv);
+  if (help) {
+    process.stdout.write(`${formatHelp(USAGE, DESCRIPTION, FLAGS)}\n`);
+    return;
+  }
+  if (positionals.length !== 2) {
+    throw new UsageError(`lsgrad convert: expected <in-dir> <out-dir>, got ${positionals.length} argument(s) (see lsgrad convert --help)`);
+  }
+  const [inDir, outDir] = positionals as [string, string];
+  const { bosTokenId, architecture, ...rest } = flags;
+  const started = Date.now();
+  const { config } = convertAlbertCheckpoint(inDir, outDir, {
+    ...rest,
+    architecture,
+    bosTokenId: bosTokenId >= 0 ? bosTokenId : undefined,
+  });
+  process.stdout.write(
+    `converted ${inDir} → ${outDir}: ${config.architectures?.[0]}, max length ${config.maxPositionEmbeddings}, ` +
+    `block ${config.blockSize}, sparsity ${config.sparsityType} ×${config.sparsityFactor}, ${config.numGlobalTokens} global token(s) ` +
+    `(${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+  );
+}
