@@ -1,0 +1,37 @@
+// The block index table and the bank gathers on small hand-checked cases.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { arange, tensor } from '../../engine/index.js';
+import { blockTable, gatherBlocks, gatherMaskBlocks, keyBank, maskBank } from '../../lsg/blocks.js';
+import { MASK_VALUE } from '../../lsg/masks.js';
+
+test('causal table: blocks see [previous, current]; out-of-range slots read the pad row', () => {
+  const table = blockTable({ blockSize: 2, tokenLength: 4, numGlobal: 0, sparseLength: 0, sparseStep: 1, slots: { left: [], right: [] }, isCausal: true });
+  assert.is(table.width, 4);
+  assert.equal(Array.from(table.rows), [4, 4, 0, 1, 0, 1, 2, 3]);
+});
+
+test('table with a global row and sparse slots: [global | left | right | local]', () => {
+  // bank rows: 0 global, 1..3 sparse, 4..9 tokens, 10 pad
+  const table = blockTable({ blockSize: 2, tokenLength: 6, numGlobal: 1, sparseLength: 3, sparseStep: 1, slots: { left: [-2], right: [2] }, isCausal: false });
+  assert.is(table.width, 1 + 2 + 6);
+  assert.equal(Array.from(table.rows.subarray(0, 9)), [0, 10, 3, 10, 10, 4, 5, 6, 7]);
+  assert.equal(Array.from(table.rows.subarray(18, 27)), [0, 1, 10, 6, 7, 8, 9, 10, 10]);
+});
+
+test('banks append a zero key row and a MASK_VALUE mask row; gathers read blocks', () => {
+  const keys = arange(0, 8, 1, { dtype: 'float64' }).reshape([1, 1, 4, 2]);           // token p has key [2p, 2p+1]
+  const bank = keyBank([keys]);
+  assert.equal(bank.shape, [1, 1, 5, 2]);
+  assert.equal(Array.from(bank.narrow(2, 4, 1).toTypedArray()), [0, 0]);
+  const table = blockTable({ blockSize: 2, tokenLength: 4, numGlobal: 0, sparseLength: 0, sparseStep: 1, slots: { left: [], right: [] }, isCausal: true });
+  const blocks = gatherBlocks(bank, table);
+  assert.equal(blocks.shape, [1, 1, 2, 4, 2]);
+  assert.equal(Array.from(blocks.toTypedArray()), [0, 0, 0, 0, 0, 1, 2, 3, 0, 1, 2, 3, 4, 5, 6, 7]);
+  const masks = maskBank([tensor([[[0, MASK_VALUE, 0, 0]]], { dtype: 'float64' })]);
+  const maskBlocks = gatherMaskBlocks(masks, table);
+  assert.equal(maskBlocks.shape, [1, 1, 2, 1, 4]);
+  assert.equal(Array.from(maskBlocks.toTypedArray()), [MASK_VALUE, MASK_VALUE, 0, MASK_VALUE, 0, MASK_VALUE, 0, 0]);
+});
+
+test.run();
