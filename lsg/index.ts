@@ -14,3 +14,5 @@ export { injectedProjections, seededProjections, type LshProjections } from './s
 export { largestTensorTracker, type TensorTrace } from './trace.js';
 export { lsgConnectivity, lsgModelConnectivity, attendOverConnectivity, type Connectivity } from './connectivity.js';
 export { createLsgAttentionFunction, type LsgAttentionCallContext } from './attention-function.js';
+// LSG-ALBERT (lsg/albert.ts, the only lsg file that imports nn).
+export * from './albert.js';
