@@ -10,7 +10,7 @@
  * over the unmasked tokens of the row buys.
  */
 import { tensor, createRng, type Rng } from '../engine/index.js';
-import { AlbertConfig, AlbertForMaskedLM, AdamW, LrScheduler, clipGradNorm, warmupSchedule, weightDecayGroups } from '../nn/index.js';
+import { AlbertConfig, AlbertForMaskedLM, type AlbertConfigOptions, AdamW, LrScheduler, clipGradNorm, warmupSchedule, weightDecayGroups } from '../nn/index.js';
 
 const FIRST_TOKEN = 5; // ids below this are reserved: 0 pad, 2 [CLS], 3 [SEP], 4 [MASK]
 const MASK_ID = 4;
@@ -47,10 +47,26 @@ function makeBatch(rng: Rng, batch: number, seqLength: number, vocabSize: number
   };
 }
 
-export function trainAlbert({ steps = 300, batch = 16, seqLength = 16, seed = 0, lr = 1e-2, log = console.log } = {}): { first: number; last: number } {
+export interface TrainAlbertOptions {
+  steps?: number;
+  batch?: number;
+  seqLength?: number;
+  seed?: number;
+  lr?: number;
+  /** Changes to the small default config (e.g. a longer maxPositionEmbeddings). */
+  config?: AlbertConfigOptions;
+  log?: (line: string) => void;
+}
+
+/**
+ * Trains the small masked-LM ALBERT; returns the average loss of the first and last 50 steps and the model.
+ * @example
+ *   const { first, last } = trainAlbert({ steps: 100, log: () => {} }); // last < first
+ */
+export function trainAlbert({ steps = 300, batch = 16, seqLength = 16, seed = 0, lr = 1e-2, config: changes = {}, log = console.log }: TrainAlbertOptions = {}): { first: number; last: number; model: AlbertForMaskedLM } {
   const config = new AlbertConfig({
     vocabSize: 32, embeddingSize: 16, hiddenSize: 32, numHiddenLayers: 2, numHiddenGroups: 1,
-    numAttentionHeads: 4, intermediateSize: 64, maxPositionEmbeddings: 64, hiddenDropoutProb: 0,
+    numAttentionHeads: 4, intermediateSize: 64, maxPositionEmbeddings: 64, hiddenDropoutProb: 0, ...changes,
   });
   const model = new AlbertForMaskedLM(config, { rng: createRng(seed) }).train();
   const optimizer = new AdamW(weightDecayGroups(model, 0.01), { lr });
@@ -78,7 +94,7 @@ export function trainAlbert({ steps = 300, batch = 16, seqLength = 16, seed = 0,
     }
   }
   log(`loss ${first.toFixed(3)} → ${last.toFixed(3)} (ids only: ${Math.log(config.vocabSize - FIRST_TOKEN).toFixed(3)}, best possible: ${Math.log(TOPIC_SIZE).toFixed(3)})`);
-  return { first, last };
+  return { first, last, model: model.eval() };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
