@@ -1,0 +1,32 @@
+// npm run bench [-- --quick | --smoke] [--out DIR] [--cap SECONDS] [--only ID,ID] [--lengths 512,1024] [--no-kernels]
+// Runs the suite (each cell in its own process), prints the markdown report, and writes
+// <mode>.json, <mode>.md and <mode>-attention.svg into bench/results/ (or --out).
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chartSvg, markdownReport } from './report.js';
+import { parseArgs } from './index-args.js';
+import { runSuite } from './suite.js';
+import { checkTargets } from './targets.js';
+
+/** Writes through a temporary name, so a reader never sees half a file. */
+function writeAtomic(path: string, text: string): void {
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+}
+
+async function main(): Promise<void> {
+  const { settings, outDir } = parseArgs(process.argv.slice(2));
+  process.stderr.write(`bench: ${settings.mode} suite, lengths ${settings.lengths.join(', ')}, cap ${settings.capSeconds} s per cell → ${outDir}\n`);
+  const report = await runSuite(settings);
+  const targets = checkTargets(report);
+  const markdown = markdownReport(report, targets);
+  mkdirSync(outDir, { recursive: true });
+  const stem = join(outDir, settings.mode);
+  writeAtomic(`${stem}.json`, `${JSON.stringify({ ...report, targets }, null, 1)}\n`);
+  writeAtomic(`${stem}.md`, `${markdown}\n`);
+  writeAtomic(`${stem}-attention.svg`, chartSvg(report));
+  console.log(markdown);
+  process.stderr.write(`bench: wrote ${stem}.json, ${stem}.md, ${stem}-attention.svg\n`);
+}
+
+await main();

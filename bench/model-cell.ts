@@ -1,0 +1,64 @@
+// One model cell: training steps (forward, backward, AdamW) of a small ALBERT classifier whose
+// attention is dense or LSG, at one sequence length. Runs in its own process (bench/cell.ts).
+import { createRng, randint, tensor, useBackend } from '../engine/index.js';
+import { AdamW, AlbertConfig, AlbertForSequenceClassification, weightDecayGroups } from '../nn/index.js';
+import { createLsgAttentionFunction, createLsgConfig } from '../lsg/index.js';
+import { LSG_SHAPES } from './attention-cases.js';
+import { baselineRss, peakRss, type ModeResult } from './measure.js';
+import { median } from './stats.js';
+import { timeRuns, type RepPolicy } from './timing.js';
+import { TRACKED_BACKEND, useTrackedCpuBackend } from './tracked-backend.js';
+
+export interface ModelCellSpec {
+  readonly task: 'model';
+  readonly attention: 'dense' | 'lsg';
+  /** Token rows after [CLS]; the model sees 1 + length rows. */
+  readonly length: number;
+  readonly reps: RepPolicy;
+  readonly seed: number;
+}
+
+/** A small ALBERT: 1 layer, hidden 256, 4 heads × 64, feed-forward 512, 2 labels. */
+export const MODEL_SETTINGS = { vocabSize: 512, embeddingSize: 64, hiddenSize: 256, numHiddenLayers: 1, numAttentionHeads: 4, intermediateSize: 512 } as const;
+/** LSG-ALBERT's defaults: block 128, sparse block 128, factor 2, norm, one global token. */
+export const MODEL_LSG = { ...LSG_SHAPES.b128, sparsityType: 'norm' as const, numGlobalTokens: 1 };
+
+/**
+ * NOTE: lsg/albert.ts (LSG-ALBERT with learned global embeddings) is not in main yet; this row is
+ * nn's ALBERT with createLsgAttentionFunction injected, the [CLS] row acting as the one global token.
+ */
+export async function runModelCell(spec: ModelCellSpec, report: (r: ModeResult) => void): Promise<void> {
+  const counter = useTrackedCpuBackend();
+  useBackend(TRACKED_BACKEND);
+  const rows = spec.length + 1;
+  const config = new AlbertConfig({
+    ...MODEL_SETTINGS, maxPositionEmbeddings: rows, numLabels: 2,
+    hiddenDropoutProb: 0, attentionProbsDropoutProb: 0, classifierDropoutProb: 0,
+  });
+  const rng = createRng(spec.seed);
+  const attention = spec.attention === 'lsg' ? createLsgAttentionFunction(createLsgConfig(MODEL_LSG)) : undefined;
+  const model = new AlbertForSequenceClassification(config, { rng, attention });
+  model.train();
+  const optimizer = new AdamW(weightDecayGroups(model, 0.01), { lr: 1e-4 });
+  const inputIds = randint(0, MODEL_SETTINGS.vocabSize, [1, rows], { rng });
+  const labels = tensor([1], { dtype: 'int32' });
+  const baseline = baselineRss();
+  let allocation = { bytes: 0, buffers: 0, largest: 0 };
+  let first = true;
+  const timesMs = await timeRuns(() => {
+    counter.reset();
+    const { loss } = model.forward({ inputIds, labels });
+    loss!.backward();
+    optimizer.step();
+    optimizer.zeroGrad();
+    if (first) allocation = { bytes: counter.bytes, buffers: counter.buffers, largest: counter.largest };
+    first = false;
+  }, spec.reps);
+  const medianMs = median(timesMs);
+  report({
+    mode: 'trainStep', timesMs, medianMs,
+    allocatedBytes: allocation.bytes, buffers: allocation.buffers, largestBufferBytes: allocation.largest,
+    peakRssDeltaBytes: Math.max(0, peakRss() - baseline),
+    extra: { tokensPerSecond: spec.length / (medianMs / 1000), parameters: model.parameters().reduce((s, p) => s + p.size, 0) },
+  });
+}

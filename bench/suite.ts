@@ -1,0 +1,189 @@
+// The benchmark suite: which cells run, in what order, under which caps, and what they found.
+import { cpus, loadavg, totalmem } from 'node:os';
+import { attentionImpls, ATTENTION_MODES, DENSE_ID, type AttentionImpl, type AttentionMode } from './attention-cases.js';
+import { runKernels, type KernelReport } from './kernels.js';
+import type { ModeResult } from './measure.js';
+import { runCell } from './runner.js';
+import { scalingExponent } from './stats.js';
+import { FULL_REPS, QUICK_REPS, SMOKE_REPS, type RepPolicy } from './timing.js';
+
+export type SuiteMode = 'full' | 'quick' | 'smoke';
+
+export interface SuiteSettings {
+  readonly mode: SuiteMode;
+  readonly lengths: readonly number[];
+  readonly modelLengths: readonly number[];
+  /** Wall-clock cap of one cell (one implementation at one length, both modes), in seconds. */
+  readonly capSeconds: number;
+  readonly reps: RepPolicy;
+  /** Implementation ids to run (all when empty); lsgrad dense always runs, ratios need it. */
+  readonly only: readonly string[];
+  readonly kernels: boolean;
+  readonly seed: number;
+}
+
+export const SUITES: Record<SuiteMode, SuiteSettings> = {
+  full: { mode: 'full', lengths: [512, 1024, 2048, 4096, 8192], modelLengths: [1024, 4096], capSeconds: 240, reps: FULL_REPS, only: [], kernels: true, seed: 1 },
+  quick: { mode: 'quick', lengths: [256, 512, 1024], modelLengths: [1024], capSeconds: 60, reps: QUICK_REPS, only: [], kernels: true, seed: 1 },
+  // Seconds: one LSG row and tfjs-wasm next to dense, two short lengths, one run each.
+  smoke: { mode: 'smoke', lengths: [128, 256], modelLengths: [128], capSeconds: 60, reps: SMOKE_REPS, only: ['lsg-b32-norm', 'tfjs-wasm'], kernels: false, seed: 1 },
+};
+
+/** One table cell: an implementation at a length in one mode. */
+export interface AttentionRow {
+  readonly implId: string;
+  readonly label: string;
+  readonly length: number;
+  readonly mode: AttentionMode;
+  /** 'ok' measured; 'skipped' killed at the cap; 'not-run' left out (see note); 'failed' crashed. */
+  readonly status: 'ok' | 'skipped' | 'not-run' | 'failed';
+  readonly note?: string;
+  readonly result?: ModeResult;
+  /** lsgrad dense time / this time, and the same for the attention buffers (> 1: better than dense). */
+  speedupVsDense?: number;
+  memoryRatioVsDense?: number;
+}
+
+export interface ScalingRow {
+  readonly implId: string;
+  readonly label: string;
+  readonly mode: AttentionMode;
+  readonly lengths: number[];
+  readonly timeExponent: number;
+  readonly allocatedExponent: number;
+  readonly rssExponent: number;
+}
+
+export interface ModelRow {
+  readonly attention: 'dense' | 'lsg';
+  readonly length: number;
+  readonly status: AttentionRow['status'];
+  readonly note?: string;
+  readonly result?: ModeResult;
+}
+
+export interface SuiteReport {
+  readonly meta: Record<string, string | number | readonly number[]>;
+  readonly attention: AttentionRow[];
+  readonly scaling: ScalingRow[];
+  readonly model: ModelRow[];
+  readonly kernels: KernelReport;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/** Why a mode is not attempted at this length: a shorter length hit the cap, failed, or took over a third of it. */
+function reasonToSkip(rows: AttentionRow[], implId: string, mode: AttentionMode, capSeconds: number): string | undefined {
+  const previous = rows.filter((r) => r.implId === implId && r.mode === mode).at(-1);
+  if (!previous) return undefined;
+  if (previous.status !== 'ok') return `not run: ${previous.length} was ${previous.status === 'not-run' ? 'not run' : previous.status}`;
+  const ms = previous.result!.medianMs;
+  if (ms > (capSeconds * 1000) / 3) return `not run: ${previous.length} took ${seconds(ms)} (cap ${capSeconds} s per cell)`;
+  return undefined;
+}
+
+async function runAttention(settings: SuiteSettings, impls: AttentionImpl[]): Promise<AttentionRow[]> {
+  const rows: AttentionRow[] = [];
+  const total = impls.length * settings.lengths.length;
+  let index = 0;
+  for (const impl of impls) {
+    for (const length of settings.lengths) {
+      index++;
+      const skip = new Map(ATTENTION_MODES.map((mode) => [mode, reasonToSkip(rows, impl.id, mode, settings.capSeconds)]));
+      const modes = ATTENTION_MODES.filter((mode) => skip.get(mode) === undefined);
+      const base = { implId: impl.id, label: impl.label, length };
+      if (modes.length === 0) {
+        for (const mode of ATTENTION_MODES) rows.push({ ...base, mode, status: 'not-run', note: skip.get(mode) });
+        log(`[${index}/${total}] ${impl.id} ${length}: not run`);
+        continue;
+      }
+      const outcome = await runCell({ task: 'attention', implId: impl.id, length, modes, reps: settings.reps, seed: settings.seed }, settings.capSeconds);
+      for (const mode of ATTENTION_MODES) {
+        const result = outcome.results.find((r) => r.mode === mode);
+        if (result) rows.push({ ...base, mode, status: 'ok', result });
+        else if (!modes.includes(mode)) rows.push({ ...base, mode, status: 'not-run', note: skip.get(mode) });
+        else if (outcome.status === 'timeout') rows.push({ ...base, mode, status: 'skipped', note: `skipped (> ${settings.capSeconds} s)` });
+        else rows.push({ ...base, mode, status: 'failed', note: `failed: ${outcome.message ?? 'no result'}` });
+      }
+      const summary = outcome.results.map((r) => `${r.mode} ${seconds(r.medianMs)}`).join(', ');
+      log(`[${index}/${total}] ${impl.id} ${length}: ${summary || outcome.status} (${outcome.wallSeconds.toFixed(0)} s wall${outcome.status !== 'ok' ? `, ${outcome.status}` : ''})`);
+    }
+  }
+  // Ratios to lsgrad dense at the same length and mode.
+  for (const row of rows) {
+    const dense = rows.find((r) => r.implId === DENSE_ID && r.length === row.length && r.mode === row.mode);
+    if (row.result && dense?.result) {
+      row.speedupVsDense = dense.result.medianMs / row.result.medianMs;
+      row.memoryRatioVsDense = dense.result.allocatedBytes / row.result.allocatedBytes;
+    }
+  }
+  return rows;
+}
+
+function fitScaling(rows: AttentionRow[], impls: AttentionImpl[]): ScalingRow[] {
+  return impls.flatMap((impl) => ATTENTION_MODES.map((mode) => {
+    const measured = rows.filter((r) => r.implId === impl.id && r.mode === mode && r.result);
+    const fit = (value: (r: ModeResult) => number) => scalingExponent(measured.map((r) => [r.length, value(r.result!)] as const));
+    return {
+      implId: impl.id, label: impl.label, mode,
+      lengths: measured.map((r) => r.length),
+      timeExponent: fit((r) => r.medianMs),
+      allocatedExponent: fit((r) => r.allocatedBytes),
+      rssExponent: fit((r) => r.peakRssDeltaBytes),
+    };
+  }));
+}
+
+async function runModel(settings: SuiteSettings): Promise<ModelRow[]> {
+  const rows: ModelRow[] = [];
+  for (const attention of ['lsg', 'dense'] as const) {
+    for (const length of settings.modelLengths) {
+      const previous = rows.filter((r) => r.attention === attention).at(-1);
+      if (previous && (previous.status !== 'ok' || previous.result!.medianMs > (settings.capSeconds * 1000) / 3)) {
+        rows.push({ attention, length, status: 'not-run', note: `not run: ${previous.length} ${previous.status === 'ok' ? `took ${seconds(previous.result!.medianMs)}` : `was ${previous.status}`} (cap ${settings.capSeconds} s)` });
+        continue;
+      }
+      const outcome = await runCell({ task: 'model', attention, length, reps: settings.reps, seed: settings.seed }, settings.capSeconds);
+      const result = outcome.results[0];
+      if (result) rows.push({ attention, length, status: 'ok', result });
+      else if (outcome.status === 'timeout') rows.push({ attention, length, status: 'skipped', note: `skipped (> ${settings.capSeconds} s)` });
+      else rows.push({ attention, length, status: 'failed', note: `failed: ${outcome.message ?? 'no result'}` });
+      log(`model ${attention} ${length}: ${result ? seconds(result.medianMs) : outcome.status} (${outcome.wallSeconds.toFixed(0)} s wall)`);
+    }
+  }
+  return rows;
+}
+
+/** Runs the whole suite; progress goes to stderr. */
+export async function runSuite(settings: SuiteSettings): Promise<SuiteReport> {
+  const started = new Date();
+  const loadBefore = loadavg()[0]!;
+  const impls = attentionImpls().filter((impl) => settings.only.length === 0 || impl.id === DENSE_ID || settings.only.some((part) => impl.id.includes(part)));
+  const attention = await runAttention(settings, impls);
+  const model = await runModel(settings);
+  const kernels: KernelReport = settings.kernels ? await runKernels(settings.mode === 'full' ? [] : ['--quick']) : { status: 'not-run', note: 'not run (--no-kernels or smoke)', lines: [] };
+  return {
+    meta: {
+      mode: settings.mode,
+      date: started.toISOString(),
+      node: process.version,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      loadAverageStart: Number(loadBefore.toFixed(2)),
+      loadAverageEnd: Number(loadavg()[0]!.toFixed(2)),
+      minutes: Number(((Date.now() - started.getTime()) / 60_000).toFixed(1)),
+      lengths: settings.lengths,
+      capSeconds: settings.capSeconds,
+      reps: `at most ${settings.reps.maxReps}; a first run under ${settings.reps.warmupBelowMs} ms is warm-up; one run above ${settings.reps.singleAboveMs} ms`,
+    },
+    attention,
+    scaling: fitScaling(attention, impls),
+    model,
+    kernels,
+  };
+}
