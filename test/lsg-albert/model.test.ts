@@ -105,4 +105,14 @@ test('every LSG-ALBERT head runs forward and backward at a length with the block
   }
 });
 
+test('every sparsity type runs forward and backward in the model (lsh with the default seeded generator)', () => {
+  for (const sparsityType of ['none', 'norm', 'pooling', 'lsh', 'stride', 'block_stride', 'bos_pooling']) {
+    const model = new LSGAlbertForMaskedLM(tiny({ sparsityType }), { rng: createRng(4) });
+    const ids = randint(5, 30, [2, 50], { rng: createRng(5) });
+    const { loss } = model.forward({ inputIds: ids, labels: ids });
+    assert.ok(Number.isFinite(loss!.item()), sparsityType);
+    loss!.backward();
+  }
+});
+
 test.run();
