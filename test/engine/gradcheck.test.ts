@@ -39,6 +39,20 @@ for (const c of OP_CASES.filter((row) => row.grad !== false)) {
     const run = (...xs: Tensor[]) => c.run(...xs.map((x) => (x.dtype === 'float64' ? x.permute(reverse(x.rank)) : x)));
     gradcheck(run, inputs, { op: `${caseLabel(c)} (transposed inputs)`, ...c.gradcheck });
   });
+
+  test(`gradcheck ${caseLabel(c)} with flipped, stepped, offset inputs`, () => {
+    // Each float input is every other element of a reversed buffer twice its size on every axis:
+    // negative strides, steps of 2 and a non-zero offset; the values are x's own. The skipped elements get zero gradient.
+    const spread = (x: Tensor) => x.shape.reduce((t, _, axis) => t.slice(axis, 1, undefined, 2), x.flip(x.shape.map((_, axis) => axis)));
+    const inputs = makeInputs(c, 'float64').map((x) => {
+      if (x.dtype !== 'float64' || x.rank === 0) return x;
+      // Each element doubled in place along every axis, then reversed: spread() picks out exactly x.
+      const doubled = x.shape.reduce((t, _, axis) => engine.stack([t, t], axis + 1).flatten(axis, axis + 1), x);
+      return doubled.flip(x.shape.map((_, axis) => axis)).contiguous();
+    });
+    const run = (...xs: Tensor[]) => c.run(...xs.map((x) => (x.dtype === 'float64' && x.rank > 0 ? spread(x) : x)));
+    gradcheck(run, inputs, { op: `${caseLabel(c)} (flipped, stepped inputs)`, ...c.gradcheck });
+  });
 }
 
 test('every forward-only row runs and gives a non-float output', () => {
