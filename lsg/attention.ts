@@ -69,8 +69,9 @@ export function planLsgAttention(q: Tensor, k: Tensor, v: Tensor, tokenKeep: Ten
       })
     : undefined;
   const geometry = { blockSize, sparsityFactor, slotsPerSide: sparseBlockSize, isCausal };
-  const slots = referenceQuirks ? referenceSlots('model', geometry) : normalSlots(geometry);
-  const hasSlots = slots.left.length + slots.right.length > 0;
+  // Slots only matter (and the reference only fails on an odd step) when there are sparse tokens.
+  const slots = sparseTokens ? (referenceQuirks ? referenceSlots('model', geometry) : normalSlots(geometry)) : undefined;
+  const hasSlots = slots !== undefined && slots.left.length + slots.right.length > 0;
   return {
     config, allMask, tokenMask, isShort: false, global,
     sparse: sparseTokens && hasSlots ? { ...sparseTokens, slots, step: blockSize / sparsityFactor } : undefined,

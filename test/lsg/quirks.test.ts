@@ -107,6 +107,15 @@ test('8–11. configs: half-causal model, unknown names, clamped and coerced val
   assert.equal(Array.from(attentionMask.toTypedArray()), before);
 });
 
+test('an odd step fails with referenceQuirks only where the reference has sparse tokens', () => {
+  const [q, k, v] = qkv([1, 1, 1 + 96, 2]);
+  const keep = keepRows([Array(96).fill(1)]);
+  const config = { blockSize: 24, sparseBlockSize: 24, sparsityFactor: 8, referenceQuirks: true };
+  assert.equal(lsgAttention(q, k, v, keep, createLsgConfig({ ...config, sparsityType: 'none' })).shape, [1, 1, 97, 2]);
+  assert.throws(() => lsgAttention(q, k, v, keep, createLsgConfig({ ...config, sparsityType: 'stride' })), /odd step above 1/);
+  assert.equal(lsgAttention(q, k, v, keep, createLsgConfig({ ...config, sparsityType: 'stride', referenceQuirks: false })).shape, [1, 1, 97, 2]);
+});
+
 test('the default equals the reference wherever no quirk applies', () => {
   for (const name of ['sa_stride_bs16_sf4_t96_h4', 'sa_norm_causal_bs8_sf4_t72', 'sa_none_causal_bs8_t50_pad', 'sa_short_norm_bs16_t30']) {
     const golden = loadGolden(name);
