@@ -10,7 +10,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tensor, createRng, type Tensor } from '../engine/index.js';
+import { tensor, createRng } from '../engine/index.js';
 import { argumentError } from '../engine/errors.js';
 import { AlbertConfig, loadSafetensors, saveSafetensors, writeFileAtomic, readConfigJson, type HfJson, type StateDict } from '../nn/index.js';
 import { LsgAlbertConfig, LSG_ALBERT_DEFAULTS, GLOBAL_EMBEDDING_ROWS, LSG_ALBERT_CLASSES, type LsgAlbertConfigOptions } from './albert.js';
@@ -198,4 +198,3 @@ function copyTokenizer(inDir: string, outDir: string, maxLength: number): void {
   }
 }
 
-export type { Tensor };

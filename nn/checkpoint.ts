@@ -2,7 +2,7 @@
  * Safetensors files ↔ state dicts of tensors, and atomic file writes (temporary name, then rename).
  */
 import { readFileSync, writeFileSync, renameSync, rmSync } from 'node:fs';
-import { Tensor, tensor, type DType } from '../engine/index.js';
+import { tensor, type DType } from '../engine/index.js';
 import { parseSafetensors, serializeSafetensors, type SafetensorsInput } from './safetensors.js';
 import type { StateDict } from './module.js';
 
@@ -58,4 +58,3 @@ export function saveSafetensors(path: string, state: StateDict, metadata: Record
   writeFileAtomic(path, serializeSafetensors(inputs, metadata));
 }
 
-export type { Tensor };

@@ -42,8 +42,8 @@ export class AlbertForSequenceClassification extends AlbertTaskModel {
 
   constructor(config: AlbertConfig, options: ModelBuildOptions = {}) {
     super(config, options, true);
-    this.dropout = new Dropout(config.classifierDropoutProb ?? 0, { rng: options.dropoutRng });
-    this.classifier = new Linear(config.hiddenSize, config.numLabels, { rng: options.rng, dtype: options.dtype, std: config.initializerRange });
+    this.dropout = new Dropout(config.classifierDropoutProb ?? 0, { rng: this.buildOptions.dropoutRng });
+    this.classifier = new Linear(config.hiddenSize, config.numLabels, { rng: this.buildOptions.rng, dtype: this.buildOptions.dtype, std: config.initializerRange });
   }
 
   /** labels: (batch) int32 classes, (batch) / (batch, numLabels) floats for regression, (batch, numLabels) 0/1 floats for multi-label. */
@@ -67,8 +67,8 @@ export class AlbertForTokenClassification extends AlbertTaskModel {
 
   constructor(config: AlbertConfig, options: ModelBuildOptions = {}) {
     super(config, options, false);
-    this.dropout = new Dropout(config.classifierDropoutProb ?? config.hiddenDropoutProb, { rng: options.dropoutRng });
-    this.classifier = new Linear(config.hiddenSize, config.numLabels, { rng: options.rng, dtype: options.dtype, std: config.initializerRange });
+    this.dropout = new Dropout(config.classifierDropoutProb ?? config.hiddenDropoutProb, { rng: this.buildOptions.dropoutRng });
+    this.classifier = new Linear(config.hiddenSize, config.numLabels, { rng: this.buildOptions.rng, dtype: this.buildOptions.dtype, std: config.initializerRange });
   }
 
   forward(inputs: AlbertInputs & { labels?: Tensor }): ModelOutput {
@@ -92,8 +92,8 @@ export class AlbertForMultipleChoice extends AlbertTaskModel {
 
   constructor(config: AlbertConfig, options: ModelBuildOptions = {}) {
     super(config, options, true);
-    this.dropout = new Dropout(config.classifierDropoutProb ?? 0, { rng: options.dropoutRng });
-    this.classifier = new Linear(config.hiddenSize, 1, { rng: options.rng, dtype: options.dtype, std: config.initializerRange });
+    this.dropout = new Dropout(config.classifierDropoutProb ?? 0, { rng: this.buildOptions.dropoutRng });
+    this.classifier = new Linear(config.hiddenSize, 1, { rng: this.buildOptions.rng, dtype: this.buildOptions.dtype, std: config.initializerRange });
   }
 
   forward(inputs: AlbertInputs & { labels?: Tensor }): ModelOutput {

@@ -33,7 +33,7 @@ export class AlbertForMaskedLM extends AlbertTaskModel {
 
   constructor(config: AlbertConfig, options: ModelBuildOptions = {}) {
     super(config, options, false);
-    this.predictions = new AlbertMLMHead(config, this.albert.embeddings.wordEmbeddings.weight, options);
+    this.predictions = new AlbertMLMHead(config, this.albert.embeddings.wordEmbeddings.weight, this.buildOptions);
   }
 
   override get tiedKeys(): readonly string[] {
@@ -61,8 +61,8 @@ export class AlbertForPreTraining extends AlbertTaskModel {
 
   constructor(config: AlbertConfig, options: ModelBuildOptions = {}) {
     super(config, options, true);
-    this.predictions = new AlbertMLMHead(config, this.albert.embeddings.wordEmbeddings.weight, options);
-    this.sopClassifier = new AlbertSOPHead(config, options);
+    this.predictions = new AlbertMLMHead(config, this.albert.embeddings.wordEmbeddings.weight, this.buildOptions);
+    this.sopClassifier = new AlbertSOPHead(config, this.buildOptions);
   }
 
   override get tiedKeys(): readonly string[] {

@@ -26,7 +26,7 @@ export class AlbertForQuestionAnswering extends AlbertTaskModel {
 
   constructor(config: AlbertConfig, options: ModelBuildOptions = {}) {
     super(config, options, false);
-    this.qaOutputs = new Linear(config.hiddenSize, config.numLabels, { rng: options.rng, dtype: options.dtype, std: config.initializerRange });
+    this.qaOutputs = new Linear(config.hiddenSize, config.numLabels, { rng: this.buildOptions.rng, dtype: this.buildOptions.dtype, std: config.initializerRange });
   }
 
   /** startPositions, endPositions: (batch) int32 token indices. */

@@ -89,6 +89,15 @@ test('every head: shapes and losses', () => {
   assert.equal(mc.logits.shape, [2, 3]);
 });
 
+test('dropout: active in train mode (masks differ call to call), off in eval', () => {
+  const model = new AlbertForMaskedLM(tiny({ hiddenDropoutProb: 0.2, attentionProbsDropoutProb: 0.2 }), { rng: createRng(9) });
+  const run = () => Array.from(model.forward({ inputIds: INPUT, attentionMask: MASK }).logits.toTypedArray());
+  model.train();
+  assert.not.equal(run(), run());
+  model.eval();
+  assert.equal(run(), run());
+});
+
 test('too-long inputs get a clear error', () => {
   assert.throws(() => new AlbertModel(tiny()).forward({ inputIds: randint(0, 20, [1, 17]) }), /at most maxPositionEmbeddings \(16\)/);
 });
