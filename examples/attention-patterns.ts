@@ -5,11 +5,12 @@
 //   npx tsx examples/attention-patterns.ts --length 64 --block-size 8 --factor 4 --out out/attention-patterns
 //
 // Flags: --length, --block-size, --factor, --head (stride types differ per head), --causal,
-// --no-global, --reference-quirks, --out.
+// --no-global, --reference-quirks, --out; --model draws the LSG-ALBERT attention instead of the
+// standalone layer, with --global-tokens and --sparse-block-size.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createRng, randn } from '../engine/index.js';
-import { lsgConnectivity, SPARSITY_TYPES, type SparsityType } from '../lsg/index.js';
+import { createRng, ones, randn, type Tensor } from '../engine/index.js';
+import { createLsgConfig, lsgConnectivity, lsgModelConnectivity, SPARSITY_TYPES, type Connectivity, type SparsityType } from '../lsg/index.js';
 
 interface Settings {
   length: number;
@@ -20,9 +21,12 @@ interface Settings {
   global: boolean;
   referenceQuirks: boolean;
   out: string;
+  model: boolean;
+  globalTokens: number;
+  sparseBlockSize: number | undefined;
 }
 
-const DEFAULTS: Settings = { length: 64, blockSize: 8, factor: 4, head: 0, causal: false, global: true, referenceQuirks: false, out: 'out/attention-patterns' };
+const DEFAULTS: Settings = { length: 64, blockSize: 8, factor: 4, head: 0, causal: false, global: true, referenceQuirks: false, out: 'out/attention-patterns', model: false, globalTokens: 1, sparseBlockSize: undefined };
 
 function parseFlags(argv: readonly string[]): Settings {
   const settings = { ...DEFAULTS };
@@ -41,7 +45,10 @@ function parseFlags(argv: readonly string[]): Settings {
     else if (flag === '--causal') settings.causal = true;
     else if (flag === '--no-global') settings.global = false;
     else if (flag === '--reference-quirks') settings.referenceQuirks = true;
-    else throw new Error(`attention-patterns: unknown flag ${flag}; expected one of --length --block-size --factor --head --causal --no-global --reference-quirks --out`);
+    else if (flag === '--model') settings.model = true;
+    else if (flag === '--global-tokens') settings.globalTokens = integer(flag, argv[++i]);
+    else if (flag === '--sparse-block-size') settings.sparseBlockSize = integer(flag, argv[++i]);
+    else throw new Error(`attention-patterns: unknown flag ${flag}; expected one of --length --block-size --factor --head --causal --no-global --reference-quirks --model --global-tokens --sparse-block-size --out`);
   }
   return settings;
 }
@@ -85,22 +92,36 @@ function main(): void {
   mkdirSync(settings.out, { recursive: true });
   const rng = createRng(0);
   const heads = settings.head + 1;
-  const [q, k, v] = [0, 1, 2].map(() => randn([1, heads, settings.length, 16], { rng }));
+  const rows = settings.model ? settings.globalTokens + settings.length : settings.length;
+  const [q, k, v] = [0, 1, 2].map(() => randn([1, heads, rows, 16], { rng })) as [Tensor, Tensor, Tensor];
   for (const sparsityType of SPARSITY_TYPES as readonly SparsityType[]) {
-    const connectivity = lsgConnectivity(q!, k!, v!, {
-      blockSize: settings.blockSize,
-      sparsityFactor: settings.factor,
-      sparsityType,
-      isCausal: settings.causal,
-      computeGlobalAttention: settings.global,
-      referenceQuirks: settings.referenceQuirks,
-      lsh: { rng: createRng(1) },
-    });
-    const [, , rows, columns] = connectivity.counts.shape as [number, number, number, number];
+    const lsh = { rng: createRng(1) };
+    const connectivity: Connectivity = settings.model
+      ? lsgModelConnectivity(q, k, v, ones([1, settings.length]), createLsgConfig({
+          blockSize: settings.blockSize,
+          sparseBlockSize: settings.sparseBlockSize ?? settings.blockSize,
+          sparsityFactor: settings.factor,
+          sparsityType,
+          numGlobalTokens: settings.globalTokens,
+          isCausal: settings.causal,
+          referenceQuirks: settings.referenceQuirks,
+        }), { lsh })
+      : lsgConnectivity(q, k, v, {
+          blockSize: settings.blockSize,
+          sparsityFactor: settings.factor,
+          sparsityType,
+          isCausal: settings.causal,
+          computeGlobalAttention: settings.global,
+          referenceQuirks: settings.referenceQuirks,
+          lsh,
+        });
+    const columns = connectivity.counts.shape[3]!;
     const headCounts = connectivity.counts.narrow(1, settings.head, 1).toTypedArray();
     const pooled = columns - connectivity.numKeys;
-    const title = `${sparsityType}: length ${settings.length}, block ${settings.blockSize}, factor ${settings.factor}, head ${settings.head}` +
-      `${settings.causal ? ', causal' : ''}${settings.global ? '' : ', no global'}${rows <= 2 * settings.blockSize ? ' (short input: dense)' : ''}`;
+    const model = settings.model ? `model, ${settings.globalTokens} global, sparse block ${settings.sparseBlockSize ?? settings.blockSize}, ` : '';
+    const title = `${sparsityType}: ${model}length ${settings.length}, block ${settings.blockSize}, factor ${settings.factor}, head ${settings.head}` +
+      `${settings.causal ? ', causal' : ''}${settings.global || settings.model ? '' : ', no global'}` +
+      `${settings.referenceQuirks ? ', reference quirks' : ''}${settings.length <= 2 * settings.blockSize ? ' (short input: dense)' : ''}`;
     const path = join(settings.out, `${sparsityType}.svg`);
     writeFileSync(path, connectivitySvg(headCounts, rows, connectivity.numKeys, pooled, title));
     console.log(`wrote ${path}`);

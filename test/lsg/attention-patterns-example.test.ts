@@ -16,6 +16,9 @@ test('writes one SVG per sparsity type', () => {
     const svg = readFileSync(join(out, 'pooling.svg'), 'utf8');
     assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     assert.match(svg, /<rect x="\d+" y="\d+" width="5" height="5" fill="#2ca02c"\/>/);   // a pooled column
+    // The model's reference layout for blockSize == factor lists local keys twice (drawn in red).
+    execFileSync(process.execPath, ['--import', 'tsx', 'examples/attention-patterns.ts', '--model', '--reference-quirks', '--length', '32', '--block-size', '4', '--factor', '4', '--out', out], { cwd: root });
+    assert.match(readFileSync(join(out, 'stride.svg'), 'utf8'), /fill="#d62728"/);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
