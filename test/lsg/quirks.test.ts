@@ -116,6 +116,22 @@ test('an odd step fails with referenceQuirks only where the reference has sparse
   assert.equal(lsgAttention(q, k, v, keep, createLsgConfig({ ...config, sparsityType: 'stride', referenceQuirks: false })).shape, [1, 1, 97, 2]);
 });
 
+test('rows with no unmasked key stay finite: a uniform average over the window (spec 6b)', () => {
+  for (const dtype of ['float32', 'float64'] as const) {
+    const [q, k, v] = [0, 1, 2].map(() => randn([2, 1, 20, 2], { rng, dtype }));
+    const attentionMask = tensor([Array(20).fill(1), Array(20).fill(0)], { dtype });
+    for (const sparsityType of ['none', 'pooling', 'bos_pooling', 'norm'] as const) {
+      for (const computeGlobalAttention of [true, false]) {
+        const out = lsgSelfAttention(q!, k!, v!, { blockSize: 4, sparsityFactor: 2, sparsityType, computeGlobalAttention, attentionMask });
+        assert.ok(out.toTypedArray().every(Number.isFinite), `${dtype} ${sparsityType} global ${computeGlobalAttention}`);
+      }
+    }
+    const rows = (x: Tensor) => x.narrow(2, 0, 17);                                 // 1 global + 16 tokens
+    const model = lsgAttention(rows(q!), rows(k!), rows(v!), attentionMask.narrow(1, 0, 16), createLsgConfig({ blockSize: 4, sparseBlockSize: 4, sparsityType: 'pooling' }));
+    assert.ok(model.toTypedArray().every(Number.isFinite), `${dtype} model`);
+  }
+});
+
 test('the default equals the reference wherever no quirk applies', () => {
   for (const name of ['sa_stride_bs16_sf4_t96_h4', 'sa_norm_causal_bs8_sf4_t72', 'sa_none_causal_bs8_t50_pad', 'sa_short_norm_bs16_t30']) {
     const golden = loadGolden(name);
