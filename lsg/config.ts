@@ -88,10 +88,14 @@ function boolean(fn: string, name: string, value: unknown): boolean {
   return value;
 }
 
-function rejectUnknownKeys(fn: string, given: object, known: object): void {
-  for (const key of Object.keys(given)) {
-    if (!(key in known)) throw argumentError(fn, 'config key', key, `one of ${Object.keys(known).join(', ')}`);
+/** Defaults overridden by the given values; a key set to undefined keeps its default. */
+function withDefaults<T extends object>(fn: string, given: Partial<T>, defaults: T): T {
+  const merged = { ...defaults };
+  for (const [key, value] of Object.entries(given)) {
+    if (!(key in defaults)) throw argumentError(fn, 'config key', key, `one of ${Object.keys(defaults).join(', ')}`);
+    if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
   }
+  return merged;
 }
 
 /**
@@ -100,8 +104,7 @@ function rejectUnknownKeys(fn: string, given: object, known: object): void {
  */
 export function createLsgLayerConfig(options: Partial<LsgLayerConfig> = {}): LsgLayerConfig {
   const fn = 'createLsgLayerConfig';
-  rejectUnknownKeys(fn, options, LAYER_DEFAULTS);
-  const merged = { ...LAYER_DEFAULTS, ...options };
+  const merged = withDefaults(fn, options, LAYER_DEFAULTS);
   const blockSize = positiveInteger(fn, 'blockSize', merged.blockSize);
   const sparsityFactor = positiveInteger(fn, 'sparsityFactor', merged.sparsityFactor);
   const sparsityType = parseSparsityType(fn, merged.sparsityType);
@@ -124,8 +127,7 @@ export function createLsgLayerConfig(options: Partial<LsgLayerConfig> = {}): Lsg
  */
 export function createLsgConfig(options: Partial<LsgConfig> = {}): LsgConfig {
   const fn = 'createLsgConfig';
-  rejectUnknownKeys(fn, options, MODEL_DEFAULTS);
-  const merged = { ...MODEL_DEFAULTS, ...options };
+  const merged = withDefaults(fn, options, MODEL_DEFAULTS);
   const blockSize = positiveInteger(fn, 'blockSize', merged.blockSize);
   const sparsityFactor = positiveInteger(fn, 'sparsityFactor', merged.sparsityFactor);
   const sparsityType = parseSparsityType(fn, merged.sparsityType);
