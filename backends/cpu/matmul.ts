@@ -15,11 +15,11 @@ const TILE = 4;
 function packPanels(src: Storage, base: number, rowStride: number, depthStride: number, rows: number, depth: number, panels: Floats, at: number): void {
   for (let p = 0; p * TILE < rows; p++) {
     const panelBase = at + p * depth * TILE;
-    for (let r = 0; r < TILE; r++) {
-      const row = p * TILE + r;
-      if (row >= rows) break; // the panel's missing rows stay zero
-      let s = base + row * rowStride;
-      for (let k = 0, d = panelBase + r; k < depth; k++, d += TILE, s += depthStride) panels[d] = src[s]!;
+    const first = p * TILE;
+    const count = Math.min(TILE, rows - first); // a last panel's missing rows stay zero
+    // Writes run sequentially through the panel; reads take the panel's rows side by side per k.
+    for (let k = 0, d = panelBase, s = base + first * rowStride; k < depth; k++, d += TILE, s += depthStride) {
+      for (let r = 0; r < count; r++) panels[d + r] = src[s + r * rowStride]!;
     }
   }
 }
