@@ -1,19 +1,145 @@
-// Placeholder until the worker-backed WebGPU device lands.
+// gpu.js's webgpu mode behind the synchronous Device interface. Its kernels return Promises, so they
+// run in a worker thread; this side posts requests and, when it needs an answer (a new kernel, a read),
+// blocks on a shared flag and takes the reply with receiveMessageOnPort. Runs of an already compiled
+// kernel and releases are posted without waiting; the worker keeps them in order.
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Device, KernelArgument } from './device.js';
 import type { KernelSpec } from './kernels.js';
 import type { DeviceArray } from './memory.js';
+import type { WorkerArgument, WorkerHandle, WorkerReply, WorkerRequest } from './webgpu-protocol.js';
+
+const REPLY_TIMEOUT_MS = 5 * 60_000;
+const FLOAT_INDEX_LIMIT = 1 << 22;
+
+const uploadSpec: KernelSpec = {
+  key: 'upload',
+  source: 'function(x, chunkStart) {\n  return x[this.thread.x + chunkStart];\n}',
+  argumentNames: ['x', 'chunkStart'],
+  argumentTypes: ['Array', 'Float'],
+};
+
+const isHandle = (value: unknown): value is WorkerHandle => typeof value === 'object' && value !== null && 'workerHandle' in value;
 
 export class SyncWebGpuDevice implements Device {
-  readonly kernelClass = '';
+  kernelClass = '';
   readonly maxOutputElements: number;
-  readonly compiledKernels = 0;
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly compiled = new Set<string>();
+  private readonly ran = new Set<string>();
+  private nextHandle = 1;
+
   constructor(maxOutputElements?: number) {
-    this.maxOutputElements = maxOutputElements ?? 1 << 22;
-    throw new Error("createGpuJsBackend: mode 'webgpu' is not available yet");
+    this.maxOutputElements = Math.min(maxOutputElements ?? FLOAT_INDEX_LIMIT, FLOAT_INDEX_LIMIT);
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = new Worker(workerBootstrap(), {
+      eval: true,
+      workerData: { signal: this.flag.buffer, port: port2 },
+      transferList: [port2],
+    });
+    this.worker.unref();
+    try {
+      this.request({ type: 'init', maxOutputElements: this.maxOutputElements });
+      this.compile(uploadSpec);
+      // One kernel up front, so the class gpu.js really used is known (and checked) at construction.
+      this.download(this.upload(new Float32Array([0])), 1);
+    } catch (error) {
+      void this.worker.terminate();
+      throw new Error(`createGpuJsBackend: mode 'webgpu' is unavailable: ${(error as Error).message}`);
+    }
   }
-  run(_spec: KernelSpec, _size: number, _args: readonly KernelArgument[]): DeviceArray { throw new Error('unreachable'); }
-  upload(data: Float32Array): DeviceArray { return data; }
-  download(_array: DeviceArray, _size: number): Float32Array { throw new Error('unreachable'); }
-  release(): void {}
-  destroy(): void {}
+
+  get compiledKernels(): number { return this.ran.size; }
+
+  private request(request: WorkerRequest): WorkerReply & { ok: true } {
+    Atomics.store(this.flag, 0, 0);
+    this.port.postMessage({ request, reply: true });
+    const waited = Atomics.wait(this.flag, 0, 0, REPLY_TIMEOUT_MS);
+    const message = receiveMessageOnPort(this.port);
+    if (!message) throw new Error(`gpujs webgpu: no reply to '${request.type}' from the worker (${waited})`);
+    const reply = message.message as WorkerReply;
+    if (!reply.ok) throw new Error(`gpujs webgpu: '${request.type}' failed in the worker: ${reply.error}`);
+    return reply;
+  }
+
+  private post(request: WorkerRequest): void {
+    this.port.postMessage({ request, reply: false });
+  }
+
+  private compile(spec: KernelSpec): void {
+    if (this.compiled.has(spec.key)) return;
+    this.request({ type: 'compile', spec });
+    this.compiled.add(spec.key);
+  }
+
+  private checkClass(kernelClass: string | undefined, spec: KernelSpec): void {
+    if (this.kernelClass === '') this.kernelClass = kernelClass ?? '';
+    if (kernelClass !== 'WebGPUKernel') {
+      throw new Error(`createGpuJsBackend: mode 'webgpu' was requested but gpu.js ran ${kernelClass} for kernel ${spec.key.slice(0, 80)}`);
+    }
+  }
+
+  run(spec: KernelSpec, outputSize: number, args: readonly KernelArgument[]): DeviceArray {
+    this.compile(spec);
+    const result = this.nextHandle++;
+    const workerArgs = args.map((arg): WorkerArgument => (typeof arg === 'number' || arg instanceof Float32Array || isHandle(arg) ? arg : fail(arg)));
+    const runKey = `${spec.key}|${outputSize}`;
+    const request: WorkerRequest = { type: 'run', key: spec.key, outputSize, args: workerArgs, result, reply: true };
+    if (this.ran.has(runKey)) {
+      this.post(request);
+    } else {
+      // A kernel's first run waits: it compiles (and may fail) in the worker.
+      this.checkClass(this.request(request).kernelClass, spec);
+      this.ran.add(runKey);
+    }
+    return { workerHandle: result } satisfies WorkerHandle;
+  }
+
+  upload(data: Float32Array): DeviceArray {
+    return this.run(uploadSpec, data.length, [data, 0]);
+  }
+
+  download(array: DeviceArray, size: number): Float32Array {
+    if (array instanceof Float32Array) return array;
+    const data = this.request({ type: 'download', handle: (array as WorkerHandle).workerHandle }).data!;
+    return data.length === size ? data : data.slice(0, size);
+  }
+
+  release(array: DeviceArray): void {
+    if (isHandle(array)) this.post({ type: 'release', handle: array.workerHandle });
+  }
+
+  destroy(): void {
+    try {
+      this.request({ type: 'destroy' });
+    } finally {
+      void this.worker.terminate();
+    }
+  }
+}
+
+/**
+ * The worker's entry: loads webgpu-worker (through tsx's loader when running from TypeScript sources,
+ * since Node 20 workers do not inherit it), and reports a failure to load as a reply, because the caller's
+ * thread is blocked waiting for one and cannot hear the worker's 'error' event.
+ */
+function workerBootstrap(): string {
+  const self = new URL(import.meta.url);
+  const fromSources = self.pathname.endsWith('.ts');
+  const entry = new URL(fromSources ? './webgpu-worker.ts' : './webgpu-worker.js', self).href;
+  const register = fromSources ? `const tsx = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}); tsx.register();` : '';
+  return `
+const { workerData } = require('node:worker_threads');
+(async () => { ${register} await import(${JSON.stringify(entry)}); })().catch((error) => {
+  workerData.port.postMessage({ ok: false, error: 'the webgpu worker failed to start: ' + (error && error.stack || error) });
+  const flag = new Int32Array(workerData.signal);
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
+});`;
+}
+
+function fail(arg: unknown): never {
+  throw new TypeError(`gpujs webgpu: kernel argument ${String(arg)} is neither a number, a Float32Array nor a worker device array`);
 }
