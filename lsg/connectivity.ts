@@ -81,7 +81,8 @@ function finish(counts: Float64Array, shape: number[], numKeys: number, dtype: T
 }
 
 /**
- * The key set of every query of `lsgSelfAttention(q, k, v, options)`.
+ * The key set of every query of `lsgSelfAttention(q, k, v, options)`. For lsh, pass a generator
+ * seeded like the attention call's: each call draws its own projections.
  * @example
  * const x = randn([1, 1, 32, 4]);
  * lsgConnectivity(x, x, x, { blockSize: 4, sparsityFactor: 2, sparsityType: 'stride' }).counts.shape // [1, 1, 32, 32 + 0]
