@@ -128,6 +128,7 @@ async function main(): Promise<void> {
 
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(`\nmatmul, float32, GFLOP/s (fastest call; engines take turns, ${ROUNDS} rounds); Node ${process.version}, ${cpus().length} cores, ${cpu}, load average ${loadavg()[0]!.toFixed(1)}`);
+  console.log(`lsgrad threads: ${process.env.LSGRAD_THREADS === '1' ? 'one (LSGRAD_THREADS=1)' : 'default (large products split with one helper thread)'}`);
   console.log(`tfjs-backend-wasm: ${wasmProblem === null ? `measured, tf.getBackend() === 'wasm' (${wasmFlags})` : `not measured (${wasmProblem})`}\n`);
   const withWasm = wasmProblem === null;
   console.log(`| case | lsgrad cpu | tfjs-backend-cpu | lsgrad / tfjs-cpu |${withWasm ? ' tfjs-backend-wasm | lsgrad / wasm |' : ''}`);

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import * as E from '../../engine/index.js';
 import { createRng, isGradEnabled, noGrad, tensor, type Backend } from '../../engine/index.js';
 import { cpuBackend } from '../../backends/cpu/index.js';
-import { expectClose, F32_TOL } from '../helpers/close.js';
+import { expectClose, F32_TOL, F64_TOL } from '../helpers/close.js';
 
 const param = (values: unknown) => tensor(values, { requiresGrad: true });
 
@@ -149,6 +149,26 @@ test('backends: registerBackend, useBackend, withBackend, toBackend, and the mix
   }
   assert.throws(() => E.useBackend('missing'), /getBackend: name "missing" is invalid; expected one of the registered backends \[cpu, cpu-twin\]/);
   assert.throws(() => E.registerBackend({ name: '' } as Backend), /registerBackend: backend/);
+});
+
+test('a backend without the optional fused softmax kernel gives the same softmax and gradient (the composition)', () => {
+  const { softmax: _fused, ...plain } = cpuBackend as Backend;
+  E.registerBackend({ ...plain, name: 'cpu-plain' });
+  const values = E.randn([3, 5], { rng: createRng(4), dtype: 'float64' });
+  const w = E.randn([3, 5], { rng: createRng(5), dtype: 'float64' });
+  const run = (backend: string, axis: number) => {
+    const x = values.toBackend(backend).detach();
+    x.requiresGrad = true;
+    const y = E.softmax(x, axis);
+    y.mul(w.toBackend(backend)).sum().backward();
+    return { y: y.toTypedArray(), grad: x.grad!.toTypedArray() };
+  };
+  for (const axis of [-1, 0]) {
+    const fused = run('cpu', axis);
+    const composed = run('cpu-plain', axis);
+    expectClose(composed.y, fused.y, F64_TOL, `softmax axis ${axis}`);
+    expectClose(composed.grad, fused.grad, F64_TOL, `softmax gradient axis ${axis}`);
+  }
 });
 
 test('seeded random numbers: the same seed gives the same stream (regression values)', () => {
