@@ -48,10 +48,16 @@ export class InProcessDevice implements Device {
   readonly maxOutputElements: number;
 
   constructor(private readonly mode: Exclude<GpuJsMode, 'webgpu'>, maxOutputElements?: number) {
-    this.gpu = new GPU({ mode });
     this.maxOutputElements = Math.min(maxOutputElements ?? FLOAT_INDEX_LIMIT, FLOAT_INDEX_LIMIT);
-    // One tiny kernel at construction, so the mode gpu.js really picked is known (and checked) up front.
-    this.download(this.run(fillSpec, 1, [0, 0]), 1);
+    try {
+      this.gpu = new GPU({ mode });
+      // One tiny kernel at construction, so the mode gpu.js really picked is known (and checked) up front.
+      this.download(this.run(fillSpec, 1, [0, 0]), 1);
+    } catch (error) {
+      const message = (error as Error).message;
+      if (message.startsWith('createGpuJsBackend')) throw error;
+      throw new Error(`createGpuJsBackend: mode '${mode}' is unavailable (gpu.js: ${message}); ${MODE_HINT[mode]}`);
+    }
   }
 
   get compiledKernels(): number { return this.kernels.size; }

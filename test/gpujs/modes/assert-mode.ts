@@ -9,6 +9,9 @@ export function assertModeRun(test: Test, run: ModeRun, mode: string, kernelClas
     assert.is(run.mode, mode);
     assert.is(run.kernelClass, kernelClass);
   });
+  test(`${mode}: float32 results stay on the device until read`, () => {
+    assert.ok(run.residency?.resident, run.residency?.detail ?? 'no residency check ran');
+  });
   test(`${mode}: op table, LSG attention and the ALBERT step match the CPU backend`, () => {
     const failures = (run.results ?? []).filter((r) => !r.ok);
     assert.ok((run.results ?? []).length > 60, `only ${(run.results ?? []).length} cases ran`);

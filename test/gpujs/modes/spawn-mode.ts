@@ -10,6 +10,7 @@ export interface ModeRun {
   kernelClass?: string;
   results?: CaseResult[];
   leak?: LeakRun;
+  residency?: { resident: boolean; detail: string };
   compiledKernels?: number;
   seconds?: number;
   error?: string;

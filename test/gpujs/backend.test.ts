@@ -1,0 +1,97 @@
+// The gpujs backend's own behaviour: options and mode checks, the kernel cache, split outputs,
+// dispose/tidy/keep and the memory report (in the cpu mode; the GPU modes repeat the key checks in their child).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { randn, createRng, registerBackend, tensor, withBackend } from '../../engine/index.js';
+import { createGpuJsBackend, memory, tidy } from '../../backends/gpujs/index.js';
+import { OP_CASES } from './op-cases.js';
+import { checkCase } from './parity.js';
+import { checkResidency } from './residency.js';
+
+const gpu = createGpuJsBackend({ mode: 'cpu', name: 'gpujs-unit' });
+registerBackend(gpu);
+const split = createGpuJsBackend({ mode: 'cpu', name: 'gpujs-split', maxOutputElements: 5 });
+registerBackend(split);
+
+test('bad options throw, naming the option, the value and what is allowed', () => {
+  assert.throws(() => createGpuJsBackend({ mode: 'opencl' as never }), /options\.mode "opencl" is invalid; expected one of gpu, cpu, webasm, headlessgl, webgpu/);
+  assert.throws(() => createGpuJsBackend({ mode: 'cpu', precision: 'double' as never }), /options\.precision "double" is invalid/);
+  assert.throws(() => createGpuJsBackend({ mode: 'cpu', maxOutputElements: 0 }), /maxOutputElements 0 is invalid/);
+});
+
+test('an explicit headlessgl mode without a display throws instead of running another mode', () => {
+  const display = process.env.DISPLAY;
+  delete process.env.DISPLAY;
+  try {
+    assert.throws(() => createGpuJsBackend({ mode: 'headlessgl' }), /createGpuJsBackend: mode 'headlessgl' (is unavailable|was requested but gpu\.js ran).*xvfb-run/);
+  } finally {
+    if (display !== undefined) process.env.DISPLAY = display;
+  }
+});
+
+test('compiled kernels are cached by family, op and shapes', () => {
+  withBackend(gpu.name, () => {
+    const x = randn([3, 4], { rng: createRng(1) });
+    x.exp().sum(1);
+    const compiled = gpu.compiledKernels;
+    randn([3, 4], { rng: createRng(2) }).exp().sum(1);
+    assert.is(gpu.compiledKernels, compiled, 'same shapes compiled again');
+    randn([5, 4], { rng: createRng(3) }).exp();
+    assert.ok(gpu.compiledKernels > compiled, 'a new shape reused a kernel of another shape');
+  });
+});
+
+test('outputs beyond maxOutputElements are split into chunks and still match the CPU backend', () => {
+  for (const name of ['matmul 2-D', 'sum axes of a permuted view', 'softmax last axis', 'gather', 'scatterAdd', 'pad', 'cat', 'layerNorm']) {
+    const k = OP_CASES.findIndex((c) => c.name === name);
+    checkCase(OP_CASES[k]!, k + 1, split.name);
+  }
+});
+
+test('float32 results stay on the device until read', () => {
+  const report = checkResidency(gpu);
+  assert.ok(report.resident, report.detail);
+});
+
+test('dispose releases a storage, and using it afterwards throws a clear error', () => {
+  withBackend(gpu.name, () => {
+    const before = memory(gpu).liveBuffers;
+    const x = tensor([1, 2, 3]).exp();
+    assert.is(memory(gpu).liveBuffers, before + 2);
+    x.dispose();
+    assert.is(memory(gpu).liveBuffers, before + 1);
+    assert.throws(() => x.toArray(), /storage was released/);
+  });
+});
+
+test('tidy frees what was not returned, keeps results (also nested in objects) and kept tensors', () => {
+  withBackend(gpu.name, () => {
+    const before = memory(gpu).liveBuffers;
+    const kept = tensor([0, 0]);
+    const { a, list } = tidy(gpu, () => {
+      const x = tensor([1, 2]).mul(3).add(1);
+      const inner = tidy(gpu, () => x.exp().add(x)); // nested scope: only its result survives
+      kept.assign(x.sub(1));
+      return { a: inner, list: [x.neg()] };
+    }, { keep: [kept] });
+    assert.equal(a.toArray(), [Math.exp(4) + 4, Math.exp(7) + 7].map(Math.fround));
+    assert.equal(list[0]!.toArray(), [-4, -7]);
+    assert.equal(kept.toArray(), [3, 6]);
+    // a, list[0] and kept's new storage (its old one was released by assign)
+    assert.is(memory(gpu).liveBuffers, before + 3);
+  });
+});
+
+test('memory() reports bytes by dtype', () => {
+  withBackend(gpu.name, () => {
+    const before = memory(gpu);
+    const ints = tensor([1, 2, 3, 4], { dtype: 'int32' });
+    const floats = tensor([1, 2], { dtype: 'float64' });
+    const after = memory(gpu);
+    assert.is(after.liveBytes - before.liveBytes, 16 + 16);
+    ints.dispose();
+    floats.dispose();
+  });
+});
+
+test.run();
