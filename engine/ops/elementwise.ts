@@ -77,9 +77,11 @@ export const add = binaryOp('add', (_a, _b, _out, dy) => [dy, dy]);
 export const sub = binaryOp('sub', (_a, _b, _out, dy) => [dy, dy.neg()]);
 export const mul = binaryOp('mul', (a, b, _out, dy) => [dy.mul(b), dy.mul(a)]);
 export const div = binaryOp('div', (_a, b, out, dy) => [dy.div(b), dy.mul(out).div(b).neg()]);
+// NOTE: masked as torch does, so zeros do not give NaN: x⁰ has base gradient 0 (not 0·0⁻¹), and
+// 0^b with b ≥ 0 has exponent gradient 0 (not 0·log 0).
 export const pow = binaryOp('pow', (a, b, out, dy) => [
-  a.requiresGrad ? dy.mul(b).mul(a.pow(b.sub(1))) : null,
-  b.requiresGrad ? dy.mul(out).mul(a.log()) : null,
+  a.requiresGrad ? dy.mul(where(b.eq(0), 0, b.mul(a.pow(b.sub(1))))) : null,
+  b.requiresGrad ? dy.mul(where(a.eq(0), where(b.ge(0), 0, out.mul(a.log())), out.mul(a.log()))) : null,
 ]);
 // NOTE: on ties the first operand takes the whole gradient (PyTorch splits it in halves).
 export const maximum = binaryOp('maximum', (a, b, _out, dy) => {

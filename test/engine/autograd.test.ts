@@ -103,6 +103,17 @@ test('gradients flow only to tensors that require them; requiresGrad rules', () 
   assert.throws(() => tensor([1]).backward(), /backward: this tensor does not require grad/);
 });
 
+test('pow gradients at zero are 0, not NaN (as torch)', () => {
+  const base = param([0, 2, 0]);
+  const exponent = param([2, 0, -1]);
+  base.pow(exponent).sum().backward();
+  assert.equal(base.grad!.toArray(), [0, 0, -Infinity]); // d/dx x⁰ = 0 also at x = 0
+  assert.equal(exponent.grad!.toArray(), [0, Math.fround(Math.log(2)), -Infinity]); // 0^b, b ≥ 0: 0
+  const x = param([0, 3]);
+  x.pow(0).sum().backward();
+  assert.equal(x.grad!.toArray(), [0, 0]);
+});
+
 test('a long chain does not overflow the stack', () => {
   const x = param([1]);
   let y = x;

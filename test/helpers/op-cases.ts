@@ -59,6 +59,7 @@ export const OP_CASES: readonly OpCase[] = [
   { name: 'pow', variant: 'tensor exponent', inputs: [positive(2, 3), f(3)], run: (a, b) => pow(a, b) },
   { name: 'pow', variant: 'number exponent', inputs: [positive(5)], run: (a) => pow(a, 2.5) },
   { name: 'pow', variant: 'number base', inputs: [f(5)], run: (b) => pow(3, b) },
+  { name: 'pow', variant: 'zero base, zero exponent', inputs: [exact([3], [0, 1.5, 0]), exact([3], [2, 0, 3])], run: (a, b) => pow(a, b) },
   { name: 'maximum', inputs: [f(2, 3), f(3)], run: (a, b) => maximum(a, b) },
   { name: 'minimum', inputs: [f(2, 3), f(2, 1)], run: (a, b) => minimum(a, b) },
   { name: 'clamp', inputs: [f(8)], run: (x) => clamp(x, -0.5, 0.7) },
