@@ -3,10 +3,9 @@
 import { createRng, noGrad, ones, randn, tensor, useBackend, type Tensor } from '../engine/index.js';
 import { createLsgConfig, denseAttention, lsgAttention } from '../lsg/index.js';
 import { attentionImpls, HEAD_DIM, HEADS, type AttentionImpl, type AttentionMode } from './attention-cases.js';
-import { baselineRss, collectGarbage, peakRss, type ModeResult } from './measure.js';
-import { median } from './stats.js';
+import { baselineRss, collectGarbage, peakRss, timingFields, type ModeResult } from './measure.js';
 import { loadTfjs, tfjsDenseAttention, countTfjsAllocations } from './tfjs.js';
-import { timeRuns, type RepPolicy } from './timing.js';
+import { timeRuns, type RepPolicy, type RunTimes } from './timing.js';
 import { TRACKED_BACKEND, useTrackedCpuBackend } from './tracked-backend.js';
 
 export interface AttentionCellSpec {
@@ -35,15 +34,13 @@ function lsgradAttention(impl: AttentionImpl, length: number): { rows: number; a
 }
 
 /**
- * One small forward+backward before the baseline, so the process peak leaves out what any first
- * call pays once (compiled code, the matmul helper thread's startup).
+ * One small dense forward+backward before the baseline, so the process peak leaves out what any
+ * first call pays once (compiled kernels, the matmul helper thread's startup).
  */
-function warmUpLsgrad(impl: AttentionImpl, rng: ReturnType<typeof createRng>): void {
-  const length = impl.kind === 'lsgrad-lsg' ? 4 * impl.shape.blockSize : 64;
-  const { rows, attend } = lsgradAttention(impl, length);
-  const shape = [1, HEADS, rows, HEAD_DIM];
+function warmUpLsgrad(rng: ReturnType<typeof createRng>): void {
+  const shape = [1, HEADS, 64, HEAD_DIM];
   const [q, k, v] = [0, 1, 2].map(() => randn(shape, { rng, requiresGrad: true }));
-  attend(q!, k!, v!).sum().backward();
+  denseAttention(q!, k!, v!).sum().backward();
 }
 
 async function runLsgrad(spec: AttentionCellSpec, impl: AttentionImpl, report: (r: ModeResult) => void): Promise<void> {
@@ -55,7 +52,7 @@ async function runLsgrad(spec: AttentionCellSpec, impl: AttentionImpl, report: (
   const inputs = [randn(shape, { rng }), randn(shape, { rng }), randn(shape, { rng })];
   const upstream = randn(shape, { rng });
   const leaves = () => inputs.map((x) => tensor(x.toTypedArray(), { shape, requiresGrad: true }));
-  warmUpLsgrad(impl, rng);
+  warmUpLsgrad(createRng(spec.seed + 1));
   const baseline = baselineRss();
   for (const mode of spec.modes) {
     let allocation = { bytes: 0, buffers: 0, largest: 0 };
@@ -66,19 +63,19 @@ async function runLsgrad(spec: AttentionCellSpec, impl: AttentionImpl, report: (
       if (first) allocation = { bytes: counter.bytes, buffers: counter.buffers, largest: counter.largest };
       first = false;
     };
-    let timesMs: number[];
+    let times: RunTimes;
     if (mode === 'forward') {
-      timesMs = await timeRuns(() => measureFirst(() => { noGrad(() => attend(inputs[0]!, inputs[1]!, inputs[2]!)); }), spec.reps);
+      times = await timeRuns(() => measureFirst(() => { noGrad(() => attend(inputs[0]!, inputs[1]!, inputs[2]!)); }), spec.reps);
     } else {
       // Fresh leaf tensors before each run (untimed), so gradients never accumulate across runs.
       let prepared: Tensor[] = [];
-      timesMs = await timeRuns(() => {
+      times = await timeRuns(() => {
         const [q, k, v] = prepared;
         measureFirst(() => attend(q!, k!, v!).backward(upstream));
       }, spec.reps, () => { prepared = leaves(); });
     }
     report({
-      mode, timesMs, medianMs: median(timesMs),
+      mode, ...timingFields(times),
       allocatedBytes: allocation.bytes, buffers: allocation.buffers, largestBufferBytes: allocation.largest,
       peakRssDeltaBytes: Math.max(0, peakRss() - baseline),
     });
@@ -110,13 +107,13 @@ async function runTfjs(spec: AttentionCellSpec, backend: 'cpu' | 'wasm', report:
     };
     let allocation = { bytes: 0, buffers: 0, largest: 0, livePeak: 0 };
     let first = true;
-    const timesMs = await timeRuns(async () => {
+    const times = await timeRuns(async () => {
       if (!first) return body();
       first = false;
       allocation = await countTfjsAllocations(body);
     }, spec.reps);
     report({
-      mode, timesMs, medianMs: median(timesMs),
+      mode, ...timingFields(times),
       allocatedBytes: allocation.bytes, buffers: allocation.buffers, largestBufferBytes: allocation.largest,
       livePeakBytes: allocation.livePeak,
       peakRssDeltaBytes: Math.max(0, peakRss() - baseline),

@@ -4,8 +4,7 @@ import { createRng, randint, tensor, useBackend } from '../engine/index.js';
 import { AdamW, AlbertConfig, AlbertForSequenceClassification, weightDecayGroups } from '../nn/index.js';
 import { createLsgAttentionFunction, createLsgConfig } from '../lsg/index.js';
 import { LSG_SHAPES } from './attention-cases.js';
-import { baselineRss, peakRss, type ModeResult } from './measure.js';
-import { median } from './stats.js';
+import { baselineRss, peakRss, timingFields, type ModeResult } from './measure.js';
 import { timeRuns, type RepPolicy } from './timing.js';
 import { TRACKED_BACKEND, useTrackedCpuBackend } from './tracked-backend.js';
 
@@ -45,7 +44,7 @@ export async function runModelCell(spec: ModelCellSpec, report: (r: ModeResult) 
   const baseline = baselineRss();
   let allocation = { bytes: 0, buffers: 0, largest: 0 };
   let first = true;
-  const timesMs = await timeRuns(() => {
+  const times = await timeRuns(() => {
     counter.reset();
     const { loss } = model.forward({ inputIds, labels });
     loss!.backward();
@@ -54,11 +53,11 @@ export async function runModelCell(spec: ModelCellSpec, report: (r: ModeResult) 
     if (first) allocation = { bytes: counter.bytes, buffers: counter.buffers, largest: counter.largest };
     first = false;
   }, spec.reps);
-  const medianMs = median(timesMs);
+  const timing = timingFields(times);
   report({
-    mode: 'trainStep', timesMs, medianMs,
+    mode: 'trainStep', ...timing,
     allocatedBytes: allocation.bytes, buffers: allocation.buffers, largestBufferBytes: allocation.largest,
     peakRssDeltaBytes: Math.max(0, peakRss() - baseline),
-    extra: { tokensPerSecond: spec.length / (medianMs / 1000), parameters: model.parameters().reduce((s, p) => s + p.size, 0) },
+    extra: { tokensPerSecond: spec.length / (timing.medianMs / 1000), parameters: model.parameters().reduce((s, p) => s + p.size, 0) },
   });
 }

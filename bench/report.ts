@@ -53,6 +53,8 @@ export function markdownReport(report: SuiteReport, targets: TargetCheck[]): str
   for (const mode of [...ATTENTION_MODES].reverse()) {
     out.push(`## Attention ${MODE_NAMES[mode]}: median time (speed-up vs lsgrad dense)`, '');
     out.push(...wideTable(report, mode, (row, r) => `${formatSeconds(r.medianMs)}${ratio(row.speedupVsDense)}`), '');
+    out.push(`## Attention ${MODE_NAMES[mode]}: median CPU time, all threads (speed-up vs lsgrad dense by CPU time)`, '');
+    out.push(...wideTable(report, mode, (row, r) => `${formatSeconds(r.medianCpuMs)}${ratio(row.cpuSpeedupVsDense)}`), '');
     out.push(`## Attention ${MODE_NAMES[mode]}: attention buffers, MiB (reduction vs lsgrad dense)`, '');
     out.push(...wideTable(report, mode, (row, r) => `${formatMiB(r.allocatedBytes)}${ratio(row.memoryRatioVsDense)}`), '');
     out.push(`## Attention ${MODE_NAMES[mode]}: process peak resident set above baseline, MiB`, '');
@@ -78,7 +80,15 @@ export function markdownReport(report: SuiteReport, targets: TargetCheck[]): str
   out.push('## Kernels: matmul GFLOP/s (bench/matmul.ts)', '');
   out.push(...(report.kernels.status === 'ok' ? report.kernels.lines : [report.kernels.note ?? report.kernels.status]), '');
   out.push('## Targets (issue 8)', '');
-  out.push(...table(['target', 'measured', 'met'], targets.map((t) => [t.target, t.measured, t.met === null ? 'not measured' : t.met ? 'yes' : `**no** (${t.threshold > 1 && t.value < t.threshold ? `${(t.threshold / t.value).toFixed(t.threshold / t.value < 10 ? 2 : 0)}× short` : `${(t.value / t.threshold).toFixed(2)}× over`})`])), '');
+  const times = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : `${x.toFixed(2)}×`);
+  const verdict = (t: TargetCheck) => {
+    if (t.met === null) return 'not measured';
+    if (t.met) return 'yes';
+    const off = t.direction === 'atLeast' ? t.threshold / t.value : t.value / t.threshold;
+    return `**no** (${off.toFixed(off < 10 ? 2 : 0)}× ${t.direction === 'atLeast' ? 'short' : 'over'})`;
+  };
+  out.push(...table(['target', 'where', 'by wall time (bytes)', 'by CPU time', 'met (wall)'],
+    targets.map((t) => [t.target, t.where, times(t.value), times(t.cpuValue), verdict(t)])), '');
   return out.join('\n');
 }
 

@@ -23,8 +23,8 @@ export interface SuiteSettings {
 }
 
 export const SUITES: Record<SuiteMode, SuiteSettings> = {
-  full: { mode: 'full', lengths: [512, 1024, 2048, 4096, 8192], modelLengths: [1024, 4096], capSeconds: 240, reps: FULL_REPS, only: [], kernels: true, seed: 1 },
-  quick: { mode: 'quick', lengths: [256, 512, 1024], modelLengths: [1024], capSeconds: 60, reps: QUICK_REPS, only: [], kernels: true, seed: 1 },
+  full: { mode: 'full', lengths: [512, 1024, 2048, 4096, 8192], modelLengths: [1024, 4096], capSeconds: 300, reps: FULL_REPS, only: [], kernels: true, seed: 1 },
+  quick: { mode: 'quick', lengths: [256, 512], modelLengths: [512], capSeconds: 60, reps: QUICK_REPS, only: [], kernels: true, seed: 1 },
   // Seconds: one LSG row and tfjs-wasm next to dense, two short lengths, one run each.
   smoke: { mode: 'smoke', lengths: [128, 256], modelLengths: [128], capSeconds: 60, reps: SMOKE_REPS, only: ['lsg-b32-norm', 'tfjs-wasm'], kernels: false, seed: 1 },
 };
@@ -41,6 +41,8 @@ export interface AttentionRow {
   readonly result?: ModeResult;
   /** lsgrad dense time / this time, and the same for the attention buffers (> 1: better than dense). */
   speedupVsDense?: number;
+  /** The same by CPU time (steadier on a loaded machine; counts the matmul helper thread too). */
+  cpuSpeedupVsDense?: number;
   memoryRatioVsDense?: number;
 }
 
@@ -76,13 +78,20 @@ function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-/** Why a mode is not attempted at this length: a shorter length hit the cap, failed, or took over a third of it. */
+/**
+ * Why a mode is not attempted at this length: a shorter length hit the cap or failed, or the time
+ * at the last length times its growth per doubling (at least 2×) would pass the cap. This only
+ * decides what to run; nothing is reported for a cell that did not run.
+ */
 function reasonToSkip(rows: AttentionRow[], implId: string, mode: AttentionMode, capSeconds: number): string | undefined {
-  const previous = rows.filter((r) => r.implId === implId && r.mode === mode).at(-1);
-  if (!previous) return undefined;
-  if (previous.status !== 'ok') return `not run: ${previous.length} was ${previous.status === 'not-run' ? 'not run' : previous.status}`;
-  const ms = previous.result!.medianMs;
-  if (ms > (capSeconds * 1000) / 3) return `not run: ${previous.length} took ${seconds(ms)} (cap ${capSeconds} s per cell)`;
+  const previous = rows.filter((r) => r.implId === implId && r.mode === mode);
+  const last = previous.at(-1);
+  if (!last) return undefined;
+  if (last.status !== 'ok') return `not run: ${last.length} was ${last.status === 'not-run' ? 'not run' : last.status}`;
+  const before = previous.at(-2)?.result;
+  const ms = last.result!.medianMs;
+  const growth = Math.max(2, before ? ms / before.medianMs : 2);
+  if (ms * growth > capSeconds * 1000) return `not run: ${last.length} took ${seconds(ms)}, growing ${growth.toFixed(1)}× per doubling (cap ${capSeconds} s per cell)`;
   return undefined;
 }
 
@@ -90,8 +99,10 @@ async function runAttention(settings: SuiteSettings, impls: AttentionImpl[]): Pr
   const rows: AttentionRow[] = [];
   const total = impls.length * settings.lengths.length;
   let index = 0;
-  for (const impl of impls) {
-    for (const length of settings.lengths) {
+  // Length-major: every implementation at one length runs close in time to lsgrad dense at that
+  // length, so a change in the machine's load skews ratios less.
+  for (const length of settings.lengths) {
+    for (const impl of impls) {
       index++;
       const skip = new Map(ATTENTION_MODES.map((mode) => [mode, reasonToSkip(rows, impl.id, mode, settings.capSeconds)]));
       const modes = ATTENTION_MODES.filter((mode) => skip.get(mode) === undefined);
@@ -109,7 +120,7 @@ async function runAttention(settings: SuiteSettings, impls: AttentionImpl[]): Pr
         else if (outcome.status === 'timeout') rows.push({ ...base, mode, status: 'skipped', note: `skipped (> ${settings.capSeconds} s)` });
         else rows.push({ ...base, mode, status: 'failed', note: `failed: ${outcome.message ?? 'no result'}` });
       }
-      const summary = outcome.results.map((r) => `${r.mode} ${seconds(r.medianMs)}`).join(', ');
+      const summary = outcome.results.map((r) => `${r.mode} ${seconds(r.medianMs)} (cpu ${seconds(r.medianCpuMs)})`).join(', ');
       log(`[${index}/${total}] ${impl.id} ${length}: ${summary || outcome.status} (${outcome.wallSeconds.toFixed(0)} s wall${outcome.status !== 'ok' ? `, ${outcome.status}` : ''})`);
     }
   }
@@ -118,6 +129,7 @@ async function runAttention(settings: SuiteSettings, impls: AttentionImpl[]): Pr
     const dense = rows.find((r) => r.implId === DENSE_ID && r.length === row.length && r.mode === row.mode);
     if (row.result && dense?.result) {
       row.speedupVsDense = dense.result.medianMs / row.result.medianMs;
+      row.cpuSpeedupVsDense = dense.result.medianCpuMs / row.result.medianCpuMs;
       row.memoryRatioVsDense = dense.result.allocatedBytes / row.result.allocatedBytes;
     }
   }

@@ -11,23 +11,42 @@ export interface RepPolicy {
   readonly budgetMs: number;
 }
 
-export const FULL_REPS: RepPolicy = { maxReps: 5, warmupBelowMs: 1000, singleAboveMs: 8000, budgetMs: 20_000 };
-export const QUICK_REPS: RepPolicy = { maxReps: 3, warmupBelowMs: 300, singleAboveMs: 3000, budgetMs: 6000 };
+export const FULL_REPS: RepPolicy = { maxReps: 5, warmupBelowMs: 500, singleAboveMs: 2500, budgetMs: 8000 };
+export const QUICK_REPS: RepPolicy = { maxReps: 3, warmupBelowMs: 300, singleAboveMs: 1500, budgetMs: 4000 };
 export const SMOKE_REPS: RepPolicy = { maxReps: 1, warmupBelowMs: 0, singleAboveMs: 0, budgetMs: 0 };
 
-/** Runs `body` under the policy and returns the timed durations in milliseconds; `prepare` runs untimed before each. */
-export async function timeRuns(body: () => void | Promise<void>, policy: RepPolicy, prepare?: () => void): Promise<number[]> {
-  const once = async () => {
+export interface RunTimes {
+  /** Wall-clock milliseconds of each timed run. */
+  readonly wallMs: number[];
+  /** CPU milliseconds (user + system, all threads of the process) of each timed run. NOTE: on a
+   * shared machine this is far steadier than wall time; with the matmul helper thread busy it can
+   * exceed wall time. */
+  readonly cpuMs: number[];
+}
+
+/** Runs `body` under the policy and returns the timed durations; `prepare` runs untimed before each. */
+export async function timeRuns(body: () => void | Promise<void>, policy: RepPolicy, prepare?: () => void): Promise<RunTimes> {
+  const once = async (): Promise<[number, number]> => {
     prepare?.();
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     await body();
-    return performance.now() - start;
+    const wall = performance.now() - start;
+    const cpu = process.cpuUsage(cpuStart);
+    return [wall, (cpu.user + cpu.system) / 1000];
   };
+  const wallMs: number[] = [];
+  const cpuMs: number[] = [];
   const first = await once();
-  const times = first < policy.warmupBelowMs ? [] : [first];
-  if (first >= policy.singleAboveMs) return times.length > 0 ? times : [first];
-  while (times.length < Math.max(1, policy.maxReps) && times.reduce((s, t) => s + t, 0) < policy.budgetMs) {
-    times.push(await once());
+  if (first[0] >= policy.warmupBelowMs || first[0] >= policy.singleAboveMs) {
+    wallMs.push(first[0]);
+    cpuMs.push(first[1]);
   }
-  return times;
+  if (first[0] >= policy.singleAboveMs) return { wallMs, cpuMs };
+  while (wallMs.length < Math.max(1, policy.maxReps) && wallMs.reduce((s, t) => s + t, 0) < policy.budgetMs) {
+    const [wall, cpu] = await once();
+    wallMs.push(wall);
+    cpuMs.push(cpu);
+  }
+  return { wallMs, cpuMs };
 }
