@@ -4,7 +4,7 @@ import { isFloat, type DType } from '../dtype.js';
 import { argumentError } from '../errors.js';
 import { defineOp, type ForwardResult } from '../op.js';
 import type { Tensor, TensorLike } from '../tensor.js';
-import { broadcastShapes } from '../shape.js';
+import { broadcastShapes, sameShape } from '../shape.js';
 import { cast } from './movement.js';
 import { asFloat, broadcastPair, checkTensor, expandTo } from './prepare.js';
 
@@ -120,7 +120,12 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
 /** x with `value` wherever mask is true. @example scores.maskedFill(padding, -1e9) */
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   checkTensor('maskedFill', 'mask', mask);
+  checkTensor('maskedFill', 'x', x);
   if (typeof value !== 'number') throw argumentError('maskedFill', 'value', value, 'a number');
+  // As torch: the mask broadcasts to x, never x to a larger mask (the result keeps x's shape).
+  if (!sameShape(broadcastShapes('maskedFill', mask.shape, x.shape), x.shape)) {
+    throw argumentError('maskedFill', 'mask.shape', mask.shape, `a shape that broadcasts to x.shape [${x.shape}]`);
+  }
   return where(mask, value, x);
 }
 

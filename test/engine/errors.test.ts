@@ -44,6 +44,7 @@ test('elementwise and reductions', () => {
   throwsWith(() => E.exp([1, 2] as never), 'exp: x [1,2] is invalid; expected a Tensor');
   throwsWith(() => E.maskedFill(x(), tensor([true, false, true]), 'big' as never), 'maskedFill: value "big" is invalid', 'a number');
   throwsWith(() => E.where(tensor([true, false]), x(), 0), 'where', '[2]', '[2,3]');
+  throwsWith(() => E.maskedFill(tensor([1, 2]), tensor([[true], [false]]), 0), 'maskedFill: mask.shape [2,1] is invalid', 'broadcasts to x.shape [2]');
   throwsWith(() => E.sum(x(), 2), 'sum: axis 2 is invalid', '[-2, 1]', 'rank 2');
   throwsWith(() => E.sum(x(), [1, -1]), 'sum: axes [1,-1] is invalid', 'distinct axes');
   throwsWith(() => E.mean(x(), 5), 'mean: axis 5 is invalid');
