@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tensor, randint, createRng, type Tensor } from '../../engine/index.js';
@@ -143,6 +143,40 @@ test('the golden checkpoint saved and reloaded is byte-identical and loads into 
     assert.ok(sameValues(bare.forward(inputs).lastHiddenState, masked.forward(inputs).lastHiddenState!));
     assert.throws(() => AlbertForSequenceClassification.fromPretrained(golden.dir), /missing keys \(4\): albert\.pooler\.weight, albert\.pooler\.bias, classifier\.weight, classifier\.bias/);
     AlbertForSequenceClassification.fromPretrained(golden.dir, { strict: false });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a BF16 checkpoint is upcast on load', () => {
+  const golden = readCase('dense_mlm_t48');
+  const dir = mkdtempSync(join(tmpdir(), 'lsgrad-albert-'));
+  try {
+    // Rewrite the fixture with every tensor as BF16 (the top 16 bits of each float32).
+    const file = parseSafetensors(new Uint8Array(readFileSync(join(golden.dir, 'model.safetensors'))));
+    const header: Record<string, unknown> = { __metadata__: { format: 'pt' } };
+    const chunks: Uint8Array[] = [];
+    let offset = 0;
+    for (const [name, entry] of file.tensors) {
+      const words = new Uint32Array(Float32Array.from(entry.data).buffer);
+      const halves = Uint16Array.from(words, (word) => word >>> 16);
+      header[name] = { dtype: 'BF16', shape: entry.shape, data_offsets: [offset, offset + halves.byteLength] };
+      chunks.push(new Uint8Array(halves.buffer));
+      offset += halves.byteLength;
+    }
+    const headerBytes = new TextEncoder().encode(JSON.stringify(header));
+    const bytes = new Uint8Array(8 + headerBytes.length + offset);
+    new DataView(bytes.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
+    bytes.set(headerBytes, 8);
+    let cursor = 8 + headerBytes.length;
+    for (const chunk of chunks) { bytes.set(chunk, cursor); cursor += chunk.length; }
+    writeFileSync(join(dir, 'model.safetensors'), bytes);
+    writeFileSync(join(dir, 'config.json'), readFileSync(join(golden.dir, 'config.json')));
+    const model = AlbertForMaskedLM.fromPretrained(dir);
+    const word = model.albert.embeddings.wordEmbeddings.weight.toTypedArray() as Float32Array;
+    const original = file.tensors.get('albert.embeddings.word_embeddings.weight')!.data;
+    assert.ok(word.every((value, i) => Math.abs(value - original[i]!) <= Math.abs(original[i]!) * 2 ** -7));
+    assert.is(model.albert.embeddings.wordEmbeddings.weight.dtype, 'float32');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
