@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tensor, createRng } from '../engine/index.js';
 import { AlbertForMaskedLM } from '../nn/index.js';
-import { LSGAlbertForMaskedLM } from '../lsg/albert.js';
+import { LSGAlbertForMaskedLM } from '../lsg/index.js';
 import { convertAlbertCheckpoint } from '../lsg/convert.js';
 import { trainAlbert } from './train-albert.js';
 
