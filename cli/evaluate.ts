@@ -9,6 +9,8 @@ export interface Scored {
   /** P(spam) per email, in set order. */
   spamProbabilities: Float64Array;
   seconds: number;
+  /** CPU seconds (user + system); see TrainerState.trainCpuSeconds. */
+  cpuSeconds: number;
 }
 
 /** Softmax of two logits, as P(class 1). */
@@ -22,6 +24,7 @@ export function spamProbability(hamLogit: number, spamLogit: number): number {
  */
 export function scoreSet(classifier: SpamClassifier, set: EncodedSet, batchSize: number): Scored {
   const start = performance.now();
+  const startCpu = process.cpuUsage();
   const wasTraining = classifier.module.training;
   classifier.module.eval();
   const spamProbabilities = new Float64Array(set.count);
@@ -43,5 +46,6 @@ export function scoreSet(classifier: SpamClassifier, set: EncodedSet, batchSize:
     classifier.module.train(wasTraining);
   }
   const predictions = Array.from(spamProbabilities, (probability) => (probability > 0.5 ? 1 : 0));
-  return { metrics: binaryMetrics(set.labels, predictions), spamProbabilities, seconds: (performance.now() - start) / 1000 };
+  const cpu = process.cpuUsage(startCpu);
+  return { metrics: binaryMetrics(set.labels, predictions), spamProbabilities, seconds: (performance.now() - start) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }

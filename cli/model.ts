@@ -3,10 +3,12 @@
 // HuggingFace-layout checkpoint, plus one head's attention pattern for attention.svg.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Rng, createRng, registerBackend, tensor, useBackend, type Tensor } from '../engine/index.js';
-import { AlbertConfig, AlbertForSequenceClassification, denseAttention, type AttentionFunction, type Module } from '../nn/index.js';
-import { lsgSelfAttention, type LsgSelfAttentionOptions } from '../lsg/index.js';
-import { lsgConnectivity } from '../lsg/connectivity.js';
+import { Rng, cat, createRng, ones, registerBackend, tensor, useBackend, type Tensor } from '../engine/index.js';
+import { AlbertConfig, AlbertForSequenceClassification, denseAttention, type AlbertConfigOptions, type AttentionFunction, type Module } from '../nn/index.js';
+import {
+  LSGAlbertForSequenceClassification, LsgAlbertConfig, createLsgAttentionFunction, lsgModelConnectivity, lsgSelfAttention, lsgConnectivity,
+  type LsgConfig,
+} from '../lsg/index.js';
 import { writeJsonAtomic } from './atomic.js';
 import { mixSeed } from './data/batches.js';
 import { encodeBytes, SPECIAL_TOKENS, VOCAB_SIZE } from './data/tokenizer.js';
@@ -77,36 +79,58 @@ function keepFromAdditive(mask: Tensor | null, q: Tensor): Tensor | undefined {
   return mask.reshape([q.shape[0]!, q.shape[2]!]).eq(0).cast('int32');
 }
 
-/** The standalone-layer options of the local-only and LSG kinds (token 0, [CLS], is the global token). */
-function layerOptions(settings: AttentionSettings): LsgSelfAttentionOptions {
-  if (settings.attention === 'local') {
-    return { blockSize: settings.blockSize, sparsityType: 'none', computeGlobalAttention: false };
-  }
-  return { blockSize: settings.blockSize, sparsityType: settings.sparsityType, sparsityFactor: settings.sparsityFactor, computeGlobalAttention: true };
-}
+/** Local-only attention: LSG's block layer with no sparse part and no global token. */
+const LOCAL_LAYER = { sparsityType: 'none', computeGlobalAttention: false } as const;
 
-interface Captured { q: Tensor; k: Tensor; keep?: Tensor }
+interface Captured { q: Tensor; k: Tensor; mask: Tensor | null }
 
-/** The attention kernel for a kind, and a hook that captures layer 0's q and k for the picture. */
-function attentionFor(settings: AttentionSettings): { kernel: AttentionFunction; capture: { next: boolean; value?: Captured } } {
+/**
+ * The attention kernel for a kind, wrapped so that it can capture layer 0's q and k for the picture.
+ * `lsg` is the LSG-ALBERT kernel (global rows first in q, k, v).
+ */
+function attentionFor(settings: AttentionSettings, lsgConfig: LsgConfig | undefined): { kernel: AttentionFunction; capture: { next: boolean; value?: Captured } } {
   const capture: { next: boolean; value?: Captured } = { next: false };
+  const lsgKernel = lsgConfig ? createLsgAttentionFunction(lsgConfig) : undefined;
   const kernel: AttentionFunction = (q, k, v, mask, context) => {
-    if (capture.next) { capture.value = { q, k, keep: keepFromAdditive(mask, q) }; capture.next = false; }
-    if (settings.attention === 'dense') return denseAttention(q, k, v, mask, context);
-    return lsgSelfAttention(q, k, v, { ...layerOptions(settings), attentionMask: keepFromAdditive(mask, q) });
+    if (capture.next) { capture.value = { q, k, mask }; capture.next = false; }
+    switch (settings.attention) {
+      case 'dense': return denseAttention(q, k, v, mask, context);
+      case 'local': return lsgSelfAttention(q, k, v, { ...LOCAL_LAYER, blockSize: settings.blockSize, attentionMask: keepFromAdditive(mask, q) });
+      case 'lsg': return lsgKernel!(q, k, v, mask, context);
+    }
   };
   return { kernel, capture };
+}
+
+/** Which keys layer 0 head 0 may see (counts), and the keep flags over its rows, for the picture. */
+function connectivityFor(settings: AttentionSettings, lsgConfig: LsgConfig | undefined, captured: Captured): { allowed?: Tensor; keep?: Tensor } {
+  const q0 = captured.q.narrow(0, 0, 1).narrow(1, 0, 1);  // (1, 1, rows, headDim): batch 0, head 0
+  const k0 = captured.k.narrow(0, 0, 1).narrow(1, 0, 1);
+  switch (settings.attention) {
+    case 'dense': return { keep: keepFromAdditive(captured.mask, captured.q) };
+    case 'local': {
+      const keep = keepFromAdditive(captured.mask, captured.q);
+      return { keep, allowed: lsgConnectivity(q0, k0, k0, { ...LOCAL_LAYER, blockSize: settings.blockSize, attentionMask: keep }).counts };
+    }
+    case 'lsg': {
+      const globals = lsgConfig!.numGlobalTokens;
+      const tokens = q0.shape[2]! - globals;
+      const keep = captured.mask === null ? ones([1, tokens], { dtype: 'int32' }) : captured.mask.reshape([1, -1]).narrow(1, captured.mask.size - tokens, tokens).eq(0).cast('int32');
+      const allowed = lsgModelConnectivity(q0, k0, k0, keep.cast(q0.dtype), lsgConfig!).counts;
+      return { allowed, keep: cat([ones([1, globals], { dtype: 'int32' }), keep], 1) };
+    }
+  }
 }
 
 export function describeAttention(settings: AttentionSettings): string {
   switch (settings.attention) {
     case 'dense': return 'dense attention';
     case 'local': return `local attention (blocks of ${settings.blockSize}, no sparse or global keys)`;
-    case 'lsg': return `LSG attention (blocks of ${settings.blockSize}, ${settings.sparsityType} sparsity ×${settings.sparsityFactor}, [CLS] global)`;
+    case 'lsg': return `LSG attention (blocks of ${settings.blockSize}, ${settings.sparsityType} sparsity ×${settings.sparsityFactor} in blocks of ${settings.sparseBlockSize}, ${settings.numGlobalTokens} global token${settings.numGlobalTokens > 1 ? 's' : ''})`;
   }
 }
 
-function wrap(model: AlbertForSequenceClassification, meta: ModelMeta, attention: ReturnType<typeof attentionFor>, dropoutRng: ReseedableRng): SpamClassifier {
+function wrap(model: AlbertForSequenceClassification, meta: ModelMeta, lsgConfig: LsgConfig | undefined, attention: ReturnType<typeof attentionFor>, dropoutRng: ReseedableRng): SpamClassifier {
   const config = model.config;
   return {
     module: model,
@@ -135,13 +159,12 @@ function wrap(model: AlbertForSequenceClassification, meta: ModelMeta, attention
         model.train(wasTraining);
         attention.capture.next = false;
       }
-      const { q, k, keep } = attention.capture.value!;
-      const q0 = q.narrow(0, 0, 1).narrow(1, 0, 1);  // (1, 1, seq, headDim): batch 0, head 0
-      const k0 = k.narrow(0, 0, 1).narrow(1, 0, 1);
-      const allowed = meta.attention === 'dense'
-        ? undefined
-        : lsgConnectivity(q0, k0, k0, { ...layerOptions(meta), attentionMask: keep }).counts;
-      return attentionProbabilityGrid(q0, k0, keep, allowed, `layer 0, head 0: ${describeAttention(meta)}`);
+      const captured = attention.capture.value!;
+      const { allowed, keep } = connectivityFor(meta, lsgConfig, captured);
+      const q0 = captured.q.narrow(0, 0, 1).narrow(1, 0, 1);
+      const k0 = captured.k.narrow(0, 0, 1).narrow(1, 0, 1);
+      const globals = meta.attention === 'lsg' ? ` (rows and columns 0..${meta.numGlobalTokens - 1} are global tokens)` : '';
+      return attentionProbabilityGrid(q0, k0, keep, allowed, `layer 0, head 0: ${describeAttention(meta)}${globals}`);
     },
   };
 }
@@ -151,7 +174,7 @@ function wrap(model: AlbertForSequenceClassification, meta: ModelMeta, attention
  * @example createClassifier(parseArgs('train', TRAIN_FLAGS, ['--seq-len', '128']).flags)
  */
 export function createClassifier(options: TrainOptions): SpamClassifier {
-  const config = new AlbertConfig({
+  const albertOptions: AlbertConfigOptions = {
     vocabSize: VOCAB_SIZE,
     embeddingSize: options.embeddingSize,
     hiddenSize: options.hiddenSize,
@@ -160,7 +183,8 @@ export function createClassifier(options: TrainOptions): SpamClassifier {
     numAttentionHeads: options.heads,
     intermediateSize: options.intermediateSize,
     hiddenDropoutProb: options.dropout,
-    attentionProbsDropoutProb: options.dropout,
+    // NOTE: LSG attention has no dropout on its probabilities (lsg/attention-function.ts refuses it).
+    attentionProbsDropoutProb: options.attention === 'lsg' ? 0 : options.dropout,
     classifierDropoutProb: options.dropout,
     maxPositionEmbeddings: options.seqLen,
     padTokenId: SPECIAL_TOKENS.pad,
@@ -168,16 +192,24 @@ export function createClassifier(options: TrainOptions): SpamClassifier {
     eosTokenId: SPECIAL_TOKENS.sep,
     numLabels: 2,
     id2label: { 0: 'ham', 1: 'spam' },
-  });
+  };
   const meta: ModelMeta = {
     attention: options.attention, sparsityType: options.sparsityType, blockSize: options.blockSize,
     sparseBlockSize: options.sparseBlockSize, sparsityFactor: options.sparsityFactor, numGlobalTokens: options.numGlobalTokens,
     tokenizer: 'utf8-bytes', seqLen: options.seqLen,
   };
-  const attention = attentionFor(meta);
   const dropoutRng = new ReseedableRng(mixSeed(options.seed, 0));
-  const model = new AlbertForSequenceClassification(config, { rng: createRng(options.seed), dropoutRng, attention: attention.kernel });
-  return wrap(model, meta, attention, dropoutRng);
+  const build = { rng: createRng(options.seed), dropoutRng };
+  if (options.attention === 'lsg') {
+    const config = new LsgAlbertConfig({
+      ...albertOptions, blockSize: options.blockSize, sparseBlockSize: options.sparseBlockSize, sparsityFactor: options.sparsityFactor,
+      sparsityType: options.sparsityType, numGlobalTokens: options.numGlobalTokens,
+    });
+    const attention = attentionFor(meta, config.lsg);
+    return wrap(new LSGAlbertForSequenceClassification(config, { ...build, attention: attention.kernel }), meta, config.lsg, attention, dropoutRng);
+  }
+  const attention = attentionFor(meta, undefined);
+  return wrap(new AlbertForSequenceClassification(new AlbertConfig(albertOptions), { ...build, attention: attention.kernel }), meta, undefined, attention, dropoutRng);
 }
 
 /**
@@ -190,8 +222,14 @@ export async function loadClassifier(directory: string): Promise<SpamClassifier>
     throw new Error(`loadClassifier: no ${LSGRAD_MODEL_FILE} in ${directory}; expected a checkpoint written by lsgrad train`);
   }
   const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as ModelMeta;
-  const attention = attentionFor(meta);
   const dropoutRng = new ReseedableRng(0);
+  if (meta.attention === 'lsg') {
+    const config = LsgAlbertConfig.fromHfJson(JSON.parse(readFileSync(join(directory, 'config.json'), 'utf8')));
+    const attention = attentionFor(meta, config.lsg);
+    const model = LSGAlbertForSequenceClassification.fromPretrained(directory, { dropoutRng, attention: attention.kernel });
+    return wrap(model, meta, config.lsg, attention, dropoutRng);
+  }
+  const attention = attentionFor(meta, undefined);
   const model = AlbertForSequenceClassification.fromPretrained(directory, { dropoutRng, attention: attention.kernel });
-  return wrap(model, meta, attention, dropoutRng);
+  return wrap(model, meta, undefined, attention, dropoutRng);
 }

@@ -10,6 +10,7 @@ export interface ValidationPoint {
   step: number;
   metrics: BinaryMetrics;
   seconds: number;
+  cpuSeconds: number;
 }
 
 export interface TrainerState {
@@ -20,6 +21,11 @@ export interface TrainerState {
   validations: ValidationPoint[];
   /** Wall-clock seconds spent in training steps across all processes of this run. */
   trainSeconds: number;
+  /**
+   * CPU seconds (user + system) of those steps. On a shared machine wall time depends on the
+   * load; CPU time is close to what the same steps take on an idle one (the engine uses one thread).
+   */
+  trainCpuSeconds: number;
 }
 
 export const RUN_FILE = 'run.json';

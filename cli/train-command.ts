@@ -85,7 +85,7 @@ export async function runTrain(argv: string[]): Promise<void> {
     return;
   }
   const scored = scoreSet(classifier, encode(test), EVAL_BATCH_SIZE);
-  log(`test: ${formatMetrics(scored.metrics)} [${scored.seconds.toFixed(1)}s]`);
+  log(`test: ${formatMetrics(scored.metrics)} [${scored.seconds.toFixed(1)}s wall, ${scored.cpuSeconds.toFixed(1)}s CPU]`);
   await writeRunArtifacts({
     options, classifier, state: result.state, test: scored, baseline, peakRssBytes: result.peakRssBytes,
     dataSizes: { train: train.length, validation: validation.length, test: test.length },

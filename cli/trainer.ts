@@ -36,6 +36,12 @@ export interface TrainerResult {
 /** Batch size used for forward-only scoring; larger than training batches since no graph is kept. */
 export const EVAL_BATCH_SIZE = 8;
 
+/** User + system CPU seconds since `start` (a process.cpuUsage() reading). */
+export function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
 function rssBytes(): number {
   return process.memoryUsage().rss;
 }
@@ -51,7 +57,7 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
   const namedParameters = module.namedParameters();
   const optimizer = new AdamW(weightDecayGroups(module, options.weightDecay), { lr: options.lr, weightDecay: options.weightDecay });
   const lrFactor = warmupSchedule({ warmupSteps: options.warmup, totalSteps: options.steps, decay: 'linear' });
-  let state: TrainerState = { step: 0, losses: [], validations: [], trainSeconds: 0 };
+  let state: TrainerState = { step: 0, losses: [], validations: [], trainSeconds: 0, trainCpuSeconds: 0 };
   if (inputs.resumeFrom) {
     state = JSON.parse(readFileSync(join(inputs.resumeFrom, TRAINER_STATE_FILE), 'utf8')) as TrainerState;
     restoreOptimizerState(optimizer, namedParameters, readFileSync(join(inputs.resumeFrom, OPTIMIZER_FILE)));
@@ -76,6 +82,7 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
 
   for (let step = state.step + 1; step <= lastStep; step++) {
     const started = performance.now();
+    const startedCpu = process.cpuUsage();
     for (const group of optimizer.paramGroups) group.lr = group.initialLr * lrFactor(step);
     classifier.reseedDropout(options.seed, step);
     const batch = gatherRows(train, batchIndices(train.count, options.batchSize, step, options.seed));
@@ -92,14 +99,14 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
     optimizer.zeroGrad();
     const lossValue = loss.item();
     if (!Number.isFinite(lossValue)) throw new Error(`runTraining: loss is ${lossValue} at step ${step}; try a lower --lr (now ${options.lr})`);
-    state = { ...state, step, losses: [...state.losses, lossValue], trainSeconds: state.trainSeconds + (performance.now() - started) / 1000 };
+    state = { ...state, step, losses: [...state.losses, lossValue], trainSeconds: state.trainSeconds + (performance.now() - started) / 1000, trainCpuSeconds: state.trainCpuSeconds + cpuSecondsSince(startedCpu) };
     peakRssBytes = Math.max(peakRssBytes, rssBytes());
     progress?.update({ step, loss: lossValue, tokens: batch.labels.length * train.seqLen });
 
     if ((options.evalEvery > 0 && step % options.evalEvery === 0) || step === options.steps) {
       const scored = scoreSet(classifier, validation, EVAL_BATCH_SIZE);
-      state = { ...state, validations: [...state.validations, { step, metrics: scored.metrics, seconds: scored.seconds }] };
-      say(`validation @ step ${step}: ${formatMetrics(scored.metrics)} [${scored.seconds.toFixed(1)}s]`);
+      state = { ...state, validations: [...state.validations, { step, metrics: scored.metrics, seconds: scored.seconds, cpuSeconds: scored.cpuSeconds }] };
+      say(`validation @ step ${step}: ${formatMetrics(scored.metrics)} [${scored.seconds.toFixed(1)}s wall, ${scored.cpuSeconds.toFixed(1)}s CPU]`);
       peakRssBytes = Math.max(peakRssBytes, rssBytes());
     }
     if ((options.checkpointEvery > 0 && step % options.checkpointEvery === 0) || step === lastStep) {
