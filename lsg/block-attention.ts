@@ -1,7 +1,7 @@
 // The block product shared by the standalone layer and the model: every query block attends to
 // its [global | sparse | local] keys with one batched matmul (spec §2 steps 4–5, §3).
-import { type Tensor } from '../engine/index.js';
-import { blockTable, chunkQueries, gatherBlocks, gatherMaskBlocks, keyBank, maskBank } from './blocks.js';
+import { cat, ones, type Tensor } from '../engine/index.js';
+import { blockTable, chunkQueries, gatherBlocks, keyBank, maskBank } from './blocks.js';
 import { blockCausalMask, MASK_VALUE } from './masks.js';
 import type { SparseSlots } from './slots.js';
 import { noTrace, type TensorTrace } from './trace.js';
@@ -49,19 +49,23 @@ export function blockAttention(inputs: BlockAttentionInputs): Tensor {
   });
   const parts = <T>(pick: (set: KeySet) => T, tokens: T): T[] =>
     [...(global ? [pick(global)] : []), ...(sparse ? [pick(sparse)] : []), tokens];
-  const keyBlocks = trace('keyBlocks', gatherBlocks(trace('keyBank', keyBank(parts((set) => set.keys, inputs.keys))), table));
+  // NOTE: the additive mask rides along as one extra key feature, met by a constant 1 appended to
+  // every query, so the score matmul yields q·k/sqrt(d) + mask without another (tokens × width)
+  // tensor. MASK_VALUE absorbs any score (score + MASK_VALUE == MASK_VALUE), as the reference's sum.
+  const masks = maskBank(parts((set) => set.mask, inputs.mask));                     // (B, 1|H, rows)
+  const keys = keyBank(parts((set) => set.keys, inputs.keys));                       // (B, H, rows, D)
+  const keysAndMask = cat([keys, masks.unsqueeze(-1).expand([batch, heads, masks.shape[2]!, 1])], -1);
+  const keyBlocks = trace('keyBlocks', gatherBlocks(trace('keyBank', keysAndMask), table)); // (B, H, nb, width, D + 1)
   const valueBlocks = trace('valueBlocks', gatherBlocks(trace('valueBank', keyBank(parts((set) => set.values, inputs.values))), table));
-  let mask = trace('maskBlocks', gatherMaskBlocks(maskBank(parts((set) => set.mask, inputs.mask)), table)); // (B, 1|H, nb, 1, width)
+  // The queries are scaled before the product (the reference scales the scores): the same math up
+  // to rounding, with one pass over (tokens × headDim) instead of (tokens × width).
+  const scaledQueries = cat([queries.mul(1 / Math.sqrt(headDim)), ones([batch, heads, tokenLength, 1], { dtype: queries.dtype })], -1);
+  let scores = trace('scores', chunkQueries(scaledQueries, blockSize)                // (B, H, nb, bs, D + 1)
+    .matmul(keyBlocks.transpose(-1, -2)));                                          // (B, H, nb, bs, width)
   if (isCausal) {
     // The reference adds the triangle to the padding mask and clamps, so no -Infinity appears.
-    mask = trace('causalMask', mask.add(blockCausalMask(blockSize, table.width, mask.dtype)).clamp(MASK_VALUE));
+    scores = trace('causalScores', scores.add(blockCausalMask(blockSize, table.width, scores.dtype)).clamp(MASK_VALUE));
   }
-  // NOTE: the queries are scaled before the product (the reference scales the scores): the same
-  // math up to rounding, and one pass over (tokens × headDim) instead of (tokens × width).
-  const scaledQueries = chunkQueries(queries, blockSize).mul(1 / Math.sqrt(headDim));  // (B, H, nb, bs, headDim)
-  const scores = trace('scores', scaledQueries
-    .matmul(keyBlocks.transpose(-1, -2))                                             // (B, H, nb, bs, width)
-    .add(mask));
   const probabilities = trace('probabilities', scores.softmax(-1));
   return trace('context', probabilities.matmul(valueBlocks)).reshape([batch, heads, tokenLength, headDim]);
 }

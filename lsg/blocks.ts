@@ -85,13 +85,6 @@ export function gatherBlocks(bank: Tensor, table: BlockTable): Tensor {
   return bank.indexSelect(2, index).reshape([batch, heads, table.numBlocks, table.width, headDim]);
 }
 
-/** Reads a mask bank (batch, 1|heads, rows) into (batch, 1|heads, numBlocks, 1, width). */
-export function gatherMaskBlocks(bank: Tensor, table: BlockTable): Tensor {
-  const [batch, heads] = bank.shape as [number, number];
-  const index = tensor(table.rows, { shape: [table.rows.length], dtype: 'int32' });
-  return bank.indexSelect(2, index).reshape([batch, heads, table.numBlocks, 1, table.width]);
-}
-
 /** (batch, heads, numBlocks·blockSize, headDim) → (batch, heads, numBlocks, blockSize, headDim). */
 export function chunkQueries(queries: Tensor, blockSize: number): Tensor {
   const [batch, heads, length, headDim] = queries.shape as [number, number, number, number];

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { arange, tensor } from '../../engine/index.js';
-import { blockTable, gatherBlocks, gatherMaskBlocks, keyBank, maskBank } from '../../lsg/blocks.js';
+import { blockTable, gatherBlocks, keyBank, maskBank } from '../../lsg/blocks.js';
 import { MASK_VALUE } from '../../lsg/masks.js';
 
 test('causal table: blocks see [previous, current]; out-of-range slots read the pad row', () => {
@@ -29,8 +29,8 @@ test('banks append a zero key row and a MASK_VALUE mask row; gathers read blocks
   assert.equal(blocks.shape, [1, 1, 2, 4, 2]);
   assert.equal(Array.from(blocks.toTypedArray()), [0, 0, 0, 0, 0, 1, 2, 3, 0, 1, 2, 3, 4, 5, 6, 7]);
   const masks = maskBank([tensor([[[0, MASK_VALUE, 0, 0]]], { dtype: 'float64' })]);
-  const maskBlocks = gatherMaskBlocks(masks, table);
-  assert.equal(maskBlocks.shape, [1, 1, 2, 1, 4]);
+  const maskBlocks = gatherBlocks(masks.unsqueeze(-1), table);
+  assert.equal(maskBlocks.shape, [1, 1, 2, 4, 1]);
   assert.equal(Array.from(maskBlocks.toTypedArray()), [MASK_VALUE, MASK_VALUE, 0, MASK_VALUE, 0, MASK_VALUE, 0, 0]);
 });
 
