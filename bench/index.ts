@@ -5,7 +5,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chartSvg, markdownReport } from './report.js';
 import { parseArgs } from './index-args.js';
-import { runSuite } from './suite.js';
+import { runSuite, type SuiteReport } from './suite.js';
 import { checkTargets } from './targets.js';
 
 /** Writes through a temporary name, so a reader never sees half a file. */
@@ -17,15 +17,18 @@ function writeAtomic(path: string, text: string): void {
 async function main(): Promise<void> {
   const { settings, outDir } = parseArgs(process.argv.slice(2));
   process.stderr.write(`bench: ${settings.mode} suite, lengths ${settings.lengths.join(', ')}, cap ${settings.capSeconds} s per cell → ${outDir}\n`);
-  const report = await runSuite(settings);
-  const targets = checkTargets(report);
-  const markdown = markdownReport(report, targets);
   mkdirSync(outDir, { recursive: true });
   const stem = join(outDir, settings.mode);
-  writeAtomic(`${stem}.json`, `${JSON.stringify({ ...report, targets }, null, 1)}\n`);
-  writeAtomic(`${stem}.md`, `${markdown}\n`);
-  writeAtomic(`${stem}-attention.svg`, chartSvg(report));
-  console.log(markdown);
+  const write = (report: SuiteReport): string => {
+    const targets = checkTargets(report);
+    const markdown = markdownReport(report, targets);
+    writeAtomic(`${stem}.json`, `${JSON.stringify({ ...report, targets }, null, 1)}\n`);
+    writeAtomic(`${stem}.md`, `${markdown}\n`);
+    writeAtomic(`${stem}-attention.svg`, chartSvg(report));
+    return markdown;
+  };
+  const report = await runSuite(settings, write);
+  console.log(write(report));
   process.stderr.write(`bench: wrote ${stem}.json, ${stem}.md, ${stem}-attention.svg\n`);
 }
 

@@ -1,8 +1,9 @@
-// One model cell: training steps (forward, backward, AdamW) of a small ALBERT classifier whose
-// attention is dense or LSG, at one sequence length. Runs in its own process (bench/cell.ts).
+// One model cell: training steps (forward, backward, AdamW) of a small ALBERT classifier at one
+// sequence length: LSG-ALBERT (lsg/albert.ts) or the same model with dense attention (nn's
+// ALBERT). Runs in its own process (bench/cell.ts).
 import { createRng, randint, tensor, useBackend } from '../engine/index.js';
 import { AdamW, AlbertConfig, AlbertForSequenceClassification, weightDecayGroups } from '../nn/index.js';
-import { createLsgAttentionFunction, createLsgConfig } from '../lsg/index.js';
+import { LsgAlbertConfig, LSGAlbertForSequenceClassification } from '../lsg/index.js';
 import { LSG_SHAPES } from './attention-cases.js';
 import { baselineRss, peakRss, timingFields, type ModeResult } from './measure.js';
 import { timeRuns, type RepPolicy } from './timing.js';
@@ -11,35 +12,35 @@ import { TRACKED_BACKEND, useTrackedCpuBackend } from './tracked-backend.js';
 export interface ModelCellSpec {
   readonly task: 'model';
   readonly attention: 'dense' | 'lsg';
-  /** Token rows after [CLS]; the model sees 1 + length rows. */
+  /** Input tokens. */
   readonly length: number;
   readonly reps: RepPolicy;
   readonly seed: number;
 }
 
-/** A small ALBERT: 1 layer, hidden 256, 4 heads × 64, feed-forward 512, 2 labels. */
-export const MODEL_SETTINGS = { vocabSize: 512, embeddingSize: 64, hiddenSize: 256, numHiddenLayers: 1, numAttentionHeads: 4, intermediateSize: 512 } as const;
+/** A small ALBERT: 1 layer, hidden 256, 4 heads × 64, feed-forward 512, embeddings 64, vocabulary 512, 2 labels. */
+export const MODEL_SETTINGS = {
+  vocabSize: 512, embeddingSize: 64, hiddenSize: 256, numHiddenLayers: 1, numAttentionHeads: 4, intermediateSize: 512,
+  numLabels: 2, hiddenDropoutProb: 0, attentionProbsDropoutProb: 0, classifierDropoutProb: 0,
+} as const;
 /** LSG-ALBERT's defaults: block 128, sparse block 128, factor 2, norm, one global token. */
-export const MODEL_LSG = { ...LSG_SHAPES.b128, sparsityType: 'norm' as const, numGlobalTokens: 1 };
+export const MODEL_LSG = { ...LSG_SHAPES.b128, sparsityType: 'norm', numGlobalTokens: 1 } as const;
 
-/**
- * NOTE: lsg/albert.ts (LSG-ALBERT with learned global embeddings) is not in main yet; this row is
- * nn's ALBERT with createLsgAttentionFunction injected, the [CLS] row acting as the one global token.
- */
+function buildModel(spec: ModelCellSpec): AlbertForSequenceClassification {
+  const rng = createRng(spec.seed);
+  const settings = { ...MODEL_SETTINGS, maxPositionEmbeddings: spec.length };
+  return spec.attention === 'lsg'
+    ? new LSGAlbertForSequenceClassification(new LsgAlbertConfig({ ...settings, ...MODEL_LSG }), { rng })
+    : new AlbertForSequenceClassification(new AlbertConfig(settings), { rng });
+}
+
 export async function runModelCell(spec: ModelCellSpec, report: (r: ModeResult) => void): Promise<void> {
   const counter = useTrackedCpuBackend();
   useBackend(TRACKED_BACKEND);
-  const rows = spec.length + 1;
-  const config = new AlbertConfig({
-    ...MODEL_SETTINGS, maxPositionEmbeddings: rows, numLabels: 2,
-    hiddenDropoutProb: 0, attentionProbsDropoutProb: 0, classifierDropoutProb: 0,
-  });
-  const rng = createRng(spec.seed);
-  const attention = spec.attention === 'lsg' ? createLsgAttentionFunction(createLsgConfig(MODEL_LSG)) : undefined;
-  const model = new AlbertForSequenceClassification(config, { rng, attention });
+  const model = buildModel(spec);
   model.train();
   const optimizer = new AdamW(weightDecayGroups(model, 0.01), { lr: 1e-4 });
-  const inputIds = randint(0, MODEL_SETTINGS.vocabSize, [1, rows], { rng });
+  const inputIds = randint(0, MODEL_SETTINGS.vocabSize, [1, spec.length], { rng: createRng(spec.seed + 1) });
   const labels = tensor([1], { dtype: 'int32' });
   const baseline = baselineRss();
   let allocation = { bytes: 0, buffers: 0, largest: 0 };

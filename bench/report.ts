@@ -27,12 +27,14 @@ function table(header: string[], rows: string[][]): string[] {
 /** Impl × length, one metric per cell; a cell that did not run shows why. */
 function wideTable(report: SuiteReport, mode: AttentionMode, cell: (row: AttentionRow, r: ModeResult) => string): string[] {
   const lengths = [...new Set(report.attention.map((r) => r.length))].sort((a, b) => a - b);
-  const ids = [...new Set(report.attention.map((r) => r.implId))];
+  const present = new Set(report.attention.map((r) => r.implId));
+  const ids = attentionImpls().map((impl) => impl.id).filter((id) => present.has(id));
+  const missing = report.meta.complete === 'true' ? '' : 'pending';
   const rows = ids.map((id) => {
     const label = report.attention.find((r) => r.implId === id)!.label;
     return [label, ...lengths.map((length) => {
       const row = report.attention.find((r) => r.implId === id && r.length === length && r.mode === mode);
-      if (!row) return '';
+      if (!row) return missing;
       return row.result ? cell(row, row.result) : (row.note ?? row.status);
     })];
   });
@@ -44,7 +46,9 @@ export function markdownReport(report: SuiteReport, targets: TargetCheck[]): str
   const out: string[] = [
     `# lsgrad benchmarks (${m.mode})`,
     '',
-    `${m.date}; Node ${m.node}; ${m.cores} cores (${m.cpu}); ${m.memoryGiB} GiB; load average ${m.loadAverageStart} at start, ${m.loadAverageEnd} at end; ${m.minutes} min.`,
+    ...(m.complete === 'true' ? [] : ['**Partial: the run is in progress or was stopped; "pending" cells did not run.**', '']),
+    `${m.date}; commit ${m.commit} (uncommitted changes in engine/backends/lsg/nn: ${m.uncommitted}); Node ${m.node}; ${m.cores} cores (${m.cpu}); ${m.memoryGiB} GiB; load average ${m.loadAverageStart} at start, ${m.loadAverageEnd} at end; ${m.minutes} min.`,
+    `NOTE: wall-clock times on a shared machine include waiting for the CPU; CPU time (user + system of the cell's process, all threads, from process.cpuUsage) counts the work only. Where the load average is above the core count, compare CPU times.`,
     `Attention: batch 1, 4 heads, head dim 64, float32, CPU. LSG is the model-level attention (\`lsgAttention\`) with one global token ahead of the sequence's tokens; dense attends over the sequence.`,
     `Each cell runs in its own process with a cap of ${m.capSeconds} s; runs per cell: ${m.reps}. Times are medians. Ratios (×) are lsgrad dense ÷ this row, at the same length (> 1: better than dense).`,
     `"Attention buffers" = bytes of every buffer the kernels returned during one call (tfjs: every tensor buffer tfjs created). "Process peak" = peak resident set minus the resident set before the first call (after a small warm-up call), so it includes garbage not yet collected.`,
@@ -63,32 +67,32 @@ export function markdownReport(report: SuiteReport, targets: TargetCheck[]): str
   out.push('## Scaling: fitted exponent p of y ∝ lengthᵖ (least squares on log-log)', '');
   const exp = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
   out.push(...table(
-    ['implementation', 'time fwd', 'time fwd+bwd', 'buffers fwd+bwd', 'process peak fwd+bwd', 'lengths fitted (fwd+bwd)'],
+    ['implementation', 'wall time fwd', 'wall time fwd+bwd', 'CPU time fwd', 'CPU time fwd+bwd', 'buffers fwd+bwd', 'process peak fwd+bwd', 'lengths fitted (fwd+bwd)'],
     attentionImpls().filter((impl) => report.scaling.some((s) => s.implId === impl.id)).map((impl) => {
       const [f, fb] = ATTENTION_MODES.map((mode) => report.scaling.find((s) => s.implId === impl.id && s.mode === mode)!);
-      return [impl.label, exp(f!.timeExponent), exp(fb!.timeExponent), exp(fb!.allocatedExponent), exp(fb!.rssExponent), fb!.lengths.join(', ')];
+      return [impl.label, exp(f!.timeExponent), exp(fb!.timeExponent), exp(f!.cpuTimeExponent), exp(fb!.cpuTimeExponent), exp(fb!.allocatedExponent), exp(fb!.rssExponent), fb!.lengths.join(', ')];
     }),
   ), '');
   out.push('## Model: one training step (forward, backward, AdamW) of a small ALBERT classifier', '');
-  out.push('1 layer, hidden 256, 4 heads × 64, feed-forward 512, embeddings 64, vocabulary 512, batch 1; the input is [CLS] + length tokens. LSG: block 128 / sparse 128 / factor 2, norm, [CLS] as the one global token (nn\'s ALBERT with `createLsgAttentionFunction`; lsg/albert.ts was not in main when this ran).', '');
-  out.push(...table(['attention', 'tokens', 'time per step', 'tokens / s', 'buffers per step, MiB', 'process peak, MiB', 'speed-up vs dense'], report.model.map((row) => {
+  out.push('1 layer, hidden 256, 4 heads × 64, feed-forward 512, embeddings 64, vocabulary 512, batch 1, no dropout. LSG: `LSGAlbertForSequenceClassification` (lsg/albert.ts) with block 128 / sparse 128 / factor 2, norm, one global token; dense: nn\'s `AlbertForSequenceClassification` with the same sizes.', '');
+  out.push(...table(['attention', 'tokens', 'time per step', 'CPU time per step', 'tokens / s', 'buffers per step, MiB', 'process peak, MiB', 'speed-up vs dense (wall / CPU)'], report.model.map((row) => {
     const dense = report.model.find((d) => d.attention === 'dense' && d.length === row.length)?.result;
     const r = row.result;
-    if (!r) return [row.attention, String(row.length), row.note ?? row.status, '', '', '', ''];
-    return [row.attention, String(row.length), formatSeconds(r.medianMs), Number(r.extra?.tokensPerSecond ?? 0).toFixed(0), formatMiB(r.allocatedBytes), formatMiB(r.peakRssDeltaBytes), dense ? `${(dense.medianMs / r.medianMs).toFixed(2)}×` : ''];
+    if (!r) return [row.attention, String(row.length), row.note ?? row.status, '', '', '', '', ''];
+    return [row.attention, String(row.length), formatSeconds(r.medianMs), formatSeconds(r.medianCpuMs), Number(r.extra?.tokensPerSecond ?? 0).toFixed(0), formatMiB(r.allocatedBytes), formatMiB(r.peakRssDeltaBytes), dense ? `${(dense.medianMs / r.medianMs).toFixed(2)}× / ${(dense.medianCpuMs / r.medianCpuMs).toFixed(2)}×` : ''];
   })), '');
   out.push('## Kernels: matmul GFLOP/s (bench/matmul.ts)', '');
   out.push(...(report.kernels.status === 'ok' ? report.kernels.lines : [report.kernels.note ?? report.kernels.status]), '');
   out.push('## Targets (issue 8)', '');
   const times = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : `${x.toFixed(2)}×`);
-  const verdict = (t: TargetCheck) => {
-    if (t.met === null) return 'not measured';
-    if (t.met) return 'yes';
-    const off = t.direction === 'atLeast' ? t.threshold / t.value : t.value / t.threshold;
+  const verdict = (met: boolean | null, value: number | undefined, t: TargetCheck) => {
+    if (met === null || value === undefined || !Number.isFinite(value)) return 'not measured';
+    if (met) return 'yes';
+    const off = t.direction === 'atLeast' ? t.threshold / value : value / t.threshold;
     return `**no** (${off.toFixed(off < 10 ? 2 : 0)}× ${t.direction === 'atLeast' ? 'short' : 'over'})`;
   };
-  out.push(...table(['target', 'where', 'by wall time (bytes)', 'by CPU time', 'met (wall)'],
-    targets.map((t) => [t.target, t.where, times(t.value), times(t.cpuValue), verdict(t)])), '');
+  out.push(...table(['target', 'where', 'by wall time (memory: bytes)', 'met', 'by CPU time', 'met'],
+    targets.map((t) => [t.target, t.where, times(t.value), verdict(t.met, t.value, t), times(t.cpuValue), t.cpuValue === undefined ? '' : verdict(t.cpuMet ?? null, t.cpuValue, t)])), '');
   return out.join('\n');
 }
 

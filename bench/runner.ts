@@ -1,5 +1,5 @@
 // Runs one cell in a fresh Node process with a wall-clock cap, and collects its RESULT lines.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { CellSpec } from './cell.js';
 import type { ModeResult } from './measure.js';
@@ -13,6 +13,15 @@ export interface CellOutcome {
   readonly message?: string;
 }
 
+/** Children still running, ended with the suite when it is interrupted. */
+const active = new Set<ChildProcess>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const child of active) child.kill('SIGKILL');
+    process.exit(130);
+  });
+}
+
 const CELL = fileURLToPath(new URL('./cell.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -23,6 +32,7 @@ export function runCell(spec: CellSpec, capSeconds: number): Promise<CellOutcome
     const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', CELL, JSON.stringify(spec)], {
       cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'],
     });
+    active.add(child);
     const results: ModeResult[] = [];
     let stdoutRest = '';
     let stderr = '';
@@ -36,6 +46,7 @@ export function runCell(spec: CellSpec, capSeconds: number): Promise<CellOutcome
     const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, capSeconds * 1000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      active.delete(child);
       const wallSeconds = (performance.now() - started) / 1000;
       if (timedOut) return resolve({ status: 'timeout', results, wallSeconds });
       if (code === 0) return resolve({ status: 'ok', results, wallSeconds });

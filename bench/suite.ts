@@ -1,5 +1,7 @@
 // The benchmark suite: which cells run, in what order, under which caps, and what they found.
+import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { attentionImpls, ATTENTION_MODES, DENSE_ID, type AttentionImpl, type AttentionMode } from './attention-cases.js';
 import { runKernels, type KernelReport } from './kernels.js';
 import type { ModeResult } from './measure.js';
@@ -19,14 +21,16 @@ export interface SuiteSettings {
   /** Implementation ids to run (all when empty); lsgrad dense always runs, ratios need it. */
   readonly only: readonly string[];
   readonly kernels: boolean;
+  /** Longest length to run per implementation id (others: every length). */
+  readonly maxLength: Readonly<Record<string, number>>;
   readonly seed: number;
 }
 
 export const SUITES: Record<SuiteMode, SuiteSettings> = {
-  full: { mode: 'full', lengths: [512, 1024, 2048, 4096, 8192], modelLengths: [1024, 4096], capSeconds: 300, reps: FULL_REPS, only: [], kernels: true, seed: 1 },
-  quick: { mode: 'quick', lengths: [256, 512], modelLengths: [512], capSeconds: 60, reps: QUICK_REPS, only: [], kernels: true, seed: 1 },
+  full: { mode: 'full', lengths: [512, 1024, 2048, 4096, 8192], modelLengths: [1024, 4096], capSeconds: 600, reps: FULL_REPS, only: [], kernels: true, maxLength: { 'tfjs-cpu': 1024 }, seed: 1 },
+  quick: { mode: 'quick', lengths: [256, 512], modelLengths: [512], capSeconds: 60, reps: QUICK_REPS, only: [], kernels: true, maxLength: {}, seed: 1 },
   // Seconds: one LSG row and tfjs-wasm next to dense, two short lengths, one run each.
-  smoke: { mode: 'smoke', lengths: [128, 256], modelLengths: [128], capSeconds: 60, reps: SMOKE_REPS, only: ['lsg-b32-norm', 'tfjs-wasm'], kernels: false, seed: 1 },
+  smoke: { mode: 'smoke', lengths: [128, 256], modelLengths: [128], capSeconds: 60, reps: SMOKE_REPS, only: ['lsg-b32-norm', 'tfjs-wasm'], kernels: false, maxLength: {}, seed: 1 },
 };
 
 /** One table cell: an implementation at a length in one mode. */
@@ -52,6 +56,7 @@ export interface ScalingRow {
   readonly mode: AttentionMode;
   readonly lengths: number[];
   readonly timeExponent: number;
+  readonly cpuTimeExponent: number;
   readonly allocatedExponent: number;
   readonly rssExponent: number;
 }
@@ -95,16 +100,30 @@ function reasonToSkip(rows: AttentionRow[], implId: string, mode: AttentionMode,
   return undefined;
 }
 
-async function runAttention(settings: SuiteSettings, impls: AttentionImpl[]): Promise<AttentionRow[]> {
-  const rows: AttentionRow[] = [];
+function ratiosToDense(rows: AttentionRow[]): void {
+  for (const row of rows) {
+    const dense = rows.find((r) => r.implId === DENSE_ID && r.length === row.length && r.mode === row.mode);
+    if (row.result && dense?.result) {
+      row.speedupVsDense = dense.result.medianMs / row.result.medianMs;
+      row.cpuSpeedupVsDense = dense.result.medianCpuMs / row.result.medianCpuMs;
+      row.memoryRatioVsDense = dense.result.allocatedBytes / row.result.allocatedBytes;
+    }
+  }
+}
+
+/**
+ * Runs `impls` at every length into `rows`, length-major: every implementation at one length runs
+ * close in time to lsgrad dense at that length, so a change in the machine's load skews ratios less.
+ */
+async function runAttention(settings: SuiteSettings, impls: AttentionImpl[], rows: AttentionRow[], progress: () => void): Promise<void> {
   const total = impls.length * settings.lengths.length;
   let index = 0;
-  // Length-major: every implementation at one length runs close in time to lsgrad dense at that
-  // length, so a change in the machine's load skews ratios less.
   for (const length of settings.lengths) {
     for (const impl of impls) {
       index++;
-      const skip = new Map(ATTENTION_MODES.map((mode) => [mode, reasonToSkip(rows, impl.id, mode, settings.capSeconds)]));
+      const limit = settings.maxLength[impl.id];
+      const skip = new Map(ATTENTION_MODES.map((mode) => [mode,
+        limit !== undefined && length > limit ? `not run: this suite runs ${impl.label} up to ${limit}` : reasonToSkip(rows, impl.id, mode, settings.capSeconds)]));
       const modes = ATTENTION_MODES.filter((mode) => skip.get(mode) === undefined);
       const base = { implId: impl.id, label: impl.label, length };
       if (modes.length === 0) {
@@ -120,20 +139,12 @@ async function runAttention(settings: SuiteSettings, impls: AttentionImpl[]): Pr
         else if (outcome.status === 'timeout') rows.push({ ...base, mode, status: 'skipped', note: `skipped (> ${settings.capSeconds} s)` });
         else rows.push({ ...base, mode, status: 'failed', note: `failed: ${outcome.message ?? 'no result'}` });
       }
+      ratiosToDense(rows);
       const summary = outcome.results.map((r) => `${r.mode} ${seconds(r.medianMs)} (cpu ${seconds(r.medianCpuMs)})`).join(', ');
       log(`[${index}/${total}] ${impl.id} ${length}: ${summary || outcome.status} (${outcome.wallSeconds.toFixed(0)} s wall${outcome.status !== 'ok' ? `, ${outcome.status}` : ''})`);
+      progress();
     }
   }
-  // Ratios to lsgrad dense at the same length and mode.
-  for (const row of rows) {
-    const dense = rows.find((r) => r.implId === DENSE_ID && r.length === row.length && r.mode === row.mode);
-    if (row.result && dense?.result) {
-      row.speedupVsDense = dense.result.medianMs / row.result.medianMs;
-      row.cpuSpeedupVsDense = dense.result.medianCpuMs / row.result.medianCpuMs;
-      row.memoryRatioVsDense = dense.result.allocatedBytes / row.result.allocatedBytes;
-    }
-  }
-  return rows;
 }
 
 function fitScaling(rows: AttentionRow[], impls: AttentionImpl[]): ScalingRow[] {
@@ -144,18 +155,19 @@ function fitScaling(rows: AttentionRow[], impls: AttentionImpl[]): ScalingRow[] 
       implId: impl.id, label: impl.label, mode,
       lengths: measured.map((r) => r.length),
       timeExponent: fit((r) => r.medianMs),
+      cpuTimeExponent: fit((r) => r.medianCpuMs),
       allocatedExponent: fit((r) => r.allocatedBytes),
       rssExponent: fit((r) => r.peakRssDeltaBytes),
     };
   }));
 }
 
-async function runModel(settings: SuiteSettings): Promise<ModelRow[]> {
-  const rows: ModelRow[] = [];
+async function runModel(settings: SuiteSettings, rows: ModelRow[], progress: () => void): Promise<void> {
   for (const attention of ['lsg', 'dense'] as const) {
     for (const length of settings.modelLengths) {
       const previous = rows.filter((r) => r.attention === attention).at(-1);
-      if (previous && (previous.status !== 'ok' || previous.result!.medianMs > (settings.capSeconds * 1000) / 3)) {
+      const growth = 4;   // dense attention dominates the dense model's step at these lengths
+      if (previous && (previous.status !== 'ok' || previous.result!.medianMs * growth > settings.capSeconds * 1000)) {
         rows.push({ attention, length, status: 'not-run', note: `not run: ${previous.length} ${previous.status === 'ok' ? `took ${seconds(previous.result!.medianMs)}` : `was ${previous.status}`} (cap ${settings.capSeconds} s)` });
         continue;
       }
@@ -164,24 +176,33 @@ async function runModel(settings: SuiteSettings): Promise<ModelRow[]> {
       if (result) rows.push({ attention, length, status: 'ok', result });
       else if (outcome.status === 'timeout') rows.push({ attention, length, status: 'skipped', note: `skipped (> ${settings.capSeconds} s)` });
       else rows.push({ attention, length, status: 'failed', note: `failed: ${outcome.message ?? 'no result'}` });
-      log(`model ${attention} ${length}: ${result ? seconds(result.medianMs) : outcome.status} (${outcome.wallSeconds.toFixed(0)} s wall)`);
+      log(`model ${attention} ${length}: ${result ? `${seconds(result.medianMs)} (cpu ${seconds(result.medianCpuMs)})` : outcome.status} (${outcome.wallSeconds.toFixed(0)} s wall)`);
+      progress();
     }
   }
-  return rows;
 }
 
-/** Runs the whole suite; progress goes to stderr. */
-export async function runSuite(settings: SuiteSettings): Promise<SuiteReport> {
+/** The rows the issue's targets need; the suite runs them (and the model and kernel rows) first. */
+export const ESSENTIAL_IDS: readonly string[] = [DENSE_ID, 'lsg-b128-norm', 'lsg-b32-norm', 'tfjs-wasm', 'tfjs-cpu'];
+
+/**
+ * Runs the whole suite; progress goes to stderr and `onProgress` gets the report so far after
+ * every cell (complete: false until the end), so a stopped run still leaves its results.
+ */
+export async function runSuite(settings: SuiteSettings, onProgress: (report: SuiteReport) => void = () => {}): Promise<SuiteReport> {
   const started = new Date();
   const loadBefore = loadavg()[0]!;
   const impls = attentionImpls().filter((impl) => settings.only.length === 0 || impl.id === DENSE_ID || settings.only.some((part) => impl.id.includes(part)));
-  const attention = await runAttention(settings, impls);
-  const model = await runModel(settings);
-  const kernels: KernelReport = settings.kernels ? await runKernels(settings.mode === 'full' ? [] : ['--quick']) : { status: 'not-run', note: 'not run (--no-kernels or smoke)', lines: [] };
-  return {
+  const attention: AttentionRow[] = [];
+  const model: ModelRow[] = [];
+  let kernels: KernelReport = { status: 'not-run', note: settings.kernels ? 'pending' : 'not run (--no-kernels or smoke)', lines: [] };
+  const report = (complete: boolean): SuiteReport => ({
     meta: {
       mode: settings.mode,
+      complete: String(complete),
       date: started.toISOString(),
+      commit: git(['rev-parse', '--short', 'HEAD']),
+      uncommitted: git(['status', '--short', '--untracked-files=no', '--', 'engine', 'backends', 'lsg', 'nn']).split('\n').filter(Boolean).join(' ') || 'none',
       node: process.version,
       cpu: cpus()[0]?.model ?? 'unknown',
       cores: cpus().length,
@@ -197,5 +218,23 @@ export async function runSuite(settings: SuiteSettings): Promise<SuiteReport> {
     scaling: fitScaling(attention, impls),
     model,
     kernels,
-  };
+  });
+  const progress = () => onProgress(report(false));
+  const essential = impls.filter((impl) => ESSENTIAL_IDS.includes(impl.id));
+  await runAttention(settings, essential, attention, progress);
+  await runModel(settings, model, progress);
+  if (settings.kernels) {
+    kernels = await runKernels(settings.mode === 'full' ? [] : ['--quick']);
+    progress();
+  }
+  await runAttention(settings, impls.filter((impl) => !ESSENTIAL_IDS.includes(impl.id)), attention, progress);
+  return report(true);
+}
+
+function git(args: string[]): string {
+  try {
+    return execFileSync('git', args, { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
 }

@@ -17,6 +17,8 @@ export interface TargetCheck {
   readonly direction: 'atLeast' | 'atMost';
   /** null: not measurable in this run (a cell was skipped or the lengths were not run). */
   readonly met: boolean | null;
+  /** The same verdict by CPU time (time targets only). */
+  readonly cpuMet?: boolean | null;
 }
 
 const REFERENCE_LENGTH = 4096;
@@ -35,8 +37,9 @@ function commonLength(rows: readonly AttentionRow[], ids: readonly string[], pre
 }
 
 function check(target: string, threshold: number, direction: TargetCheck['direction'], where: string, value?: number, cpuValue?: number): TargetCheck {
+  const passes = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : direction === 'atLeast' ? x >= threshold : x <= threshold);
   if (value === undefined || !Number.isFinite(value)) return { target, where, value: Number.NaN, threshold, direction, met: null };
-  return { target, where, value, cpuValue, threshold, direction, met: direction === 'atLeast' ? value >= threshold : value <= threshold };
+  return { target, where, value, cpuValue, threshold, direction, met: passes(value), ...(cpuValue === undefined ? {} : { cpuMet: passes(cpuValue) }) };
 }
 
 /** `faster` ÷ `slower`-style ratio of `versus` over `id` at the reference length. */
