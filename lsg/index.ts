@@ -16,3 +16,5 @@ export { lsgConnectivity, lsgModelConnectivity, attendOverConnectivity, type Con
 export { createLsgAttentionFunction, type LsgAttentionCallContext } from './attention-function.js';
 // LSG-ALBERT (lsg/albert.ts, the only lsg file that imports nn).
 export * from './albert.js';
+// The dense → LSG-ALBERT converter (lsg/convert.ts).
+export { convertAlbertCheckpoint, convertAlbertState, CONVERT_DEFAULTS, type ConvertOptions } from './convert.js';
