@@ -93,6 +93,8 @@ export function topk(x: Tensor, k: number, options: TopkOptions = {}): { values:
 export function embedding(weight: Tensor, ids: Tensor): Tensor {
   checkTensor('embedding', 'weight', weight);
   if (weight.rank !== 2) throw argumentError('embedding', 'weight.shape', weight.shape, 'a 2-D [vocabSize, dim] tensor');
+  checkTensor('embedding', 'ids', ids);
+  if (ids.dtype !== 'int32') throw argumentError('embedding', 'ids.dtype', ids.dtype, "'int32' token ids");
   const rows = indexSelect(weight, 0, reshape(ids, [-1]));
   return reshape(rows, [...ids.shape, weight.shape[1]!]);
 }

@@ -39,6 +39,11 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     const rows = reshape(a, [sizeOf(a.shape.slice(0, -1)), K]); // not -1: K may be 0
     return reshape(matmulOp([rows, b], undefined), [...a.shape.slice(0, -1), N]);
   }
-  const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  let batch: number[];
+  try {
+    batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  } catch {
+    throw opError('matmul', `a.shape [${a.shape}] and b.shape [${b.shape}] have batch axes that do not broadcast ([${a.shape.slice(0, -2)}] vs [${b.shape.slice(0, -2)}])`);
+  }
   return matmulOp([expandTo(a, [...batch, M, K]), expandTo(b, [...batch, K, N])], undefined);
 }

@@ -22,7 +22,7 @@ const ints = (values: number[]) => tensor(values, { dtype: 'int32' });
 
 test('matmul names both shapes and the disagreeing dimension', () => {
   throwsWith(() => E.matmul(zeros([2, 3]), zeros([4, 5])), 'matmul: a.shape [2,3] and b.shape [4,5] disagree on the inner dimension (3 vs 4)');
-  throwsWith(() => E.matmul(zeros([2, 2, 3]), zeros([3, 3, 4])), 'matmul', '[2]', '[3]', 'broadcast');
+  throwsWith(() => E.matmul(zeros([2, 2, 3]), zeros([3, 3, 4])), 'matmul: a.shape [2,2,3] and b.shape [3,3,4] have batch axes that do not broadcast ([2] vs [3])');
   throwsWith(() => E.matmul(tensor(1), zeros([2])), 'matmul', 'at least one axis');
 });
 
@@ -81,6 +81,7 @@ test('indexing', () => {
   throwsWith(() => E.topk(x(), 4), 'topk: k 4 is invalid', '[0, 3]');
   throwsWith(() => E.embedding(zeros([3]), ints([0])), 'embedding: weight.shape [3] is invalid', '[vocabSize, dim]');
   throwsWith(() => E.embedding(zeros([3, 2]), ints([3])), 'index 3 is out of range for axis 0 of size 3');
+  throwsWith(() => E.embedding(zeros([3, 2]), tensor([1])), 'embedding: ids.dtype "float32" is invalid', "'int32' token ids");
 });
 
 test('nn-ish ops', () => {
