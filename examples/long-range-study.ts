@@ -1,0 +1,215 @@
+/**
+ * Long-range study: does the key token at the start of a long sequence reappear far away?
+ * Trained with local-only attention, LSG (a few sparsity types) and dense attention; prints a
+ * table of accuracy, time per step and peak memory.
+ *
+ *   npx tsx examples/long-range-study.ts [--seq-len 512] [--steps 120] [--batch-size 8]
+ *        [--kinds local,lsg:norm,lsg:stride,lsg:pooling,dense] [--eval-size 128] [--seed 0]
+ *
+ * The task: token 1 is a key drawn from KEY_COUNT key symbols; the rest is filler drawn from
+ * other symbols, except one probe, a key symbol placed somewhere in the second half. The label
+ * is 1 when the probe equals the key. Only a model whose [CLS] output can combine position 1
+ * with a position hundreds of tokens away beats chance (50%): local-only attention with L
+ * layers of 3-block windows sees about L × blockSize tokens around [CLS], far short of the
+ * probe; LSG's global token sees every token, and dense attention does too at quadratic cost.
+ *
+ * Each kind trains in its own child process, so its peak memory (max RSS) is its own.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createRng, noGrad, tensor, type Rng } from '../engine/index.js';
+import { AdamW, AlbertConfig, AlbertForSequenceClassification, clipGradNorm, warmupSchedule, weightDecayGroups, type AttentionFunction } from '../nn/index.js';
+import { LSGAlbertForSequenceClassification, LsgAlbertConfig, lsgSelfAttention, SPARSITY_TYPES, type SparsityType } from '../lsg/index.js';
+
+const PAD = 0;
+const CLS = 1;
+const FIRST_KEY = 2;
+const KEY_COUNT = 4;
+const FIRST_FILLER = FIRST_KEY + KEY_COUNT;
+const FILLER_COUNT = 16;
+const VOCAB_SIZE = FIRST_FILLER + FILLER_COUNT;
+
+export interface StudyOptions {
+  seqLen: number;
+  steps: number;
+  batchSize: number;
+  evalSize: number;
+  lr: number;
+  hiddenSize: number;
+  numLayers: number;
+  blockSize: number;
+  sparsityFactor: number;
+  seed: number;
+  kinds: string[];
+}
+
+export const STUDY_DEFAULTS: StudyOptions = {
+  seqLen: 512, steps: 120, batchSize: 8, evalSize: 128, lr: 3e-3, hiddenSize: 32, numLayers: 2, blockSize: 32, sparsityFactor: 4, seed: 0,
+  kinds: ['local', 'lsg:norm', 'lsg:stride', 'lsg:pooling', 'dense'],
+};
+
+export interface StudyResult {
+  kind: string;
+  accuracy: number;
+  msPerStep: number;
+  finalLoss: number;
+  peakRssMiB: number;
+}
+
+/**
+ * One example of the key-recall task; `rng` decides everything.
+ * @example generateExample(createRng(0), 64).inputIds.length  // 64
+ */
+export function generateExample(rng: Rng, seqLen: number): { inputIds: Int32Array; label: 0 | 1 } {
+  if (seqLen < 8) throw new Error(`generateExample: seqLen ${seqLen} is too short; expected at least 8`);
+  const inputIds = new Int32Array(seqLen);
+  inputIds[0] = CLS;
+  const key = rng.int(KEY_COUNT);
+  inputIds[1] = FIRST_KEY + key;
+  for (let position = 2; position < seqLen; position++) inputIds[position] = FIRST_FILLER + rng.int(FILLER_COUNT);
+  const label: 0 | 1 = rng.uniform() < 0.5 ? 1 : 0;
+  const probe = label === 1 ? key : (key + 1 + rng.int(KEY_COUNT - 1)) % KEY_COUNT;
+  const half = Math.floor(seqLen / 2);
+  inputIds[half + rng.int(seqLen - half)] = FIRST_KEY + probe;
+  return { inputIds, label };
+}
+
+/** A batch whose contents depend only on (seed, index), like the spam trainer's batches. */
+function makeBatch(seed: number, index: number, batchSize: number, seqLen: number) {
+  const rng = createRng(seed * 1_000_003 + index);
+  const inputIds = new Int32Array(batchSize * seqLen);
+  const labels = new Int32Array(batchSize);
+  for (let row = 0; row < batchSize; row++) {
+    const example = generateExample(rng, seqLen);
+    inputIds.set(example.inputIds, row * seqLen);
+    labels[row] = example.label;
+  }
+  return {
+    inputIds: tensor(inputIds, { shape: [batchSize, seqLen], dtype: 'int32' }),
+    attentionMask: tensor(new Int32Array(batchSize * seqLen).fill(1), { shape: [batchSize, seqLen], dtype: 'int32' }),
+    labels: tensor(labels, { shape: [batchSize], dtype: 'int32' }),
+  };
+}
+
+/** Local-only attention: LSG's block layer with no sparse tokens and no global token. */
+function localAttention(blockSize: number): AttentionFunction {
+  return (q, k, v, mask) => {
+    const keep = mask === null ? undefined : mask.reshape([q.shape[0]!, q.shape[2]!]).eq(0).cast('int32');
+    return lsgSelfAttention(q, k, v, { blockSize, sparsityType: 'none', computeGlobalAttention: false, attentionMask: keep });
+  };
+}
+
+function buildModel(kind: string, options: StudyOptions): AlbertForSequenceClassification {
+  const albert = {
+    vocabSize: VOCAB_SIZE, embeddingSize: 16, hiddenSize: options.hiddenSize, numHiddenLayers: options.numLayers,
+    numAttentionHeads: 2, intermediateSize: 2 * options.hiddenSize, maxPositionEmbeddings: options.seqLen,
+    classifierDropoutProb: 0, padTokenId: PAD,
+  };
+  const build = { rng: createRng(options.seed) };
+  if (kind === 'dense') return new AlbertForSequenceClassification(new AlbertConfig(albert), build);
+  if (kind === 'local') return new AlbertForSequenceClassification(new AlbertConfig(albert), { ...build, attention: localAttention(options.blockSize) });
+  const sparsityType = kind.slice('lsg:'.length);
+  if (!kind.startsWith('lsg:') || !(SPARSITY_TYPES as readonly string[]).includes(sparsityType)) {
+    throw new Error(`long-range-study: kind "${kind}" is unknown; expected local, dense or lsg:<${SPARSITY_TYPES.join('|')}>`);
+  }
+  const config = new LsgAlbertConfig({
+    ...albert, blockSize: options.blockSize, sparseBlockSize: options.blockSize, sparsityFactor: options.sparsityFactor,
+    sparsityType: sparsityType as SparsityType, numGlobalTokens: 1,
+  });
+  return new LSGAlbertForSequenceClassification(config, build);
+}
+
+/** Trains one kind in this process and scores it on a fixed held-out set. */
+export function trainKind(kind: string, options: StudyOptions): Omit<StudyResult, 'peakRssMiB'> {
+  const model = buildModel(kind, options).train();
+  const optimizer = new AdamW(weightDecayGroups(model, 0.01), { lr: options.lr });
+  const factor = warmupSchedule({ warmupSteps: Math.ceil(options.steps / 10), totalSteps: options.steps, decay: 'linear' });
+  let loss = NaN;
+  const started = performance.now();
+  for (let step = 1; step <= options.steps; step++) {
+    for (const group of optimizer.paramGroups) group.lr = group.initialLr * factor(step);
+    const batch = makeBatch(options.seed, step, options.batchSize, options.seqLen);
+    const output = model.forward(batch);
+    output.loss!.backward();
+    clipGradNorm(model.parameters(), 1);
+    optimizer.step();
+    optimizer.zeroGrad();
+    loss = output.loss!.item();
+  }
+  const msPerStep = (performance.now() - started) / options.steps;
+  model.eval();
+  let correct = 0;
+  noGrad(() => {
+    // NOTE: index -1 - i never collides with a training step, so the held-out set is unseen.
+    for (let first = 0; first < options.evalSize; first += options.batchSize) {
+      const size = Math.min(options.batchSize, options.evalSize - first);
+      const batch = makeBatch(options.seed, -1 - first, size, options.seqLen);
+      const logits = model.forward({ inputIds: batch.inputIds, attentionMask: batch.attentionMask }).logits.toTypedArray();
+      const labels = batch.labels.toTypedArray();
+      for (let row = 0; row < size; row++) correct += Number((logits[2 * row + 1]! > logits[2 * row]! ? 1 : 0) === labels[row]);
+    }
+  });
+  return { kind, accuracy: correct / options.evalSize, msPerStep, finalLoss: loss };
+}
+
+function parseStudyFlags(argv: readonly string[]): StudyOptions {
+  const options: StudyOptions = { ...STUDY_DEFAULTS, kinds: [...STUDY_DEFAULTS.kinds] };
+  const numeric: Record<string, keyof StudyOptions> = {
+    '--seq-len': 'seqLen', '--steps': 'steps', '--batch-size': 'batchSize', '--eval-size': 'evalSize', '--lr': 'lr',
+    '--hidden-size': 'hiddenSize', '--num-layers': 'numLayers', '--block-size': 'blockSize', '--sparsity-factor': 'sparsityFactor', '--seed': 'seed',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const value = argv[i + 1];
+    if (flag === '--kinds' && value) { options.kinds = value.split(','); i++; continue; }
+    const key = numeric[flag];
+    if (!key || value === undefined || !Number.isFinite(Number(value)) || Number(value) < 0) {
+      throw new Error(`long-range-study: ${flag} ${value ?? ''} is invalid; expected --kinds a,b,c or one of ${Object.keys(numeric).join(' ')} with a non-negative number`);
+    }
+    (options as unknown as Record<string, number>)[key] = Number(value);
+    i++;
+  }
+  return options;
+}
+
+function formatTable(results: readonly StudyResult[], options: StudyOptions): string {
+  const header = ['attention', 'accuracy', 'ms/step', 'final loss', 'peak RSS MiB'];
+  const rows = results.map((result) => [result.kind, `${(100 * result.accuracy).toFixed(1)}%`, result.msPerStep.toFixed(0), result.finalLoss.toFixed(3), String(result.peakRssMiB)]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
+  return [
+    `key recall at distance ≥ ${Math.floor(options.seqLen / 2)} in ${options.seqLen} tokens · ${options.steps} steps × ${options.batchSize} · ` +
+      `${options.numLayers} layers × ${options.hiddenSize} · block ${options.blockSize} · chance 50%`,
+    line(header),
+    line(widths.map((width) => '-'.repeat(width))),
+    ...rows.map(line),
+  ].join('\n');
+}
+
+/** Runs every kind in a child process (for its own peak memory) and returns the results. */
+export function runStudy(options: StudyOptions, log: (line: string) => void = console.log): StudyResult[] {
+  const script = fileURLToPath(import.meta.url);
+  const results: StudyResult[] = [];
+  for (const kind of options.kinds) {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', script, '--child', JSON.stringify({ ...options, kinds: [kind] })], { encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`long-range-study: ${kind} failed (status ${child.status}):\n${child.stderr}`);
+    const result = JSON.parse(child.stdout.trim().split('\n').pop()!) as StudyResult;
+    log(`${kind}: accuracy ${(100 * result.accuracy).toFixed(1)}%, ${result.msPerStep.toFixed(0)} ms/step, peak RSS ${result.peakRssMiB} MiB`);
+    results.push(result);
+  }
+  log(formatTable(results, options));
+  return results;
+}
+
+const invokedDirectly = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
+if (invokedDirectly) {
+  const childIndex = process.argv.indexOf('--child');
+  if (childIndex >= 0) {
+    const options = JSON.parse(process.argv[childIndex + 1]!) as StudyOptions;
+    const result = trainKind(options.kinds[0]!, options);
+    // maxRSS is in KiB: the peak resident memory of this child, whose only job was this kind.
+    process.stdout.write(JSON.stringify({ ...result, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n');
+  } else {
+    runStudy(parseStudyFlags(process.argv.slice(2)));
+  }
+}
