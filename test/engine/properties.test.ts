@@ -177,4 +177,32 @@ test('reshape and permute round trips are the identity on views', () => {
   }), { numRuns: RUNS });
 });
 
+/** The prime factors of n in increasing order (1 has none). */
+function primeFactors(n: number): number[] {
+  const factors: number[] = [];
+  for (let p = 2; n > 1; p++) while (n % p === 0) { factors.push(p); n /= p; }
+  return factors;
+}
+
+test('reshape of a view to any shape of the same size equals reshape of its contiguous copy', () => {
+  const arb = shapeAndView(1, 4, 4).chain(([shape, spec]) => fc.tuple(fc.constant(shape), fc.constant(spec), fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 12, maxLength: 12 })));
+  fc.assert(fc.property(arb, ([shape, spec, cuts]) => {
+    const v = makeView(shape, spec);
+    // Group the size's prime factors into new axes, with size-1 axes sprinkled in.
+    const factors = primeFactors(v.size);
+    const newShape: number[] = [];
+    let current = 1;
+    factors.forEach((factor, i) => {
+      current *= factor;
+      if (cuts[i % cuts.length]! % 2 === 0) { newShape.push(current); current = 1; }
+      if (cuts[(i + 5) % cuts.length] === 3) newShape.push(1);
+    });
+    if (current > 1 || newShape.length === 0) newShape.push(current);
+    if (v.size === 0) newShape.splice(0, newShape.length, 0, ...shape.filter((d) => d > 0));
+    const reshaped = v.reshape(newShape);
+    assert.equal([...reshaped.shape], newShape);
+    assert.equal(Array.from(reshaped.toTypedArray()), Array.from(v.contiguous().toTypedArray()));
+  }), { numRuns: 2 * RUNS });
+});
+
 test.run();
