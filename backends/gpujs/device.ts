@@ -30,7 +30,8 @@ export interface Device {
   release(array: DeviceArray): void;
   /** Number of compiled kernels (for tests of the cache). */
   readonly compiledKernels: number;
-  destroy(): void;
+  /** Releases everything; resolves when the device is shut down. */
+  destroy(): Promise<void>;
 }
 
 type Kernel = ((...args: unknown[]) => unknown) & { kernel: { constructor: { name: string } }; destroy(): void };
@@ -114,10 +115,10 @@ export class InProcessDevice implements Device {
     if (array !== null && typeof array === 'object' && 'delete' in array) (array as DeviceTexture).delete();
   }
 
-  destroy(): void {
-    for (const kernel of this.kernels.values()) kernel.destroy();
+  async destroy(): Promise<void> {
     this.kernels.clear();
-    this.gpu.destroy();
+    // gpu.destroy() destroys every kernel it made and resolves when their work is done.
+    await this.gpu.destroy();
   }
 }
 

@@ -33,7 +33,8 @@ export interface GpuJsBackend extends Backend<GpuJsStorage> {
   tidy<T>(fn: () => T, options?: TidyOptions): T;
   /** Keeps tensors made inside a tidy scope alive past its end. */
   keep<T>(value: T): T;
-  destroy(): void;
+  /** Releases every storage and the device; resolves when the device is shut down (webgpu: its worker has exited). */
+  destroy(): Promise<void>;
 }
 
 export interface TidyOptions {
@@ -107,7 +108,7 @@ export function createGpuJsBackend(options: GpuJsBackendOptions = {}): GpuJsBack
     },
     destroy: () => {
       for (const storage of [...pool.live]) pool.dispose(storage);
-      device.destroy();
+      return device.destroy();
     },
   };
   return backend;

@@ -20,40 +20,24 @@ const uploadSpec: KernelSpec = {
 
 const isHandle = (value: unknown): value is WorkerHandle => typeof value === 'object' && value !== null && 'workerHandle' in value;
 
-export class SyncWebGpuDevice implements Device {
-  kernelClass = '';
-  readonly maxOutputElements: number;
-  private readonly worker: Worker;
+/** One worker (one Dawn instance) per process, shared by every webgpu backend in it. */
+class WorkerConnection {
+  readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
-  private readonly compiled = new Set<string>();
-  private readonly ran = new Set<string>();
-  private nextHandle = 1;
+  readonly compiled = new Set<string>();
+  readonly ran = new Set<string>();
+  nextHandle = 1;
+  users = 0;
 
-  constructor(maxOutputElements?: number) {
-    this.maxOutputElements = Math.min(maxOutputElements ?? FLOAT_INDEX_LIMIT, FLOAT_INDEX_LIMIT);
+  constructor() {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.worker = new Worker(workerBootstrap(), {
-      eval: true,
-      workerData: { signal: this.flag.buffer, port: port2 },
-      transferList: [port2],
-    });
+    this.worker = new Worker(workerBootstrap(), { eval: true, workerData: { signal: this.flag.buffer, port: port2 }, transferList: [port2] });
     this.worker.unref();
-    try {
-      this.request({ type: 'init', maxOutputElements: this.maxOutputElements });
-      this.compile(uploadSpec);
-      // One kernel up front, so the class gpu.js really used is known (and checked) at construction.
-      this.download(this.upload(new Float32Array([0])), 1);
-    } catch (error) {
-      void this.worker.terminate();
-      throw new Error(`createGpuJsBackend: mode 'webgpu' is unavailable: ${(error as Error).message}`);
-    }
   }
 
-  get compiledKernels(): number { return this.ran.size; }
-
-  private request(request: WorkerRequest): WorkerReply & { ok: true } {
+  request(request: WorkerRequest): WorkerReply & { ok: true } {
     Atomics.store(this.flag, 0, 0);
     this.port.postMessage({ request, reply: true });
     const waited = Atomics.wait(this.flag, 0, 0, REPLY_TIMEOUT_MS);
@@ -64,14 +48,43 @@ export class SyncWebGpuDevice implements Device {
     return reply;
   }
 
-  private post(request: WorkerRequest): void {
+  post(request: WorkerRequest): void {
     this.port.postMessage({ request, reply: false });
   }
+}
+
+// NOTE: a second Dawn instance in a second worker, or one torn down while another runs, sometimes
+// aborts the process (a fatal napi_throw from Dawn's event processing); so the process keeps one.
+let shared: WorkerConnection | null = null;
+
+export class SyncWebGpuDevice implements Device {
+  kernelClass = '';
+  readonly maxOutputElements: number;
+  private readonly connection: WorkerConnection;
+  private readonly owned = new Set<number>();
+  private destroyed = false;
+
+  constructor(maxOutputElements?: number) {
+    this.maxOutputElements = Math.min(maxOutputElements ?? FLOAT_INDEX_LIMIT, FLOAT_INDEX_LIMIT);
+    const fresh = shared === null;
+    this.connection = shared ??= new WorkerConnection();
+    this.connection.users++;
+    try {
+      if (fresh) this.connection.request({ type: 'init', maxOutputElements: FLOAT_INDEX_LIMIT });
+      // One kernel up front, so the class gpu.js really used is known (and checked) at construction.
+      this.download(this.upload(new Float32Array([0])), 1);
+    } catch (error) {
+      void this.destroy();
+      throw new Error(`createGpuJsBackend: mode 'webgpu' is unavailable: ${(error as Error).message}`);
+    }
+  }
+
+  get compiledKernels(): number { return this.connection.ran.size; }
 
   private compile(spec: KernelSpec): void {
-    if (this.compiled.has(spec.key)) return;
-    this.request({ type: 'compile', spec });
-    this.compiled.add(spec.key);
+    if (this.connection.compiled.has(spec.key)) return;
+    this.connection.request({ type: 'compile', spec });
+    this.connection.compiled.add(spec.key);
   }
 
   private checkClass(kernelClass: string | undefined, spec: KernelSpec): void {
@@ -82,18 +95,20 @@ export class SyncWebGpuDevice implements Device {
   }
 
   run(spec: KernelSpec, outputSize: number, args: readonly KernelArgument[]): DeviceArray {
+    if (this.destroyed) throw new Error('gpujs webgpu: the backend was destroyed');
     this.compile(spec);
-    const result = this.nextHandle++;
+    const result = this.connection.nextHandle++;
     const workerArgs = args.map((arg): WorkerArgument => (typeof arg === 'number' || arg instanceof Float32Array || isHandle(arg) ? arg : fail(arg)));
     const runKey = `${spec.key}|${outputSize}`;
     const request: WorkerRequest = { type: 'run', key: spec.key, outputSize, args: workerArgs, result, reply: true };
-    if (this.ran.has(runKey)) {
-      this.post(request);
+    if (this.connection.ran.has(runKey) && this.kernelClass !== '') {
+      this.connection.post(request);
     } else {
       // A kernel's first run waits: it compiles (and may fail) in the worker.
-      this.checkClass(this.request(request).kernelClass, spec);
-      this.ran.add(runKey);
+      this.checkClass(this.connection.request(request).kernelClass, spec);
+      this.connection.ran.add(runKey);
     }
+    this.owned.add(result);
     return { workerHandle: result } satisfies WorkerHandle;
   }
 
@@ -103,19 +118,26 @@ export class SyncWebGpuDevice implements Device {
 
   download(array: DeviceArray, size: number): Float32Array {
     if (array instanceof Float32Array) return array;
-    const data = this.request({ type: 'download', handle: (array as WorkerHandle).workerHandle }).data!;
+    const data = this.connection.request({ type: 'download', handle: (array as WorkerHandle).workerHandle }).data!;
     return data.length === size ? data : data.slice(0, size);
   }
 
   release(array: DeviceArray): void {
-    if (isHandle(array)) this.post({ type: 'release', handle: array.workerHandle });
+    if (!isHandle(array) || !this.owned.delete(array.workerHandle)) return;
+    this.connection.post({ type: 'release', handle: array.workerHandle });
   }
 
-  destroy(): void {
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    for (const handle of this.owned) this.connection.post({ type: 'release', handle });
+    this.owned.clear();
+    if (--this.connection.users > 0) return;
+    shared = null;
     try {
-      this.request({ type: 'destroy' });
+      this.connection.request({ type: 'destroy' });
     } finally {
-      void this.worker.terminate();
+      await this.connection.worker.terminate();
     }
   }
 }

@@ -85,13 +85,19 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       handles.get(request.handle)?.delete();
       handles.delete(request.handle);
       return { ok: true };
-    case 'destroy':
+    case 'destroy': {
+      const device = [...kernels.values()].map((k) => (k.kernel as { _device?: { queue: { onSubmittedWorkDone(): Promise<void> } } })._device).find(Boolean);
       for (const result of handles.values()) result.delete();
       handles.clear();
-      for (const kernel of kernels.values()) kernel.destroy();
+      // NOTE: buffers only. gpu.destroy() loses the Dawn device, and Dawn then throws from a callback
+      // that Node turns into a fatal error (seen in about half the runs); the worker's end frees the rest.
       kernels.clear();
-      gpu?.destroy();
+      gpu = null;
+      // Leave Dawn idle, so that the process can end without a callback still in flight.
+      await device?.queue.onSubmittedWorkDone();
+      await new Promise((resolve) => setTimeout(resolve, 20));
       return { ok: true };
+    }
   }
 }
 

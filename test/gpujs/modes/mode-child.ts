@@ -14,9 +14,11 @@ export const RESULT_PREFIX = 'GPUJS_RESULT ';
 const mode = process.argv[2] as GpuJsMode;
 const started = Date.now();
 let payload: object;
+let shutdown: () => Promise<void> = async () => {};
 try {
   const backend = createGpuJsBackend({ mode });
   registerBackend(backend);
+  shutdown = () => backend.destroy();
   const results: CaseResult[] = [...runOpTable(backend.name), ...checkLsgAttention(backend.name), checkAlbertStep(backend.name)];
   const leak = trainTinyMlp(backend, Number(process.env.GPUJS_LEAK_STEPS ?? 200));
   const residency = checkResidency(backend);
@@ -32,12 +34,13 @@ try {
       results.push({ name: `split: ${name}`, ok: false, message: (error as Error).message });
     }
   }
-  split.destroy();
+  await split.destroy();
   payload = { mode: backend.mode, kernelClass: backend.kernelClass, results, leak, residency, compiledKernels: backend.compiledKernels, seconds: (Date.now() - started) / 1000 };
-  backend.destroy();
 } catch (error) {
   payload = { error: (error as Error).stack ?? String(error) };
 }
 console.log(RESULT_PREFIX + JSON.stringify(payload));
-// NOTE: exit explicitly: GL contexts and Dawn's device keep Node's event loop alive.
+await shutdown();
+// NOTE: exit explicitly (GL contexts keep Node's event loop alive), after the backends are destroyed and
+// their webgpu workers have exited: ending the process while Dawn has work in flight can abort it.
 process.exit(0);
