@@ -163,7 +163,8 @@ export function formatHelp(usage: string, description: string, specs: FlagSpecs,
   const rows = Object.entries(specs).map(([key, spec]) => {
     const left = spec.kind === 'bool' ? `--${flagName(key)}` : `--${flagName(key)} ${placeholder(spec)}`;
     const fallback = spec.default === undefined ? '' : ` (default: ${spec.default})`;
-    return [left, `${spec.help}${fallback}`] as const;
+    const choices = spec.kind === 'choice' && placeholder(spec) === 'NAME' ? `; one of ${spec.choices.join(', ')}` : '';
+    return [left, `${spec.help}${choices}${fallback}`] as const;
   });
   const width = Math.max(...rows.map(([left]) => left.length), 10) + 2;
   const lines = [`Usage: ${usage}`, '', description, ''];
@@ -184,7 +185,7 @@ function placeholder(spec: FlagSpec): string {
   switch (spec.kind) {
     case 'int': return 'N';
     case 'float': return 'X';
-    case 'choice': return spec.choices.join('|');
+    case 'choice': return spec.choices.join('|').length <= 16 ? spec.choices.join('|') : 'NAME';
     case 'string': return spec.placeholder ?? 'VALUE';
     case 'bool': return '';
   }
