@@ -3,7 +3,7 @@
 import type { ArgReduceOp, Backend, BinaryOp, Layout, ReduceOp, UnaryOp, View } from '../../engine/backend.js';
 import type { DType, TypedArray } from '../../engine/dtype.js';
 import { sizeOf } from '../../engine/shape.js';
-import { cpuKernels } from '../cpu/index.js';
+import * as cpuKernels from '../cpu/kernels.js';
 import type { Device, KernelArgument } from './device.js';
 import { BINARY_EXPRESSIONS } from './expressions.js';
 import * as K from './kernels.js';
