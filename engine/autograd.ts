@@ -83,7 +83,10 @@ export function runBackward(root: Tensor, grad: Tensor, options: BackwardOptions
         grads.set(input, previous ? previous.add(g) : g);
       });
       if (!options.retainGraph) {
+        // Release the saved tensors: the gradient closure and the inputs (which hold the
+        // intermediates' storage alive for as long as the output lives).
         node.gradient = null;
+        node.inputs = [];
       }
     }
   });

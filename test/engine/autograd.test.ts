@@ -2,8 +2,10 @@
 // registry with a second backend, and seeded random numbers.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import * as E from '../../engine/index.js';
-import { createRng, isGradEnabled, noGrad, tensor, type Backend } from '../../engine/index.js';
+import { createRng, isGradEnabled, noGrad, tensor, type Backend, type Tensor } from '../../engine/index.js';
 import { cpuBackend } from '../../backends/cpu/index.js';
 import { expectClose, F32_TOL, F64_TOL } from '../helpers/close.js';
 
@@ -80,6 +82,25 @@ test('backward twice through a freed graph fails clearly; retainGraph allows it'
   again.backward();
   assert.equal(y.grad!.toArray(), [4, 8]); // 2 · 2y
   assert.throws(() => again.backward(), /already freed/);
+});
+
+test('backward releases the saved tensors: an intermediate is collected while the loss lives on', async () => {
+  v8.setFlagsFromString('--expose_gc');
+  const gc = runInNewContext('gc') as () => void;
+  const x = E.randn([100, 100], { requiresGrad: true });
+  let hidden: Tensor | null = x.mul(2).exp();
+  const intermediate = new WeakRef(hidden);
+  const loss = hidden.sum();
+  hidden = null;
+  loss.backward();
+  // WeakRef targets stay alive until the current job ends; collect in a later turn.
+  for (let i = 0; i < 3 && intermediate.deref() !== undefined; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+  }
+  assert.is(intermediate.deref(), undefined, 'the exp() output is still reachable from the loss after backward');
+  assert.is(loss.requiresGrad, true);
+  assert.throws(() => loss.backward(), /already freed/);
 });
 
 test('backward of a non-scalar needs a gradient of its shape', () => {
