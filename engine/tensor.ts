@@ -86,6 +86,9 @@ export class Tensor implements View<unknown> {
       grad = C.onesLike(this);
     } else if (!sameShape(grad.shape, this.shape)) {
       throw argumentError('backward', 'grad.shape', grad.shape, `the tensor's shape [${this.shape}]`);
+    } else if (grad.dtype !== this.dtype) {
+      // As torch: a float64 gradient would otherwise promote every gradient, and leaf .grad, to float64.
+      throw argumentError('backward', 'grad.dtype', grad.dtype, `the tensor's dtype '${this.dtype}'`);
     }
     runBackward(this, grad, options);
   }

@@ -108,6 +108,7 @@ test('backward of a non-scalar needs a gradient of its shape', () => {
   const y = x.mul(2);
   assert.throws(() => y.backward(), /backward: grad undefined is invalid; expected a gradient of shape \[3\]/);
   assert.throws(() => y.backward(tensor([1, 1])), /backward: grad.shape \[2\] is invalid/);
+  assert.throws(() => y.backward(tensor([1, 1, 1], { dtype: 'float64' })), /backward: grad.dtype "float64" is invalid; expected the tensor's dtype 'float32'/);
   y.backward(tensor([1, 0, -1]));
   assert.equal(x.grad!.toArray(), [2, 0, -2]);
 });
