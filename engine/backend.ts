@@ -71,6 +71,10 @@ export interface Backend<S = unknown> {
    * composes max, sub, exp, sum and div; the op's gradient is written in ops either way.
    */
   softmax?(x: View<S>): S;
+  /** Storage now owned by a long-lived tensor (assign): a scoped backend must not release it when a scope ends. */
+  adopt?(storage: S): void;
+  /** Runs fn in a memory scope that releases the storage made inside it, except what fn returns. */
+  tidy?<T>(fn: () => T): T;
   /** Releases storage that is no longer used (for backends whose memory is not garbage-collected). */
   dispose?(storage: S): void;
 }
@@ -122,4 +126,14 @@ export function withBackend<T>(name: string, fn: () => T): T {
   } finally {
     current = previous;
   }
+}
+
+/**
+ * Runs fn in a memory scope of the current backend: storage made inside and not returned is
+ * released at the end (on backends whose memory is not garbage-collected; elsewhere it just runs fn).
+ * @example const loss = tidy(() => model.forward(x).loss);
+ */
+export function tidy<T>(fn: () => T): T {
+  const backend = getBackend();
+  return backend.tidy ? backend.tidy(fn) : fn();
 }

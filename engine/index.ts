@@ -6,7 +6,7 @@ registerBackend(cpuBackend);
 
 export { Tensor, type Axes, type TensorLike } from './tensor.js';
 export type { DType, TypedArray } from './dtype.js';
-export { registerBackend, useBackend, withBackend, getBackend, listBackends } from './backend.js';
+export { registerBackend, useBackend, withBackend, getBackend, listBackends, tidy } from './backend.js';
 export type { Backend, View, Layout, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp } from './backend.js';
 export { noGrad, isGradEnabled, type BackwardOptions } from './autograd.js';
 export { defineOp, definedOpNames, type OpDefinition } from './op.js';

@@ -110,6 +110,7 @@ export class Tensor implements View<unknown> {
     const source = other.isContiguous && other.offset === 0 ? other : M.contiguous(other);
     const old = this.storage;
     this.storage = source.storage;
+    this.backend.adopt?.(source.storage);
     (this as { strides: readonly number[] }).strides = source.strides;
     (this as { offset: number }).offset = 0;
     if (old !== source.storage) this.backend.dispose?.(old);
