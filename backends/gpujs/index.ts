@@ -107,7 +107,7 @@ export function createGpuJsBackend(options: GpuJsBackendOptions = {}): GpuJsBack
       return value;
     },
     destroy: () => {
-      for (const storage of [...pool.live]) pool.dispose(storage);
+      pool.disposeAll();
       return device.destroy();
     },
   };

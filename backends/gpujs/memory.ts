@@ -1,5 +1,6 @@
-// Buffer ownership: every storage the backend makes is counted until dispose(), and tidy() scopes
-// release what a computation made but did not return.
+// Buffer ownership: every storage the backend makes is counted until dispose(), tidy() scopes
+// release what a computation made but did not return, and storages the garbage collector takes
+// (tensors dropped without dispose) give their device memory back too.
 import type { DType, TypedArray } from '../../engine/dtype.js';
 import { bytesPerElement } from '../../engine/dtype.js';
 
@@ -13,24 +14,38 @@ export type DeviceArray = unknown;
  */
 export class GpuJsStorage {
   host: TypedArray | null;
-  device: DeviceArray | null;
   disposed = false;
+  /** Shared with the pool's finalizer, which must release the device array without holding the storage. */
+  readonly cell: DeviceCell;
   constructor(
     readonly dtype: DType,
     readonly size: number,
     host: TypedArray | null,
     device: DeviceArray | null,
-    readonly pool: MemoryPool,
+    pool: MemoryPool,
   ) {
     this.host = host;
-    this.device = device;
+    this.cell = { device, host: host !== null && host === device };
     pool.track(this);
   }
+  get device(): DeviceArray | null { return this.cell.device; }
+  set device(array: DeviceArray | null) {
+    this.cell.device = array;
+    this.cell.host = array !== null && array === this.host;
+  }
+  /** Whether the device array is separate memory (not the host array itself, as in cpu/webasm modes). */
+  get holdsDeviceMemory(): boolean { return this.cell.device !== null && !this.cell.host; }
   get bytes(): number { return this.size * bytesPerElement(this.dtype); }
 }
 
+interface DeviceCell {
+  device: DeviceArray | null;
+  /** The device array is the host typed array (nothing to release). */
+  host: boolean;
+}
+
 export interface MemoryReport {
-  /** Storages made and not yet disposed. */
+  /** Storages made and not yet disposed (nor garbage-collected). */
   liveBuffers: number;
   liveBytes: number;
   /** Of those, how many hold device memory (textures or GPU buffers), and its size in bytes (float32). */
@@ -40,22 +55,51 @@ export interface MemoryReport {
 
 /** Live storages of one backend, and the stack of open tidy scopes. */
 export class MemoryPool {
-  readonly live = new Set<GpuJsStorage>();
+  /** Weak, so that a storage no tensor holds any more can be collected (and its device memory released). */
+  private readonly live = new Map<number, WeakRef<GpuJsStorage>>();
+  private readonly ids = new WeakMap<GpuJsStorage, number>();
+  private nextId = 1;
   private readonly scopes: Set<GpuJsStorage>[] = [];
-  constructor(private readonly releaseDevice: (array: DeviceArray) => void) {}
+  private readonly finalizer: FinalizationRegistry<{ id: number; cell: DeviceCell }>;
+
+  constructor(private readonly releaseDevice: (array: DeviceArray) => void) {
+    this.finalizer = new FinalizationRegistry(({ id, cell }) => {
+      this.live.delete(id);
+      if (cell.device !== null && !cell.host) this.releaseDevice(cell.device);
+      cell.device = null;
+    });
+  }
 
   track(storage: GpuJsStorage): void {
-    this.live.add(storage);
+    const id = this.nextId++;
+    this.live.set(id, new WeakRef(storage));
+    this.ids.set(storage, id);
+    this.finalizer.register(storage, { id, cell: storage.cell }, storage);
     this.scopes[this.scopes.length - 1]?.add(storage);
   }
 
   dispose(storage: GpuJsStorage): void {
     if (storage.disposed) return;
     storage.disposed = true;
-    if (storage.device !== null && storage.device !== storage.host) this.releaseDevice(storage.device);
+    if (storage.holdsDeviceMemory) this.releaseDevice(storage.device);
     storage.device = null;
     storage.host = null;
-    this.live.delete(storage);
+    this.finalizer.unregister(storage);
+    this.live.delete(this.ids.get(storage)!);
+  }
+
+  /** Every storage not yet disposed or collected. */
+  liveStorages(): GpuJsStorage[] {
+    const storages: GpuJsStorage[] = [];
+    for (const ref of this.live.values()) {
+      const storage = ref.deref();
+      if (storage) storages.push(storage);
+    }
+    return storages;
+  }
+
+  disposeAll(): void {
+    for (const storage of this.liveStorages()) this.dispose(storage);
   }
 
   /** Removes storages from every open scope, so the scopes' ends leave them alive. */
@@ -77,17 +121,18 @@ export class MemoryPool {
   }
 
   report(): MemoryReport {
+    const storages = this.liveStorages();
     let liveBytes = 0;
     let deviceBuffers = 0;
     let deviceBytes = 0;
-    for (const storage of this.live) {
+    for (const storage of storages) {
       liveBytes += storage.bytes;
-      if (storage.device !== null && storage.device !== storage.host) {
+      if (storage.holdsDeviceMemory) {
         deviceBuffers++;
         deviceBytes += storage.size * 4;
       }
     }
-    return { liveBuffers: this.live.size, liveBytes, deviceBuffers, deviceBytes };
+    return { liveBuffers: storages.length, liveBytes, deviceBuffers, deviceBytes };
   }
 }
 

@@ -1,5 +1,7 @@
 // The gpujs backend's own behaviour: options and mode checks, the kernel cache, split outputs,
 // dispose/tidy/keep and the memory report (in the cpu mode; the GPU modes repeat the key checks in their child).
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randn, createRng, registerBackend, tensor, withBackend } from '../../engine/index.js';
@@ -53,18 +55,28 @@ test('float32 results stay on the device until read', () => {
   assert.ok(report.resident, report.detail);
 });
 
+/** A backend of its own, so that no garbage from other tests is collected while the counts are compared. */
+function freshBackend(name: string) {
+  const backend = createGpuJsBackend({ mode: 'cpu', name });
+  registerBackend(backend);
+  return backend;
+}
+
 test('dispose releases a storage, and using it afterwards throws a clear error', () => {
-  withBackend(gpu.name, () => {
-    const before = memory(gpu).liveBuffers;
-    const x = tensor([1, 2, 3]).exp();
-    assert.is(memory(gpu).liveBuffers, before + 2);
+  const fresh = freshBackend('gpujs-dispose');
+  withBackend(fresh.name, () => {
+    const base = tensor([1, 2, 3]);
+    const x = base.exp();
+    assert.is(memory(fresh).liveBuffers, 2);
     x.dispose();
-    assert.is(memory(gpu).liveBuffers, before + 1);
+    assert.is(memory(fresh).liveBuffers, 1);
     assert.throws(() => x.toArray(), /storage was released/);
+    assert.equal(base.toArray(), [1, 2, 3]);
   });
 });
 
 test('tidy frees what was not returned, keeps results (also nested in objects) and kept tensors', () => {
+  const gpu = freshBackend('gpujs-tidy');
   withBackend(gpu.name, () => {
     const before = memory(gpu).liveBuffers;
     const kept = tensor([0, 0]);
@@ -82,7 +94,27 @@ test('tidy frees what was not returned, keeps results (also nested in objects) a
   });
 });
 
+test('storages of tensors the garbage collector takes are released (no dispose needed)', async () => {
+  const gpu = freshBackend('gpujs-gc');
+  v8.setFlagsFromString('--expose-gc');
+  const collectGarbage = vm.runInNewContext('gc') as () => void;
+  withBackend(gpu.name, () => {
+    for (let i = 0; i < 50; i++) tensor([i, i + 1]).exp();
+  });
+  assert.ok(memory(gpu).liveBuffers > 0);
+  // NOTE: WeakRef.deref() (which memory() calls) keeps its target alive until the current job ends,
+  // so every collection happens in a job of its own, after a timer.
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
+  for (let round = 0; round < 3; round++) {
+    await tick();
+    collectGarbage();
+  }
+  await tick();
+  assert.is(memory(gpu).liveBuffers, 0);
+});
+
 test('memory() reports bytes by dtype', () => {
+  const gpu = freshBackend('gpujs-bytes');
   withBackend(gpu.name, () => {
     const before = memory(gpu);
     const ints = tensor([1, 2, 3, 4], { dtype: 'int32' });

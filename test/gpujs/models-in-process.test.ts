@@ -23,7 +23,8 @@ for (const mode of ['cpu', 'webasm'] as const) {
   test(`${mode}: 200 tiny-MLP steps in tidy scopes keep the live-buffer count flat`, () => {
     const run = trainTinyMlp(backend, 200);
     const counts = run.liveAfterEachStep;
-    assert.is(Math.max(...counts), Math.min(...counts), `live buffers ${counts[0]} → ${counts[counts.length - 1]}`);
+    // NOTE: never above the first step's count (garbage from the tests above may be collected meanwhile).
+    assert.ok(Math.max(...counts) <= counts[0]!, `live buffers ${counts[0]} → ${counts[counts.length - 1]} (max ${Math.max(...counts)})`);
     assert.ok(run.lastLoss < run.firstLoss * 0.5, `loss ${run.firstLoss} → ${run.lastLoss}`);
   });
 }

@@ -21,7 +21,8 @@ export function assertModeRun(test: Test, run: ModeRun, mode: string, kernelClas
     const leak = run.leak;
     assert.ok(leak, 'no leak run');
     const counts = leak!.liveAfterEachStep;
-    assert.is(Math.max(...counts), Math.min(...counts), `live buffers went from ${counts[0]} to ${counts[counts.length - 1]} (max ${Math.max(...counts)})`);
+    // NOTE: never above the first step's count (garbage from earlier tests may be collected meanwhile, so it can drop).
+    assert.ok(Math.max(...counts) <= counts[0]!, `live buffers went from ${counts[0]} to ${counts[counts.length - 1]} (max ${Math.max(...counts)})`);
     assert.ok(leak!.lastLoss < leak!.firstLoss, `loss ${leak!.firstLoss} → ${leak!.lastLoss}`);
   });
 }
