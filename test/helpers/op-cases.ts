@@ -188,7 +188,7 @@ export const NOT_OPS: readonly string[] = [
   'Rng', 'Tensor', 'arange', 'argumentError', 'createRng', 'defineOp', 'definedOpNames', 'fromNdarray', 'full',
   'fullLike', 'getBackend', 'getDefaultRng', 'isGradEnabled', 'listBackends', 'manualSeed', 'noGrad', 'ones',
   'onesLike', 'opError', 'rand', 'randint', 'randn', 'registerBackend', 'tensor', 'toNdarray', 'useBackend',
-  'withBackend', 'zeros', 'zerosLike',
+  'tidy', 'withBackend', 'zeros', 'zerosLike',
 ];
 
 /** A 32-bit hash of a string, to give every row its own seed. */
