@@ -91,7 +91,8 @@ export class InProcessDevice implements Device {
 
   private checkKernelClass(name: string, spec: KernelSpec): void {
     if (this.kernelClass === '') this.kernelClass = name;
-    const expected = this.mode === 'gpu' ? this.kernelClass : KERNEL_CLASS[this.mode];
+    // 'gpu' lets gpu.js choose per kernel; an explicit mode must be the one that ran.
+    const expected = this.mode === 'gpu' ? name : KERNEL_CLASS[this.mode];
     if (name !== expected) {
       throw new Error(`createGpuJsBackend: mode '${this.mode}' was requested but gpu.js ran ${name} (expected ${expected}) for kernel ${spec.key.slice(0, 80)}; ${MODE_HINT[this.mode]}`);
     }

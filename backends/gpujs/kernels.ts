@@ -3,7 +3,6 @@
 // and strides are written in as literals, offsets and scalars are arguments. No closures: a kernel
 // body uses only its arguments, so the same source compiles in every gpu.js mode.
 import type { BinaryOp, Layout, ReduceOp, UnaryOp } from '../../engine/backend.js';
-import { contiguousStrides } from '../../engine/shape.js';
 import { BINARY_EXPRESSIONS, REDUCE_STEPS, UNARY_EXPRESSIONS } from './expressions.js';
 import { collapse, decodeIndex, literal, offsetExpression } from './layout.js';
 
@@ -227,5 +226,3 @@ export function scatterViewKernel(size: number, target: Layout, src: OperandLayo
 export function fillKernel(): KernelSpec {
   return build('fill', [], [['value', 'Float']], ['return value + i * 0.0;']);
 }
-
-export const rowMajor = contiguousStrides;

@@ -31,6 +31,14 @@ test('an explicit headlessgl mode without a display throws instead of running an
   }
 });
 
+test("mode 'gpu' (the default) runs whatever gpu.js picks, and says which", () => {
+  const auto = createGpuJsBackend({ name: 'gpujs-auto' });
+  registerBackend(auto);
+  assert.ok(['cpu', 'webasm', 'headlessgl'].includes(auto.mode), `unexpected mode ${auto.mode}`);
+  assert.is(auto.requestedMode, 'gpu');
+  withBackend(auto.name, () => assert.equal(tensor([1, 4]).sqrt().toArray(), [1, 2]));
+});
+
 test('compiled kernels are cached by family, op and shapes', () => {
   withBackend(gpu.name, () => {
     const x = randn([3, 4], { rng: createRng(1) });

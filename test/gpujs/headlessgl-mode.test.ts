@@ -1,7 +1,6 @@
 // gpujs in gpu.js's headlessgl mode (GLSL on Mesa's software rasteriser) under xvfb-run, in a child process.
 // A mode that cannot start fails here: no skip.
 import { test } from 'uvu';
-import * as assert from 'uvu/assert';
 import { runModeInChild } from './modes/spawn-mode.js';
 import { assertModeRun } from './modes/assert-mode.js';
 
