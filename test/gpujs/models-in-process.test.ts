@@ -20,6 +20,11 @@ for (const mode of ['cpu', 'webasm'] as const) {
     assert.ok(result.ok, result.message);
   });
 
+  test(`${mode}: an LSG-ALBERT training step (loss, gradients, AdamW) matches the CPU backend`, () => {
+    const result = checkAlbertStep(backend.name, 'lsg');
+    assert.ok(result.ok, result.message);
+  });
+
   test(`${mode}: 200 tiny-MLP steps in tidy scopes keep the live-buffer count flat`, () => {
     const run = trainTinyMlp(backend, 200);
     const counts = run.liveAfterEachStep;

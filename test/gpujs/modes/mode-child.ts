@@ -19,7 +19,7 @@ try {
   const backend = createGpuJsBackend({ mode });
   registerBackend(backend);
   shutdown = () => backend.destroy();
-  const results: CaseResult[] = [...runOpTable(backend.name), ...checkLsgAttention(backend.name), checkAlbertStep(backend.name)];
+  const results: CaseResult[] = [...runOpTable(backend.name), ...checkLsgAttention(backend.name), checkAlbertStep(backend.name), checkAlbertStep(backend.name, 'lsg')];
   const leak = trainTinyMlp(backend, Number(process.env.GPUJS_LEAK_STEPS ?? 200));
   const residency = checkResidency(backend);
   // A second backend whose kernels may write only 7 outputs per call: these cases run split into chunks.
