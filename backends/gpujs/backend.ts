@@ -11,6 +11,17 @@ import { GpuJsStorage, MemoryPool } from './memory.js';
 import { checkLive, deviceOf, hostOf, hostView, layoutOf } from './storage-access.js';
 
 type S = GpuJsStorage;
+
+export interface KernelStats {
+  deviceRuns: Record<string, number>;
+  /** Milliseconds spent in kernel calls per family (submission only in webgpu, where runs are asynchronous). */
+  deviceMs: Record<string, number>;
+  hostRuns: Record<string, number>;
+  /** Device data read back to the host (once per storage: the host copy is kept). */
+  readbacks: number;
+  /** Host data uploaded to the device (once per storage). */
+  uploads: number;
+}
 type V = View<S>;
 
 /** Concatenations of more inputs than this run on the host (each input is one texture unit in GL). */
@@ -19,17 +30,30 @@ const MAX_CONCAT_INPUTS = 8;
 export class GpuJsKernels implements Omit<Backend<S>, 'name'> {
   constructor(readonly device: Device, readonly pool: MemoryPool) {}
 
+  /** What ran where: kernel launches per family, host (CPU loop) runs per kernel, readbacks and uploads. */
+  readonly stats: KernelStats = { deviceRuns: {}, deviceMs: {}, hostRuns: {}, readbacks: 0, uploads: 0 };
+
   // ── plumbing ──
   private hostStorage(dtype: DType, data: TypedArray): S {
     return new GpuJsStorage(dtype, data.length, data, null, this.pool);
   }
 
+  /** A result computed by the CPU loops on the host. */
+  private fallback(kernel: string, dtype: DType, data: TypedArray): S {
+    this.stats.hostRuns[kernel] = (this.stats.hostRuns[kernel] ?? 0) + 1;
+    return this.hostStorage(dtype, data);
+  }
+
   /** Runs a float32 kernel over `size` outputs, in chunks when the device limits one call. */
   private launch(spec: K.KernelSpec, size: number, args: readonly KernelArgument[]): S {
     if (size === 0) return this.hostStorage('float32', new Float32Array(0));
+    const family = spec.key.slice(0, spec.key.indexOf('|'));
+    this.stats.deviceRuns[family] = (this.stats.deviceRuns[family] ?? 0) + 1;
     const limit = this.device.maxOutputElements;
     if (size <= limit) {
+      const started = performance.now();
       const result = this.device.run(spec, size, [...args, 0]);
+      this.stats.deviceMs[family] = (this.stats.deviceMs[family] ?? 0) + performance.now() - started;
       return new GpuJsStorage('float32', size, result instanceof Float32Array ? result : null, result, this.pool);
     }
     // Split: each chunk is its own kernel call over [start, start + length); the parts meet on the host.
@@ -44,10 +68,12 @@ export class GpuJsKernels implements Omit<Backend<S>, 'name'> {
   }
 
   private arg(fn: string, x: V): KernelArgument {
+    if (x.storage.device === null) this.stats.uploads++;
     return deviceOf(fn, this.device, x.storage);
   }
 
   private host(fn: string, x: V): View<TypedArray> {
+    if (x.storage.host === null) this.stats.readbacks++;
     return hostView(fn, this.device, x);
   }
 
@@ -61,67 +87,67 @@ export class GpuJsKernels implements Omit<Backend<S>, 'name'> {
   }
 
   full(size: number, value: number, dtype: DType): S {
-    if (dtype !== 'float32' || !Number.isFinite(value)) return this.hostStorage(dtype, cpuKernels.full(size, value, dtype));
+    if (dtype !== 'float32' || !Number.isFinite(value)) return this.fallback('full', dtype, cpuKernels.full(size, value, dtype));
     return this.launch(K.fillKernel(), size, [value]);
   }
 
   unary(op: UnaryOp, x: V): S {
-    if (x.dtype !== 'float32') return this.hostStorage(x.dtype, cpuKernels.unary(op, this.host('unary', x)));
+    if (x.dtype !== 'float32') return this.fallback('unary', x.dtype, cpuKernels.unary(op, this.host('unary', x)));
     return this.launch(K.mapKernel(op, layoutOf(x)), sizeOf(x.shape), [this.arg('unary', x), x.offset]);
   }
 
   binary(op: BinaryOp, a: V, b: V, outDtype: DType): S {
     if (a.dtype !== 'float32' || outDtype !== 'float32' || !BINARY_EXPRESSIONS[op]) {
-      return this.hostStorage(outDtype, cpuKernels.binary(op, this.host('binary', a), this.host('binary', b), outDtype));
+      return this.fallback('binary', outDtype, cpuKernels.binary(op, this.host('binary', a), this.host('binary', b), outDtype));
     }
     const spec = K.zipKernel(op, layoutOf(a), layoutOf(b));
     return this.launch(spec, sizeOf(a.shape), [this.arg('binary', a), a.offset, this.arg('binary', b), b.offset]);
   }
 
   where(cond: V, a: V, b: V): S {
-    if (a.dtype !== 'float32') return this.hostStorage(a.dtype, cpuKernels.where(this.host('where', cond), this.host('where', a), this.host('where', b)));
+    if (a.dtype !== 'float32') return this.fallback('where', a.dtype, cpuKernels.where(this.host('where', cond), this.host('where', a), this.host('where', b)));
     const spec = K.whereKernel(layoutOf(cond), layoutOf(a), layoutOf(b));
     return this.launch(spec, sizeOf(a.shape), [this.arg('where', cond), cond.offset, this.arg('where', a), a.offset, this.arg('where', b), b.offset]);
   }
 
   reduce(op: ReduceOp, x: V, axes: readonly number[]): S {
     const groupSize = sizeOf(axes.map((axis) => x.shape[axis]!));
-    if (x.dtype !== 'float32' || groupSize === 0) return this.hostStorage(x.dtype, cpuKernels.reduce(op, this.host('reduce', x), axes));
+    if (x.dtype !== 'float32' || groupSize === 0) return this.fallback('reduce', x.dtype, cpuKernels.reduce(op, this.host('reduce', x), axes));
     const outSize = sizeOf(x.shape.filter((_, axis) => !axes.includes(axis)));
     return this.launch(K.reduceKernel(op, layoutOf(x), axes), outSize, [this.arg('reduce', x), x.offset]);
   }
 
   argReduce(op: ArgReduceOp, x: V, axis: number): S {
-    return this.hostStorage('int32', cpuKernels.argReduce(op, this.host('argReduce', x), axis));
+    return this.fallback('argReduce', 'int32', cpuKernels.argReduce(op, this.host('argReduce', x), axis));
   }
 
   matmul(a: V, b: V): S {
-    if (a.dtype !== 'float32') return this.hostStorage(a.dtype, cpuKernels.matmul(this.host('matmul', a), this.host('matmul', b)));
+    if (a.dtype !== 'float32') return this.fallback('matmul', a.dtype, cpuKernels.matmul(this.host('matmul', a), this.host('matmul', b)));
     const rank = a.shape.length;
     const size = sizeOf(a.shape.slice(0, -1)) * b.shape[rank - 1]!;
     return this.launch(K.matmulKernel(layoutOf(a), layoutOf(b)), size, [this.arg('matmul', a), a.offset, this.arg('matmul', b), b.offset]);
   }
 
   contiguous(x: V): S {
-    if (x.dtype !== 'float32') return this.hostStorage(x.dtype, cpuKernels.contiguous(this.host('contiguous', x)));
+    if (x.dtype !== 'float32') return this.fallback('contiguous', x.dtype, cpuKernels.contiguous(this.host('contiguous', x)));
     return this.launch(K.copyKernel(layoutOf(x)), sizeOf(x.shape), [this.arg('contiguous', x), x.offset]);
   }
 
   cast(x: V, dtype: DType): S {
     if (x.dtype === 'float32' && dtype === 'float32') return this.contiguous(x);
-    return this.hostStorage(dtype, cpuKernels.cast(this.host('cast', x), dtype));
+    return this.fallback('cast', dtype, cpuKernels.cast(this.host('cast', x), dtype));
   }
 
   scatterView(size: number, target: Layout, src: V): S {
     const spec = src.dtype === 'float32' ? K.scatterViewKernel(size, target, layoutOf(src)) : null;
-    if (!spec) return this.hostStorage(src.dtype, cpuKernels.scatterView(size, target, this.host('scatterView', src)));
+    if (!spec) return this.fallback('scatterView', src.dtype, cpuKernels.scatterView(size, target, this.host('scatterView', src)));
     return this.launch(spec, size, [this.arg('scatterView', src), src.offset]);
   }
 
   concat(xs: readonly V[], axis: number): S {
     const dtype = xs[0]!.dtype;
     if (dtype !== 'float32' || xs.length > MAX_CONCAT_INPUTS) {
-      return this.hostStorage(dtype, cpuKernels.concat(xs.map((x) => this.host('concat', x)), axis));
+      return this.fallback('concat', dtype, cpuKernels.concat(xs.map((x) => this.host('concat', x)), axis));
     }
     const spec = K.concatKernel(xs.map(layoutOf), axis);
     const outSize = sizeOf(xs[0]!.shape.map((d, a) => (a === axis ? xs.reduce((total, x) => total + x.shape[axis]!, 0) : d)));
@@ -129,13 +155,13 @@ export class GpuJsKernels implements Omit<Backend<S>, 'name'> {
   }
 
   pad(x: V, pads: readonly (readonly [number, number])[], value: number): S {
-    if (x.dtype !== 'float32' || !Number.isFinite(value)) return this.hostStorage(x.dtype, cpuKernels.pad(this.host('pad', x), pads, value));
+    if (x.dtype !== 'float32' || !Number.isFinite(value)) return this.fallback('pad', x.dtype, cpuKernels.pad(this.host('pad', x), pads, value));
     const size = sizeOf(x.shape.map((d, axis) => d + pads[axis]![0] + pads[axis]![1]));
     return this.launch(K.padKernel(layoutOf(x), pads), size, [this.arg('pad', x), x.offset, value]);
   }
 
   gather(x: V, axis: number, index: V): S {
-    if (x.dtype !== 'float32') return this.hostStorage(x.dtype, cpuKernels.gather(this.host('gather', x), axis, this.host('gather', index)));
+    if (x.dtype !== 'float32') return this.fallback('gather', x.dtype, cpuKernels.gather(this.host('gather', x), axis, this.host('gather', index)));
     this.checkIndices('gather', index, x.shape[axis]!, axis);
     const spec = K.gatherKernel(layoutOf(x), axis, layoutOf(index));
     return this.launch(spec, sizeOf(index.shape), [this.arg('gather', x), x.offset, this.arg('gather', index), index.offset]);
@@ -143,7 +169,7 @@ export class GpuJsKernels implements Omit<Backend<S>, 'name'> {
 
   scatterAdd(x: V, axis: number, index: V, src: V): S {
     if (x.dtype !== 'float32') {
-      return this.hostStorage(x.dtype, cpuKernels.scatterAdd(this.host('scatterAdd', x), axis, this.host('scatterAdd', index), this.host('scatterAdd', src)));
+      return this.fallback('scatterAdd', x.dtype, cpuKernels.scatterAdd(this.host('scatterAdd', x), axis, this.host('scatterAdd', index), this.host('scatterAdd', src)));
     }
     this.checkIndices('scatterAdd', index, x.shape[axis]!, axis);
     const spec = K.scatterAddKernel(layoutOf(x), axis, layoutOf(index), layoutOf(src));
@@ -152,7 +178,7 @@ export class GpuJsKernels implements Omit<Backend<S>, 'name'> {
   }
 
   topkIndices(x: V, k: number, largest: boolean): S {
-    return this.hostStorage('int32', cpuKernels.topkIndices(this.host('topkIndices', x), k, largest));
+    return this.fallback('topkIndices', 'int32', cpuKernels.topkIndices(this.host('topkIndices', x), k, largest));
   }
 
   dispose(storage: S): void {

@@ -1,12 +1,12 @@
 // lsgrad/gpujs: the gpu.js backend plugin. Register it explicitly:
 //   registerBackend(createGpuJsBackend({ mode: 'headlessgl' })); useBackend('gpujs');
 import type { Backend } from '../../engine/backend.js';
-import { GpuJsKernels } from './backend.js';
+import { GpuJsKernels, type KernelStats } from './backend.js';
 import { GPUJS_MODES, InProcessDevice, type Device, type GpuJsMode } from './device.js';
 import { GpuJsStorage, MemoryPool, storagesIn, type MemoryReport } from './memory.js';
 import { SyncWebGpuDevice } from './sync-webgpu.js';
 
-export type { GpuJsMode, MemoryReport };
+export type { GpuJsMode, MemoryReport, KernelStats };
 export { GpuJsStorage, GPUJS_MODES };
 
 export interface GpuJsBackendOptions {
@@ -29,6 +29,8 @@ export interface GpuJsBackend extends Backend<GpuJsStorage> {
   /** Compiled kernels so far (the cache: one per family, op, shapes and dtype). */
   readonly compiledKernels: number;
   memory(): MemoryReport;
+  /** Counts since creation: kernel launches per family, host fallbacks per kernel, readbacks, uploads. */
+  stats(): KernelStats;
   /** Runs fn and releases every storage it made that is not in its result (or kept). */
   tidy<T>(fn: () => T, options?: TidyOptions): T;
   /** Keeps tensors made inside a tidy scope alive past its end. */
@@ -101,6 +103,7 @@ export function createGpuJsBackend(options: GpuJsBackendOptions = {}): GpuJsBack
     topkIndices: (x, k, largest) => kernels.topkIndices(x, k, largest),
     dispose: (storage) => kernels.dispose(storage),
     memory: () => pool.report(),
+    stats: () => structuredClone(kernels.stats),
     tidy,
     keep: (value) => {
       pool.keep(storagesIn(value));
