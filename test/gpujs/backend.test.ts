@@ -6,6 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randn, createRng, registerBackend, tensor, withBackend } from '../../engine/index.js';
 import { createGpuJsBackend, memory, tidy } from '../../backends/gpujs/index.js';
+import { lsgSelfAttention } from '../../lsg/index.js';
 import { OP_CASES } from './op-cases.js';
 import { checkCase } from './parity.js';
 import { checkResidency } from './residency.js';
@@ -14,6 +15,31 @@ const gpu = createGpuJsBackend({ mode: 'cpu', name: 'gpujs-unit' });
 registerBackend(gpu);
 const split = createGpuJsBackend({ mode: 'cpu', name: 'gpujs-split', maxOutputElements: 5 });
 registerBackend(split);
+
+/** A backend of its own, so that no garbage from other tests is collected while the counts are compared. */
+function freshBackend(name: string) {
+  const backend = createGpuJsBackend({ mode: 'cpu', name });
+  registerBackend(backend);
+  return backend;
+}
+
+test('LSG attention forward and backward run entirely as device kernels: no host fallback, no readback', () => {
+  const fresh = freshBackend('gpujs-lsg-stats');
+  withBackend(fresh.name, () => {
+    const rng = createRng(4);
+    const [q, k, v] = [0, 1, 2].map(() => {
+      const t = randn([1, 2, 64, 8], { rng });
+      t.requiresGrad = true;
+      return t;
+    });
+    const out = lsgSelfAttention(q!, k!, v!, { blockSize: 8, sparsityFactor: 2, sparsityType: 'stride' });
+    out.sum().backward();
+    const stats = fresh.stats();
+    assert.equal(stats.hostRuns, {});
+    assert.is(stats.readbacks, 0);
+    assert.ok(Object.values(stats.deviceRuns).reduce((a, b) => a + b, 0) > 20);
+  });
+});
 
 test('bad options throw, naming the option, the value and what is allowed', () => {
   assert.throws(() => createGpuJsBackend({ mode: 'opencl' as never }), /options\.mode "opencl" is invalid; expected one of gpu, cpu, webasm, headlessgl, webgpu/);
@@ -62,13 +88,6 @@ test('float32 results stay on the device until read', () => {
   const report = checkResidency(gpu);
   assert.ok(report.resident, report.detail);
 });
-
-/** A backend of its own, so that no garbage from other tests is collected while the counts are compared. */
-function freshBackend(name: string) {
-  const backend = createGpuJsBackend({ mode: 'cpu', name });
-  registerBackend(backend);
-  return backend;
-}
 
 test('dispose releases a storage, and using it afterwards throws a clear error', () => {
   const fresh = freshBackend('gpujs-dispose');
