@@ -117,6 +117,22 @@ export class GpuJsKernels implements Omit<Backend<S>, 'name'> {
     return this.launch(K.reduceKernel(op, layoutOf(x), axes), outSize, [this.arg('reduce', x), x.offset]);
   }
 
+  /**
+   * Softmax over the last axis as two kernels (row log-sum-exp, then exp(x − lse)) instead of the
+   * composition's five; the engine differentiates it with ops. Other dtypes run the CPU backend's loop on the host.
+   */
+  softmax(x: V): S {
+    const length = x.shape[x.shape.length - 1]!;
+    const size = sizeOf(x.shape);
+    if (x.dtype !== 'float32' || length === 0 || size === 0) return this.fallback('softmax', x.dtype, cpuKernels.softmax(this.host('softmax', x)));
+    const lse = this.launch(K.logSumExpRowsKernel(layoutOf(x)), size / length, [this.arg('softmax', x), x.offset]);
+    try {
+      return this.launch(K.softmaxKernel(layoutOf(x)), size, [this.arg('softmax', x), x.offset, deviceOf('softmax', this.device, lse)]);
+    } finally {
+      this.pool.dispose(lse);
+    }
+  }
+
   argReduce(op: ArgReduceOp, x: V, axis: number): S {
     return this.fallback('argReduce', 'int32', cpuKernels.argReduce(op, this.host('argReduce', x), axis));
   }

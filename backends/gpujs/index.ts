@@ -101,6 +101,7 @@ export function createGpuJsBackend(options: GpuJsBackendOptions = {}): GpuJsBack
     gather: (x, axis, index) => kernels.gather(x, axis, index),
     scatterAdd: (x, axis, index, src) => kernels.scatterAdd(x, axis, index, src),
     topkIndices: (x, k, largest) => kernels.topkIndices(x, k, largest),
+    softmax: (x) => kernels.softmax(x),
     dispose: (storage) => kernels.dispose(storage),
     memory: () => pool.report(),
     stats: () => structuredClone(kernels.stats),

@@ -117,6 +117,37 @@ export function matmulKernel(a: OperandLayout, b: OperandLayout): KernelSpec {
   ]);
 }
 
+/**
+ * log Σ exp over the last axis of x, one output per row (the first kernel of a fused softmax).
+ * Two passes over the row: the maximum, then the shifted sum. Arguments: x, xOffset.
+ */
+export function logSumExpRowsKernel(x: OperandLayout): KernelSpec {
+  const rank = x.shape.length;
+  const length = x.shape[rank - 1]!;
+  const rows = collapse(x.shape.slice(0, -1), [x.strides.slice(0, -1)]);
+  const step = literal(x.strides[rank - 1]!);
+  return build('logSumExpRows', sizeKey(x), [['x', 'Array'], ['xOffset', 'Float']], [
+    ...decodeIndex('i', rows.dims, 'o'),
+    `const base = ${offsetExpression('xOffset', 'o', rows.strides[0]!)};`,
+    'let peak = x[base];',
+    `for (let j = 0; j < ${length}; j++) { peak = Math.max(peak, x[base + j * ${step}]); }`,
+    'let total = 0.0;',
+    `for (let j = 0; j < ${length}; j++) { total = total + Math.exp(x[base + j * ${step}] - peak); }`,
+    'return peak + Math.log(total);',
+  ]);
+}
+
+/** exp(x − lse[row]) over a view whose rows are its last axis. Arguments: x, xOffset, lse. */
+export function softmaxKernel(x: OperandLayout): KernelSpec {
+  const { dims, strides } = collapse(x.shape, [x.strides]);
+  const length = literal(x.shape[x.shape.length - 1]!);
+  return build('softmax', sizeKey(x), [['x', 'Array'], ['xOffset', 'Float'], ['lse', 'Array']], [
+    ...decodeIndex('i', dims, 'o'),
+    `const row = Math.floor((i + 0.5) / ${length});`,
+    `return Math.exp(x[${offsetExpression('xOffset', 'o', strides[0]!)}] - lse[row]);`,
+  ]);
+}
+
 /** Pads each axis with `value`. Arguments: x, xOffset, value. */
 export function padKernel(x: OperandLayout, pads: readonly (readonly [number, number])[]): KernelSpec {
   const shape = x.shape.map((d, axis) => d + pads[axis]![0] + pads[axis]![1]);
