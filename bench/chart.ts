@@ -16,7 +16,7 @@ export interface LogPanel {
   readonly series: readonly LogSeries[];
 }
 
-const PANEL = { width: 420, height: 300, left: 64, right: 12, top: 30, bottom: 40 };
+const PANEL = { width: 400, height: 300, left: 64, right: 24, top: 30, bottom: 40 };
 
 function decades(min: number, max: number): number[] {
   const ticks: number[] = [];

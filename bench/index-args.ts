@@ -17,8 +17,8 @@ function positiveNumbers(name: string, text: string): number[] {
   return values;
 }
 
-export function parseArgs(args: readonly string[]): { settings: SuiteSettings; outDir: string } {
-  const known = new Set(['--quick', '--smoke', '--out', '--cap', '--only', '--lengths', '--model-lengths', '--no-kernels']);
+export function parseArgs(args: readonly string[]): { settings: SuiteSettings; outDir: string; render?: string } {
+  const known = new Set(['--quick', '--smoke', '--out', '--cap', '--only', '--lengths', '--model-lengths', '--no-kernels', '--render']);
   for (const arg of args) if (arg.startsWith('--') && !known.has(arg)) throw new Error(`bench: unknown flag ${arg}; known: ${[...known].join(' ')}`);
   const mode: SuiteMode = args.includes('--smoke') ? 'smoke' : args.includes('--quick') ? 'quick' : 'full';
   const base = SUITES[mode];
@@ -34,5 +34,6 @@ export function parseArgs(args: readonly string[]): { settings: SuiteSettings; o
     kernels: base.kernels && !args.includes('--no-kernels'),
   };
   const outDir = resolve(flag(args, '--out') ?? fileURLToPath(new URL('./results', import.meta.url)));
-  return { settings, outDir };
+  const render = flag(args, '--render');
+  return { settings, outDir, ...(render ? { render: resolve(render) } : {}) };
 }

@@ -1,8 +1,9 @@
 // npm run bench [-- --quick | --smoke] [--out DIR] [--cap SECONDS] [--only ID,ID] [--lengths 512,1024] [--no-kernels]
+// npm run bench -- --render bench/results/full.json   (tables and chart again from a saved run)
 // Runs the suite (each cell in its own process), prints the markdown report, and writes
 // <mode>.json, <mode>.md and <mode>-attention.svg into bench/results/ (or --out).
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { chartSvg, markdownReport } from './report.js';
 import { parseArgs } from './index-args.js';
 import { runSuite, type SuiteReport } from './suite.js';
@@ -15,7 +16,19 @@ function writeAtomic(path: string, text: string): void {
 }
 
 async function main(): Promise<void> {
-  const { settings, outDir } = parseArgs(process.argv.slice(2));
+  const { settings, outDir, render } = parseArgs(process.argv.slice(2));
+  if (render) {
+    // Re-renders a saved run (its mode names the files) without measuring anything.
+    const saved = JSON.parse(readFileSync(render, 'utf8')) as SuiteReport;
+    const stem = join(dirname(render), String(saved.meta.mode));
+    const targets = checkTargets(saved);
+    const markdown = markdownReport(saved, targets);
+    writeAtomic(`${stem}.json`, `${JSON.stringify({ ...saved, targets }, null, 1)}\n`);
+    writeAtomic(`${stem}.md`, `${markdown}\n`);
+    writeAtomic(`${stem}-attention.svg`, chartSvg(saved));
+    console.log(markdown);
+    return;
+  }
   process.stderr.write(`bench: ${settings.mode} suite, lengths ${settings.lengths.join(', ')}, cap ${settings.capSeconds} s per cell → ${outDir}\n`);
   mkdirSync(outDir, { recursive: true });
   const stem = join(outDir, settings.mode);

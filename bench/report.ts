@@ -96,7 +96,7 @@ export function markdownReport(report: SuiteReport, targets: TargetCheck[]): str
   return out.join('\n');
 }
 
-/** Forward+backward time and attention buffers against length: dense, LSG norm, tfjs. */
+/** Forward+backward wall time, CPU time and attention buffers against length: dense, LSG norm, tfjs. */
 export function chartSvg(report: SuiteReport): string {
   const picks: { id: string; color: string; dashed?: boolean }[] = [
     { id: DENSE_ID, color: '#d62728' },
@@ -111,7 +111,8 @@ export function chartSvg(report: SuiteReport): string {
   })).filter((s) => s.points.length > 0);
   const fmtSeconds = (s: number) => (s >= 1 ? `${s} s` : `${Math.round(s * 1000)} ms`);
   return logLogChartSvg([
-    { title: 'forward+backward time', yLabel: 'seconds (log)', yFormat: fmtSeconds, series: series((r) => r.medianMs / 1000) },
+    { title: 'forward+backward, wall time', yLabel: 'seconds (log)', yFormat: fmtSeconds, series: series((r) => r.medianMs / 1000) },
+    { title: 'forward+backward, CPU time', yLabel: 'seconds (log)', yFormat: fmtSeconds, series: series((r) => r.medianCpuMs / 1000) },
     { title: 'attention buffers, forward+backward', yLabel: 'MiB (log)', yFormat: (v) => String(v), series: series((r) => r.allocatedBytes / MiB) },
-  ], `batch 1, 4 heads × 64; ${report.meta.date}`);
+  ], `batch 1, 4 heads × 64, float32; ${report.meta.date}, load average ${report.meta.loadAverageStart}–${report.meta.loadAverageEnd} on ${report.meta.cores} cores`);
 }

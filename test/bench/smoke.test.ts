@@ -56,7 +56,7 @@ test('npm run bench -- --smoke writes the tables, JSON and chart', () => {
     const markdown = readFileSync(join(out, 'smoke.md'), 'utf8');
     assert.ok(markdown.includes('| lsgrad dense |') && markdown.includes('| LSG 32/32/4 norm |'));
     const svg = readFileSync(join(out, 'smoke-attention.svg'), 'utf8');
-    assert.ok(svg.startsWith('<svg') && (svg.match(/<polyline/g) ?? []).length === 6, 'two panels × three series');
+    assert.ok(svg.startsWith('<svg') && (svg.match(/<polyline/g) ?? []).length === 9, 'three panels × three series');
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
