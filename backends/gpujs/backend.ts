@@ -2,7 +2,7 @@
 // and the kernels whose output is an index or a bool, run the CPU loops of backends/cpu on the host.
 import type { ArgReduceOp, Backend, BinaryOp, Layout, ReduceOp, UnaryOp, View } from '../../engine/backend.js';
 import type { DType, TypedArray } from '../../engine/dtype.js';
-import { sizeOf } from '../../engine/shape.js';
+import { contiguousStrides, sizeOf } from '../../engine/shape.js';
 import * as cpuKernels from '../cpu/kernels.js';
 import type { Device, KernelArgument } from './device.js';
 import { BINARY_EXPRESSIONS } from './expressions.js';
@@ -26,6 +26,37 @@ type V = View<S>;
 
 /** Concatenations of more inputs than this run on the host (each input is one texture unit in GL). */
 const MAX_CONCAT_INPUTS = 8;
+
+/**
+ * For scatterAdd: the src offsets that land on each output element (row-major over x's shape), as
+ * compressed lists (a counting sort of the index). maxCount, the longest list, is rounded up to a power
+ * of two so that the kernel (whose loop bound it is) compiles once for similar calls.
+ */
+function scatterLists(shape: readonly number[], axis: number, index: View<S>, indexValues: TypedArray, src: View<S>) {
+  const outStrides = contiguousStrides(shape);
+  const targets = new Int32Array(sizeOf(index.shape));
+  const sourceOffsets = new Int32Array(targets.length);
+  const counts = new Int32Array(sizeOf(shape) + 1);
+  const spread = outStrides.map((stride, a) => (a === axis ? 0 : stride));
+  let k = 0;
+  cpuKernels.forEachRun(index.shape, [index, src, { strides: spread, offset: 0 }], (bases, length, _o, steps) => {
+    for (let j = 0, ii = bases[0]!, is = bases[1]!, io = bases[2]!; j < length; j++, ii += steps[0]!, is += steps[1]!, io += steps[2]!, k++) {
+      targets[k] = io + indexValues[ii]! * outStrides[axis]!;
+      sourceOffsets[k] = is;
+      counts[targets[k]! + 1]!++;
+    }
+  });
+  let maxCount = 0;
+  for (let i = 1; i < counts.length; i++) {
+    maxCount = Math.max(maxCount, counts[i]!);
+    counts[i]! += counts[i - 1]!;
+  }
+  const starts = Float32Array.from(counts);
+  const fill = counts.slice(0, -1);
+  const sources = new Float32Array(targets.length);
+  for (let e = 0; e < targets.length; e++) sources[fill[targets[e]!]!++] = sourceOffsets[e]!;
+  return { starts, sources, maxCount: maxCount === 0 ? 0 : 2 ** Math.ceil(Math.log2(maxCount)) };
+}
 
 export class GpuJsKernels implements Omit<Backend<S>, 'name'> {
   constructor(readonly device: Device, readonly pool: MemoryPool) {}
@@ -188,9 +219,17 @@ export class GpuJsKernels implements Omit<Backend<S>, 'name'> {
       return this.fallback('scatterAdd', x.dtype, cpuKernels.scatterAdd(this.host('scatterAdd', x), axis, this.host('scatterAdd', index), this.host('scatterAdd', src)));
     }
     this.checkIndices('scatterAdd', index, x.shape[axis]!, axis);
-    const spec = K.scatterAddKernel(layoutOf(x), axis, layoutOf(index), layoutOf(src));
-    const args = [this.arg('scatterAdd', x), x.offset, this.arg('scatterAdd', index), index.offset, this.arg('scatterAdd', src), src.offset];
-    return this.launch(spec, sizeOf(x.shape), args);
+    const lists = scatterLists(x.shape, axis, index, hostOf('scatterAdd', this.device, index.storage), src);
+    const starts = this.hostStorage('float32', lists.starts);
+    const sources = this.hostStorage('float32', lists.sources.length > 0 ? lists.sources : new Float32Array(1));
+    try {
+      const spec = K.scatterListsKernel(layoutOf(x), lists.maxCount, sources.size, layoutOf(src));
+      const args = [this.arg('scatterAdd', x), x.offset, deviceOf('scatterAdd', this.device, starts), deviceOf('scatterAdd', this.device, sources), this.arg('scatterAdd', src)];
+      return this.launch(spec, sizeOf(x.shape), args);
+    } finally {
+      this.pool.dispose(starts);
+      this.pool.dispose(sources);
+    }
   }
 
   topkIndices(x: V, k: number, largest: boolean): S {

@@ -191,21 +191,21 @@ export function gatherKernel(x: OperandLayout, axis: number, index: OperandLayou
 }
 
 /**
- * x plus src scattered along axis: each output element sums the src entries whose index points at it.
- * Arguments: x, xOffset, index, indexOffset, src, srcOffset.
+ * x plus, for each output element, the src elements listed for it: sources[starts[i] … starts[i+1]) are src
+ * offsets (a compressed list the host builds from the int32 index, which lives on the host). Each thread loops
+ * over at most `maxCount` entries, so the work is the index's size, not output × index axis.
+ * Arguments: x, xOffset, starts, sources, src.
  */
-export function scatterAddKernel(x: OperandLayout, axis: number, index: OperandLayout, src: OperandLayout): KernelSpec {
-  const lineStrides = (strides: readonly number[]) => strides.map((s, a) => (a === axis ? 0 : s));
-  const rangeChecks = index.shape.flatMap((dim, a) => (a !== axis && dim < x.shape[a]! ? [`if (o${a} > ${literal(dim - 1)}) { return acc; }`] : []));
-  const args: [string, ArgumentType][] = [['x', 'Array'], ['xOffset', 'Float'], ['index', 'Array'], ['indexOffset', 'Float'], ['src', 'Array'], ['srcOffset', 'Float']];
-  return build('scatterAdd', [axis, ...sizeKey(x), ...sizeKey(index), ...sizeKey(src)], args, [
-    ...decodeIndex('i', x.shape, 'o'),
-    `let acc = x[${offsetExpression('xOffset', 'o', x.strides)}];`,
-    ...rangeChecks,
-    `const indexBase = ${offsetExpression('indexOffset', 'o', lineStrides(index.strides))};`,
-    `const srcBase = ${offsetExpression('srcOffset', 'o', lineStrides(src.strides))};`,
-    `for (let j = 0; j < ${index.shape[axis]!}; j++) {`,
-    `  if (index[indexBase + j * ${literal(index.strides[axis]!)}] == o${axis}) { acc = acc + src[srcBase + j * ${literal(src.strides[axis]!)}]; }`,
+export function scatterListsKernel(x: OperandLayout, maxCount: number, sourcesSize: number, src: OperandLayout): KernelSpec {
+  const args: [string, ArgumentType][] = [['x', 'Array'], ['xOffset', 'Float'], ['starts', 'Array'], ['sources', 'Array'], ['src', 'Array']];
+  const { dims, strides } = collapse(x.shape, [x.strides]);
+  return build('scatterAdd', [...sizeKey(x), maxCount, sourcesSize, src.storageSize], args, [
+    ...decodeIndex('i', dims, 'o'),
+    `let acc = x[${offsetExpression('xOffset', 'o', strides[0]!)}];`,
+    'const first = starts[i];',
+    'const count = starts[i + 1] - first;',
+    `for (let t = 0; t < ${maxCount}; t++) {`,
+    '  if (t < count) { acc = acc + src[sources[first + t]]; }',
     '}',
     'return acc;',
   ]);
