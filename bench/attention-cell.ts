@@ -24,7 +24,7 @@ function implById(id: string): AttentionImpl {
 }
 
 /** (q, k, v) → context on lsgrad tensors of shape (1, heads, rows, headDim). */
-function lsgradAttention(impl: AttentionImpl, length: number): { rows: number; attend: (q: Tensor, k: Tensor, v: Tensor) => Tensor } {
+export function lsgradAttention(impl: AttentionImpl, length: number): { rows: number; attend: (q: Tensor, k: Tensor, v: Tensor) => Tensor } {
   if (impl.kind === 'lsgrad-dense') return { rows: length, attend: (q, k, v) => denseAttention(q, k, v) };
   if (impl.kind !== 'lsgrad-lsg') throw new Error(`not an lsgrad implementation: ${impl.id}`);
   // Model-level LSG: one global token in row 0, then `length` token rows (blocks of blockSize).

@@ -1,0 +1,73 @@
+// npm run bench:profile -- <implementation id> <length> [--threads 1]
+// Where one lsgrad attention forward+backward spends its CPU time, per backend kernel (and, for
+// the elementwise families, per op): a wrapper times every kernel call with process.cpuUsage.
+// Single-threaded by default (LSGRAD_THREADS=1 is set before the engine loads), so the process's
+// CPU time is the calling thread's.
+import { argumentError } from '../engine/errors.js';
+
+const [implId, lengthText] = process.argv.slice(2);
+if (!implId || !lengthText) throw argumentError('bench/profile', 'arguments', process.argv.slice(2), '<implementation id> <length>, e.g. lsg-b128-norm 4096');
+process.env.LSGRAD_THREADS ??= '1';
+const { createRng, getBackend, randn, registerBackend, useBackend } = await import('../engine/index.js');
+const { attentionImpls, HEAD_DIM, HEADS } = await import('./attention-cases.js');
+const { lsgradAttention } = await import('./attention-cell.js');
+
+const impl = attentionImpls().find((candidate) => candidate.id === implId);
+if (!impl || impl.kind === 'tfjs') throw argumentError('bench/profile', 'implementation', implId, 'an lsgrad implementation id (lsgrad-dense, lsg-b128-norm, …)');
+const length = Number(lengthText);
+
+const totals = new Map<string, { ms: number; calls: number; flops: number }>();
+
+/** 2·batch·M·K·N of a matmul call on views a [..., M, K] and b [..., K, N]. */
+function matmulFlops(args: unknown[]): number {
+  const [a, b] = args as [{ shape: readonly number[] }, { shape: readonly number[] }];
+  const batch = a.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+  return 2 * batch * a.shape.at(-2)! * a.shape.at(-1)! * b.shape.at(-1)!;
+}
+const cpu = getBackend('cpu');
+const timed = new Proxy(cpu, {
+  get(target, property, receiver) {
+    if (property === 'name') return 'profiled-cpu';
+    const value = Reflect.get(target, property, receiver);
+    if (typeof value !== 'function') return value;
+    return (...args: unknown[]) => {
+      // unary/binary/reduce name their op in the first argument.
+      const key = typeof args[0] === 'string' ? `${String(property)}:${args[0]}` : String(property);
+      const start = process.cpuUsage();
+      const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+      const used = process.cpuUsage(start);
+      const entry = totals.get(key) ?? { ms: 0, calls: 0, flops: 0 };
+      entry.ms += (used.user + used.system) / 1000;
+      entry.calls += 1;
+      if (property === 'matmul') entry.flops += matmulFlops(args);
+      totals.set(key, entry);
+      return result;
+    };
+  },
+});
+registerBackend(timed);
+useBackend('profiled-cpu');
+
+const { rows, attend } = lsgradAttention(impl, length);
+const rng = createRng(1);
+const shape = [1, HEADS, rows, HEAD_DIM];
+const run = () => {
+  const [q, k, v] = [0, 1, 2].map(() => randn(shape, { rng, requiresGrad: true }));
+  const upstream = randn(shape, { rng });
+  totals.clear();
+  const start = process.cpuUsage();
+  attend(q!, k!, v!).backward(upstream);
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+};
+run();                                    // warm-up (compiles the kernels)
+const total = run();
+const kernelMs = [...totals.values()].reduce((s, e) => s + e.ms, 0);
+console.log(`${impl.label}, length ${length}, forward+backward: ${total.toFixed(0)} ms of CPU time (threads: ${process.env.LSGRAD_THREADS}; CPU time, since the machine may be shared)`);
+console.log('| kernel | ms | share | calls | GFLOP/s |');
+console.log('| --- | ---: | ---: | ---: | ---: |');
+for (const [key, entry] of [...totals].sort((a, b) => b[1].ms - a[1].ms)) {
+  const rate = entry.flops > 0 ? (entry.flops / (entry.ms / 1000) / 1e9).toFixed(2) : '';
+  console.log(`| ${key} | ${entry.ms.toFixed(0)} | ${((100 * entry.ms) / total).toFixed(1)}% | ${entry.calls} | ${rate} |`);
+}
+console.log(`| outside kernels (graph, views, garbage collection) | ${(total - kernelMs).toFixed(0)} | ${((100 * (total - kernelMs)) / total).toFixed(1)}% | | |`);
