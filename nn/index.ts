@@ -9,7 +9,7 @@ export { ACTIVATIONS, gelu, geluNew, relu, tanh, type Activation } from './activ
 export { crossEntropy, mse, bceWithLogits, type CrossEntropyOptions, type Reduction } from './losses.js';
 export { Optimizer, type ParamGroup, type ParamGroupOptions, type ParamsInput } from './optim/optimizer.js';
 export { SGD, type SgdOptions } from './optim/sgd.js';
-export { AdamW, type AdamWOptions } from './optim/adamw.js';
+export { AdamW, type AdamWOptions, type Moments as AdamWMoments } from './optim/adamw.js';
 export { clipGradNorm } from './optim/clip.js';
 export { warmupSchedule, LrScheduler, type WarmupScheduleOptions } from './optim/schedule.js';
 export { weightDecayGroups, isNoDecayName } from './optim/groups.js';

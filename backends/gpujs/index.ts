@@ -103,6 +103,8 @@ export function createGpuJsBackend(options: GpuJsBackendOptions = {}): GpuJsBack
     topkIndices: (x, k, largest) => kernels.topkIndices(x, k, largest),
     softmax: (x) => kernels.softmax(x),
     dispose: (storage) => kernels.dispose(storage),
+    // A storage taken by assign() belongs to a long-lived tensor (a parameter, a moment): scopes keep it.
+    adopt: (storage) => pool.keep([storage]),
     memory: () => pool.report(),
     stats: () => structuredClone(kernels.stats),
     tidy,

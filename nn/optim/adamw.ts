@@ -1,4 +1,4 @@
-import { Tensor } from '../../engine/index.js';
+import { zerosLike, type Tensor } from '../../engine/index.js';
 import { argumentError } from '../../engine/errors.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 
@@ -10,7 +10,7 @@ export interface AdamWOptions {
   weightDecay?: number;
 }
 
-interface Moments {
+export interface Moments {
   first: Tensor;
   second: Tensor;
   steps: number;
@@ -39,17 +39,40 @@ export class AdamW extends Optimizer {
     if (!(this.eps >= 0)) throw argumentError('AdamW', 'eps', this.eps, 'a non-negative number');
   }
 
+  /** A parameter's moments and step count (undefined before its first update): what a checkpoint saves. */
+  stateOf(param: Tensor): Readonly<Moments> | undefined {
+    return this.moments.get(param);
+  }
+
+  /** Sets a parameter's moments and step count, e.g. when resuming from a checkpoint. */
+  restoreState(param: Tensor, state: Moments): void {
+    for (const [name, moment] of [['first', state.first], ['second', state.second]] as const) {
+      if (moment.shape.join() !== param.shape.join()) throw argumentError('AdamW.restoreState', `state.${name}.shape`, moment.shape, `the parameter's shape [${param.shape}]`);
+    }
+    if (!(Number.isInteger(state.steps) && state.steps >= 0)) throw argumentError('AdamW.restoreState', 'state.steps', state.steps, 'a non-negative integer');
+    this.moments.set(param, { first: state.first.cast(param.dtype), second: state.second.cast(param.dtype), steps: state.steps });
+  }
+
+  /** Forgets every parameter's moments. */
+  clearState(): void {
+    this.moments.clear();
+  }
+
   protected update(param: Tensor, grad: Tensor, group: ParamGroup): void {
-    const previous = this.moments.get(param);
-    const steps = (previous?.steps ?? 0) + 1;
-    const first = previous === undefined ? grad.mul(1 - this.beta1) : previous.first.mul(this.beta1).add(grad.mul(1 - this.beta1));
-    const squared = grad.mul(grad);
-    const second = previous === undefined ? squared.mul(1 - this.beta2) : previous.second.mul(this.beta2).add(squared.mul(1 - this.beta2));
-    this.moments.set(param, { first, second, steps });
-    const firstCorrection = 1 - this.beta1 ** steps;
-    const secondCorrection = 1 - this.beta2 ** steps;
+    let moments = this.moments.get(param);
+    if (!moments) {
+      moments = { first: zerosLike(param), second: zerosLike(param), steps: 0 };
+      this.moments.set(param, moments);
+    }
+    moments.steps += 1;
+    // The moments are assigned in place (their tensors live as long as the optimizer), so a
+    // backend with scoped memory keeps them and frees the previous values at once.
+    moments.first.assign(moments.first.mul(this.beta1).add(grad.mul(1 - this.beta1)));
+    moments.second.assign(moments.second.mul(this.beta2).add(grad.mul(grad).mul(1 - this.beta2)));
+    const firstCorrection = 1 - this.beta1 ** moments.steps;
+    const secondCorrection = 1 - this.beta2 ** moments.steps;
     const decayed = group.weightDecay !== 0 ? param.mul(1 - group.lr * group.weightDecay) : param;
-    const denominator = second.div(secondCorrection).sqrt().add(this.eps);
-    param.assign(decayed.sub(first.div(denominator).mul(group.lr / firstCorrection)));
+    const denominator = moments.second.div(secondCorrection).sqrt().add(this.eps);
+    param.assign(decayed.sub(moments.first.div(denominator).mul(group.lr / firstCorrection)));
   }
 }
