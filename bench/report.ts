@@ -54,6 +54,10 @@ export function markdownReport(report: SuiteReport, targets: TargetCheck[]): str
     `"Attention buffers" = bytes of every buffer the kernels returned during one call (tfjs: every tensor buffer tfjs created). "Process peak" = peak resident set minus the resident set before the first call (after a small warm-up call), so it includes garbage not yet collected.`,
     '',
   ];
+  out.push('## Summary: attention forward+backward, CPU time (speed-up vs lsgrad dense by CPU time); wall time', '');
+  const essential = new Set(['lsgrad-dense', 'lsg-b128-norm', 'lsg-b32-norm', 'tfjs-wasm', 'tfjs-cpu']);
+  out.push(...wideTable({ ...report, attention: report.attention.filter((r) => essential.has(r.implId)) }, 'forwardBackward',
+    (row, r) => `${formatSeconds(r.medianCpuMs)}${ratio(row.cpuSpeedupVsDense)}; wall ${formatSeconds(r.medianMs)}`), '');
   for (const mode of [...ATTENTION_MODES].reverse()) {
     out.push(`## Attention ${MODE_NAMES[mode]}: median time (speed-up vs lsgrad dense)`, '');
     out.push(...wideTable(report, mode, (row, r) => `${formatSeconds(r.medianMs)}${ratio(row.speedupVsDense)}`), '');

@@ -123,7 +123,7 @@ async function runAttention(settings: SuiteSettings, impls: AttentionImpl[], row
       index++;
       const limit = settings.maxLength[impl.id];
       const skip = new Map(ATTENTION_MODES.map((mode) => [mode,
-        limit !== undefined && length > limit ? `not run: this suite runs ${impl.label} up to ${limit}` : reasonToSkip(rows, impl.id, mode, settings.capSeconds)]));
+        limit !== undefined && length > limit ? `not run (this suite stops at ${limit})` : reasonToSkip(rows, impl.id, mode, settings.capSeconds)]));
       const modes = ATTENTION_MODES.filter((mode) => skip.get(mode) === undefined);
       const base = { implId: impl.id, label: impl.label, length };
       if (modes.length === 0) {
