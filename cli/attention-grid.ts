@@ -4,17 +4,25 @@
 import type { Tensor } from '../engine/index.js';
 
 export interface AttentionGrid {
-  /** Row-major (rows × columns), max-pooled probabilities. */
+  /** Row-major (rows × columns) shades in [0, 1], max-pooled. */
   values: Float64Array;
   rows: number;
   columns: number;
+  /** Real (unpadded) rows drawn, before pooling. */
+  length: number;
   title: string;
 }
+
+/** Shade of a key the query may see but barely weighs, so LSG's pattern stays visible. */
+export const ALLOWED_FLOOR = 0.12;
 
 /**
  * q, k: (1, 1, seq, headDim); keep: (1, seq) 1/0 flags or undefined; allowed: (1, 1, seq, ≥ seq)
  * counts of how often each query sees each key (LSG connectivity), or undefined for dense.
- * Only the real (kept) tokens are drawn; each grid cell holds the largest probability it covers.
+ * Only the real (kept) tokens are drawn. A key the query may see gets the shade
+ * ALLOWED_FLOOR + (1 − ALLOWED_FLOOR)·sqrt(p / largest p of the row), so each row shows its own
+ * distribution (one key taking most of the mass would otherwise hide everything else); a key the
+ * query cannot see stays white. Each grid cell holds the largest shade it covers.
  */
 export function attentionProbabilityGrid(q: Tensor, k: Tensor, keep: Tensor | undefined, allowed: Tensor | undefined, title: string, maxCells = 256): AttentionGrid {
   const [, , length, headDim] = q.shape as [number, number, number, number];
@@ -43,16 +51,15 @@ export function attentionProbabilityGrid(q: Tensor, k: Tensor, keep: Tensor | un
       if (score > maximum) maximum = score;
     }
     if (maximum === -Infinity) continue;
-    let total = 0;
-    for (let column = 0; column < realLength; column++) total += scores[column] === -Infinity ? 0 : Math.exp(scores[column]! - maximum);
     const gridRow = Math.floor(row / factor) * cells;
     for (let column = 0; column < realLength; column++) {
       if (scores[column] === -Infinity) continue;
-      const probability = Math.exp(scores[column]! - maximum) / total;
+      // exp(score − max) is p / (largest p of the row): the softmax's own normaliser cancels.
+      const shade = ALLOWED_FLOOR + (1 - ALLOWED_FLOOR) * Math.sqrt(Math.exp(scores[column]! - maximum));
       const cell = gridRow + Math.floor(column / factor);
-      if (probability > grid[cell]!) grid[cell] = probability;
+      if (shade > grid[cell]!) grid[cell] = shade;
     }
   }
-  const note = factor > 1 ? ` (${realLength} tokens, ${factor}×${factor} max-pooled)` : ` (${realLength} tokens)`;
-  return { values: grid, rows: cells, columns: cells, title: title + note };
+  const note = factor > 1 ? `; cells max-pooled ${factor}×${factor}` : '';
+  return { values: grid, rows: cells, columns: cells, length: realLength, title: title + note };
 }

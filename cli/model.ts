@@ -163,8 +163,8 @@ function wrap(model: AlbertForSequenceClassification, meta: ModelMeta, lsgConfig
       const { allowed, keep } = connectivityFor(meta, lsgConfig, captured);
       const q0 = captured.q.narrow(0, 0, 1).narrow(1, 0, 1);
       const k0 = captured.k.narrow(0, 0, 1).narrow(1, 0, 1);
-      const globals = meta.attention === 'lsg' ? ` (rows and columns 0..${meta.numGlobalTokens - 1} are global tokens)` : '';
-      return attentionProbabilityGrid(q0, k0, keep, allowed, `layer 0, head 0: ${describeAttention(meta)}${globals}`);
+      const globals = meta.attention === 'lsg' ? `; first ${meta.numGlobalTokens} row/column = global token${meta.numGlobalTokens > 1 ? 's' : ''}` : '';
+      return attentionProbabilityGrid(q0, k0, keep, allowed, `${describeAttention(meta)}${globals}`);
     },
   };
 }

@@ -3,6 +3,8 @@ import { escapeXml, svgDocument } from './svg.js';
 
 export interface HeatmapOptions {
   title: string;
+  /** Smaller lines under the title. */
+  subtitles?: readonly string[];
   xLabel?: string;
   yLabel?: string;
   /** Pixel size of one cell before downsampling. */
@@ -47,13 +49,18 @@ export function heatmapSvg(values: ArrayLike<number>, rows: number, columns: num
   }
   const pooled = poolMatrix(values, rows, columns, options.maxCells ?? 256);
   const cell = options.cellSize ?? Math.max(1, Math.floor(512 / Math.max(pooled.rows, pooled.columns)));
-  const margin = { left: 40, top: 36, right: 16, bottom: 36 };
-  const width = margin.left + pooled.columns * cell + margin.right;
+  const subtitles = options.subtitles ?? [];
+  const margin = { left: 40, top: 36 + 16 * subtitles.length, right: 16, bottom: 36 };
+  const width = Math.max(margin.left + pooled.columns * cell + margin.right, 120 + 6.5 * Math.max(options.title.length, ...subtitles.map((line) => line.length)));
+  margin.left = Math.max(margin.left, Math.floor((width - pooled.columns * cell) / 2)); // centre the grid under long titles
   const height = margin.top + pooled.rows * cell + margin.bottom;
   let maximum = 0;
   for (const value of pooled.values) maximum = Math.max(maximum, value);
   const scale = maximum > 0 ? 1 / maximum : 0;
-  const body: string[] = [`<text x="${width / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(options.title)}</text>`];
+  const body: string[] = [
+    `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${escapeXml(options.title)}</text>`,
+    ...subtitles.map((line, index) => `<text x="${width / 2}" y="${38 + 16 * index}" text-anchor="middle" font-size="11" fill="#444">${escapeXml(line)}</text>`),
+  ];
   for (let row = 0; row < pooled.rows; row++) {
     for (let column = 0; column < pooled.columns; column++) {
       const value = pooled.values[row * pooled.columns + column]! * scale;
@@ -63,6 +70,6 @@ export function heatmapSvg(values: ArrayLike<number>, rows: number, columns: num
   }
   body.push(`<rect x="${margin.left}" y="${margin.top}" width="${pooled.columns * cell}" height="${pooled.rows * cell}" fill="none" stroke="#888"/>`);
   body.push(`<text x="${margin.left + (pooled.columns * cell) / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(options.xLabel ?? `keys (${columns})`)}</text>`);
-  body.push(`<text transform="translate(16 ${margin.top + (pooled.rows * cell) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel ?? `queries (${rows})`)}</text>`);
+  body.push(`<text transform="translate(${margin.left - 12} ${margin.top + (pooled.rows * cell) / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel ?? `queries (${rows})`)}</text>`);
   return svgDocument(width, height, body);
 }
