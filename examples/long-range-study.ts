@@ -3,15 +3,18 @@
  * Trained with local-only attention, LSG (a few sparsity types) and dense attention; prints a
  * table of accuracy, time per step and peak memory.
  *
- *   npx tsx examples/long-range-study.ts [--seq-len 512] [--steps 120] [--batch-size 8]
- *        [--kinds local,lsg:norm,lsg:stride,lsg:pooling,dense] [--eval-size 128] [--seed 0]
+ *   npx tsx examples/long-range-study.ts [--seq-len 256] [--steps 100] [--batch-size 8] [--keys 1]
+ *        [--kinds local,lsg:norm,lsg:stride,dense] [--eval-size 128] [--seed 0]
  *
- * The task: token 1 is a key drawn from KEY_COUNT key symbols; the rest is filler drawn from
- * other symbols, except one probe, a key symbol placed somewhere in the second half. The label
- * is 1 when the probe equals the key. Only a model whose [CLS] output can combine position 1
- * with a position hundreds of tokens away beats chance (50%): local-only attention with L
- * layers of 3-block windows sees about L × blockSize tokens around [CLS], far short of the
- * probe; LSG's global token sees every token, and dense attention does too at quadratic cost.
+ * The task: token 1 is a key drawn from `--keys` key symbols; the rest is filler drawn from
+ * other symbols. Half of the sequences (label 1) repeat the key once, somewhere in the second
+ * half. With one key symbol (the default, the quickest to learn) a negative has no repeat; with
+ * several, a negative carries a different key symbol there instead, so the model must compare
+ * the two. Only a model whose [CLS] output can reach a position more than seqLen / 2 tokens
+ * away beats chance (50%): local-only attention with L layers of 3-block windows sees about
+ * (L + 1) × blockSize tokens from [CLS], short of the second half; LSG's global token sees every
+ * token (its sparse keys bring far tokens closer too), and dense attention does as well, at
+ * quadratic cost.
  *
  * Each kind trains in its own child process, so its peak memory (max RSS) is its own.
  */
@@ -24,8 +27,8 @@ import { LSGAlbertForSequenceClassification, LsgAlbertConfig, lsgSelfAttention, 
 const PAD = 0;
 const CLS = 1;
 const FIRST_KEY = 2;
-const KEY_COUNT = 4;
-const FIRST_FILLER = FIRST_KEY + KEY_COUNT;
+const MAX_KEYS = 4;
+const FIRST_FILLER = FIRST_KEY + MAX_KEYS;
 const FILLER_COUNT = 16;
 const VOCAB_SIZE = FIRST_FILLER + FILLER_COUNT;
 
@@ -39,13 +42,15 @@ export interface StudyOptions {
   numLayers: number;
   blockSize: number;
   sparsityFactor: number;
+  /** Key symbols (1 to MAX_KEYS): 1 = detect the repeat; more = compare the repeat with the key. */
+  keys: number;
   seed: number;
   kinds: string[];
 }
 
 export const STUDY_DEFAULTS: StudyOptions = {
-  seqLen: 512, steps: 120, batchSize: 8, evalSize: 128, lr: 3e-3, hiddenSize: 32, numLayers: 2, blockSize: 32, sparsityFactor: 4, seed: 0,
-  kinds: ['local', 'lsg:norm', 'lsg:stride', 'lsg:pooling', 'dense'],
+  seqLen: 256, steps: 100, batchSize: 8, evalSize: 128, lr: 3e-3, hiddenSize: 32, numLayers: 2, blockSize: 32, sparsityFactor: 4, keys: 1, seed: 0,
+  kinds: ['local', 'lsg:norm', 'lsg:stride', 'dense'],
 };
 
 export interface StudyResult {
@@ -57,30 +62,32 @@ export interface StudyResult {
 }
 
 /**
- * One example of the key-recall task; `rng` decides everything.
- * @example generateExample(createRng(0), 64).inputIds.length  // 64
+ * One example of the key-recall task with `keys` key symbols; `rng` decides everything.
+ * @example generateExample(createRng(0), 64, 1).inputIds.length  // 64
  */
-export function generateExample(rng: Rng, seqLen: number): { inputIds: Int32Array; label: 0 | 1 } {
-  if (seqLen < 8) throw new Error(`generateExample: seqLen ${seqLen} is too short; expected at least 8`);
+export function generateExample(rng: Rng, seqLen: number, keys: number): { inputIds: Int32Array; label: 0 | 1 } {
+  if (!Number.isInteger(seqLen) || seqLen < 8) throw new Error(`generateExample: seqLen ${seqLen} is invalid; expected an integer >= 8`);
+  if (!Number.isInteger(keys) || keys < 1 || keys > MAX_KEYS) throw new Error(`generateExample: keys ${keys} is invalid; expected 1 to ${MAX_KEYS}`);
   const inputIds = new Int32Array(seqLen);
   inputIds[0] = CLS;
-  const key = rng.int(KEY_COUNT);
+  const key = rng.int(keys);
   inputIds[1] = FIRST_KEY + key;
   for (let position = 2; position < seqLen; position++) inputIds[position] = FIRST_FILLER + rng.int(FILLER_COUNT);
   const label: 0 | 1 = rng.uniform() < 0.5 ? 1 : 0;
-  const probe = label === 1 ? key : (key + 1 + rng.int(KEY_COUNT - 1)) % KEY_COUNT;
   const half = Math.floor(seqLen / 2);
-  inputIds[half + rng.int(seqLen - half)] = FIRST_KEY + probe;
+  const position = half + rng.int(seqLen - half);
+  if (label === 1) inputIds[position] = FIRST_KEY + key;
+  else if (keys > 1) inputIds[position] = FIRST_KEY + ((key + 1 + rng.int(keys - 1)) % keys);
   return { inputIds, label };
 }
 
 /** A batch whose contents depend only on (seed, index), like the spam trainer's batches. */
-function makeBatch(seed: number, index: number, batchSize: number, seqLen: number) {
+function makeBatch(seed: number, index: number, batchSize: number, seqLen: number, keys: number) {
   const rng = createRng(seed * 1_000_003 + index);
   const inputIds = new Int32Array(batchSize * seqLen);
   const labels = new Int32Array(batchSize);
   for (let row = 0; row < batchSize; row++) {
-    const example = generateExample(rng, seqLen);
+    const example = generateExample(rng, seqLen, keys);
     inputIds.set(example.inputIds, row * seqLen);
     labels[row] = example.label;
   }
@@ -128,7 +135,7 @@ export function trainKind(kind: string, options: StudyOptions): Omit<StudyResult
   const started = performance.now();
   for (let step = 1; step <= options.steps; step++) {
     for (const group of optimizer.paramGroups) group.lr = group.initialLr * factor(step);
-    const batch = makeBatch(options.seed, step, options.batchSize, options.seqLen);
+    const batch = makeBatch(options.seed, step, options.batchSize, options.seqLen, options.keys);
     const output = model.forward(batch);
     output.loss!.backward();
     clipGradNorm(model.parameters(), 1);
@@ -143,7 +150,7 @@ export function trainKind(kind: string, options: StudyOptions): Omit<StudyResult
     // NOTE: index -1 - i never collides with a training step, so the held-out set is unseen.
     for (let first = 0; first < options.evalSize; first += options.batchSize) {
       const size = Math.min(options.batchSize, options.evalSize - first);
-      const batch = makeBatch(options.seed, -1 - first, size, options.seqLen);
+      const batch = makeBatch(options.seed, -1 - first, size, options.seqLen, options.keys);
       const logits = model.forward({ inputIds: batch.inputIds, attentionMask: batch.attentionMask }).logits.toTypedArray();
       const labels = batch.labels.toTypedArray();
       for (let row = 0; row < size; row++) correct += Number((logits[2 * row + 1]! > logits[2 * row]! ? 1 : 0) === labels[row]);
@@ -156,7 +163,7 @@ function parseStudyFlags(argv: readonly string[]): StudyOptions {
   const options: StudyOptions = { ...STUDY_DEFAULTS, kinds: [...STUDY_DEFAULTS.kinds] };
   const numeric: Record<string, keyof StudyOptions> = {
     '--seq-len': 'seqLen', '--steps': 'steps', '--batch-size': 'batchSize', '--eval-size': 'evalSize', '--lr': 'lr',
-    '--hidden-size': 'hiddenSize', '--num-layers': 'numLayers', '--block-size': 'blockSize', '--sparsity-factor': 'sparsityFactor', '--seed': 'seed',
+    '--hidden-size': 'hiddenSize', '--num-layers': 'numLayers', '--block-size': 'blockSize', '--sparsity-factor': 'sparsityFactor', '--keys': 'keys', '--seed': 'seed',
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -178,7 +185,7 @@ function formatTable(results: readonly StudyResult[], options: StudyOptions): st
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
   return [
-    `key recall at distance ≥ ${Math.floor(options.seqLen / 2)} in ${options.seqLen} tokens · ${options.steps} steps × ${options.batchSize} · ` +
+    `key ${options.keys > 1 ? `comparison (${options.keys} keys)` : 'repeat detection'} at distance ≥ ${Math.floor(options.seqLen / 2) - 1} in ${options.seqLen} tokens · ${options.steps} steps × ${options.batchSize} · ` +
       `${options.numLayers} layers × ${options.hiddenSize} · block ${options.blockSize} · chance 50%`,
     line(header),
     line(widths.map((width) => '-'.repeat(width))),

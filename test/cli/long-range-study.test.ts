@@ -4,21 +4,24 @@ import * as assert from 'uvu/assert';
 import { createRng } from '../../engine/index.js';
 import { generateExample, runStudy, STUDY_DEFAULTS } from '../../examples/long-range-study.js';
 
-test('each example has [CLS], a key at position 1 and exactly one probe in the second half', () => {
+test('each example has [CLS], a key at position 1 and its repeat (or a different key) in the second half', () => {
   const rng = createRng(3);
-  let positives = 0;
-  for (let i = 0; i < 200; i++) {
-    const { inputIds, label } = generateExample(rng, 64);
-    assert.is(inputIds[0], 1);
-    const key = inputIds[1]!;
-    assert.ok(key >= 2 && key < 6, `key ${key}`);
-    const probes = [...inputIds.keys()].filter((position) => position > 1 && inputIds[position]! < 6);
-    assert.is(probes.length, 1);
-    assert.ok(probes[0]! >= 32);
-    assert.is(label, inputIds[probes[0]!] === key ? 1 : 0);
-    positives += label;
+  for (const keys of [1, 4]) {
+    let positives = 0;
+    for (let i = 0; i < 200; i++) {
+      const { inputIds, label } = generateExample(rng, 64, keys);
+      assert.is(inputIds[0], 1);
+      const key = inputIds[1]!;
+      assert.ok(key >= 2 && key < 2 + keys, `key ${key}`);
+      const probes = [...inputIds.keys()].filter((position) => position > 1 && inputIds[position]! < 6);
+      assert.is(probes.length, label === 1 || keys > 1 ? 1 : 0);
+      for (const probe of probes) assert.ok(probe >= 32);
+      assert.is(label, probes.length === 1 && inputIds[probes[0]!] === key ? 1 : 0);
+      positives += label;
+    }
+    assert.ok(positives > 70 && positives < 130, `${positives} positives of 200`);
   }
-  assert.ok(positives > 70 && positives < 130, `${positives} positives of 200`);
+  assert.throws(() => generateExample(rng, 64, 5), /keys 5/);
 });
 
 test('the study trains every kind in a child process and reports a table', () => {
