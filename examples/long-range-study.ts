@@ -3,12 +3,12 @@
  * Trained with local-only attention, LSG (a few sparsity types) and dense attention; prints a
  * table of accuracy, time per step and peak memory.
  *
- *   npx tsx examples/long-range-study.ts [--seq-len 256] [--steps 100] [--batch-size 8] [--keys 1]
+ *   npx tsx examples/long-range-study.ts [--seq-len 256] [--steps 100] [--batch-size 8] [--keys 1] [--copies 8]
  *        [--kinds local,lsg:norm,lsg:stride,dense] [--eval-size 128] [--seed 0]
  *
  * The task: token 1 is a key drawn from `--keys` key symbols; the rest is filler drawn from
  * other symbols. Half of the sequences (label 1) repeat the key once, somewhere in the second
- * half. With one key symbol (the default, the quickest to learn) a negative has no repeat; with
+ * half (`--copies` times). With one key symbol (the default, the quickest to learn) a negative has no repeat; with
  * several, a negative carries a different key symbol there instead, so the model must compare
  * the two. Only a model whose [CLS] output can reach a position more than seqLen / 2 tokens
  * away beats chance (50%): local-only attention with L layers of 3-block windows sees about
@@ -44,12 +44,14 @@ export interface StudyOptions {
   sparsityFactor: number;
   /** Key symbols (1 to MAX_KEYS): 1 = detect the repeat; more = compare the repeat with the key. */
   keys: number;
+  /** How many times the repeat (or the other key) is written into the second half. */
+  copies: number;
   seed: number;
   kinds: string[];
 }
 
 export const STUDY_DEFAULTS: StudyOptions = {
-  seqLen: 256, steps: 100, batchSize: 8, evalSize: 128, lr: 3e-3, hiddenSize: 32, numLayers: 2, blockSize: 32, sparsityFactor: 4, keys: 1, seed: 0,
+  seqLen: 256, steps: 100, batchSize: 8, evalSize: 128, lr: 1e-2, hiddenSize: 32, numLayers: 2, blockSize: 32, sparsityFactor: 4, keys: 1, copies: 8, seed: 0,
   kinds: ['local', 'lsg:norm', 'lsg:stride', 'dense'],
 };
 
@@ -65,7 +67,7 @@ export interface StudyResult {
  * One example of the key-recall task with `keys` key symbols; `rng` decides everything.
  * @example generateExample(createRng(0), 64, 1).inputIds.length  // 64
  */
-export function generateExample(rng: Rng, seqLen: number, keys: number): { inputIds: Int32Array; label: 0 | 1 } {
+export function generateExample(rng: Rng, seqLen: number, keys: number, copies = 1): { inputIds: Int32Array; label: 0 | 1 } {
   if (!Number.isInteger(seqLen) || seqLen < 8) throw new Error(`generateExample: seqLen ${seqLen} is invalid; expected an integer >= 8`);
   if (!Number.isInteger(keys) || keys < 1 || keys > MAX_KEYS) throw new Error(`generateExample: keys ${keys} is invalid; expected 1 to ${MAX_KEYS}`);
   const inputIds = new Int32Array(seqLen);
@@ -75,19 +77,20 @@ export function generateExample(rng: Rng, seqLen: number, keys: number): { input
   for (let position = 2; position < seqLen; position++) inputIds[position] = FIRST_FILLER + rng.int(FILLER_COUNT);
   const label: 0 | 1 = rng.uniform() < 0.5 ? 1 : 0;
   const half = Math.floor(seqLen / 2);
-  const position = half + rng.int(seqLen - half);
-  if (label === 1) inputIds[position] = FIRST_KEY + key;
-  else if (keys > 1) inputIds[position] = FIRST_KEY + ((key + 1 + rng.int(keys - 1)) % keys);
+  const written = label === 1 ? key : keys > 1 ? (key + 1 + rng.int(keys - 1)) % keys : -1;
+  // NOTE: a few copies make the far signal strong enough to learn in a hundred steps; they all
+  // sit in the second half, so they stay out of local attention's reach just the same.
+  for (let copy = 0; copy < copies && written >= 0; copy++) inputIds[half + rng.int(seqLen - half)] = FIRST_KEY + written;
   return { inputIds, label };
 }
 
 /** A batch whose contents depend only on (seed, index), like the spam trainer's batches. */
-function makeBatch(seed: number, index: number, batchSize: number, seqLen: number, keys: number) {
+function makeBatch(seed: number, index: number, batchSize: number, seqLen: number, keys: number, copies: number) {
   const rng = createRng(seed * 1_000_003 + index);
   const inputIds = new Int32Array(batchSize * seqLen);
   const labels = new Int32Array(batchSize);
   for (let row = 0; row < batchSize; row++) {
-    const example = generateExample(rng, seqLen, keys);
+    const example = generateExample(rng, seqLen, keys, copies);
     inputIds.set(example.inputIds, row * seqLen);
     labels[row] = example.label;
   }
@@ -135,7 +138,7 @@ export function trainKind(kind: string, options: StudyOptions): Omit<StudyResult
   const started = performance.now();
   for (let step = 1; step <= options.steps; step++) {
     for (const group of optimizer.paramGroups) group.lr = group.initialLr * factor(step);
-    const batch = makeBatch(options.seed, step, options.batchSize, options.seqLen, options.keys);
+    const batch = makeBatch(options.seed, step, options.batchSize, options.seqLen, options.keys, options.copies);
     const output = model.forward(batch);
     output.loss!.backward();
     clipGradNorm(model.parameters(), 1);
@@ -150,7 +153,7 @@ export function trainKind(kind: string, options: StudyOptions): Omit<StudyResult
     // NOTE: index -1 - i never collides with a training step, so the held-out set is unseen.
     for (let first = 0; first < options.evalSize; first += options.batchSize) {
       const size = Math.min(options.batchSize, options.evalSize - first);
-      const batch = makeBatch(options.seed, -1 - first, size, options.seqLen, options.keys);
+      const batch = makeBatch(options.seed, -1 - first, size, options.seqLen, options.keys, options.copies);
       const logits = model.forward({ inputIds: batch.inputIds, attentionMask: batch.attentionMask }).logits.toTypedArray();
       const labels = batch.labels.toTypedArray();
       for (let row = 0; row < size; row++) correct += Number((logits[2 * row + 1]! > logits[2 * row]! ? 1 : 0) === labels[row]);
@@ -163,7 +166,7 @@ function parseStudyFlags(argv: readonly string[]): StudyOptions {
   const options: StudyOptions = { ...STUDY_DEFAULTS, kinds: [...STUDY_DEFAULTS.kinds] };
   const numeric: Record<string, keyof StudyOptions> = {
     '--seq-len': 'seqLen', '--steps': 'steps', '--batch-size': 'batchSize', '--eval-size': 'evalSize', '--lr': 'lr',
-    '--hidden-size': 'hiddenSize', '--num-layers': 'numLayers', '--block-size': 'blockSize', '--sparsity-factor': 'sparsityFactor', '--keys': 'keys', '--seed': 'seed',
+    '--hidden-size': 'hiddenSize', '--num-layers': 'numLayers', '--block-size': 'blockSize', '--sparsity-factor': 'sparsityFactor', '--keys': 'keys', '--copies': 'copies', '--seed': 'seed',
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
@@ -196,6 +199,8 @@ function formatTable(results: readonly StudyResult[], options: StudyOptions): st
 /** Runs every kind in a child process (for its own peak memory) and returns the results. */
 export function runStudy(options: StudyOptions, log: (line: string) => void = console.log): StudyResult[] {
   const script = fileURLToPath(import.meta.url);
+  // NOTE: single-threaded engine, as in cli/lsgrad.ts (the matmul helper thread has hung long runs).
+  process.env.LSGRAD_THREADS ??= '1';
   const results: StudyResult[] = [];
   for (const kind of options.kinds) {
     const child = spawnSync(process.execPath, ['--import', 'tsx', script, '--child', JSON.stringify({ ...options, kinds: [kind] })], { encoding: 'utf8' });
