@@ -12,28 +12,37 @@ export interface UnitJob {
   M: number; N: number; K: number; batchStrideB: number; unitStart: number; unitEnd: number;
 }
 
-const IDLE = 0, WORK = 1, DONE = 2, FAILED = 3;
+// The hand-off uses two counters in shared memory, never a flag that is reset: slot POSTED holds
+// the number of the latest job, slot FINISHED the number of the latest job the helper finished
+// (negated when it failed). Each side sleeps until the other's counter moves, so a wake-up meant
+// for an earlier job, or one that arrives before the sleep starts, cannot be mistaken for a new one.
+// NOTE: an earlier version with one IDLE/WORK/DONE flag hung: the main thread's "back to idle"
+// notify could wake the helper already waiting for the next job, which then found no message.
+const POSTED = 0, FINISHED = 1;
 
 // The worker runs the kernel's own source text, so there is no second file to resolve or bundle.
 const WORKER_SOURCE = `
 const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const multiplyUnits = (${multiplyUnits.toString()});
-const state = new Int32Array(workerData.state);
+const counters = new Int32Array(workerData.counters);
+let seen = 0;
 for (;;) {
-  Atomics.wait(state, 0, ${IDLE});
-  const job = receiveMessageOnPort(workerData.port).message;
+  while (Atomics.load(counters, ${POSTED}) === seen) Atomics.wait(counters, ${POSTED}, seen);
+  seen = Atomics.load(counters, ${POSTED});
+  let outcome = -seen;
   try {
-    multiplyUnits(job.packedA, job.packedB, job.M, job.N, job.K, job.out, job.batchStrideB, job.unitStart, job.unitEnd);
-    Atomics.store(state, 0, ${DONE});
-  } catch (error) {
-    Atomics.store(state, 0, ${FAILED});
-  }
-  Atomics.notify(state, 0);
-  Atomics.wait(state, 0, ${DONE});
-  Atomics.wait(state, 0, ${FAILED});
+    const received = receiveMessageOnPort(workerData.port);
+    if (received) {
+      const job = received.message;
+      multiplyUnits(job.packedA, job.packedB, job.M, job.N, job.K, job.out, job.batchStrideB, job.unitStart, job.unitEnd);
+      outcome = seen;
+    }
+  } catch (error) {}
+  Atomics.store(counters, ${FINISHED}, outcome);
+  Atomics.notify(counters, ${FINISHED});
 }`;
 
-interface Pool { state: Int32Array; port: import('node:worker_threads').MessagePort }
+interface Pool { counters: Int32Array; port: import('node:worker_threads').MessagePort; jobs: number }
 
 let pool: Pool | null | undefined;
 
@@ -47,12 +56,12 @@ function startPool(): Pool | null {
   const threads = builtin<WorkerThreads>('node:worker_threads');
   const cores = builtin<typeof import('node:os')>('node:os')?.availableParallelism() ?? 1;
   if (!threads || typeof SharedArrayBuffer === 'undefined' || cores < 2 || process.env.LSGRAD_THREADS === '1') return null;
-  const state = new Int32Array(new SharedArrayBuffer(4));
+  const counters = new Int32Array(new SharedArrayBuffer(8));
   const { port1, port2 } = new threads.MessageChannel();
-  const worker = new threads.Worker(WORKER_SOURCE, { eval: true, workerData: { state: state.buffer, port: port2 }, transferList: [port2] });
+  const worker = new threads.Worker(WORKER_SOURCE, { eval: true, workerData: { counters: counters.buffer, port: port2 }, transferList: [port2] });
   worker.unref();
   port1.unref();
-  return { state, port: port1 };
+  return { counters, port: port1, jobs: 0 };
 }
 
 const KINDS = { float32: Float32Array, float64: Float64Array, int32: Int32Array } as const;
@@ -72,6 +81,7 @@ function getPool(): Pool | null {
 
 /** Work below this many multiply-adds is not worth a hand-off (~30 µs each way). */
 const PARALLEL_THRESHOLD = 1 << 20;
+const HELPER_TIMEOUT_MS = 60_000;
 
 /** Runs all units of the job, splitting them with the helper thread when that pays. */
 export function runUnits(job: UnitJob): void {
@@ -82,14 +92,22 @@ export function runUnits(job: UnitJob): void {
     return;
   }
   const middle = job.unitStart + Math.floor(units / 2);
+  const number = ++p.jobs;
   p.port.postMessage({ ...job, unitEnd: middle });
-  Atomics.store(p.state, 0, WORK);
-  Atomics.notify(p.state, 0);
+  Atomics.store(p.counters, POSTED, number);
+  Atomics.notify(p.counters, POSTED);
   multiplyUnits(job.packedA, job.packedB, job.M, job.N, job.K, job.out, job.batchStrideB, middle, job.unitEnd);
-  Atomics.wait(p.state, 0, WORK);
-  const result = Atomics.load(p.state, 0);
-  Atomics.store(p.state, 0, IDLE);
-  Atomics.notify(p.state, 0);
+  let helperFailed = false;
+  for (let finished = Atomics.load(p.counters, FINISHED); Math.abs(finished) !== number; finished = Atomics.load(p.counters, FINISHED)) {
+    // A helper silent for a minute is presumed dead: stop using it rather than wait forever.
+    if (Atomics.wait(p.counters, FINISHED, finished, HELPER_TIMEOUT_MS) === 'timed-out') {
+      pool = null;
+      helperFailed = true;
+      break;
+    }
+  }
   // NOTE: should the helper ever fail, its half is recomputed here rather than lost.
-  if (result === FAILED) multiplyUnits(job.packedA, job.packedB, job.M, job.N, job.K, job.out, job.batchStrideB, job.unitStart, middle);
+  if (helperFailed || Atomics.load(p.counters, FINISHED) < 0) {
+    multiplyUnits(job.packedA, job.packedB, job.M, job.N, job.K, job.out, job.batchStrideB, job.unitStart, middle);
+  }
 }
