@@ -9,14 +9,14 @@ export const BACKENDS = ['cpu', 'gpujs'] as const;
 
 export const TRAIN_FLAGS = {
   // data
-  seqLen: { kind: 'int', default: 512, min: 8, help: 'tokens per email: [CLS], its first seq-len − 2 bytes, [SEP], padding' },
+  seqLen: { kind: 'int', default: 128, min: 8, help: 'tokens per email: [CLS], its first seq-len − 2 bytes, [SEP], padding' },
   limit: { kind: 'int', default: 0, min: 0, help: 'training emails used, spread evenly over the split (0 = all 4,816)' },
   evalLimit: { kind: 'int', default: 200, min: 0, help: 'validation emails scored every --eval-every steps (0 = all 598)' },
   testLimit: { kind: 'int', default: 0, min: 0, help: 'test emails scored at the end (0 = all 632)' },
   // model
-  hiddenSize: { kind: 'int', default: 32, min: 1, help: 'transformer width' },
+  hiddenSize: { kind: 'int', default: 64, min: 1, help: 'transformer width' },
   embeddingSize: { kind: 'int', default: 32, min: 1, help: 'factorized embedding width' },
-  intermediateSize: { kind: 'int', default: 64, min: 1, help: 'feed-forward width' },
+  intermediateSize: { kind: 'int', default: 128, min: 1, help: 'feed-forward width' },
   numLayers: { kind: 'int', default: 2, min: 1, help: 'transformer layers' },
   numGroups: { kind: 'int', default: 1, min: 1, help: 'shared layer groups (ALBERT shares weights within a group)' },
   heads: { kind: 'int', default: 2, min: 1, help: 'attention heads (must divide --hidden-size)' },
@@ -24,21 +24,21 @@ export const TRAIN_FLAGS = {
   // attention
   attention: { kind: 'choice', choices: ATTENTION_KINDS, default: 'lsg', help: 'lsg = local+sparse+global, local = local blocks only, dense = full attention' },
   sparsityType: { kind: 'choice', choices: SPARSITY_TYPES, default: 'norm', help: 'how LSG picks sparse keys' },
-  blockSize: { kind: 'int', default: 64, min: 1, help: 'LSG local block size' },
-  sparseBlockSize: { kind: 'int', default: 64, min: 0, help: 'LSG sparse block size' },
+  blockSize: { kind: 'int', default: 32, min: 1, help: 'LSG local block size' },
+  sparseBlockSize: { kind: 'int', default: 32, min: 0, help: 'LSG sparse block size' },
   sparsityFactor: { kind: 'int', default: 4, min: 1, help: 'LSG sparsity factor' },
   numGlobalTokens: { kind: 'int', default: 1, min: 1, help: 'LSG learned global tokens' },
   // optimisation
-  steps: { kind: 'int', default: 250, min: 1, help: 'optimizer steps' },
+  steps: { kind: 'int', default: 500, min: 1, help: 'optimizer steps' },
   batchSize: { kind: 'int', default: 8, min: 1, help: 'emails per step' },
-  lr: { kind: 'float', default: 3e-3, min: 0, help: 'peak learning rate (AdamW)' },
-  warmup: { kind: 'int', default: 25, min: 0, help: 'linear warmup steps, then linear decay to 0' },
+  lr: { kind: 'float', default: 2e-3, min: 0, help: 'peak learning rate (AdamW)' },
+  warmup: { kind: 'int', default: 50, min: 0, help: 'linear warmup steps, then linear decay to 0' },
   weightDecay: { kind: 'float', default: 0.01, min: 0, help: 'AdamW decoupled weight decay' },
   clipNorm: { kind: 'float', default: 1, min: 0, help: 'clip gradients to this global norm (0 = off)' },
   seed: { kind: 'int', default: 0, min: 0, help: 'seed of initialisation, data order and dropout' },
   // run
-  evalEvery: { kind: 'int', default: 125, min: 0, help: 'validate every N steps (0 = only at the end)' },
-  checkpointEvery: { kind: 'int', default: 125, min: 0, help: 'checkpoint every N steps (0 = only at the end)' },
+  evalEvery: { kind: 'int', default: 250, min: 0, help: 'validate every N steps (0 = only at the end)' },
+  checkpointEvery: { kind: 'int', default: 250, min: 0, help: 'checkpoint every N steps (0 = only at the end)' },
   backend: { kind: 'choice', choices: BACKENDS, default: 'cpu', help: 'engine backend' },
   out: { kind: 'string', default: 'out/spam', placeholder: 'DIR', help: 'output directory' },
   resume: { kind: 'string', placeholder: 'DIR', help: 'continue the run in DIR from its latest checkpoint, with its saved options' },
