@@ -192,6 +192,9 @@ export const ESSENTIAL_IDS: readonly string[] = [DENSE_ID, 'lsg-b128-norm', 'lsg
 export async function runSuite(settings: SuiteSettings, onProgress: (report: SuiteReport) => void = () => {}): Promise<SuiteReport> {
   const started = new Date();
   const loadBefore = loadavg()[0]!;
+  // Other work may commit while a long run goes on: record the tree at the start.
+  const commit = git(['rev-parse', '--short', 'HEAD']);
+  const uncommitted = git(['status', '--short', '--untracked-files=no', '--', 'engine', 'backends', 'lsg', 'nn']).split('\n').filter(Boolean).join(' ') || 'none';
   const impls = attentionImpls().filter((impl) => settings.only.length === 0 || impl.id === DENSE_ID || settings.only.some((part) => impl.id.includes(part)));
   const attention: AttentionRow[] = [];
   const model: ModelRow[] = [];
@@ -201,8 +204,8 @@ export async function runSuite(settings: SuiteSettings, onProgress: (report: Sui
       mode: settings.mode,
       complete: String(complete),
       date: started.toISOString(),
-      commit: git(['rev-parse', '--short', 'HEAD']),
-      uncommitted: git(['status', '--short', '--untracked-files=no', '--', 'engine', 'backends', 'lsg', 'nn']).split('\n').filter(Boolean).join(' ') || 'none',
+      commit,
+      uncommitted,
       node: process.version,
       cpu: cpus()[0]?.model ?? 'unknown',
       cores: cpus().length,
