@@ -20,7 +20,7 @@ export const ALLOWED_FLOOR = 0.12;
  * q, k: (1, 1, seq, headDim); keep: (1, seq) 1/0 flags or undefined; allowed: (1, 1, seq, ≥ seq)
  * counts of how often each query sees each key (LSG connectivity), or undefined for dense.
  * Only the real (kept) tokens are drawn. A key the query may see gets the shade
- * ALLOWED_FLOOR + (1 − ALLOWED_FLOOR)·sqrt(p / largest p of the row), so each row shows its own
+ * ALLOWED_FLOOR + (1 − ALLOWED_FLOOR)·p / (largest p of the row), so each row shows its own
  * distribution (one key taking most of the mass would otherwise hide everything else); a key the
  * query cannot see stays white. Each grid cell holds the largest shade it covers.
  */
@@ -55,7 +55,7 @@ export function attentionProbabilityGrid(q: Tensor, k: Tensor, keep: Tensor | un
     for (let column = 0; column < realLength; column++) {
       if (scores[column] === -Infinity) continue;
       // exp(score − max) is p / (largest p of the row): the softmax's own normaliser cancels.
-      const shade = ALLOWED_FLOOR + (1 - ALLOWED_FLOOR) * Math.sqrt(Math.exp(scores[column]! - maximum));
+      const shade = ALLOWED_FLOOR + (1 - ALLOWED_FLOOR) * Math.exp(scores[column]! - maximum);
       const cell = gridRow + Math.floor(column / factor);
       if (shade > grid[cell]!) grid[cell] = shade;
     }

@@ -82,7 +82,7 @@ export async function writeRunArtifacts(run: RunArtifacts): Promise<void> {
   const pattern = run.classifier.attentionPattern(run.attentionEmail.text, options.seqLen);
   writeFileAtomic(join(options.out, 'attention.svg'), heatmapSvg(pattern.values, pattern.rows, pattern.columns, {
     title: `Layer 0, head 0 attention on test email ${run.attentionEmail.key} (${run.attentionEmail.label === 1 ? 'spam' : 'ham'})`,
-    subtitles: [pattern.title, 'shade: √(p / largest p of the row); pale = may attend but barely does; white = cannot attend'],
+    subtitles: [pattern.title, 'shade: p / largest p of the row; pale = may attend but barely does; white = cannot attend'],
     xLabel: `keys (${pattern.length})`,
     yLabel: `queries (${pattern.length})`,
   }));
