@@ -28,10 +28,6 @@ export function mainHelp(): string {
 
 /** Runs the CLI; returns the process exit status (0 ok, 1 failure, 2 bad usage). */
 export async function main(argv: string[]): Promise<number> {
-  // NOTE: the CPU backend's matmul helper thread (backends/cpu/matmul-pool.ts) has hung two long
-  // training runs on a heavily loaded machine (main thread in Atomics.wait, helper gone), so the
-  // CLI runs single-threaded unless LSGRAD_THREADS is set explicitly (e.g. LSGRAD_THREADS=2).
-  process.env.LSGRAD_THREADS ??= '1';
   const [command, ...rest] = argv;
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(mainHelp() + '\n');

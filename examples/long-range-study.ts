@@ -199,8 +199,6 @@ function formatTable(results: readonly StudyResult[], options: StudyOptions): st
 /** Runs every kind in a child process (for its own peak memory) and returns the results. */
 export function runStudy(options: StudyOptions, log: (line: string) => void = console.log): StudyResult[] {
   const script = fileURLToPath(import.meta.url);
-  // NOTE: single-threaded engine, as in cli/lsgrad.ts (the matmul helper thread has hung long runs).
-  process.env.LSGRAD_THREADS ??= '1';
   const results: StudyResult[] = [];
   for (const kind of options.kinds) {
     const child = spawnSync(process.execPath, ['--import', 'tsx', script, '--child', JSON.stringify({ ...options, kinds: [kind] })], { encoding: 'utf8' });
