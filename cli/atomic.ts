@@ -1,7 +1,10 @@
 // Atomic file writes: a reader (or a crash) never sees a half-written file, because we write
 // to a temporary name in the same directory and rename, which POSIX makes atomic.
-import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, existsSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
+import { writeFileAtomic } from '../nn/index.js';
+
+export { writeFileAtomic };
 
 let temporaryCounter = 0;
 
@@ -11,21 +14,6 @@ export function temporarySibling(path: string): string {
   return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${temporaryCounter}`);
 }
 
-/**
- * Writes `data` to `path` atomically, creating parent directories.
- * @example writeFileAtomic('out/metrics.json', JSON.stringify({ accuracy: 0.9 }))
- */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = temporarySibling(path);
-  try {
-    writeFileSync(temporary, data);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
-}
 
 /** Writes pretty JSON atomically. */
 export function writeJsonAtomic(path: string, value: unknown): void {

@@ -1,19 +1,23 @@
 /**
  * Safetensors files ↔ state dicts of tensors, and atomic file writes (temporary name, then rename).
  */
-import { readFileSync, writeFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { tensor, type DType } from '../engine/index.js';
 import { parseSafetensors, serializeSafetensors, type SafetensorsInput } from './safetensors.js';
 import type { StateDict } from './module.js';
 
+let temporaryCounter = 0;
+
 /**
- * Writes `contents` to `path` through a temporary file in the same folder, so a reader never sees
+ * Writes `contents` to `path` (creating its folder) through a temporary file in the same folder, so a reader never sees
  * a half-written file and a crash leaves the old file intact.
  * @example
  *   writeFileAtomic('out/config.json', JSON.stringify(config, null, 2));
  */
 export function writeFileAtomic(path: string, contents: string | Uint8Array): void {
-  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.${Date.now()}.${temporaryCounter++}.tmp`;
   try {
     writeFileSync(temporary, contents);
     renameSync(temporary, path);
