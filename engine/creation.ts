@@ -59,22 +59,26 @@ export function tensor(data: unknown, options: TensorOptions = {}): Tensor {
   return fromStorageArray(storage, shape, dtype, options.requiresGrad);
 }
 
-/** A tensor of `shape` filled with `value`. */
-export function full(shape: readonly number[], value: number, options: Omit<TensorOptions, 'shape'> = {}): Tensor {
-  checkShape('full', 'shape', shape);
-  const dtype = checkDtype('full', options.dtype ?? 'float32');
+function filled(fn: string, shape: readonly number[], value: number, options: Omit<TensorOptions, 'shape'>): Tensor {
+  checkShape(fn, 'shape', shape);
+  const dtype = checkDtype(fn, options.dtype ?? 'float32');
   const backend = getBackend();
   const t = new Tensor({ storage: backend.full(sizeOf(shape), value, dtype), shape, strides: contiguousStrides(shape), offset: 0, dtype, backend });
   if (options.requiresGrad) t.requiresGrad = true;
   return t;
 }
 
+/** A tensor of `shape` filled with `value`. @example full([2, 2], 7) */
+export function full(shape: readonly number[], value: number, options: Omit<TensorOptions, 'shape'> = {}): Tensor {
+  return filled('full', shape, value, options);
+}
+
 export function zeros(shape: readonly number[], options: Omit<TensorOptions, 'shape'> = {}): Tensor {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 export function ones(shape: readonly number[], options: Omit<TensorOptions, 'shape'> = {}): Tensor {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
 /** A constant with x's shape, dtype and backend. */
