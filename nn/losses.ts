@@ -1,18 +1,12 @@
 /**
  * Losses as PyTorch computes them, composed from engine ops (so gradients come free).
  */
-import { Tensor, logSoftmax, gather, where, zeros } from '../engine/index.js';
+import { crossEntropy as engineCrossEntropy, type CrossEntropyOptions, type Tensor } from '../engine/index.js';
 import { argumentError } from '../engine/errors.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
-export interface CrossEntropyOptions {
-  /** Targets equal to this contribute nothing and are left out of the mean (default -100, as PyTorch). */
-  ignoreIndex?: number;
-  /** Mix the one-hot target with the uniform distribution: (1-ε)·onehot + ε/C (default 0). */
-  labelSmoothing?: number;
-  reduction?: Reduction;
-}
+export type { CrossEntropyOptions };
 
 function reduce(values: Tensor, reduction: Reduction, count: Tensor | number): Tensor {
   if (reduction === 'none') return values;
@@ -21,32 +15,18 @@ function reduce(values: Tensor, reduction: Reduction, count: Tensor | number): T
 }
 
 /**
- * Cross entropy of logits `[N, C]` against class indices `[N]` (int32), as torch.nn.functional.cross_entropy.
- * With `mean`, divides by the number of targets that are not `ignoreIndex`.
+ * Cross entropy of logits `[N, C]` against class indices `[N]` (int32), as torch.nn.functional.cross_entropy
+ * (ignoreIndex -100, labelSmoothing, reduction). The math is the engine's `crossEntropy`; this
+ * layer only insists on PyTorch's 2-D shapes.
  * @example
  *   crossEntropy(tensor([[2, 0, -1]]), tensor([0], { dtype: 'int32' })).item(); // 0.1698...
  */
 export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
-  const { ignoreIndex = -100, labelSmoothing = 0, reduction = 'mean' } = options;
   if (logits.rank !== 2) throw argumentError('crossEntropy', 'logits.shape', logits.shape, '[N, C]');
   if (target.rank !== 1 || target.shape[0] !== logits.shape[0]) {
     throw argumentError('crossEntropy', 'target.shape', target.shape, `[${logits.shape[0]}] (one class index per row of logits)`);
   }
-  if (target.dtype !== 'int32') throw argumentError('crossEntropy', 'target.dtype', target.dtype, 'int32 class indices');
-  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw argumentError('crossEntropy', 'labelSmoothing', labelSmoothing, 'a number in [0, 1]');
-  const keep = target.ne(ignoreIndex);                                   // (N) bool
-  // Ignored targets may be out of range (-100): point them at class 0, then zero their loss.
-  const safeTarget = where(keep, target, zeros(target.shape, { dtype: 'int32' }));
-  const logProbs = logSoftmax(logits, -1);                               // (N, C)
-  const picked = gather(logProbs, 1, safeTarget.unsqueeze(1)).squeeze(1); // (N)
-  let perRow = picked.neg();
-  if (labelSmoothing > 0) {
-    const smooth = logProbs.mean(-1).neg();                              // -(1/C) Σ_c log p_c
-    perRow = perRow.mul(1 - labelSmoothing).add(smooth.mul(labelSmoothing));
-  }
-  const zero = zeros(perRow.shape, { dtype: perRow.dtype });
-  const masked = where(keep, perRow, zero);
-  return reduce(masked, reduction, keep.cast(perRow.dtype).sum());
+  return engineCrossEntropy(logits, target, options);
 }
 
 /**
