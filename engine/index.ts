@@ -19,4 +19,4 @@ export { sum, mean, max, min, argmax, argmin, variance, logSumExp, type Variance
 export { matmul } from './ops/matmul.js';
 export { reshape, flatten, permute, transpose, slice, narrow, expand, flip, unsqueeze, squeeze, unfold, contiguous, cast, pad, cat, stack } from './ops/movement.js';
 export { gather, scatterAdd, indexSelect, topk, embedding, type TopkOptions } from './ops/indexing.js';
-export { softmax, logSoftmax, gelu, geluNew, layerNorm, dropout, crossEntropy, type DropoutOptions, type CrossEntropyOptions } from './ops/composite.js';
+export { softmax, attentionProbabilities, logSoftmax, gelu, geluNew, layerNorm, dropout, crossEntropy, type DropoutOptions, type CrossEntropyOptions } from './ops/composite.js';

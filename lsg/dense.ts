@@ -1,5 +1,5 @@
 // Plain softmax attention, exactly as the reference's attention_product.
-import { type Tensor } from '../engine/index.js';
+import { attentionProbabilities, type Tensor } from '../engine/index.js';
 import { argumentError } from '../engine/errors.js';
 
 /**
@@ -15,8 +15,5 @@ export function denseAttention(q: Tensor, k: Tensor, v: Tensor, mask?: Tensor): 
   if (q.rank !== 4 || k.rank !== 4 || v.rank !== 4) {
     throw argumentError('denseAttention', 'q, k, v shapes', [q.shape, k.shape, v.shape], 'rank-4 tensors (batch, heads, seq, headDim)');
   }
-  const headDim = q.shape[3]!;
-  let scores = q.matmul(k.transpose(-1, -2)).div(Math.sqrt(headDim));   // (B, H, queries, keys)
-  if (mask) scores = scores.add(mask);
-  return scores.softmax(-1).matmul(v);
+  return attentionProbabilities(q, k, mask).matmul(v);                  // (B, H, queries, keys) weights
 }

@@ -2,7 +2,7 @@
  * The attention kernel ALBERT's self-attention calls. A parameter of the model, so that LSG
  * attention plugs in without nn importing lsg.
  */
-import { Tensor, matmul, softmax, dropout, type Rng } from '../../engine/index.js';
+import { Tensor, attentionProbabilities, matmul, dropout, type Rng } from '../../engine/index.js';
 
 export interface AttentionContext {
   /** Whether the model is in training mode (for attention-probability dropout). */
@@ -31,10 +31,7 @@ export type AttentionFunction = (q: Tensor, k: Tensor, v: Tensor, mask: Tensor |
  *   const { context } = denseAttention(q, k, v, null, { training: false, dropoutProb: 0 });
  */
 export function denseAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, context: AttentionContext): AttentionResult {
-  const headDim = q.shape[q.rank - 1]!;
-  let scores = matmul(q, k.transpose(-1, -2)).div(Math.sqrt(headDim)); // (batch, heads, seq, seq)
-  if (mask !== null) scores = scores.add(mask);
-  const probs = softmax(scores, -1);
+  const probs = attentionProbabilities(q, k, mask); // (batch, heads, seq, seq)
   const dropped = context.training && context.dropoutProb > 0 ? dropout(probs, context.dropoutProb, { rng: context.rng, training: true }) : probs;
   return { context: matmul(dropped, v), probs: context.outputAttentions ? probs : undefined };
 }
