@@ -27,10 +27,11 @@ export async function runPredict(argv: string[]): Promise<void> {
   await selectBackend(parsed.flags.backend);
   const classifier = await loadClassifier(resolveCheckpoint(directory));
   const encoded = encodeBytes(new Uint8Array(text), classifier.seqLen);
-  const shape = [1, classifier.seqLen];
+  // One email needs no padding: only its real tokens are computed.
+  const shape = [1, encoded.length];
   const logits = noGrad(() => classifier.forward(
-    tensor(encoded.inputIds, { shape, dtype: 'int32' }),
-    tensor(encoded.attentionMask, { shape, dtype: 'int32' }),
+    tensor(encoded.inputIds.subarray(0, encoded.length), { shape, dtype: 'int32' }),
+    tensor(encoded.attentionMask.subarray(0, encoded.length), { shape, dtype: 'int32' }),
   ).logits.toTypedArray());
   const probability = spamProbability(logits[0]!, logits[1]!);
   const label = probability > 0.5 ? 'spam' : 'ham';

@@ -73,7 +73,7 @@ export async function writeRunArtifacts(run: RunArtifacts): Promise<void> {
       validationCpuSeconds: state.validations.reduce((total, point) => total + point.cpuSeconds, 0),
       processCpuSeconds: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
       processWallSeconds: process.uptime(),
-      tokensPerSecond: state.trainSeconds > 0 ? (stepsThisRun * options.batchSize * options.seqLen) / state.trainSeconds : null,
+      tokensPerSecond: state.trainSeconds > 0 ? state.trainTokens / state.trainSeconds : null,
     },
     peakRssMiB: Math.round(run.peakRssBytes / 2 ** 20),
   };

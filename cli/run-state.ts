@@ -26,6 +26,8 @@ export interface TrainerState {
    * load; CPU time is close to what the same steps take on an idle one (the engine uses one thread).
    */
   trainCpuSeconds: number;
+  /** Token positions computed by those steps (batch × width; padding no row needed is not computed). */
+  trainTokens: number;
 }
 
 export const RUN_FILE = 'run.json';

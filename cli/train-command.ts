@@ -63,7 +63,7 @@ export async function runTrain(argv: string[]): Promise<void> {
   const train = splitEmails(corpus, 'train', options.limit || undefined);
   const validation = splitEmails(corpus, 'validation', options.evalLimit || undefined);
   const test = splitEmails(corpus, 'test', options.testLimit || undefined);
-  log(`data: ${describeSet('train', train)} · ${describeSet('validation', validation)} · ${describeSet('test', test)} · seq-len ${options.seqLen} bytes`);
+  log(`data: ${describeSet('train', train)} · ${describeSet('validation', validation)} · ${describeSet('test', test)} · seq-len ${options.seqLen} bytes${options.shortSteps > 0 ? ` (steps 1–${options.shortSteps} read ${options.shortSeqLen})` : ''}`);
   const encode = (emails: readonly Email[]) => encodeSet(emails.map((email) => email.text), emails.map((email) => email.label), options.seqLen);
 
   let baseline: BaselineResult | undefined;

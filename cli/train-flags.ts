@@ -10,6 +10,8 @@ export const BACKENDS = ['cpu', 'gpujs'] as const;
 export const TRAIN_FLAGS = {
   // data
   seqLen: { kind: 'int', default: 128, min: 8, help: 'tokens per email: [CLS], its first seq-len − 2 bytes, [SEP], padding' },
+  shortSeqLen: { kind: 'int', default: 0, min: 0, help: 'sequence-length warm-up: the first --short-steps steps read only this many tokens per email (0 = off)' },
+  shortSteps: { kind: 'int', default: 0, min: 0, help: 'steps trained at --short-seq-len before the rest run at --seq-len' },
   limit: { kind: 'int', default: 0, min: 0, help: 'training emails used, spread evenly over the split (0 = all 4,816)' },
   evalLimit: { kind: 'int', default: 200, min: 0, help: 'validation emails scored every --eval-every steps (0 = all 598)' },
   testLimit: { kind: 'int', default: 0, min: 0, help: 'test emails scored at the end (0 = all 632)' },
@@ -50,7 +52,7 @@ export const TRAIN_FLAGS = {
 export type TrainOptions = FlagValues<typeof TRAIN_FLAGS>;
 
 export const TRAIN_SECTIONS: Record<string, readonly (keyof typeof TRAIN_FLAGS)[]> = {
-  Data: ['seqLen', 'limit', 'evalLimit', 'testLimit'],
+  Data: ['seqLen', 'shortSeqLen', 'shortSteps', 'limit', 'evalLimit', 'testLimit'],
   Model: ['hiddenSize', 'embeddingSize', 'intermediateSize', 'numLayers', 'numGroups', 'heads', 'dropout'],
   Attention: ['attention', 'sparsityType', 'blockSize', 'sparseBlockSize', 'sparsityFactor', 'numGlobalTokens'],
   Optimisation: ['steps', 'batchSize', 'lr', 'warmup', 'weightDecay', 'clipNorm', 'seed'],
@@ -65,6 +67,9 @@ export function crossCheckTrainOptions(options: TrainOptions): string[] {
   }
   if (options.numLayers % options.numGroups !== 0) {
     problems.push(`--num-groups ${options.numGroups} does not divide --num-layers ${options.numLayers}`);
+  }
+  if (options.shortSteps > 0 && (options.shortSeqLen < 8 || options.shortSeqLen > options.seqLen)) {
+    problems.push(`--short-seq-len ${options.shortSeqLen} must be between 8 and --seq-len ${options.seqLen} when --short-steps is ${options.shortSteps}`);
   }
   if (options.warmup > options.steps) {
     problems.push(`--warmup ${options.warmup} is larger than --steps ${options.steps}`);

@@ -57,7 +57,7 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
   const namedParameters = module.namedParameters();
   const optimizer = new AdamW(weightDecayGroups(module, options.weightDecay), { lr: options.lr, weightDecay: options.weightDecay });
   const lrFactor = warmupSchedule({ warmupSteps: options.warmup, totalSteps: options.steps, decay: 'linear' });
-  let state: TrainerState = { step: 0, losses: [], validations: [], trainSeconds: 0, trainCpuSeconds: 0 };
+  let state: TrainerState = { step: 0, losses: [], validations: [], trainSeconds: 0, trainCpuSeconds: 0, trainTokens: 0 };
   if (inputs.resumeFrom) {
     state = JSON.parse(readFileSync(join(inputs.resumeFrom, TRAINER_STATE_FILE), 'utf8')) as TrainerState;
     restoreOptimizerState(optimizer, namedParameters, readFileSync(join(inputs.resumeFrom, OPTIMIZER_FILE)));
@@ -85,8 +85,9 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
     const startedCpu = process.cpuUsage();
     for (const group of optimizer.paramGroups) group.lr = group.initialLr * lrFactor(step);
     classifier.reseedDropout(options.seed, step);
-    const batch = gatherRows(train, batchIndices(train.count, options.batchSize, step, options.seed));
-    const shape = [batch.labels.length, train.seqLen];
+    const width = step <= options.shortSteps ? options.shortSeqLen : options.seqLen;
+    const batch = gatherRows(train, batchIndices(train.count, options.batchSize, step, options.seed), width);
+    const shape = [batch.labels.length, batch.width];
     const { loss } = classifier.forward(
       tensor(batch.inputIds, { shape, dtype: 'int32' }),
       tensor(batch.attentionMask, { shape, dtype: 'int32' }),
@@ -99,9 +100,9 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
     optimizer.zeroGrad();
     const lossValue = loss.item();
     if (!Number.isFinite(lossValue)) throw new Error(`runTraining: loss is ${lossValue} at step ${step}; try a lower --lr (now ${options.lr})`);
-    state = { ...state, step, losses: [...state.losses, lossValue], trainSeconds: state.trainSeconds + (performance.now() - started) / 1000, trainCpuSeconds: state.trainCpuSeconds + cpuSecondsSince(startedCpu) };
+    state = { ...state, step, losses: [...state.losses, lossValue], trainSeconds: state.trainSeconds + (performance.now() - started) / 1000, trainCpuSeconds: state.trainCpuSeconds + cpuSecondsSince(startedCpu), trainTokens: state.trainTokens + batch.labels.length * batch.width };
     peakRssBytes = Math.max(peakRssBytes, rssBytes());
-    progress?.update({ step, loss: lossValue, tokens: batch.labels.length * train.seqLen });
+    progress?.update({ step, loss: lossValue, tokens: batch.labels.length * batch.width });
 
     if ((options.evalEvery > 0 && step % options.evalEvery === 0) || step === options.steps) {
       const scored = scoreSet(classifier, validation, EVAL_BATCH_SIZE);

@@ -1,6 +1,6 @@
 // Deterministic batches: which emails form step `s` depends only on (seed, s), never on what ran
 // before, so a resumed run sees exactly the batches an uninterrupted run would have seen.
-import { encodeBytes } from './tokenizer.js';
+import { SPECIAL_TOKENS, encodeBytes } from './tokenizer.js';
 
 /** splitmix32: a small, well-mixed integer hash, used to derive per-epoch shuffle seeds. */
 export function mixSeed(seed: number, salt: number): number {
@@ -54,29 +54,57 @@ export interface EncodedSet {
   inputIds: Int32Array;
   attentionMask: Int32Array;
   labels: Int32Array;
+  /** Real tokens per row ([CLS] and [SEP] included); the rest of the row is padding. */
+  lengths: Int32Array;
 }
 
 export function encodeSet(texts: readonly string[], labels: readonly number[], seqLen: number): EncodedSet {
   const inputIds = new Int32Array(texts.length * seqLen);
   const attentionMask = new Int32Array(texts.length * seqLen);
+  const lengths = new Int32Array(texts.length);
   texts.forEach((text, index) => {
     const encoded = encodeBytes(text, seqLen);
     inputIds.set(encoded.inputIds, index * seqLen);
     attentionMask.set(encoded.attentionMask, index * seqLen);
+    lengths[index] = encoded.length;
   });
-  return { count: texts.length, seqLen, inputIds, attentionMask, labels: Int32Array.from(labels) };
+  return { count: texts.length, seqLen, inputIds, attentionMask, labels: Int32Array.from(labels), lengths };
 }
 
-/** Gathers rows of an encoded set into contiguous (batch × seqLen) buffers. */
-export function gatherRows(set: EncodedSet, indices: readonly number[]): { inputIds: Int32Array; attentionMask: Int32Array; labels: Int32Array } {
+/** A batch of rows, `width` tokens each. */
+export interface Batch {
+  inputIds: Int32Array;
+  attentionMask: Int32Array;
+  labels: Int32Array;
+  width: number;
+}
+
+/** Batch widths are rounded up to this, so that few distinct shapes occur (kernel caches of GPU backends). */
+export const WIDTH_MULTIPLE = 64;
+
+/**
+ * Gathers rows of an encoded set into contiguous (batch × width) buffers. The width is the longest
+ * row of the batch rounded up to WIDTH_MULTIPLE, at most `maxWidth` (default: the set's seqLen):
+ * padding that no row needs is not computed. A row longer than `maxWidth` is cut to
+ * [CLS] + its first maxWidth − 2 bytes + [SEP], exactly as encoding it at that length would.
+ * @example gatherRows(set, [4, 1]).width
+ */
+export function gatherRows(set: EncodedSet, indices: readonly number[], maxWidth = set.seqLen): Batch {
   const { seqLen } = set;
-  const inputIds = new Int32Array(indices.length * seqLen);
-  const attentionMask = new Int32Array(indices.length * seqLen);
+  if (!Number.isInteger(maxWidth) || maxWidth < 2) throw new Error(`gatherRows: maxWidth ${maxWidth} is invalid; expected an integer >= 2`);
+  const limit = Math.min(maxWidth, seqLen);
+  const longest = indices.reduce((most, row) => Math.max(most, set.lengths[row]!), 2);
+  const width = Math.min(limit, Math.ceil(longest / WIDTH_MULTIPLE) * WIDTH_MULTIPLE);
+  const inputIds = new Int32Array(indices.length * width);
+  const attentionMask = new Int32Array(indices.length * width);
   const labels = new Int32Array(indices.length);
   indices.forEach((row, position) => {
-    inputIds.set(set.inputIds.subarray(row * seqLen, (row + 1) * seqLen), position * seqLen);
-    attentionMask.set(set.attentionMask.subarray(row * seqLen, (row + 1) * seqLen), position * seqLen);
+    const from = row * seqLen;
+    const to = position * width;
+    inputIds.set(set.inputIds.subarray(from, from + width), to);
+    attentionMask.set(set.attentionMask.subarray(from, from + width), to);
+    if (set.lengths[row]! > width) inputIds[to + width - 1] = SPECIAL_TOKENS.sep;
     labels[position] = set.labels[row]!;
   });
-  return { inputIds, attentionMask, labels };
+  return { inputIds, attentionMask, labels, width };
 }

@@ -82,4 +82,21 @@ test('encodeSet and gatherRows keep rows aligned with labels', () => {
   assert.equal([...batch.attentionMask], [1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 0, 0]);
 });
 
+test('gatherRows computes only the padding a batch needs, and cuts long rows as encoding would', () => {
+  const texts = ['a'.repeat(10), 'b'.repeat(100), 'c'.repeat(300)];
+  const set = encodeSet(texts, [0, 1, 0], 400);
+  assert.equal([...set.lengths], [12, 102, 302]);
+  assert.equal(gatherRows(set, [0]).width, 64);          // 12 tokens, rounded up to WIDTH_MULTIPLE
+  assert.equal(gatherRows(set, [0, 1]).width, 128);      // the longest row decides
+  assert.equal(gatherRows(set, [2, 0]).width, 320);
+  const cut = gatherRows(set, [2, 0], 64);
+  assert.equal(cut.width, 64);
+  const shortSet = encodeSet(texts, [0, 1, 0], 64);
+  // Row 0 (300 bytes) cut at 64 equals the row encoded at 64; row 1 (10 bytes) is untouched.
+  assert.equal([...cut.inputIds.subarray(0, 64)], [...shortSet.inputIds.subarray(2 * 64, 3 * 64)]);
+  assert.equal([...cut.attentionMask.subarray(0, 64)], [...shortSet.attentionMask.subarray(2 * 64, 3 * 64)]);
+  assert.equal([...cut.inputIds.subarray(64, 128)], [...shortSet.inputIds.subarray(0, 64)]);
+  assert.throws(() => gatherRows(set, [0], 1), /maxWidth 1/);
+});
+
 test.run();
