@@ -23,6 +23,15 @@ export type BinaryOp =
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 export type ReduceOp = 'sum' | 'max' | 'min';
 export type ArgReduceOp = 'argmax' | 'argmin';
+/** Activations with an optional fused kernel: exact GELU x·Φ(x), and the tanh approximation `gelu_new`. */
+export type ActivationKind = 'gelu' | 'geluNew';
+
+/** What the fused layer-norm gradient returns: storage of x's shape, and of the weight's [width] for the other two. */
+export interface LayerNormGradients<S> {
+  readonly dx: S;
+  readonly dweight: S;
+  readonly dbias: S;
+}
 
 export const UNARY_OPS: readonly UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'abs', 'sign', 'tanh', 'sigmoid', 'relu', 'erf', 'reciprocal'];
 export const BINARY_OPS: readonly BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'];
@@ -71,6 +80,26 @@ export interface Backend<S = unknown> {
    * composes max, sub, exp, sum and div; the op's gradient is written in ops either way.
    */
   softmax?(x: View<S>): S;
+  /**
+   * Optional fused kernels for GELU (same shape and dtype as x). `activationGrad` returns dy ⊙ f'(x)
+   * for the exact derivative of the same formula (x and dy share shape and dtype). A backend offers
+   * both or neither; without them the engine composes the activation from elementwise ops.
+   */
+  activation?(kind: ActivationKind, x: View<S>): S;
+  activationGrad?(kind: ActivationKind, x: View<S>, dy: View<S>): S;
+  /**
+   * Optional fused layer normalisation over the last axis (width w): (x − mean)/√(var + eps), biased
+   * variance, times weight [w] and plus bias [w] when given (null: none). Same shape and dtype as x;
+   * weight and bias share x's dtype. A backend offers both or neither, as for `activation`.
+   */
+  layerNorm?(x: View<S>, weight: View<S> | null, bias: View<S> | null, eps: number): S;
+  /**
+   * The exact gradient of `layerNorm` for the output gradient dy (x's shape): dx, and the weight and
+   * bias gradients summed over all rows (computed whether or not weight and bias were given).
+   * NOTE: the row statistics are recomputed from x rather than saved by the forward: a row is short
+   * and read anyway, and the op keeps a single output.
+   */
+  layerNormGrad?(x: View<S>, weight: View<S> | null, dy: View<S>, eps: number): LayerNormGradients<S>;
   /** Storage now owned by a long-lived tensor (assign): a scoped backend must not release it when a scope ends. */
   adopt?(storage: S): void;
   /** Runs fn in a memory scope that releases the storage made inside it, except what fn returns. */

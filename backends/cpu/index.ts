@@ -1,8 +1,10 @@
 // The plain TypeScript CPU backend: typed-array storage and loops. The reference every backend is tested against.
 import type { Backend } from '../../engine/backend.js';
 import type { TypedArray } from '../../engine/dtype.js';
+import { activation, activationGrad } from './activations.js';
 import { binary, unary, where } from './elementwise.js';
 import { gather, scatterAdd, topkIndices } from './indexing.js';
+import { layerNorm, layerNormGrad } from './layernorm.js';
 import { matmul } from './matmul.js';
 import { cast, concat, contiguous, full, pad, read, scatterView } from './movement.js';
 import { argReduce, reduce, softmax } from './reduce.js';
@@ -27,6 +29,10 @@ export const cpuBackend: Backend<TypedArray> = {
   scatterAdd,
   topkIndices,
   softmax,
+  activation,
+  activationGrad,
+  layerNorm,
+  layerNormGrad,
 };
 
 export * as cpuKernels from './kernels.js';

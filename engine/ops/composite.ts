@@ -1,4 +1,5 @@
-// Ops composed from other ops: no gradient code here, autograd differentiates the composition.
+// Ops composed from other ops (and softmax, fused where the backend has the kernel). GELU and
+// layerNorm live in activations.ts and normalization.ts: fused ops with a composed fallback.
 import { argumentError, opError } from '../errors.js';
 import type { Rng } from '../random.js';
 import { getDefaultRng } from '../random.js';
@@ -13,6 +14,10 @@ import { defineOp } from '../op.js';
 import { asFloat, checkTensor } from './prepare.js';
 
 export const onesLike = (x: Tensor): Tensor => fullLike(x, 1);
+
+// Fused where the backend has the kernels; kept exported from here, where they always lived.
+export { gelu, geluNew } from './activations.js';
+export { layerNorm } from './normalization.js';
 
 const softmaxLastAxisOp = defineOp({
   name: 'softmax',
@@ -52,35 +57,6 @@ export function attentionProbabilities(q: Tensor, k: Tensor, mask?: Tensor | nul
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   const a = normalizeAxis('logSoftmax', axis, x.rank);
   return asFloat(x).sub(x.logSumExp(a, true));
-}
-
-/** GELU, exact form: x·Φ(x) = ½x(1 + erf(x/√2)). */
-export function gelu(x: Tensor): Tensor {
-  return x.mul(x.mul(Math.SQRT1_2).erf().add(1)).mul(0.5);
-}
-
-/** GELU, tanh approximation (ALBERT's and GPT-2's `gelu_new`): ½x(1 + tanh(√(2/π)(x + 0.044715x³))). */
-export function geluNew(x: Tensor): Tensor {
-  const inner = x.add(x.mul(x).mul(x).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
-  return x.mul(inner.tanh().add(1)).mul(0.5);
-}
-
-/**
- * Normalises the last axis to zero mean and unit variance (biased), then scales and shifts.
- * @example layerNorm(hidden, gamma, beta, 1e-12)
- */
-export function layerNorm(x: Tensor, weight?: Tensor, bias?: Tensor, eps = 1e-5): Tensor {
-  checkTensor('layerNorm', 'x', x);
-  const width = x.shape[x.rank - 1];
-  for (const [name, t] of [['weight', weight], ['bias', bias]] as const) {
-    if (t && (t.rank !== 1 || t.shape[0] !== width)) throw argumentError('layerNorm', `${name}.shape`, t.shape, `[${width}] (the last axis of x)`);
-  }
-  const centered = x.sub(x.mean(-1, true));
-  const variance = centered.mul(centered).mean(-1, true);
-  let out = centered.mul(variance.add(eps).rsqrt());
-  if (weight) out = out.mul(weight);
-  if (bias) out = out.add(bias);
-  return out;
 }
 
 export interface DropoutOptions {

@@ -80,6 +80,10 @@ export const OP_CASES: readonly OpCase[] = [
   { name: 'reciprocal', inputs: [away(2, 3)], run: (x) => reciprocal(x) },
   { name: 'gelu', inputs: [{ shape: [2, 4], range: [-4, 4] }], run: (x) => gelu(x) },
   { name: 'geluNew', inputs: [{ shape: [2, 4], range: [-4, 4] }], run: (x) => geluNew(x) },
+  // The fused kernels' tails: erf and e^(−2u) saturate, σ(2u) underflows.
+  { name: 'gelu', variant: 'tails', inputs: [{ shape: [3, 4], range: [-12, 12] }], run: (x) => gelu(x) },
+  { name: 'geluNew', variant: 'tails', inputs: [{ shape: [3, 4], range: [-12, 12] }], run: (x) => geluNew(x) },
+  { name: 'geluNew', variant: 'inside a composition', inputs: [f(2, 3), f(3)], run: (x, b) => geluNew(x.mul(b)).mul(x) },
 
   // Comparisons (bool out), where, maskedFill.
   ...(['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const).map((name): OpCase => ({
@@ -170,6 +174,9 @@ export const OP_CASES: readonly OpCase[] = [
   { name: 'dropout', variant: 'seeded', inputs: [f(4, 5)], run: (x) => dropout(x, 0.3, { rng: createRng(7) }) },
   { name: 'layerNorm', inputs: [f(3, 5), f(5), f(5)], run: (x, w, b) => layerNorm(x, w, b) },
   { name: 'layerNorm', variant: 'no affine', inputs: [f(2, 2, 4)], run: (x) => layerNorm(x, undefined, undefined, 1e-12) },
+  { name: 'layerNorm', variant: 'weight only', inputs: [f(2, 3, 4), f(4)], run: (x, w) => layerNorm(x, w) },
+  { name: 'layerNorm', variant: 'bias only', inputs: [f(4, 3), f(3)], run: (x, b) => layerNorm(x, undefined, b, 1e-6) },
+  { name: 'layerNorm', variant: 'one row, shared input feeds the residual', inputs: [f(6), f(6), f(6)], run: (x, w, b) => layerNorm(x, w, b).mul(x) },
   { name: 'crossEntropy', variant: 'ignoreIndex', inputs: [f(4, 5), exact([4], [1, -100, 4, 0], 'int')], run: (l, t) => crossEntropy(l, t) },
   { name: 'crossEntropy', variant: 'labelSmoothing, sum', inputs: [f(3, 4), exact([3], [2, 0, 3], 'int')], run: (l, t) => crossEntropy(l, t, { labelSmoothing: 0.1, reduction: 'sum' }) },
   { name: 'crossEntropy', variant: 'none, [2, 3] targets', inputs: [f(2, 3, 4), ints([2, 3], [0, 4])], run: (l, t) => crossEntropy(l, t, { reduction: 'none' }) },

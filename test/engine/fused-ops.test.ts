@@ -1,0 +1,140 @@
+// The fused GELU and layerNorm ops: same values and gradients as their compositions (which every
+// backend without the fused kernels runs), and float32 results within an ulp of the exact value.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  createRng, gelu, geluNew, getBackend, layerNorm, randn, registerBackend, tensor, withBackend, type Backend, type Tensor,
+} from '../../engine/index.js';
+import { expectClose, F64_TOL } from '../helpers/close.js';
+
+/** The CPU backend without its fused kernels: the engine must fall back to the compositions. */
+const FUSED_KERNELS = ['activation', 'activationGrad', 'layerNorm', 'layerNormGrad'] as const;
+const cpu = getBackend('cpu');
+const composedCpu: Backend = Object.fromEntries(
+  Object.entries(cpu).filter(([key]) => !(FUSED_KERNELS as readonly string[]).includes(key)),
+) as unknown as Backend;
+(composedCpu as { name: string }).name = 'cpu-composed';
+registerBackend(composedCpu);
+
+/** The defineOp names recorded in the graph that made t. */
+function graphOps(t: Tensor, seen = new Set<Tensor>(), names = new Set<string>()): Set<string> {
+  if (seen.has(t) || !t.node) return names;
+  seen.add(t);
+  names.add(t.node.op);
+  for (const input of t.node.inputs) graphOps(input, seen, names);
+  return names;
+}
+
+interface FusedCase {
+  label: string;
+  /** The fused op's name, which must appear in the fused graph and not in the composed one. */
+  op: string;
+  shapes: readonly (readonly number[])[];
+  run: (...inputs: Tensor[]) => Tensor;
+}
+
+const CASES: readonly FusedCase[] = [
+  { label: 'gelu', op: 'gelu', shapes: [[4, 6]], run: (x) => gelu(x) },
+  { label: 'geluNew', op: 'geluNew', shapes: [[4, 6]], run: (x) => geluNew(x) },
+  { label: 'layerNorm, weight and bias', op: 'layerNorm', shapes: [[3, 4, 8], [8], [8]], run: (x, w, b) => layerNorm(x, w, b, 1e-12) },
+  { label: 'layerNorm, weight only', op: 'layerNorm', shapes: [[5, 8], [8]], run: (x, w) => layerNorm(x, w) },
+  { label: 'layerNorm, bias only', op: 'layerNorm', shapes: [[5, 8], [8]], run: (x, b) => layerNorm(x, undefined, b) },
+  { label: 'layerNorm, neither', op: 'layerNorm', shapes: [[2, 3, 8]], run: (x) => layerNorm(x) },
+];
+
+/** Output and input gradients (for a fixed random upstream gradient) of `run` on the named backend. */
+function valuesAndGradients(backend: string, c: FusedCase, seed: number) {
+  return withBackend(backend, () => {
+    const rng = createRng(seed);
+    const inputs = c.shapes.map((shape) => randn(shape, { rng, dtype: 'float64', requiresGrad: true }).mul(3).detach());
+    inputs.forEach((x) => (x.requiresGrad = true));
+    const out = c.run(...inputs);
+    out.backward(randn(out.shape, { rng, dtype: 'float64' }));
+    return { out, ops: graphOps(out), grads: inputs.map((x) => x.grad!) };
+  });
+}
+
+for (const c of CASES) {
+  test(`${c.label}: the fused op equals the composition a backend without the kernels runs`, () => {
+    const fused = valuesAndGradients('cpu', c, 3);
+    const composed = valuesAndGradients('cpu-composed', c, 3);
+    assert.ok(fused.ops.has(c.op), `the fused graph records ${c.op} (got ${[...fused.ops]})`);
+    assert.not.ok(composed.ops.has(c.op), `the composed graph has no ${c.op} node (got ${[...composed.ops]})`);
+    expectClose(fused.out, composed.out, F64_TOL, `${c.label} values`);
+    fused.grads.forEach((grad, k) => expectClose(grad, composed.grads[k]!, F64_TOL, `${c.label} gradient of input ${k}`));
+  });
+}
+
+/** Distance in float32 units in the last place between two float32 values. */
+function ulpDistance(a: number, b: number): number {
+  const bits = new Int32Array(new Float32Array([a, b]).buffer);
+  const ordered = (i: number) => (bits[i]! < 0 ? -0x80000000 - bits[i]! : bits[i]!);
+  return Math.abs(ordered(0) - ordered(1));
+}
+
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+
+/**
+ * gelu_new in float64 from Math.tanh; for u < 0 as x·e^(2u)/(1 + e^(2u)), the same value without the
+ * cancellation in 1 + tanh u (which would leave few correct digits in the far negative tail).
+ */
+function geluNewExact(x: number): number {
+  const u = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
+  if (u >= 0) return 0.5 * x * (1 + Math.tanh(u));
+  const e = Math.exp(2 * u);
+  return (x * e) / (1 + e);
+}
+
+/** Exact GELU in float64 from the backend's double-precision erf, on float64 tensors. */
+function geluExact(xs: readonly number[]): Float64Array {
+  const x = tensor(xs, { dtype: 'float64' });
+  return x.mul(x.mul(Math.SQRT1_2).erf().add(1)).mul(0.5).toTypedArray() as Float64Array;
+}
+
+/** Worst ulp distance of float32 `actual` from float64 `exact`, over values not float32-subnormal. */
+function worstUlps(label: string, xs: readonly number[], actual: ArrayLike<number>, exact: ArrayLike<number>): number {
+  let worst = 0;
+  xs.forEach((x, i) => {
+    // Below ~1e-30 "1 ulp" of float32 loses its meaning near subnormals; those must simply be tiny.
+    if (Math.abs(exact[i]!) < 1e-30) return assert.ok(Math.abs(actual[i]!) < 1e-29, `${label}(${x}) = ${actual[i]}, expected ${exact[i]}`);
+    worst = Math.max(worst, ulpDistance(actual[i]!, exact[i]!));
+  });
+  return worst;
+}
+
+const grid = (from: number, to: number, step: number) => Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => Math.fround(from + i * step));
+
+test('geluNew in float32 is within 1 ulp of the float64 value (Math.tanh), over [-12, 12]', () => {
+  const xs = grid(-12, 12, 0.003);
+  const actual = geluNew(tensor(xs, { dtype: 'float32' })).toTypedArray();
+  const worst = worstUlps('geluNew', xs, actual, xs.map(geluNewExact));
+  assert.ok(worst <= 1, `geluNew float32: worst error ${worst} ulp`);
+});
+
+test('gelu in float32 is within 1 ulp of the float64 value, over [-3, 10]', () => {
+  // NOTE: below −3 the float64 reference ½x(1 + erf) itself loses digits to cancellation.
+  const xs = grid(-3, 10, 0.003);
+  const actual = gelu(tensor(xs, { dtype: 'float32' })).toTypedArray();
+  const worst = worstUlps('gelu', xs, actual, geluExact(xs));
+  assert.ok(worst <= 1, `gelu float32: worst error ${worst} ulp`);
+});
+
+test('layerNorm in float32 matches float64 to float32 precision', () => {
+  const rng = createRng(5);
+  const x = randn([16, 64], { rng, dtype: 'float64' }).mul(4).add(2);
+  const w = randn([64], { rng, dtype: 'float64' });
+  const b = randn([64], { rng, dtype: 'float64' });
+  const exact = layerNorm(x, w, b, 1e-12);
+  const single = layerNorm(x.cast('float32'), w.cast('float32'), b.cast('float32'), 1e-12);
+  expectClose(single, exact, { rtol: 1e-6, atol: 1e-6 }, 'float32 layerNorm');
+});
+
+test('layerNorm with a strided (transposed) input runs the fused kernel on the right elements', () => {
+  const rng = createRng(9);
+  const stored = randn([8, 5], { rng, dtype: 'float64' });
+  const fused = layerNorm(stored.transpose(), undefined, undefined);
+  const composed = withBackend('cpu-composed', () => layerNorm(stored.toBackend('cpu-composed').transpose()));
+  expectClose(fused, composed.toBackend('cpu'), F64_TOL, 'transposed input');
+});
+
+test.run();
