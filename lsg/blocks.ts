@@ -1,9 +1,12 @@
-// Turns sequences into per-block key lists with one index table and one gather, so no
-// (seq × seq) tensor ever exists. Every query block i sees, in this order (spec §2 step 4):
+// Turns sequences into per-block key lists, so no (seq × seq) tensor ever exists. Every query
+// block i sees, in this order (spec §2 step 4):
 //   [global keys | sparse slots left | sparse slots right | local blocks i-1, i (, i+1)]
-// The keys come from a "bank": the rows [global | sparse sequence | tokens | one pad row]
-// stacked along the sequence axis; a slot outside the sequence points at the pad row, whose
-// key and value are zero and whose mask is MASK_VALUE (the reference pads the same way).
+// A slot outside the sequence reads a pad row, whose key and value are zero and whose mask is
+// MASK_VALUE (the reference pads the same way).
+// `blockWindows` is what attention uses: every part is a strided window (unfold) of a padded
+// sequence, so one cat is the only copy and its gradient scatters whole runs instead of single
+// indexed elements. `blockTable` + `gatherBlocks` spell out the same layout with an explicit index
+// table (one row per slot); the tests check the two agree.
 import { cat, tensor, zeros, full, type Tensor } from '../engine/index.js';
 import { MASK_VALUE } from './masks.js';
 import type { SparseSlots } from './slots.js';
@@ -89,4 +92,114 @@ export function gatherBlocks(bank: Tensor, table: BlockTable): Tensor {
 export function chunkQueries(queries: Tensor, blockSize: number): Tensor {
   const [batch, heads, length, headDim] = queries.shape as [number, number, number, number];
   return queries.reshape([batch, heads, length / blockSize, blockSize, headDim]);
+}
+
+/** The parts of a block's key (or value) list, each (batch, heads, rows, features). */
+export interface BlockBanks {
+  readonly global?: Tensor;
+  /** The sparse sequence, read through spec.slots. */
+  readonly sparse?: Tensor;
+  readonly tokens: Tensor;
+}
+
+/** Beyond this many step-sized slices per window, a window is one unfold view instead. */
+const MAX_SLICES_PER_WINDOW = 8;
+
+/**
+ * Every query block's keys [global | sparse left | sparse right | local], laid out for the score
+ * product q · k: (batch, heads, numBlocks, features, width), in the column order of `blockTable`.
+ * `padRow` (1, 1, 1, features) fills slots outside a sequence.
+ * @example keyWindows({ tokens: keys }, zeros([1, 1, 1, headDim]), spec) // (B, H, T/bs, headDim, 3·bs)
+ */
+export function keyWindows(banks: BlockBanks, padRow: Tensor, spec: BlockTableSpec): Tensor {
+  return blockWindows(banks, padRow, spec, 'featuresByRows');
+}
+
+/**
+ * The same rows laid out for the context product p · v: (batch, heads, numBlocks, width, features).
+ * @example valueWindows({ tokens: values }, zeros([1, 1, 1, headDim]), spec) // (B, H, T/bs, 3·bs, headDim)
+ */
+export function valueWindows(banks: BlockBanks, padRow: Tensor, spec: BlockTableSpec): Tensor {
+  return blockWindows(banks, padRow, spec, 'rowsByFeatures');
+}
+
+type WindowOrder = 'featuresByRows' | 'rowsByFeatures';
+
+/**
+ * Each part is a strided view of a padded bank (no index table), so the one cat is the only copy
+ * and its gradient adds whole runs back instead of single indexed elements.
+ */
+function blockWindows(banks: BlockBanks, padRow: Tensor, spec: BlockTableSpec, order: WindowOrder): Tensor {
+  const { blockSize, tokenLength, sparseStep, isCausal } = spec;
+  const [batch, heads, , features] = banks.tokens.shape as [number, number, number, number];
+  const numBlocks = tokenLength / blockSize;
+  const parts: Tensor[] = [];
+  if (banks.global && banks.global.shape[2]! > 0) {
+    // The same rows for every block: a stride-0 view.
+    const numGlobal = banks.global.shape[2]!;
+    parts.push(order === 'featuresByRows'
+      ? banks.global.transpose(-1, -2).unsqueeze(2).expand([batch, heads, numBlocks, features, numGlobal])
+      : banks.global.unsqueeze(2).expand([batch, heads, numBlocks, numGlobal, features]));
+  }
+  const runs = banks.sparse ? contiguousRuns([...spec.slots.left, ...spec.slots.right]) : [];
+  if (banks.sparse && runs.length > 0) {
+    // Block i reads sparse slots i·sparseStep + offset; pad so each lies inside the bank, and (for
+    // slices) so windows start on a multiple of sparseStep.
+    const sparseLength = banks.sparse.shape[2]!;
+    const first = Math.min(...runs.map((run) => run.start));
+    const end = Math.max(...runs.map((run) => run.start + run.length));
+    let before = Math.max(0, -first);
+    let after = Math.max(0, (numBlocks - 1) * sparseStep + end - sparseLength);
+    if (order === 'rowsByFeatures') {
+      before += modulo(-(before + first), sparseStep);
+      after += modulo(-(before + sparseLength + after), sparseStep);
+    }
+    const bank = padRows(banks.sparse, before, after, padRow);
+    for (const run of runs) parts.push(...windows(bank, before + run.start, run.length, sparseStep, numBlocks, order));
+  }
+  // Block i reads token rows [(i-1)·bs, (i+2)·bs) (causal: up to (i+1)·bs): windows of the tokens
+  // padded by one block on each side (causal: before only).
+  const localBlocks = isCausal ? 2 : 3;
+  const tokens = padRows(banks.tokens, blockSize, isCausal ? 0 : blockSize, padRow);
+  parts.push(...windows(tokens, 0, localBlocks * blockSize, blockSize, numBlocks, order));
+  return cat(parts, order === 'featuresByRows' ? -1 : -2);
+}
+
+/**
+ * Windows of `size` bank rows starting at `start + i·step`, i < count, as views:
+ * featuresByRows one unfold (batch, heads, count, features, size); rowsByFeatures step-row slices
+ * (batch, heads, count, step, features) when the window is made of whole steps. One view op per
+ * part, because the gradient of each view op is a copy (a transposed unfold would cost two).
+ */
+function windows(bank: Tensor, start: number, size: number, step: number, count: number, order: WindowOrder): Tensor[] {
+  const [batch, heads, rows, features] = bank.shape as [number, number, number, number];
+  const slices = size / step;
+  if (order === 'rowsByFeatures' && start % step === 0 && size % step === 0 && rows % step === 0 && slices <= MAX_SLICES_PER_WINDOW) {
+    const steps = bank.reshape([batch, heads, rows / step, step, features]);
+    return Array.from({ length: slices }, (_, slice) => steps.narrow(2, start / step + slice, count));
+  }
+  const unfolded = bank.narrow(2, start, (count - 1) * step + size).unfold(2, size, step);
+  return [order === 'featuresByRows' ? unfolded : unfolded.transpose(-1, -2)];
+}
+
+function modulo(value: number, divisor: number): number {
+  return ((value % divisor) + divisor) % divisor;
+}
+
+/** `before` and `after` copies of padRow (1, 1, 1, features) around x's rows (batch, heads, rows, features). */
+function padRows(x: Tensor, before: number, after: number, padRow: Tensor): Tensor {
+  const [batch, heads, , features] = x.shape as [number, number, number, number];
+  const rows = (count: number) => padRow.expand([batch, heads, count, features]);
+  return cat([...(before > 0 ? [rows(before)] : []), x, ...(after > 0 ? [rows(after)] : [])], 2);
+}
+
+/** Splits offsets into maximal runs of consecutive values, in order: [-3, -2, 5, 6] → [{-3, 2}, {5, 2}]. */
+export function contiguousRuns(offsets: readonly number[]): { start: number; length: number }[] {
+  const runs: { start: number; length: number }[] = [];
+  for (const offset of offsets) {
+    const last = runs[runs.length - 1];
+    if (last && offset === last.start + last.length) last.length++;
+    else runs.push({ start: offset, length: 1 });
+  }
+  return runs;
 }
