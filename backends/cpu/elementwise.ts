@@ -1,11 +1,18 @@
 // Elementwise kernels: unary maps, binary zips over broadcast views, and where.
+// NOTE: speed comes from keeping each loop's element accesses monomorphic. The arithmetic ops on
+// float storage run in dedicated loops (dense, scalar on either side, each with the op chosen outside
+// the loop) that only ever see Float32Array and Float64Array; every other dtype, op and layout goes
+// through one strided loop. A single loop fed all four storage types becomes megamorphic and about
+// twice as slow per element (see scratch benchmarks in the commit message).
 import type { BinaryOp, UnaryOp, View } from '../../engine/backend.js';
 import { allocate, type DType, type TypedArray } from '../../engine/dtype.js';
 import { sizeOf } from '../../engine/shape.js';
 import { erf } from './erf.js';
-import { forEachRun } from './strided.js';
+import { collapseAxes, forEachRun } from './strided.js';
 
 type Storage = TypedArray;
+type FloatStorage = Float32Array | Float64Array;
+type Arithmetic = 'add' | 'sub' | 'mul' | 'div';
 
 const UNARY: Record<UnaryOp, (x: number) => number> = {
   neg: (x) => -x,
@@ -37,19 +44,106 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   ge: (a, b) => (a >= b ? 1 : 0),
 };
 
-export function unary(op: UnaryOp, x: View<Storage>): Storage {
-  const out = allocate(x.dtype, sizeOf(x.shape));
-  const fn = UNARY[op];
-  const src = x.storage;
-  forEachRun(x.shape, [x], (bases, length, outStart, steps) => {
-    const step = steps[0]!;
-    for (let j = 0, i = bases[0]!; j < length; j++, i += step) out[outStart + j] = fn(src[i]!);
-  });
-  return out;
+const isFloatStorage = (s: Storage): s is FloatStorage => s instanceof Float32Array || s instanceof Float64Array;
+const isArithmetic = (op: BinaryOp): op is Arithmetic => op === 'add' || op === 'sub' || op === 'mul' || op === 'div';
+
+/** out[o + j] = A[ia + j] ∘ B[ib + j] for j < n. */
+function zipDense(op: Arithmetic, out: FloatStorage, o: number, A: FloatStorage, ia: number, B: FloatStorage, ib: number, n: number): void {
+  const end = o + n;
+  const da = ia - o;
+  const db = ib - o;
+  switch (op) {
+    case 'add': for (let i = o; i < end; i++) out[i] = A[i + da]! + B[i + db]!; break;
+    case 'sub': for (let i = o; i < end; i++) out[i] = A[i + da]! - B[i + db]!; break;
+    case 'mul': for (let i = o; i < end; i++) out[i] = A[i + da]! * B[i + db]!; break;
+    case 'div': for (let i = o; i < end; i++) out[i] = A[i + da]! / B[i + db]!; break;
+  }
 }
 
-export function binary(op: BinaryOp, a: View<Storage>, b: View<Storage>, outDtype: DType): Storage {
-  const out = allocate(outDtype, sizeOf(a.shape));
+/** out[o + j] = A[ia + j] ∘ s for j < n. */
+function zipScalarRight(op: Arithmetic, out: FloatStorage, o: number, A: FloatStorage, ia: number, s: number, n: number): void {
+  const end = o + n;
+  const da = ia - o;
+  switch (op) {
+    case 'add': for (let i = o; i < end; i++) out[i] = A[i + da]! + s; break;
+    case 'sub': for (let i = o; i < end; i++) out[i] = A[i + da]! - s; break;
+    case 'mul': for (let i = o; i < end; i++) out[i] = A[i + da]! * s; break;
+    case 'div': for (let i = o; i < end; i++) out[i] = A[i + da]! / s; break;
+  }
+}
+
+/** out[o + j] = s ∘ B[ib + j] for j < n. */
+function zipScalarLeft(op: Arithmetic, out: FloatStorage, o: number, s: number, B: FloatStorage, ib: number, n: number): void {
+  const end = o + n;
+  const db = ib - o;
+  switch (op) {
+    case 'add': for (let i = o; i < end; i++) out[i] = s + B[i + db]!; break;
+    case 'sub': for (let i = o; i < end; i++) out[i] = s - B[i + db]!; break;
+    case 'mul': for (let i = o; i < end; i++) out[i] = s * B[i + db]!; break;
+    case 'div': for (let i = o; i < end; i++) out[i] = s / B[i + db]!; break;
+  }
+}
+
+/** out[o + j] = A[ia + j·sa] ∘ B[ib + j·sb] for j < n: any steps. */
+function zipStrided(op: Arithmetic, out: FloatStorage, o: number, A: FloatStorage, ia: number, sa: number, B: FloatStorage, ib: number, sb: number, n: number): void {
+  const end = o + n;
+  switch (op) {
+    case 'add': for (let i = o; i < end; i++, ia += sa, ib += sb) out[i] = A[ia]! + B[ib]!; break;
+    case 'sub': for (let i = o; i < end; i++, ia += sa, ib += sb) out[i] = A[ia]! - B[ib]!; break;
+    case 'mul': for (let i = o; i < end; i++, ia += sa, ib += sb) out[i] = A[ia]! * B[ib]!; break;
+    case 'div': for (let i = o; i < end; i++, ia += sa, ib += sb) out[i] = A[ia]! / B[ib]!; break;
+  }
+}
+
+/** out[row, j] = A[row, j] ∘ V[j] (vectorOnRight) or V[j] ∘ A[row, j]: a dense matrix and a broadcast last-axis vector. */
+function zipRowVector(op: Arithmetic, vectorOnRight: boolean, out: FloatStorage, A: FloatStorage, ia: number, V: FloatStorage, iv: number, rows: number, width: number): void {
+  for (let row = 0, o = 0; row < rows; row++, o += width) {
+    if (vectorOnRight) zipDense(op, out, o, A, ia + o, V, iv, width);
+    else zipDense(op, out, o, V, iv, A, ia + o, width);
+  }
+}
+
+/** out[row, j] = A[row, j] ∘ C[row] (columnOnRight) or C[row] ∘ A[row, j]: a dense matrix and a broadcast column. */
+function zipRowColumn(op: Arithmetic, columnOnRight: boolean, out: FloatStorage, A: FloatStorage, ia: number, C: FloatStorage, ic: number, rows: number, width: number): void {
+  for (let row = 0, o = 0; row < rows; row++, o += width) {
+    if (columnOnRight) zipScalarRight(op, out, o, A, ia + o, C[ic + row]!, width);
+    else zipScalarLeft(op, out, o, C[ic + row]!, A, ia + o, width);
+  }
+}
+
+/**
+ * Float add/sub/mul/div. Axes are merged first, so same-shape contiguous operands are one dense run
+ * and a number operand one scalar run; a dense matrix with a broadcast last-axis vector or column
+ * (bias, normalisation statistics) has its own row loop; anything else runs row by row, strided.
+ */
+function floatArithmetic(op: Arithmetic, a: View<FloatStorage>, b: View<FloatStorage>, out: FloatStorage): void {
+  const A = a.storage;
+  const B = b.storage;
+  const { dims, strides } = collapseAxes(a.shape, [a.strides, b.strides]);
+  if (dims.length === 2) {
+    const [rows, width] = dims as [number, number];
+    const [sa, sb] = strides as [number[], number[]];
+    const aDense = sa[0] === width && sa[1] === 1;
+    const bDense = sb[0] === width && sb[1] === 1;
+    if (aDense && sb[0] === 0 && sb[1] === 1) return zipRowVector(op, true, out, A, a.offset, B, b.offset, rows, width);
+    if (bDense && sa[0] === 0 && sa[1] === 1) return zipRowVector(op, false, out, B, b.offset, A, a.offset, rows, width);
+    if (aDense && sb[0] === 1 && sb[1] === 0) return zipRowColumn(op, true, out, A, a.offset, B, b.offset, rows, width);
+    if (bDense && sa[0] === 1 && sa[1] === 0) return zipRowColumn(op, false, out, B, b.offset, A, a.offset, rows, width);
+  }
+  forEachRun(a.shape, [a, b], (bases, length, o, steps) => {
+    const sa = steps[0]!;
+    const sb = steps[1]!;
+    const ia = bases[0]!;
+    const ib = bases[1]!;
+    if (sa === 1 && sb === 1) zipDense(op, out, o, A, ia, B, ib, length);
+    else if (sa === 1 && sb === 0) zipScalarRight(op, out, o, A, ia, B[ib]!, length);
+    else if (sa === 0 && sb === 1) zipScalarLeft(op, out, o, A[ia]!, B, ib, length);
+    else zipStrided(op, out, o, A, ia, sa, B, ib, sb, length);
+  });
+}
+
+/** Every other op and dtype: one strided loop calling the op per element. */
+function genericBinary(op: BinaryOp, a: View<Storage>, b: View<Storage>, out: Storage): void {
   const A = a.storage;
   const B = b.storage;
   const fn = BINARY[op];
@@ -58,23 +152,49 @@ export function binary(op: BinaryOp, a: View<Storage>, b: View<Storage>, outDtyp
     const sb = steps[1]!;
     let ia = bases[0]!;
     let ib = bases[1]!;
-    // The four arithmetic ops get their own loops: a call per element would dominate the time.
-    switch (op) {
-      case 'add':
-        for (let j = 0; j < length; j++, ia += sa, ib += sb) out[o + j] = A[ia]! + B[ib]!;
-        break;
-      case 'sub':
-        for (let j = 0; j < length; j++, ia += sa, ib += sb) out[o + j] = A[ia]! - B[ib]!;
-        break;
-      case 'mul':
-        for (let j = 0; j < length; j++, ia += sa, ib += sb) out[o + j] = A[ia]! * B[ib]!;
-        break;
-      case 'div':
-        for (let j = 0; j < length; j++, ia += sa, ib += sb) out[o + j] = A[ia]! / B[ib]!;
-        break;
-      default:
-        for (let j = 0; j < length; j++, ia += sa, ib += sb) out[o + j] = fn(A[ia]!, B[ib]!);
+    for (let j = 0; j < length; j++, ia += sa, ib += sb) out[o + j] = fn(A[ia]!, B[ib]!);
+  });
+}
+
+export function binary(op: BinaryOp, a: View<Storage>, b: View<Storage>, outDtype: DType): Storage {
+  const out = allocate(outDtype, sizeOf(a.shape));
+  if (isArithmetic(op) && outDtype === a.dtype && isFloatStorage(out) && isFloatStorage(a.storage) && isFloatStorage(b.storage)) {
+    floatArithmetic(op, a as View<FloatStorage>, b as View<FloatStorage>, out);
+  } else {
+    genericBinary(op, a, b, out);
+  }
+  return out;
+}
+
+/** The cheap float unary ops, inlined; the transcendental ones call their Math function per element. */
+function floatUnaryRun(op: UnaryOp, out: FloatStorage, o: number, X: FloatStorage, ix: number, step: number, n: number): void {
+  const end = o + n;
+  switch (op) {
+    case 'neg': for (let i = o; i < end; i++, ix += step) out[i] = -X[ix]!; break;
+    case 'reciprocal': for (let i = o; i < end; i++, ix += step) out[i] = 1 / X[ix]!; break;
+    case 'sqrt': for (let i = o; i < end; i++, ix += step) out[i] = Math.sqrt(X[ix]!); break;
+    case 'abs': for (let i = o; i < end; i++, ix += step) out[i] = Math.abs(X[ix]!); break;
+    case 'relu': for (let i = o; i < end; i++, ix += step) { const v = X[ix]!; out[i] = v > 0 ? v : 0; } break;
+    case 'exp': for (let i = o; i < end; i++, ix += step) out[i] = Math.exp(X[ix]!); break;
+    case 'tanh': for (let i = o; i < end; i++, ix += step) out[i] = Math.tanh(X[ix]!); break;
+    default: {
+      const fn = UNARY[op];
+      for (let i = o; i < end; i++, ix += step) out[i] = fn(X[ix]!);
     }
+  }
+}
+
+export function unary(op: UnaryOp, x: View<Storage>): Storage {
+  const out = allocate(x.dtype, sizeOf(x.shape));
+  const src = x.storage;
+  if (isFloatStorage(src) && isFloatStorage(out)) {
+    forEachRun(x.shape, [x], (bases, length, o, steps) => floatUnaryRun(op, out, o, src, bases[0]!, steps[0]!, length));
+    return out;
+  }
+  const fn = UNARY[op];
+  forEachRun(x.shape, [x], (bases, length, outStart, steps) => {
+    const step = steps[0]!;
+    for (let j = 0, i = bases[0]!; j < length; j++, i += step) out[outStart + j] = fn(src[i]!);
   });
   return out;
 }
