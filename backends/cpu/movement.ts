@@ -2,20 +2,58 @@
 import type { Layout, View } from '../../engine/backend.js';
 import { allocate, type DType, type TypedArray } from '../../engine/dtype.js';
 import { contiguousStrides, sizeOf } from '../../engine/shape.js';
-import { forEachRun } from './strided.js';
+import { collapseAxes } from './strided.js';
 
 type Storage = TypedArray;
+
+/**
+ * Visits every element of `shape` as planes: `rows` runs of `length` along the two innermost
+ * merged axes, so short runs (a transposed or windowed view) cost no callback each.
+ * `bases[k]` is operand k's offset at the plane start, `rowSteps[k]` and `steps[k]` its strides.
+ */
+function forEachPlane(
+  shape: readonly number[],
+  operands: readonly Layout[],
+  visit: (bases: Int32Array, rows: number, length: number, rowSteps: Int32Array, steps: Int32Array) => void,
+): void {
+  if (sizeOf(shape) === 0) return;
+  const { dims, strides } = collapseAxes(shape, operands.map((op) => op.strides));
+  const count = operands.length;
+  const bases = Int32Array.from(operands.map((op) => op.offset));
+  const rank = dims.length;
+  const length = rank > 0 ? dims[rank - 1]! : 1;
+  const rows = rank > 1 ? dims[rank - 2]! : 1;
+  const steps = Int32Array.from(strides.map((s) => (rank > 0 ? s[rank - 1]! : 0)));
+  const rowSteps = Int32Array.from(strides.map((s) => (rank > 1 ? s[rank - 2]! : 0)));
+  const outer = rank - 2;
+  const counter = new Int32Array(Math.max(0, outer));
+  const planes = sizeOf(dims.slice(0, Math.max(0, outer)));
+  for (let plane = 0; plane < planes; plane++) {
+    visit(bases, rows, length, rowSteps, steps);
+    for (let axis = outer - 1; axis >= 0; axis--) {
+      counter[axis]!++;
+      for (let k = 0; k < count; k++) bases[k]! += strides[k]![axis]!;
+      if (counter[axis]! < dims[axis]!) break;
+      for (let k = 0; k < count; k++) bases[k]! -= strides[k]![axis]! * dims[axis]!;
+      counter[axis] = 0;
+    }
+  }
+}
+
+/** Runs at least this long and contiguous on both sides are copied with TypedArray.set. */
+const BULK_COPY_LENGTH = 32;
 
 /** Copies src's elements into `out` at the positions of `target` (same shape as src). */
 function copyInto(out: Storage, target: Layout, src: View<Storage>, convert?: (x: number) => number): void {
   const S = src.storage;
-  forEachRun(src.shape, [target, src], (bases, length, _o, steps) => {
-    let io = bases[0]!;
-    let is = bases[1]!;
-    const so = steps[0]!;
-    const ss = steps[1]!;
-    if (convert) for (let j = 0; j < length; j++, io += so, is += ss) out[io] = convert(S[is]!);
-    else for (let j = 0; j < length; j++, io += so, is += ss) out[io] = S[is]!;
+  forEachPlane(src.shape, [target, src], (bases, rows, length, rowSteps, steps) => {
+    const [so, ss, ro, rs] = [steps[0]!, steps[1]!, rowSteps[0]!, rowSteps[1]!];
+    const bulk = !convert && so === 1 && ss === 1 && length >= BULK_COPY_LENGTH;
+    for (let row = 0, rowOut = bases[0]!, rowSrc = bases[1]!; row < rows; row++, rowOut += ro, rowSrc += rs) {
+      if (bulk) out.set(S.subarray(rowSrc, rowSrc + length), rowOut);
+      else if (convert) for (let j = 0, io = rowOut, is = rowSrc; j < length; j++, io += so, is += ss) out[io] = convert(S[is]!);
+      else for (let j = 0, io = rowOut, is = rowSrc; j < length; j++, io += so, is += ss) out[io] = S[is]!;
+    }
   });
 }
 
@@ -39,8 +77,20 @@ export function cast(x: View<Storage>, dtype: DType): Storage {
 export function scatterView(size: number, target: Layout, src: View<Storage>): Storage {
   const out = allocate(src.dtype, size);
   const S = src.storage;
-  forEachRun(src.shape, [target, src], (bases, length, _o, steps) => {
-    for (let j = 0, io = bases[0]!, is = bases[1]!; j < length; j++, io += steps[0]!, is += steps[1]!) out[io]! += S[is]!;
+  forEachPlane(src.shape, [target, src], (bases, rows, length, rowSteps, steps) => {
+    const [so, ss, ro, rs] = [steps[0]!, steps[1]!, rowSteps[0]!, rowSteps[1]!];
+    // Repeated target positions (expand, overlapping unfold windows) accumulate.
+    if (ro === 1 && so !== 1) {
+      // A transposed target (rows contiguous in out): rows innermost, so writes are sequential.
+      for (let j = 0, colOut = bases[0]!, colSrc = bases[1]!; j < length; j++, colOut += so, colSrc += ss) {
+        for (let row = 0, io = colOut, is = colSrc; row < rows; row++, io++, is += rs) out[io]! += S[is]!;
+      }
+      return;
+    }
+    for (let row = 0, rowOut = bases[0]!, rowSrc = bases[1]!; row < rows; row++, rowOut += ro, rowSrc += rs) {
+      if (so === 1 && ss === 1) for (let j = 0; j < length; j++) out[rowOut + j]! += S[rowSrc + j]!;
+      else for (let j = 0, io = rowOut, is = rowSrc; j < length; j++, io += so, is += ss) out[io]! += S[is]!;
+    }
   });
   return out;
 }
