@@ -1,12 +1,14 @@
-// Matmul throughput: lsgrad's CPU backend against tfjs-backend-cpu (and tfjs-backend-wasm when it
-// initialises in Node), float32, measured in the same run. Prints a markdown table; asserts nothing.
-// Run: npm run bench:matmul   (--quick: fewer rounds)
+// Matmul throughput: lsgrad's CPU backend with its JS kernel and with its WebAssembly SIMD kernel,
+// against tfjs-backend-cpu (and tfjs-backend-wasm when it initialises in Node), float32, measured in
+// the same run. Prints a markdown table; asserts nothing.
+// Run: npm run bench:matmul   (--quick: fewer rounds; LSGRAD_THREADS=1: no helper thread)
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { cpus, loadavg } from 'node:os';
-import { createRng, matmul, noGrad, randn, type Tensor } from '../engine/index.js';
+import { createRng, matmul, noGrad, randn } from '../engine/index.js';
+import { setWasmKernelEnabled, wasmKernel } from '../backends/cpu/wasm/kernel.js';
 
 interface Case {
   label: string;
@@ -14,6 +16,9 @@ interface Case {
   M: number;
   K: number;
   N: number;
+  /** A stored as [K, M] (or B as [N, K]) and used transposed, as in the gradients of a linear layer. */
+  transposeA?: boolean;
+  transposeB?: boolean;
 }
 
 const CASES: Case[] = [
@@ -21,6 +26,17 @@ const CASES: Case[] = [
   { label: '512³', batch: 1, M: 512, K: 512, N: 512 },
   { label: '1024³', batch: 1, M: 1024, K: 1024, N: 1024 },
   { label: '8×(128×64 @ 64×128)', batch: 8, M: 128, K: 64, N: 128 },
+  // The main workload's products (a training step): linear layers over 8192 tokens...
+  { label: '8192×64 @ 64×64', batch: 1, M: 8192, K: 64, N: 64 },
+  { label: '8192×64 @ 64×128', batch: 1, M: 8192, K: 64, N: 128 },
+  { label: '8192×128 @ 128×64', batch: 1, M: 8192, K: 128, N: 64 },
+  // ...their gradients: dx = dy @ wᵀ, dw = xᵀ @ dy...
+  { label: '8192×128 @ (64×128)ᵀ', batch: 1, M: 8192, K: 128, N: 64, transposeB: true },
+  { label: '(8192×64)ᵀ @ 8192×64', batch: 1, M: 64, K: 8192, N: 64, transposeA: true },
+  { label: '(8192×128)ᵀ @ 8192×64', batch: 1, M: 128, K: 8192, N: 64, transposeA: true },
+  // ...and attention blocks.
+  { label: '512×(32×32 @ 32×160)', batch: 512, M: 32, K: 32, N: 160 },
+  { label: '512×(32×160 @ 160×32)', batch: 512, M: 32, K: 160, N: 32 },
 ];
 
 const quick = process.argv.includes('--quick');
@@ -46,23 +62,34 @@ function fastest(fn: () => void): number {
 }
 
 const flops = (c: Case) => 2 * c.batch * c.M * c.K * c.N;
-const shapeA = (c: Case) => (c.batch === 1 ? [c.M, c.K] : [c.batch, c.M, c.K]);
-const shapeB = (c: Case) => (c.batch === 1 ? [c.K, c.N] : [c.batch, c.K, c.N]);
+/** The stored shapes: a transposed operand is stored with its last two axes swapped. */
+const batched = (c: Case, rows: number, columns: number) => (c.batch === 1 ? [rows, columns] : [c.batch, rows, columns]);
+const shapeA = (c: Case) => (c.transposeA ? batched(c, c.K, c.M) : batched(c, c.M, c.K));
+const shapeB = (c: Case) => (c.transposeB ? batched(c, c.N, c.K) : batched(c, c.K, c.N));
 
 /** A timer for each engine: setup once (inputs, warm-up), then one turn per call. */
 type Engine = { name: string; tfBackend?: 'cpu' | 'wasm'; prepare: (c: Case) => Promise<() => number> };
 
-const lsgradEngine: Engine = {
-  name: 'lsgrad cpu',
-  prepare: async (c) => {
-    const rng = createRng(1);
-    const a = randn(shapeA(c), { rng });
-    const b = randn(shapeB(c), { rng });
-    const run = () => noGrad(() => { matmul(a, b); });
-    run(); // warm-up: JIT, packing buffers, helper threads
-    return () => fastest(run);
-  },
-};
+/** lsgrad's CPU backend with the wasm kernel switched on or off for its turns. */
+function lsgradEngine(wasm: boolean): Engine {
+  return {
+    name: wasm ? 'lsgrad wasm' : 'lsgrad js',
+    prepare: async (c) => {
+      const rng = createRng(1);
+      const storedA = randn(shapeA(c), { rng });
+      const storedB = randn(shapeB(c), { rng });
+      // Transposed views: lsgrad's packing reads them in place (no copy).
+      const a = c.transposeA ? storedA.transpose(-2, -1) : storedA;
+      const b = c.transposeB ? storedB.transpose(-2, -1) : storedB;
+      const run = () => {
+        setWasmKernelEnabled(wasm);
+        noGrad(() => { matmul(a, b); });
+      };
+      run(); // warm-up: JIT, packing buffers, helper threads
+      return () => fastest(run);
+    },
+  };
+}
 
 function tfjsEngine(backend: 'cpu' | 'wasm'): Engine {
   return {
@@ -73,7 +100,7 @@ function tfjsEngine(backend: 'cpu' | 'wasm'): Engine {
       const a = tf.randomNormal(shapeA(c), 0, 1, 'float32', 1);
       const b = tf.randomNormal(shapeB(c), 0, 1, 'float32', 2);
       const run = () => {
-        const out = tf.matMul(a, b);
+        const out = tf.matMul(a, b, c.transposeA, c.transposeB);
         out.dataSync(); // read back, so the work is surely done
         out.dispose();
       };
@@ -108,7 +135,7 @@ async function main(): Promise<void> {
   await tf.setBackend('cpu');
   if (tf.getBackend() !== 'cpu') throw new Error(`tfjs backend is '${tf.getBackend()}', expected 'cpu'`);
   const wasmProblem = await initWasm();
-  const engines = [lsgradEngine, tfjsEngine('cpu'), ...(wasmProblem === null ? [tfjsEngine('wasm')] : [])];
+  const engines = [lsgradEngine(false), lsgradEngine(true), tfjsEngine('cpu'), ...(wasmProblem === null ? [tfjsEngine('wasm')] : [])];
   const wasmFlags = wasmProblem === null ? `SIMD ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT')}, threads ${tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT')}` : '';
 
   const rows: { c: Case; gflops: number[] }[] = [];
@@ -129,13 +156,14 @@ async function main(): Promise<void> {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(`\nmatmul, float32, GFLOP/s (fastest call; engines take turns, ${ROUNDS} rounds); Node ${process.version}, ${cpus().length} cores, ${cpu}, load average ${loadavg()[0]!.toFixed(1)}`);
   console.log(`lsgrad threads: ${process.env.LSGRAD_THREADS === '1' ? 'one (LSGRAD_THREADS=1)' : 'default (large products split with one helper thread)'}`);
+  console.log(`lsgrad wasm: ${wasmKernel() ? 'the WebAssembly SIMD kernel (4×8 f32x4 tile)' : 'not available (LSGRAD_WASM=0 or no wasm SIMD): both lsgrad columns are the JS kernel'}; lsgrad js: the JS kernel (4×4 tile)`);
   console.log(`tfjs-backend-wasm: ${wasmProblem === null ? `measured, tf.getBackend() === 'wasm' (${wasmFlags})` : `not measured (${wasmProblem})`}\n`);
   const withWasm = wasmProblem === null;
-  console.log(`| case | lsgrad cpu | tfjs-backend-cpu | lsgrad / tfjs-cpu |${withWasm ? ' tfjs-backend-wasm | lsgrad / wasm |' : ''}`);
-  console.log(`| --- | ---: | ---: | ---: |${withWasm ? ' ---: | ---: |' : ''}`);
-  for (const { c, gflops: [lsgrad, tfjsCpu, wasm] } of rows) {
+  console.log(`| case | lsgrad js | lsgrad wasm | wasm / js | tfjs-backend-cpu | lsgrad wasm / tfjs-cpu |${withWasm ? ' tfjs-backend-wasm | lsgrad wasm / tfjs-wasm |' : ''}`);
+  console.log(`| --- | ---: | ---: | ---: | ---: | ---: |${withWasm ? ' ---: | ---: |' : ''}`);
+  for (const { c, gflops: [js, lsgrad, tfjsCpu, wasm] } of rows) {
     const wasmCells = withWasm ? ` ${fmt(wasm!)} | ${fmt(lsgrad! / wasm!)}× |` : '';
-    console.log(`| ${c.label} | ${fmt(lsgrad!)} | ${fmt(tfjsCpu!)} | ${fmt(lsgrad! / tfjsCpu!)}× |${wasmCells}`);
+    console.log(`| ${c.label} | ${fmt(js!)} | ${fmt(lsgrad!)} | ${fmt(lsgrad! / js!)}× | ${fmt(tfjsCpu!)} | ${fmt(lsgrad! / tfjsCpu!)}× |${wasmCells}`);
   }
 }
 

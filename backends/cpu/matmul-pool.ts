@@ -3,14 +3,21 @@
 // Where worker_threads or SharedArrayBuffer are missing (browsers without isolation), matmul
 // simply runs on the calling thread.
 import { multiplyUnits } from './matmul-tiles.js';
+import { HELPER_SCRATCH, loadWasmKernel, MAIN_SCRATCH, type WasmKernel } from './wasm/kernel.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
 type Floats = Float32Array | Float64Array;
 
-export interface UnitJob {
-  packedA: Floats; packedB: Floats; out: Floats | Int32Array;
-  M: number; N: number; K: number; batchStrideB: number; unitStart: number; unitEnd: number;
+interface Units { M: number; N: number; K: number; unitStart: number; unitEnd: number }
+/** A product for the JS kernel: packed arrays (in shared memory when there is a helper). */
+export interface JsUnitJob extends Units {
+  kind: 'js'; packedA: Floats; packedB: Floats; out: Floats | Int32Array; batchStrideB: number;
 }
+/** A product for the wasm kernel: byte addresses in the kernel's shared memory. */
+export interface WasmUnitJob extends Units {
+  kind: 'wasm'; kernel: WasmKernel; packedA: number; packedB: number; out: number; batchStrideB: number;
+}
+export type UnitJob = JsUnitJob | WasmUnitJob;
 
 // The hand-off uses two counters in shared memory, never a flag that is reset: slot POSTED holds
 // the number of the latest job, slot FINISHED the number of the latest job the helper finished
@@ -20,11 +27,13 @@ export interface UnitJob {
 // notify could wake the helper already waiting for the next job, which then found no message.
 const POSTED = 0, FINISHED = 1;
 
-// The worker runs the kernel's own source text, so there is no second file to resolve or bundle.
+// The worker runs the JS kernel's own source text, so there is no second file to resolve or bundle;
+// for the wasm kernel it instantiates the main thread's compiled module over the same shared memory.
 const WORKER_SOURCE = `
 const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const multiplyUnits = (${multiplyUnits.toString()});
 const counters = new Int32Array(workerData.counters);
+let wasmMultiplyUnits = null;
 let seen = 0;
 for (;;) {
   while (Atomics.load(counters, ${POSTED}) === seen) Atomics.wait(counters, ${POSTED}, seen);
@@ -34,7 +43,13 @@ for (;;) {
     const received = receiveMessageOnPort(workerData.port);
     if (received) {
       const job = received.message;
-      multiplyUnits(job.packedA, job.packedB, job.M, job.N, job.K, job.out, job.batchStrideB, job.unitStart, job.unitEnd);
+      if (job.kind === 'wasm') {
+        // Instantiated on first use, inside the try: should it fail, the main thread recomputes.
+        wasmMultiplyUnits ??= new WebAssembly.Instance(workerData.wasm.module, { env: { memory: workerData.wasm.memory } }).exports.multiplyUnits;
+        wasmMultiplyUnits(job.packedA, job.packedB, job.out, ${HELPER_SCRATCH}, job.M, job.N, job.K, job.batchStrideB, job.unitStart, job.unitEnd);
+      } else {
+        multiplyUnits(job.packedA, job.packedB, job.M, job.N, job.K, job.out, job.batchStrideB, job.unitStart, job.unitEnd);
+      }
       outcome = seen;
     }
   } catch (error) {}
@@ -58,10 +73,17 @@ function startPool(): Pool | null {
   if (!threads || typeof SharedArrayBuffer === 'undefined' || cores < 2 || process.env.LSGRAD_THREADS === '1') return null;
   const counters = new Int32Array(new SharedArrayBuffer(8));
   const { port1, port2 } = new threads.MessageChannel();
-  const worker = new threads.Worker(WORKER_SOURCE, { eval: true, workerData: { counters: counters.buffer, port: port2 }, transferList: [port2] });
+  const kernel = loadWasmKernel();
+  const wasm = kernel && { module: kernel.module, memory: kernel.memory };
+  // NOTE: execArgv is not inherited: the source is CommonJS, and a parent run with
+  // --input-type=module (node -e) would make the worker parse it as a module and die.
+  const worker = new threads.Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { counters: counters.buffer, port: port2, wasm }, transferList: [port2] });
+  const started: Pool = { counters, port: port1, jobs: 0 };
+  // A helper that dies stops being used (unhandled, its error would end the whole process).
+  worker.on('error', () => { if (pool === started) pool = null; });
   worker.unref();
   port1.unref();
-  return { counters, port: port1, jobs: 0 };
+  return started;
 }
 
 const KINDS = { float32: Float32Array, float64: Float64Array, int32: Int32Array } as const;
@@ -83,20 +105,37 @@ function getPool(): Pool | null {
 const PARALLEL_THRESHOLD = 1 << 20;
 const HELPER_TIMEOUT_MS = 60_000;
 
+const helperHalves = { completed: 0, recomputed: 0 };
+
+/** How many halves the helper thread computed, and how many were recomputed here after it failed. */
+export function helperStats(): { completed: number; recomputed: number } {
+  return { ...helperHalves };
+}
+
+/** Units [unitStart, unitEnd) of the job on the calling thread. */
+function runHere(job: UnitJob, unitStart: number, unitEnd: number): void {
+  if (job.kind === 'wasm') {
+    job.kernel.multiplyUnits(job.packedA, job.packedB, job.out, MAIN_SCRATCH, job.M, job.N, job.K, job.batchStrideB, unitStart, unitEnd);
+  } else {
+    multiplyUnits(job.packedA, job.packedB, job.M, job.N, job.K, job.out, job.batchStrideB, unitStart, unitEnd);
+  }
+}
+
 /** Runs all units of the job, splitting them with the helper thread when that pays. */
 export function runUnits(job: UnitJob): void {
   const units = job.unitEnd - job.unitStart;
   const p = getPool();
   if (!p || units < 2 || (units * 4 * job.N * job.K) < PARALLEL_THRESHOLD) {
-    multiplyUnits(job.packedA, job.packedB, job.M, job.N, job.K, job.out, job.batchStrideB, job.unitStart, job.unitEnd);
+    runHere(job, job.unitStart, job.unitEnd);
     return;
   }
   const middle = job.unitStart + Math.floor(units / 2);
   const number = ++p.jobs;
-  p.port.postMessage({ ...job, unitEnd: middle });
+  // The kernel object stays here: the helper has its own instance over the same memory.
+  p.port.postMessage(job.kind === 'wasm' ? { ...job, kernel: undefined, unitEnd: middle } : { ...job, unitEnd: middle });
   Atomics.store(p.counters, POSTED, number);
   Atomics.notify(p.counters, POSTED);
-  multiplyUnits(job.packedA, job.packedB, job.M, job.N, job.K, job.out, job.batchStrideB, middle, job.unitEnd);
+  runHere(job, middle, job.unitEnd);
   let helperFailed = false;
   for (let finished = Atomics.load(p.counters, FINISHED); Math.abs(finished) !== number; finished = Atomics.load(p.counters, FINISHED)) {
     // A helper silent for a minute is presumed dead: stop using it rather than wait forever.
@@ -108,6 +147,9 @@ export function runUnits(job: UnitJob): void {
   }
   // NOTE: should the helper ever fail, its half is recomputed here rather than lost.
   if (helperFailed || Atomics.load(p.counters, FINISHED) < 0) {
-    multiplyUnits(job.packedA, job.packedB, job.M, job.N, job.K, job.out, job.batchStrideB, job.unitStart, middle);
+    helperHalves.recomputed++;
+    runHere(job, job.unitStart, middle);
+  } else {
+    helperHalves.completed++;
   }
 }

@@ -1,27 +1,95 @@
-// Batched matmul: both operands are packed into 4-wide panels, then a 4×4 register tile walks K
-// (matmul-tiles.ts). Packing makes every inner-loop read sequential whatever the input strides
-// (transposes are free), and lets the second core take half of the row panels (matmul-pool.ts).
+// Batched matmul: both operands are packed into panels, then a register tile walks K. Packing makes
+// every inner-loop read sequential whatever the input strides (transposes are free), and lets the
+// second core take half of the row panels (matmul-pool.ts). float32 products run the WebAssembly
+// SIMD kernel (wasm/matmul.wat, a 4×8 tile over panels packed straight into its memory); float64,
+// int32, and float32 where wasm SIMD is missing run the JS kernel (matmul-tiles.ts, a 4×4 tile).
 import type { View } from '../../engine/backend.js';
 import type { TypedArray } from '../../engine/dtype.js';
 import { sizeOf } from '../../engine/shape.js';
 import { runUnits, sharedArray } from './matmul-pool.js';
 import { forEachRun } from './strided.js';
+import { DATA_START, reserveWasmMemory, wasmKernel, type WasmKernel } from './wasm/kernel.js';
 
 type Storage = TypedArray;
 type Floats = Float32Array | Float64Array;
-const TILE = 4;
+/** Rows per panel of A (both kernels); columns per panel of B: 4 for the JS kernel, 8 for wasm. */
+const ROWS_PER_PANEL = 4;
+const JS_COLUMNS_PER_PANEL = 4;
+const WASM_COLUMNS_PER_PANEL = 8;
 
-/** Packs rows [0, rows) × depth [0, depth) of a strided matrix into panels of TILE rows, k-major inside. */
-function packPanels(src: Storage, base: number, rowStride: number, depthStride: number, rows: number, depth: number, panels: Floats, at: number): void {
-  for (let p = 0; p * TILE < rows; p++) {
-    const panelBase = at + p * depth * TILE;
-    const first = p * TILE;
-    const count = Math.min(TILE, rows - first); // a last panel's missing rows stay zero
+/**
+ * Packs rows [0, rows) × depth [0, depth) of a strided matrix into panels of `width` rows, k-major
+ * inside. A last panel's missing rows are written as zeros (the wasm memory is reused, not fresh).
+ */
+function packPanels(src: Storage, base: number, rowStride: number, depthStride: number, rows: number, depth: number, width: number, panels: Floats, at: number): void {
+  for (let p = 0; p * width < rows; p++) {
+    const panelBase = at + p * depth * width;
+    const first = p * width;
+    const count = Math.min(width, rows - first);
     // Writes run sequentially through the panel; reads take the panel's rows side by side per k.
-    for (let k = 0, d = panelBase, s = base + first * rowStride; k < depth; k++, d += TILE, s += depthStride) {
+    for (let k = 0, d = panelBase, s = base + first * rowStride; k < depth; k++, d += width, s += depthStride) {
       for (let r = 0; r < count; r++) panels[d + r] = src[s + r * rowStride]!;
+      for (let r = count; r < width; r++) panels[d + r] = 0;
     }
   }
+}
+
+interface Product {
+  a: View<Storage>; b: View<Storage>;
+  M: number; K: number; N: number; batches: number;
+  /** A weight broadcast over the batch (every batch stride 0) is packed once. */
+  sharedB: boolean;
+}
+
+/** Packs every batch entry of A into panelsA from atA, and of B (once when shared) into panelsB from atB. */
+function packOperands(p: Product, columnsPerPanel: number, panelsA: Floats, atA: number, panelsB: Floats, atB: number): void {
+  const { a, b, M, K, N, sharedB } = p;
+  const rank = a.shape.length;
+  const panelSizeA = Math.ceil(M / ROWS_PER_PANEL) * ROWS_PER_PANEL * K;
+  const panelSizeB = Math.ceil(N / columnsPerPanel) * columnsPerPanel * K;
+  const [aRow, aDepth] = [a.strides[rank - 2]!, a.strides[rank - 1]!];
+  const [bDepth, bColumn] = [b.strides[rank - 2]!, b.strides[rank - 1]!];
+  const batchLayouts = [
+    { strides: a.strides.slice(0, rank - 2), offset: a.offset },
+    { strides: b.strides.slice(0, rank - 2), offset: b.offset },
+  ];
+  forEachRun(a.shape.slice(0, rank - 2), batchLayouts, (bases, length, start, steps) => {
+    for (let j = 0; j < length; j++) {
+      const batch = start + j;
+      packPanels(a.storage, bases[0]! + j * steps[0]!, aRow, aDepth, M, K, ROWS_PER_PANEL, panelsA, atA + batch * panelSizeA);
+      if (!sharedB || batch === 0) packPanels(b.storage, bases[1]! + j * steps[1]!, bColumn, bDepth, N, K, columnsPerPanel, panelsB, atB + (sharedB ? 0 : batch) * panelSizeB);
+    }
+  });
+}
+
+/** The JS kernel: packs into fresh (shared) arrays. */
+function multiplyJs(p: Product, out: Storage): void {
+  const packedKind = p.a.dtype === 'float64' ? 'float64' : 'float32';
+  const panelSizeA = Math.ceil(p.M / ROWS_PER_PANEL) * ROWS_PER_PANEL * p.K;
+  const panelSizeB = Math.ceil(p.N / JS_COLUMNS_PER_PANEL) * JS_COLUMNS_PER_PANEL * p.K;
+  const packedA = sharedArray(packedKind, p.batches * panelSizeA);
+  const packedB = sharedArray(packedKind, (p.sharedB ? 1 : p.batches) * panelSizeB);
+  packOperands(p, JS_COLUMNS_PER_PANEL, packedA, 0, packedB, 0);
+  runUnits({ kind: 'js', packedA, packedB, out: out as Floats | Int32Array, M: p.M, N: p.N, K: p.K, batchStrideB: p.sharedB ? 0 : panelSizeB, unitStart: 0, unitEnd: p.batches * Math.ceil(p.M / ROWS_PER_PANEL) });
+}
+
+/**
+ * The wasm kernel: packs into the kernel's memory as [packed A | packed B | output] from DATA_START
+ * (one region reused by every call: matmul calls never nest), then copies the output out.
+ * False when the memory cannot hold the product; the caller then uses the JS kernel.
+ */
+function multiplyWasm(kernel: WasmKernel, p: Product, out: Float32Array): boolean {
+  const panelSizeA = Math.ceil(p.M / ROWS_PER_PANEL) * ROWS_PER_PANEL * p.K;
+  const panelSizeB = Math.ceil(p.N / WASM_COLUMNS_PER_PANEL) * WASM_COLUMNS_PER_PANEL * p.K;
+  const atA = DATA_START / 4; // float indices; every region is a whole number of 16-byte vectors
+  const atB = atA + p.batches * panelSizeA;
+  const atOut = atB + (p.sharedB ? 1 : p.batches) * panelSizeB;
+  if (!reserveWasmMemory(kernel, (atOut + out.length) * 4)) return false;
+  const memory = new Float32Array(kernel.memory.buffer);
+  packOperands(p, WASM_COLUMNS_PER_PANEL, memory, atA, memory, atB);
+  runUnits({ kind: 'wasm', kernel, packedA: atA * 4, packedB: atB * 4, out: atOut * 4, M: p.M, N: p.N, K: p.K, batchStrideB: p.sharedB ? 0 : panelSizeB * 4, unitStart: 0, unitEnd: p.batches * Math.ceil(p.M / ROWS_PER_PANEL) });
+  out.set(memory.subarray(atOut, atOut + out.length));
+  return true;
 }
 
 export function matmul(a: View<Storage>, b: View<Storage>): Storage {
@@ -31,27 +99,11 @@ export function matmul(a: View<Storage>, b: View<Storage>): Storage {
   const batchShape = a.shape.slice(0, rank - 2);
   const batches = sizeOf(batchShape);
   const out = sharedArray(a.dtype === 'float64' ? 'float64' : a.dtype === 'int32' ? 'int32' : 'float32', batches * M * N);
-  if (out.length === 0) return out;
-  const packedKind = a.dtype === 'float64' ? 'float64' : 'float32';
-  const panelSizeA = Math.ceil(M / TILE) * TILE * K;
-  const panelSizeB = Math.ceil(N / TILE) * TILE * K;
-  // A weight broadcast over the batch (every batch stride 0) is packed once.
+  if (out.length === 0 || K === 0) return out; // an empty sum is zero, and out starts zeroed
   const sharedB = b.strides.slice(0, rank - 2).every((s, axis) => s === 0 || batchShape[axis] === 1);
-  const packedA = sharedArray(packedKind, batches * panelSizeA);
-  const packedB = sharedArray(packedKind, (sharedB ? 1 : batches) * panelSizeB);
-  const [aRow, aDepth] = [a.strides[rank - 2]!, a.strides[rank - 1]!];
-  const [bDepth, bColumn] = [b.strides[rank - 2]!, b.strides[rank - 1]!];
-  const batchLayouts = [
-    { strides: a.strides.slice(0, rank - 2), offset: a.offset },
-    { strides: b.strides.slice(0, rank - 2), offset: b.offset },
-  ];
-  forEachRun(batchShape, batchLayouts, (bases, length, start, steps) => {
-    for (let j = 0; j < length; j++) {
-      const batch = start + j;
-      packPanels(a.storage, bases[0]! + j * steps[0]!, aRow, aDepth, M, K, packedA, batch * panelSizeA);
-      if (!sharedB || batch === 0) packPanels(b.storage, bases[1]! + j * steps[1]!, bColumn, bDepth, N, K, packedB, (sharedB ? 0 : batch) * panelSizeB);
-    }
-  });
-  runUnits({ packedA, packedB, out, M, N, K, batchStrideB: sharedB ? 0 : panelSizeB, unitStart: 0, unitEnd: batches * Math.ceil(M / TILE) });
+  const product: Product = { a, b, M, K, N, batches, sharedB };
+  const kernel = a.dtype === 'float32' ? wasmKernel() : null;
+  if (kernel && multiplyWasm(kernel, product, out as Float32Array)) return out;
+  multiplyJs(product, out);
   return out;
 }

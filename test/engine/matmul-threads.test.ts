@@ -1,12 +1,15 @@
 // The matmul helper thread: many back-to-back hand-offs (where a lost wake-up would hang or drop
-// half a result) give exactly the single-threaded values.
+// half a result) give exactly the single-threaded values, with the JS kernel and the wasm kernel.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRng, randn } from '../../engine/index.js';
 import { cpuKernels } from '../../backends/cpu/index.js';
 import { multiplyUnits } from '../../backends/cpu/matmul-tiles.js';
+import { helperStats } from '../../backends/cpu/matmul-pool.js';
+import { setWasmKernelEnabled } from '../../backends/cpu/wasm/kernel.js';
 
-test('large products go through shared memory, and 3,000 consecutive hand-offs all match one thread', () => {
+test('JS kernel: large products go through shared memory, and 3,000 consecutive hand-offs all match one thread', () => {
+  setWasmKernelEnabled(false); // float32 would otherwise take the wasm kernel
   const rng = createRng(7);
   // 2 × 16 row panels of 4 × 64 × 128 multiply-adds: just at the hand-off threshold.
   const [batches, M, K, N] = [2, 64, 128, 64];
@@ -34,6 +37,22 @@ test('large products go through shared memory, and 3,000 consecutive hand-offs a
     const out = cpuKernels.matmul(a as never, b as never) as Float32Array;
     if (out.some((value, i) => value !== expected[i])) assert.unreachable(`round ${round} differs from the single-threaded product`);
   }
+  setWasmKernelEnabled(true);
+});
+
+test('wasm kernel: 3,000 consecutive hand-offs give the same product, the helper computing its half each time', () => {
+  // (matmul-wasm.test.ts checks that the split product equals the single-threaded one.)
+  const rng = createRng(8);
+  const a = randn([2, 64, 128], { rng });
+  const b = randn([2, 128, 64], { rng });
+  const before = helperStats();
+  const expected = cpuKernels.matmul(a as never, b as never) as Float32Array;
+  for (let round = 0; round < 3000; round++) {
+    const out = cpuKernels.matmul(a as never, b as never) as Float32Array;
+    if (out.some((value, i) => value !== expected[i])) assert.unreachable(`round ${round} differs from the first product`);
+  }
+  const after = helperStats();
+  assert.equal({ completed: after.completed - before.completed, recomputed: after.recomputed - before.recomputed }, { completed: 3001, recomputed: 0 });
 });
 
 test.run();

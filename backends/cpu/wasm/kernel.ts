@@ -1,0 +1,82 @@
+// The wasm matmul kernel (matmul.wat), instantiated once over a shared memory that grows as the
+// products need. The helper thread (matmul-pool.ts) instantiates the same module over the same
+// memory. Where WebAssembly SIMD or shared memory is missing, or LSGRAD_WASM=0, there is no kernel
+// and matmul.ts uses the JS kernel of matmul-tiles.ts.
+import { MATMUL_WASM_BASE64 } from './matmul-wasm.generated.js';
+
+/** Arguments as in matmul.wat's multiplyUnits; addresses and batchStrideB in bytes. */
+export type WasmMultiplyUnits = (
+  packedA: number, packedB: number, out: number, scratch: number,
+  M: number, N: number, K: number, batchStrideB: number, unitStart: number, unitEnd: number,
+) => void;
+
+export interface WasmKernel {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  multiplyUnits: WasmMultiplyUnits;
+}
+
+const PAGE_BYTES = 65536;
+const MAX_PAGES = 16384; // the maximum declared by matmul.wat's memory import: 1 GiB
+/** Each thread's 128-byte area for edge tiles, then the operands from DATA_START on. */
+export const MAIN_SCRATCH = 0;
+export const HELPER_SCRATCH = 128;
+export const DATA_START = 256;
+
+/** The module's bytes (decoded with atob, which browsers and Node both have). */
+export function matmulWasmBytes(): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(atob(MATMUL_WASM_BASE64), (char) => char.charCodeAt(0));
+}
+
+function load(): WasmKernel | null {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  if (env?.LSGRAD_WASM === '0' || typeof WebAssembly === 'undefined' || typeof SharedArrayBuffer === 'undefined') return null;
+  const bytes = matmulWasmBytes();
+  // validate() is false where the engine lacks SIMD or shared memory: then the JS kernel serves.
+  if (!WebAssembly.validate(bytes)) return null;
+  try {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    const module = new WebAssembly.Module(bytes);
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    return { module, memory, multiplyUnits: instance.exports.multiplyUnits as WasmMultiplyUnits };
+  } catch {
+    return null; // e.g. a browser page without cross-origin isolation refuses shared memory
+  }
+}
+
+let loaded: WasmKernel | null | undefined;
+let enabled = true;
+
+/** The kernel whether or not it is switched off (the helper thread needs it in either case). */
+export function loadWasmKernel(): WasmKernel | null {
+  if (loaded === undefined) loaded = load();
+  return loaded;
+}
+
+/** The kernel matmul.ts should use, or null for the JS kernel. */
+export function wasmKernel(): WasmKernel | null {
+  return enabled ? loadWasmKernel() : null;
+}
+
+/**
+ * Switches the wasm kernel off or back on for float32 products, so that benchmarks and tests can
+ * compare the two kernels in one process (LSGRAD_WASM=0 switches it off for a whole run).
+ * @example setWasmKernelEnabled(false); matmul(a, b); setWasmKernelEnabled(true);
+ */
+export function setWasmKernelEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/** Grows the memory to at least `bytes`; false when that is more than the module may address. */
+export function reserveWasmMemory(kernel: WasmKernel, bytes: number): boolean {
+  const pages = Math.ceil(bytes / PAGE_BYTES);
+  if (pages > MAX_PAGES) return false;
+  const current = kernel.memory.buffer.byteLength / PAGE_BYTES;
+  if (pages <= current) return true;
+  try {
+    kernel.memory.grow(pages - current);
+    return true;
+  } catch {
+    return false; // the system refused the memory: the JS kernel allocates its own
+  }
+}

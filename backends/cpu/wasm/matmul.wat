@@ -1,0 +1,164 @@
+;; The float32 matmul kernel of the CPU backend, in WebAssembly text with 128-bit SIMD.
+;; Assembled by build.ts into matmul-wasm.generated.ts; matmul.ts packs the operands and calls it.
+;;
+;; Inputs are packed panels (the layout matmul.ts writes, k-major inside each panel):
+;;   A: per batch entry, ⌈M/4⌉ panels of K × 4 floats: the 4 rows of the panel side by side per k.
+;;   B: per batch entry, ⌈N/8⌉ panels of K × 8 floats: 8 columns of B side by side per k.
+;; Missing rows and columns of a last panel are zeros, so every tile runs the same loop; only the
+;; store at the end looks at the matrix edge. The output is dense row-major, batch after batch.
+;;
+;; One tile is 4 rows × 8 columns of the output, held in 8 f32x4 accumulators (two per row).
+;; Per k it loads the 8 values of B as two vectors, broadcasts each of A's 4 values to a vector
+;; (v128.load32_splat) and does 8 multiplies and 8 adds: 64 flops for 6 loads. 8 accumulators
+;; plus 3 operands fit the 16 vector registers of x86-64 and arm64, so nothing spills.
+;; NOTE: the sum over k runs in float32 (the JS kernel sums in float64 and rounds once), so the two
+;; agree within float32 rounding, not bit for bit. Multiply then add, never fused: no relaxed-simd.
+(module
+  ;; The memory is imported and shared: the main thread and the helper thread (matmul-pool.ts)
+  ;; each instantiate this module over the same memory and compute disjoint rows of the output.
+  ;; 16384 pages of 64 KiB = 1 GiB at most; matmul.ts uses the JS kernel for anything larger.
+  (import "env" "memory" (memory 1 16384 shared))
+
+  ;; Computes work units [unitStart, unitEnd) of the batched product. A unit is one panel of 4 rows
+  ;; of one batch entry: unit u is batch ⌊u / rowPanels⌋, row panel u mod rowPanels (as in
+  ;; matmul-tiles.ts, so the hand-off to the helper thread splits the same way).
+  ;; All addresses are in bytes. batchStrideB is 0 when one B serves every batch entry.
+  ;; scratch: 128 bytes for edge tiles, one area per calling thread.
+  (func (export "multiplyUnits")
+    (param $packedA i32) (param $packedB i32) (param $out i32) (param $scratch i32)
+    (param $M i32) (param $N i32) (param $K i32) (param $batchStrideB i32)
+    (param $unitStart i32) (param $unitEnd i32)
+    (local $rowPanels i32) (local $columnPanels i32)
+    (local $panelBytesA i32) (local $panelBytesB i32)
+    (local $unit i32) (local $batch i32) (local $firstPanel i32) (local $lastPanel i32)
+    (local $batchA i32) (local $batchB i32) (local $batchOut i32)
+    (local $blockStart i32) (local $blockEnd i32)
+    (local $rowPanel i32) (local $columnPanel i32) (local $row i32) (local $column i32)
+    (local.set $rowPanels (i32.shr_u (i32.add (local.get $M) (i32.const 3)) (i32.const 2)))
+    (local.set $columnPanels (i32.shr_u (i32.add (local.get $N) (i32.const 7)) (i32.const 3)))
+    (local.set $panelBytesA (i32.shl (local.get $K) (i32.const 4)))   ;; K × 4 floats
+    (local.set $panelBytesB (i32.shl (local.get $K) (i32.const 5)))   ;; K × 8 floats
+    (local.set $unit (local.get $unitStart))
+    (block $done
+      (loop $units
+        (br_if $done (i32.ge_u (local.get $unit) (local.get $unitEnd)))
+        ;; The run of row panels from this unit to the end of its batch entry (or of the range).
+        (local.set $batch (i32.div_u (local.get $unit) (local.get $rowPanels)))
+        (local.set $firstPanel (i32.sub (local.get $unit) (i32.mul (local.get $batch) (local.get $rowPanels))))
+        (local.set $lastPanel (i32.add (local.get $firstPanel) (i32.sub (local.get $unitEnd) (local.get $unit))))
+        (if (i32.gt_u (local.get $lastPanel) (local.get $rowPanels))
+          (then (local.set $lastPanel (local.get $rowPanels))))
+        (local.set $batchA (i32.add (local.get $packedA)
+          (i32.mul (local.get $batch) (i32.mul (local.get $rowPanels) (local.get $panelBytesA)))))
+        (local.set $batchB (i32.add (local.get $packedB) (i32.mul (local.get $batch) (local.get $batchStrideB))))
+        (local.set $batchOut (i32.add (local.get $out)
+          (i32.shl (i32.mul (local.get $batch) (i32.mul (local.get $M) (local.get $N))) (i32.const 2))))
+        ;; Blocks of 16 column panels (128 columns): that part of B stays in cache while every row
+        ;; panel of the run passes over it.
+        (local.set $blockStart (i32.const 0))
+        (loop $blocks
+          (local.set $blockEnd (i32.add (local.get $blockStart) (i32.const 16)))
+          (if (i32.gt_u (local.get $blockEnd) (local.get $columnPanels))
+            (then (local.set $blockEnd (local.get $columnPanels))))
+          (local.set $rowPanel (local.get $firstPanel))
+          (loop $rowPanels
+            (local.set $row (i32.shl (local.get $rowPanel) (i32.const 2)))
+            (local.set $columnPanel (local.get $blockStart))
+            (loop $columnPanels
+              (local.set $column (i32.shl (local.get $columnPanel) (i32.const 3)))
+              (call $tile
+                (i32.add (local.get $batchA) (i32.mul (local.get $rowPanel) (local.get $panelBytesA)))
+                (i32.add (local.get $batchB) (i32.mul (local.get $columnPanel) (local.get $panelBytesB)))
+                (local.get $K)
+                ;; the output address of the tile's top-left element, and the row stride in bytes
+                (i32.add (local.get $batchOut)
+                  (i32.shl (i32.add (i32.mul (local.get $row) (local.get $N)) (local.get $column)) (i32.const 2)))
+                (i32.shl (local.get $N) (i32.const 2))
+                ;; how many of the tile's rows and columns lie inside the matrix
+                (call $min (i32.sub (local.get $M) (local.get $row)) (i32.const 4))
+                (call $min (i32.sub (local.get $N) (local.get $column)) (i32.const 8))
+                (local.get $scratch))
+              (local.set $columnPanel (i32.add (local.get $columnPanel) (i32.const 1)))
+              (br_if $columnPanels (i32.lt_u (local.get $columnPanel) (local.get $blockEnd))))
+            (local.set $rowPanel (i32.add (local.get $rowPanel) (i32.const 1)))
+            (br_if $rowPanels (i32.lt_u (local.get $rowPanel) (local.get $lastPanel))))
+          (local.set $blockStart (local.get $blockEnd))
+          (br_if $blocks (i32.lt_u (local.get $blockStart) (local.get $columnPanels))))
+        (local.set $unit (i32.add (local.get $unit) (i32.sub (local.get $lastPanel) (local.get $firstPanel))))
+        (br $units))))
+
+  (func $min (param $x i32) (param $y i32) (result i32)
+    (select (local.get $x) (local.get $y) (i32.lt_u (local.get $x) (local.get $y))))
+
+  ;; One 4 × 8 output tile: the sum over k of (4 values of A) ⊗ (8 values of B).
+  ;; $a, $b: the start of the A panel (K × 4) and the B panel (K × 8). $to: the output address of
+  ;; the tile's top-left element; $rowBytes: the output row stride; $rows, $columns: the part of
+  ;; the tile inside the matrix (at least 1 × 1).
+  (func $tile
+    (param $a i32) (param $b i32) (param $K i32) (param $to i32) (param $rowBytes i32)
+    (param $rows i32) (param $columns i32) (param $scratch i32)
+    (local $end i32) (local $row i32) (local $column i32)
+    (local $left v128) (local $right v128) (local $broadcast v128)
+    ;; $cRH: row R of the tile, H = 0 for its columns 0–3, 1 for columns 4–7 (all start at zero)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $K) (i32.const 4))))
+    (if (i32.gt_u (local.get $K) (i32.const 0))
+      (then
+        (loop $depth
+          (local.set $left (v128.load (local.get $b)))
+          (local.set $right (v128.load offset=16 (local.get $b)))
+          ;; row 0: A[row 0, k] broadcast to all four lanes, times the 8 values of B at k
+          (local.set $broadcast (v128.load32_splat (local.get $a)))
+          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $broadcast) (local.get $left))))
+          (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $broadcast) (local.get $right))))
+          (local.set $broadcast (v128.load32_splat offset=4 (local.get $a)))
+          (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $broadcast) (local.get $left))))
+          (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $broadcast) (local.get $right))))
+          (local.set $broadcast (v128.load32_splat offset=8 (local.get $a)))
+          (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $broadcast) (local.get $left))))
+          (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $broadcast) (local.get $right))))
+          (local.set $broadcast (v128.load32_splat offset=12 (local.get $a)))
+          (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $broadcast) (local.get $left))))
+          (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $broadcast) (local.get $right))))
+          (local.set $a (i32.add (local.get $a) (i32.const 16)))
+          (local.set $b (i32.add (local.get $b) (i32.const 32)))
+          (br_if $depth (i32.lt_u (local.get $a) (local.get $end))))))
+    (if (i32.and (i32.eq (local.get $rows) (i32.const 4)) (i32.eq (local.get $columns) (i32.const 8)))
+      (then
+        ;; A whole tile: two vector stores per row (unaligned stores are allowed and cheap).
+        (v128.store (local.get $to) (local.get $c00))
+        (v128.store offset=16 (local.get $to) (local.get $c01))
+        (local.set $to (i32.add (local.get $to) (local.get $rowBytes)))
+        (v128.store (local.get $to) (local.get $c10))
+        (v128.store offset=16 (local.get $to) (local.get $c11))
+        (local.set $to (i32.add (local.get $to) (local.get $rowBytes)))
+        (v128.store (local.get $to) (local.get $c20))
+        (v128.store offset=16 (local.get $to) (local.get $c21))
+        (local.set $to (i32.add (local.get $to) (local.get $rowBytes)))
+        (v128.store (local.get $to) (local.get $c30))
+        (v128.store offset=16 (local.get $to) (local.get $c31)))
+      (else
+        ;; An edge tile: the whole tile goes to scratch (row r at byte 32·r), then only the rows
+        ;; and columns inside the matrix are copied out, one float at a time.
+        (v128.store offset=0 (local.get $scratch) (local.get $c00))
+        (v128.store offset=16 (local.get $scratch) (local.get $c01))
+        (v128.store offset=32 (local.get $scratch) (local.get $c10))
+        (v128.store offset=48 (local.get $scratch) (local.get $c11))
+        (v128.store offset=64 (local.get $scratch) (local.get $c20))
+        (v128.store offset=80 (local.get $scratch) (local.get $c21))
+        (v128.store offset=96 (local.get $scratch) (local.get $c30))
+        (v128.store offset=112 (local.get $scratch) (local.get $c31))
+        (loop $rows
+          (local.set $column (i32.const 0))
+          (loop $columns
+            (f32.store
+              (i32.add (local.get $to) (i32.shl (local.get $column) (i32.const 2)))
+              (f32.load (i32.add (local.get $scratch)
+                (i32.add (i32.shl (local.get $row) (i32.const 5)) (i32.shl (local.get $column) (i32.const 2))))))
+            (local.set $column (i32.add (local.get $column) (i32.const 1)))
+            (br_if $columns (i32.lt_u (local.get $column) (local.get $columns))))
+          (local.set $to (i32.add (local.get $to) (local.get $rowBytes)))
+          (local.set $row (i32.add (local.get $row) (i32.const 1)))
+          (br_if $rows (i32.lt_u (local.get $row) (local.get $rows)))))))
+)
