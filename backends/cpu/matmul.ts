@@ -23,13 +23,27 @@ const WASM_COLUMNS_PER_PANEL = 8;
  */
 function packPanels(src: Storage, base: number, rowStride: number, depthStride: number, rows: number, depth: number, width: number, panels: Floats, at: number): void {
   for (let p = 0; p * width < rows; p++) {
-    const panelBase = at + p * depth * width;
     const first = p * width;
     const count = Math.min(width, rows - first);
     // Writes run sequentially through the panel; reads take the panel's rows side by side per k.
-    for (let k = 0, d = panelBase, s = base + first * rowStride; k < depth; k++, d += width, s += depthStride) {
-      for (let r = 0; r < count; r++) panels[d + r] = src[s + r * rowStride]!;
-      for (let r = count; r < width; r++) panels[d + r] = 0;
+    let d = at + p * depth * width;
+    let s = base + first * rowStride;
+    // NOTE: the unrolled full panels pack 2–3× faster than the general loop (V8 keeps the strided
+    // reads apart); at ~1 ns per element packing is still a large part of a product with small K.
+    if (count === 4 && width === 4) {
+      for (let k = 0; k < depth; k++, d += 4, s += depthStride) {
+        panels[d] = src[s]!; panels[d + 1] = src[s + rowStride]!; panels[d + 2] = src[s + 2 * rowStride]!; panels[d + 3] = src[s + 3 * rowStride]!;
+      }
+    } else if (count === 8 && width === 8) {
+      for (let k = 0; k < depth; k++, d += 8, s += depthStride) {
+        panels[d] = src[s]!; panels[d + 1] = src[s + rowStride]!; panels[d + 2] = src[s + 2 * rowStride]!; panels[d + 3] = src[s + 3 * rowStride]!;
+        panels[d + 4] = src[s + 4 * rowStride]!; panels[d + 5] = src[s + 5 * rowStride]!; panels[d + 6] = src[s + 6 * rowStride]!; panels[d + 7] = src[s + 7 * rowStride]!;
+      }
+    } else {
+      for (let k = 0; k < depth; k++, d += width, s += depthStride) {
+        for (let r = 0; r < count; r++) panels[d + r] = src[s + r * rowStride]!;
+        for (let r = count; r < width; r++) panels[d + r] = 0;
+      }
     }
   }
 }
@@ -85,7 +99,7 @@ function multiplyWasm(kernel: WasmKernel, p: Product, out: Float32Array): boolea
   const atB = atA + p.batches * panelSizeA;
   const atOut = atB + (p.sharedB ? 1 : p.batches) * panelSizeB;
   if (!reserveWasmMemory(kernel, (atOut + out.length) * 4)) return false;
-  const memory = new Float32Array(kernel.memory.buffer);
+  const memory = new Float32Array(kernel.memory.buffer, 0, kernel.memory.buffer.byteLength / 4);
   packOperands(p, WASM_COLUMNS_PER_PANEL, memory, atA, memory, atB);
   runUnits({ kind: 'wasm', kernel, packedA: atA * 4, packedB: atB * 4, out: atOut * 4, M: p.M, N: p.N, K: p.K, batchStrideB: p.sharedB ? 0 : panelSizeB * 4, unitStart: 0, unitEnd: p.batches * Math.ceil(p.M / ROWS_PER_PANEL) });
   out.set(memory.subarray(atOut, atOut + out.length));
