@@ -18,12 +18,48 @@ function alongIndex(x: { strides: readonly number[]; offset: number }, indexShap
   return { shape: indexShape, strides: x.strides.map((s, a) => (a === axis ? 0 : s)), offset: x.offset };
 }
 
+/**
+ * The length of the contiguous row that every index entry selects, when index is constant along
+ * the axes after `axis` (an expanded row index, as indexSelect and embedding make) and x and
+ * `others` are row-major there; 0 when the kernel must go element by element.
+ */
+function rowLength(x: View<Storage>, axis: number, index: View<Storage>, others: readonly { shape: readonly number[]; strides: readonly number[] }[] = []): number {
+  let length = 1;
+  for (let a = x.shape.length - 1; a > axis; a--) {
+    const dim = index.shape[a]!;
+    if (dim === 1) continue;
+    const contiguousHere = (v: { shape: readonly number[]; strides: readonly number[] }) => v.shape[a] === dim && v.strides[a] === length;
+    if (index.strides[a] !== 0 || !contiguousHere(x) || !others.every(contiguousHere)) return 0;
+    length *= dim;
+  }
+  return length;
+}
+
+/** The outer part of a layout: the axes up to and including `axis`. */
+function outerLayout(x: { strides: readonly number[]; offset: number }, shape: readonly number[], axis: number, axisStride?: number) {
+  return { shape: shape.slice(0, axis + 1), strides: x.strides.slice(0, axis + 1).map((s, a) => (a === axis && axisStride !== undefined ? axisStride : s)), offset: x.offset };
+}
+
 export function gather(x: View<Storage>, axis: number, index: View<Storage>): Storage {
   const out = allocate(x.dtype, sizeOf(index.shape));
   const X = x.storage;
   const I = index.storage;
   const axisStride = x.strides[axis]!;
   const axisSize = x.shape[axis]!;
+  const row = rowLength(x, axis, index);
+  if (row > 1) {
+    // Whole rows: one index read and one block copy per selected row.
+    const outer = index.shape.slice(0, axis + 1);
+    forEachRun(outer, [outerLayout(index, outer, axis), outerLayout(x, outer, axis, 0)], (bases, length, o, steps) => {
+      for (let j = 0, ii = bases[0]!, ix = bases[1]!; j < length; j++, ii += steps[0]!, ix += steps[1]!) {
+        const position = I[ii]!;
+        checkIndex('gather', position, axisSize, axis);
+        const from = ix + position * axisStride;
+        out.set(X.subarray(from, from + row), (o + j) * row);
+      }
+    });
+    return out;
+  }
   forEachRun(index.shape, [index, alongIndex(x, index.shape, axis)], (bases, length, o, steps) => {
     for (let j = 0, ii = bases[0]!, ix = bases[1]!; j < length; j++, ii += steps[0]!, ix += steps[1]!) {
       const position = I[ii]!;
@@ -40,6 +76,21 @@ export function scatterAdd(x: View<Storage>, axis: number, index: View<Storage>,
   const I = index.storage;
   const S = src.storage;
   const axisSize = x.shape[axis]!;
+  const axisStride = strides[axis]!;
+  const row = rowLength({ ...x, strides }, axis, index, [{ shape: index.shape, strides: src.strides }]);
+  if (row > 1) {
+    // Whole rows: one index read per row, then a run of adds.
+    const outer = index.shape.slice(0, axis + 1);
+    const target = outerLayout({ strides, offset: 0 }, outer, axis, 0);
+    forEachRun(outer, [outerLayout(index, outer, axis), outerLayout(src, outer, axis), target], (bases, length, _o, steps) => {
+      for (let j = 0, ii = bases[0]!, is = bases[1]!, io = bases[2]!; j < length; j++, ii += steps[0]!, is += steps[1]!, io += steps[2]!) {
+        const position = I[ii]!;
+        checkIndex('scatterAdd', position, axisSize, axis);
+        for (let t = 0, at = io + position * axisStride; t < row; t++) out[at + t]! += S[is + t]!;
+      }
+    });
+    return out;
+  }
   const target = alongIndex({ strides, offset: 0 }, index.shape, axis);
   forEachRun(index.shape, [index, src, target], (bases, length, _o, steps) => {
     let ii = bases[0]!;
@@ -48,7 +99,7 @@ export function scatterAdd(x: View<Storage>, axis: number, index: View<Storage>,
     for (let j = 0; j < length; j++, ii += steps[0]!, is += steps[1]!, io += steps[2]!) {
       const position = I[ii]!;
       checkIndex('scatterAdd', position, axisSize, axis);
-      out[io + position * strides[axis]!]! += S[is]!;
+      out[io + position * axisStride]! += S[is]!;
     }
   });
   return out;
