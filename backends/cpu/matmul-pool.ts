@@ -3,7 +3,7 @@
 // Where worker_threads or SharedArrayBuffer are missing (browsers without isolation), matmul
 // simply runs on the calling thread.
 import { multiplyUnits } from './matmul-tiles.js';
-import { HELPER_SCRATCH, loadWasmKernel, MAIN_SCRATCH, type WasmKernel } from './wasm/kernel.js';
+import { HELPER_SCRATCH, loadWasmKernel, MAIN_SCRATCH, type WasmKernel, type WasmLayout } from './wasm/kernel.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
 type Floats = Float32Array | Float64Array;
@@ -13,9 +13,9 @@ interface Units { M: number; N: number; K: number; unitStart: number; unitEnd: n
 export interface JsUnitJob extends Units {
   kind: 'js'; packedA: Floats; packedB: Floats; out: Floats | Int32Array; batchStrideB: number;
 }
-/** A product for the wasm kernel: byte addresses in the kernel's shared memory. */
+/** A product for the wasm kernel: where its operands lie in the kernel's shared memory. */
 export interface WasmUnitJob extends Units {
-  kind: 'wasm'; kernel: WasmKernel; packedA: number; packedB: number; out: number; batchStrideB: number;
+  kind: 'wasm'; kernel: WasmKernel; layout: WasmLayout;
 }
 export type UnitJob = JsUnitJob | WasmUnitJob;
 
@@ -46,7 +46,9 @@ for (;;) {
       if (job.kind === 'wasm') {
         // Instantiated on first use, inside the try: should it fail, the main thread recomputes.
         wasmMultiplyUnits ??= new WebAssembly.Instance(workerData.wasm.module, { env: { memory: workerData.wasm.memory } }).exports.multiplyUnits;
-        wasmMultiplyUnits(job.packedA, job.packedB, job.out, ${HELPER_SCRATCH}, job.M, job.N, job.K, job.batchStrideB, job.unitStart, job.unitEnd);
+        const l = job.layout;
+        wasmMultiplyUnits(l.a, l.aRowBytes, l.aDepthBytes, l.aPanelBytes, l.aBatchBytes, l.b, l.bDepthBytes, l.bPanelBytes, l.bBatchBytes,
+          l.out, ${HELPER_SCRATCH}, job.M, job.N, job.K, job.unitStart, job.unitEnd);
       } else {
         multiplyUnits(job.packedA, job.packedB, job.M, job.N, job.K, job.out, job.batchStrideB, job.unitStart, job.unitEnd);
       }
@@ -115,7 +117,9 @@ export function helperStats(): { completed: number; recomputed: number } {
 /** Units [unitStart, unitEnd) of the job on the calling thread. */
 function runHere(job: UnitJob, unitStart: number, unitEnd: number): void {
   if (job.kind === 'wasm') {
-    job.kernel.multiplyUnits(job.packedA, job.packedB, job.out, MAIN_SCRATCH, job.M, job.N, job.K, job.batchStrideB, unitStart, unitEnd);
+    const l = job.layout;
+    job.kernel.multiplyUnits(l.a, l.aRowBytes, l.aDepthBytes, l.aPanelBytes, l.aBatchBytes, l.b, l.bDepthBytes, l.bPanelBytes, l.bBatchBytes,
+      l.out, MAIN_SCRATCH, job.M, job.N, job.K, unitStart, unitEnd);
   } else {
     multiplyUnits(job.packedA, job.packedB, job.M, job.N, job.K, job.out, job.batchStrideB, unitStart, unitEnd);
   }

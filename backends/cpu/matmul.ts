@@ -8,7 +8,7 @@ import type { TypedArray } from '../../engine/dtype.js';
 import { sizeOf } from '../../engine/shape.js';
 import { runUnits, sharedArray } from './matmul-pool.js';
 import { forEachRun } from './strided.js';
-import { DATA_START, reserveWasmMemory, wasmKernel, type WasmKernel } from './wasm/kernel.js';
+import { DATA_START, reserveWasmMemory, wasmKernel, type WasmKernel, type WasmLayout } from './wasm/kernel.js';
 
 type Storage = TypedArray;
 type Floats = Float32Array | Float64Array;
@@ -55,8 +55,11 @@ interface Product {
   sharedB: boolean;
 }
 
-/** Packs every batch entry of A into panelsA from atA, and of B (once when shared) into panelsB from atB. */
-function packOperands(p: Product, columnsPerPanel: number, panelsA: Floats, atA: number, panelsB: Floats, atB: number): void {
+/**
+ * Packs every batch entry of A into panelsA from atA, and of B (once when shared) into panelsB from
+ * atB; a null target is not packed.
+ */
+function packOperands(p: Product, columnsPerPanel: number, panelsA: Floats | null, atA: number, panelsB: Floats | null, atB: number): void {
   const { a, b, M, K, N, sharedB } = p;
   const rank = a.shape.length;
   const panelSizeA = Math.ceil(M / ROWS_PER_PANEL) * ROWS_PER_PANEL * K;
@@ -70,8 +73,8 @@ function packOperands(p: Product, columnsPerPanel: number, panelsA: Floats, atA:
   forEachRun(a.shape.slice(0, rank - 2), batchLayouts, (bases, length, start, steps) => {
     for (let j = 0; j < length; j++) {
       const batch = start + j;
-      packPanels(a.storage, bases[0]! + j * steps[0]!, aRow, aDepth, M, K, ROWS_PER_PANEL, panelsA, atA + batch * panelSizeA);
-      if (!sharedB || batch === 0) packPanels(b.storage, bases[1]! + j * steps[1]!, bColumn, bDepth, N, K, columnsPerPanel, panelsB, atB + (sharedB ? 0 : batch) * panelSizeB);
+      if (panelsA) packPanels(a.storage, bases[0]! + j * steps[0]!, aRow, aDepth, M, K, ROWS_PER_PANEL, panelsA, atA + batch * panelSizeA);
+      if (panelsB && (!sharedB || batch === 0)) packPanels(b.storage, bases[1]! + j * steps[1]!, bColumn, bDepth, N, K, columnsPerPanel, panelsB, atB + (sharedB ? 0 : batch) * panelSizeB);
     }
   });
 }
@@ -87,21 +90,51 @@ function multiplyJs(p: Product, out: Storage): void {
   runUnits({ kind: 'js', packedA, packedB, out: out as Floats | Int32Array, M: p.M, N: p.N, K: p.K, batchStrideB: p.sharedB ? 0 : panelSizeB, unitStart: 0, unitEnd: p.batches * Math.ceil(p.M / ROWS_PER_PANEL) });
 }
 
+/** Whether the view is its storage from its offset on, row-major (batch axes of one entry excepted). */
+function isDense(view: View<Storage>, ignoreBatch: boolean): boolean {
+  const rank = view.shape.length;
+  let expected = 1;
+  for (let axis = rank - 1; axis >= (ignoreBatch ? rank - 2 : 0); axis--) {
+    if (view.shape[axis]! !== 1 && view.strides[axis] !== expected) return false;
+    expected *= view.shape[axis]!;
+  }
+  return true;
+}
+
+/** Rounds a float count up to whole 16-byte vectors, so that every region starts aligned. */
+const wholeVectors = (floats: number) => Math.ceil(floats / 4) * 4;
+
 /**
- * The wasm kernel: packs into the kernel's memory as [packed A | packed B | output] from DATA_START
- * (one region reused by every call: matmul calls never nest), then copies the output out.
- * False when the memory cannot hold the product; the caller then uses the JS kernel.
+ * The wasm kernel over [A | B | output] in its memory from DATA_START (one region reused by every
+ * call: matmul calls never nest); the output is copied out. A row-major operand whose tiles never
+ * cross its edge (M a multiple of 4, N of 8) is copied as it is and read in place, which is several
+ * times cheaper than packing; otherwise it is packed into panels. False when the memory cannot hold
+ * the product; the caller then uses the JS kernel.
  */
 function multiplyWasm(kernel: WasmKernel, p: Product, out: Float32Array): boolean {
-  const panelSizeA = Math.ceil(p.M / ROWS_PER_PANEL) * ROWS_PER_PANEL * p.K;
-  const panelSizeB = Math.ceil(p.N / WASM_COLUMNS_PER_PANEL) * WASM_COLUMNS_PER_PANEL * p.K;
-  const atA = DATA_START / 4; // float indices; every region is a whole number of 16-byte vectors
-  const atB = atA + p.batches * panelSizeA;
-  const atOut = atB + (p.sharedB ? 1 : p.batches) * panelSizeB;
+  const { a, b, M, K, N, batches, sharedB } = p;
+  const rawA = M % ROWS_PER_PANEL === 0 && isDense(a, false);
+  const rawB = N % WASM_COLUMNS_PER_PANEL === 0 && isDense(b, sharedB);
+  const rowPanels = Math.ceil(M / ROWS_PER_PANEL);
+  const columnPanels = Math.ceil(N / WASM_COLUMNS_PER_PANEL);
+  const entryA = rawA ? M * K : rowPanels * ROWS_PER_PANEL * K; // floats per batch entry
+  const entryB = rawB ? K * N : columnPanels * WASM_COLUMNS_PER_PANEL * K;
+  const atA = DATA_START / 4; // float indices
+  const atB = atA + wholeVectors(batches * entryA);
+  const atOut = atB + wholeVectors((sharedB ? 1 : batches) * entryB);
   if (!reserveWasmMemory(kernel, (atOut + out.length) * 4)) return false;
   const memory = new Float32Array(kernel.memory.buffer, 0, kernel.memory.buffer.byteLength / 4);
-  packOperands(p, WASM_COLUMNS_PER_PANEL, memory, atA, memory, atB);
-  runUnits({ kind: 'wasm', kernel, packedA: atA * 4, packedB: atB * 4, out: atOut * 4, M: p.M, N: p.N, K: p.K, batchStrideB: p.sharedB ? 0 : panelSizeB * 4, unitStart: 0, unitEnd: p.batches * Math.ceil(p.M / ROWS_PER_PANEL) });
+  if (rawA) memory.set(a.storage.subarray(a.offset, a.offset + batches * entryA), atA);
+  if (rawB) memory.set(b.storage.subarray(b.offset, b.offset + (sharedB ? 1 : batches) * entryB), atB);
+  packOperands(p, WASM_COLUMNS_PER_PANEL, rawA ? null : memory, atA, rawB ? null : memory, atB);
+  const layout: WasmLayout = {
+    // In place: rows K floats apart, k adjacent; packed: rows adjacent, k 4 floats apart.
+    a: atA * 4, aRowBytes: rawA ? 4 * K : 4, aDepthBytes: rawA ? 4 : 16, aPanelBytes: 16 * K, aBatchBytes: 4 * entryA,
+    // In place: the next 8 columns are the next panel; packed: a panel holds K × 8 floats.
+    b: atB * 4, bDepthBytes: rawB ? 4 * N : 32, bPanelBytes: rawB ? 32 : 32 * K, bBatchBytes: sharedB ? 0 : 4 * entryB,
+    out: atOut * 4,
+  };
+  runUnits({ kind: 'wasm', kernel, layout, M, N, K, unitStart: 0, unitEnd: batches * rowPanels });
   out.set(memory.subarray(atOut, atOut + out.length));
   return true;
 }

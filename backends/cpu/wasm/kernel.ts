@@ -4,10 +4,18 @@
 // and matmul.ts uses the JS kernel of matmul-tiles.ts.
 import { MATMUL_WASM_BASE64 } from './matmul-wasm.generated.js';
 
-/** Arguments as in matmul.wat's multiplyUnits; addresses and batchStrideB in bytes. */
+/** Where the operands and the output lie in the kernel's memory: matmul.wat's arguments, in bytes. */
+export interface WasmLayout {
+  a: number; aRowBytes: number; aDepthBytes: number; aPanelBytes: number; aBatchBytes: number;
+  b: number; bDepthBytes: number; bPanelBytes: number; bBatchBytes: number;
+  out: number;
+}
+
+/** matmul.wat's multiplyUnits: the layout's fields in order, then scratch, M, N, K, unitStart, unitEnd. */
 export type WasmMultiplyUnits = (
-  packedA: number, packedB: number, out: number, scratch: number,
-  M: number, N: number, K: number, batchStrideB: number, unitStart: number, unitEnd: number,
+  a: number, aRowBytes: number, aDepthBytes: number, aPanelBytes: number, aBatchBytes: number,
+  b: number, bDepthBytes: number, bPanelBytes: number, bBatchBytes: number,
+  out: number, scratch: number, M: number, N: number, K: number, unitStart: number, unitEnd: number,
 ) => void;
 
 export interface WasmKernel {

@@ -1,11 +1,19 @@
 ;; The float32 matmul kernel of the CPU backend, in WebAssembly text with 128-bit SIMD.
 ;; Assembled by build.ts into matmul-wasm.generated.ts; matmul.ts packs the operands and calls it.
 ;;
-;; Inputs are packed panels (the layout matmul.ts writes, k-major inside each panel):
-;;   A: per batch entry, ⌈M/4⌉ panels of K × 4 floats: the 4 rows of the panel side by side per k.
-;;   B: per batch entry, ⌈N/8⌉ panels of K × 8 floats: 8 columns of B side by side per k.
-;; Missing rows and columns of a last panel are zeros, so every tile runs the same loop; only the
-;; store at the end looks at the matrix edge. The output is dense row-major, batch after batch.
+;; The operands are described by byte strides, so that one loop reads either layout matmul.ts
+;; gives it:
+;;   packed panels (k-major inside each panel; for any input strides):
+;;     A: per batch entry, ⌈M/4⌉ panels of K × 4 floats: the panel's 4 rows side by side per k.
+;;     B: per batch entry, ⌈N/8⌉ panels of K × 8 floats: 8 columns of B side by side per k.
+;;   or the input itself, copied as it is, when it is dense: A row-major [M, K], B row-major [K, N]
+;;   (then the 8 columns of a tile are adjacent, and a panel of B is just the next 8 columns).
+;; Every tile runs the same loop: a tile at the matrix edge also reads the rows or columns past
+;; the edge (zeros in a packed panel, the next row's values or the bytes after the operand in
+;; the input layout: matmul.ts leaves slack after the last operand so that they are in memory).
+;; Row r of a tile uses only row r of A and column c only column c of B, so what is read there
+;; lands only in tile rows and columns the store at the end leaves out. The output is dense
+;; row-major, batch after batch.
 ;;
 ;; One tile is 4 rows × 8 columns of the output, held in 8 f32x4 accumulators (two per row).
 ;; Per k it loads the 8 values of B as two vectors, broadcasts each of A's 4 values to a vector
@@ -22,22 +30,25 @@
   ;; Computes work units [unitStart, unitEnd) of the batched product. A unit is one panel of 4 rows
   ;; of one batch entry: unit u is batch ⌊u / rowPanels⌋, row panel u mod rowPanels (as in
   ;; matmul-tiles.ts, so the hand-off to the helper thread splits the same way).
-  ;; All addresses are in bytes. batchStrideB is 0 when one B serves every batch entry.
+  ;; All addresses and strides are in bytes:
+  ;;   A at $a: from one row to the next $aRowBytes, one k to the next $aDepthBytes, one panel of 4
+  ;;     rows to the next $aPanelBytes, one batch entry to the next $aBatchBytes.
+  ;;   B at $b: from one k to the next $bDepthBytes (the 8 columns at each k are adjacent), one
+  ;;     panel of 8 columns to the next $bPanelBytes, one batch entry to the next $bBatchBytes
+  ;;     (0 when one B serves every batch entry).
   ;; scratch: 128 bytes for edge tiles, one area per calling thread.
   (func (export "multiplyUnits")
-    (param $packedA i32) (param $packedB i32) (param $out i32) (param $scratch i32)
-    (param $M i32) (param $N i32) (param $K i32) (param $batchStrideB i32)
+    (param $a i32) (param $aRowBytes i32) (param $aDepthBytes i32) (param $aPanelBytes i32) (param $aBatchBytes i32)
+    (param $b i32) (param $bDepthBytes i32) (param $bPanelBytes i32) (param $bBatchBytes i32)
+    (param $out i32) (param $scratch i32) (param $M i32) (param $N i32) (param $K i32)
     (param $unitStart i32) (param $unitEnd i32)
     (local $rowPanels i32) (local $columnPanels i32)
-    (local $panelBytesA i32) (local $panelBytesB i32)
     (local $unit i32) (local $batch i32) (local $firstPanel i32) (local $lastPanel i32)
     (local $batchA i32) (local $batchB i32) (local $batchOut i32)
     (local $blockStart i32) (local $blockEnd i32)
     (local $rowPanel i32) (local $columnPanel i32) (local $row i32) (local $column i32)
     (local.set $rowPanels (i32.shr_u (i32.add (local.get $M) (i32.const 3)) (i32.const 2)))
     (local.set $columnPanels (i32.shr_u (i32.add (local.get $N) (i32.const 7)) (i32.const 3)))
-    (local.set $panelBytesA (i32.shl (local.get $K) (i32.const 4)))   ;; K × 4 floats
-    (local.set $panelBytesB (i32.shl (local.get $K) (i32.const 5)))   ;; K × 8 floats
     (local.set $unit (local.get $unitStart))
     (block $done
       (loop $units
@@ -48,9 +59,8 @@
         (local.set $lastPanel (i32.add (local.get $firstPanel) (i32.sub (local.get $unitEnd) (local.get $unit))))
         (if (i32.gt_u (local.get $lastPanel) (local.get $rowPanels))
           (then (local.set $lastPanel (local.get $rowPanels))))
-        (local.set $batchA (i32.add (local.get $packedA)
-          (i32.mul (local.get $batch) (i32.mul (local.get $rowPanels) (local.get $panelBytesA)))))
-        (local.set $batchB (i32.add (local.get $packedB) (i32.mul (local.get $batch) (local.get $batchStrideB))))
+        (local.set $batchA (i32.add (local.get $a) (i32.mul (local.get $batch) (local.get $aBatchBytes))))
+        (local.set $batchB (i32.add (local.get $b) (i32.mul (local.get $batch) (local.get $bBatchBytes))))
         (local.set $batchOut (i32.add (local.get $out)
           (i32.shl (i32.mul (local.get $batch) (i32.mul (local.get $M) (local.get $N))) (i32.const 2))))
         ;; Blocks of 16 column panels (128 columns): that part of B stays in cache while every row
@@ -67,8 +77,10 @@
             (loop $columnPanels
               (local.set $column (i32.shl (local.get $columnPanel) (i32.const 3)))
               (call $tile
-                (i32.add (local.get $batchA) (i32.mul (local.get $rowPanel) (local.get $panelBytesA)))
-                (i32.add (local.get $batchB) (i32.mul (local.get $columnPanel) (local.get $panelBytesB)))
+                (i32.add (local.get $batchA) (i32.mul (local.get $rowPanel) (local.get $aPanelBytes)))
+                (local.get $aRowBytes) (local.get $aDepthBytes)
+                (i32.add (local.get $batchB) (i32.mul (local.get $columnPanel) (local.get $bPanelBytes)))
+                (local.get $bDepthBytes)
                 (local.get $K)
                 ;; the output address of the tile's top-left element, and the row stride in bytes
                 (i32.add (local.get $batchOut)
@@ -91,19 +103,24 @@
     (select (local.get $x) (local.get $y) (i32.lt_u (local.get $x) (local.get $y))))
 
   ;; One 4 × 8 output tile: the sum over k of (4 values of A) ⊗ (8 values of B).
-  ;; $a, $b: the start of the A panel (K × 4) and the B panel (K × 8). $to: the output address of
-  ;; the tile's top-left element; $rowBytes: the output row stride; $rows, $columns: the part of
-  ;; the tile inside the matrix (at least 1 × 1).
+  ;; $a: A at the tile's first row and k = 0, with the strides of multiplyUnits; $b: B at the tile's
+  ;; first column and k = 0. $to: the output address of the tile's top-left element; $rowBytes:
+  ;; the output row stride; $rows, $columns: the part of the tile inside the matrix (at least 1 × 1).
   (func $tile
-    (param $a i32) (param $b i32) (param $K i32) (param $to i32) (param $rowBytes i32)
+    (param $a i32) (param $aRowBytes i32) (param $aDepthBytes i32) (param $b i32) (param $bDepthBytes i32)
+    (param $K i32) (param $to i32) (param $rowBytes i32)
     (param $rows i32) (param $columns i32) (param $scratch i32)
-    (local $end i32) (local $row i32) (local $column i32)
+    (local $k i32) (local $row1 i32) (local $row2 i32) (local $row3 i32) (local $row i32) (local $column i32)
     (local $left v128) (local $right v128) (local $broadcast v128)
     ;; $cRH: row R of the tile, H = 0 for its columns 0–3, 1 for columns 4–7 (all start at zero)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
-    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $K) (i32.const 4))))
-    (if (i32.gt_u (local.get $K) (i32.const 0))
+    ;; the byte offsets of the tile's rows 1, 2, 3 from row 0 in A
+    (local.set $row1 (local.get $aRowBytes))
+    (local.set $row2 (i32.shl (local.get $aRowBytes) (i32.const 1)))
+    (local.set $row3 (i32.add (local.get $row2) (local.get $aRowBytes)))
+    (local.set $k (local.get $K))
+    (if (i32.gt_u (local.get $k) (i32.const 0))
       (then
         (loop $depth
           (local.set $left (v128.load (local.get $b)))
@@ -112,18 +129,19 @@
           (local.set $broadcast (v128.load32_splat (local.get $a)))
           (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $broadcast) (local.get $left))))
           (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $broadcast) (local.get $right))))
-          (local.set $broadcast (v128.load32_splat offset=4 (local.get $a)))
+          (local.set $broadcast (v128.load32_splat (i32.add (local.get $a) (local.get $row1))))
           (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $broadcast) (local.get $left))))
           (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $broadcast) (local.get $right))))
-          (local.set $broadcast (v128.load32_splat offset=8 (local.get $a)))
+          (local.set $broadcast (v128.load32_splat (i32.add (local.get $a) (local.get $row2))))
           (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $broadcast) (local.get $left))))
           (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $broadcast) (local.get $right))))
-          (local.set $broadcast (v128.load32_splat offset=12 (local.get $a)))
+          (local.set $broadcast (v128.load32_splat (i32.add (local.get $a) (local.get $row3))))
           (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $broadcast) (local.get $left))))
           (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $broadcast) (local.get $right))))
-          (local.set $a (i32.add (local.get $a) (i32.const 16)))
-          (local.set $b (i32.add (local.get $b) (i32.const 32)))
-          (br_if $depth (i32.lt_u (local.get $a) (local.get $end))))))
+          (local.set $a (i32.add (local.get $a) (local.get $aDepthBytes)))
+          (local.set $b (i32.add (local.get $b) (local.get $bDepthBytes)))
+          (local.set $k (i32.sub (local.get $k) (i32.const 1)))
+          (br_if $depth (local.get $k)))))
     (if (i32.and (i32.eq (local.get $rows) (i32.const 4)) (i32.eq (local.get $columns) (i32.const 8)))
       (then
         ;; A whole tile: two vector stores per row (unaligned stores are allowed and cheap).
