@@ -81,6 +81,11 @@ export interface Backend<S = unknown> {
    */
   softmax?(x: View<S>): S;
   /**
+   * Optional fused softmax gradient along the last axis: y ⊙ (dy − Σ dy ⊙ y) for the softmax output y
+   * and the output gradient dy (same shape and dtype). Without it the engine composes those ops.
+   */
+  softmaxGrad?(y: View<S>, dy: View<S>): S;
+  /**
    * Optional fused kernels for GELU (same shape and dtype as x). `activationGrad` returns dy ⊙ f'(x)
    * for the exact derivative of the same formula (x and dy share shape and dtype). A backend offers
    * both or neither; without them the engine composes the activation from elementwise ops.

@@ -1,9 +1,11 @@
-// Fused GELU kernels: one pass forward, one pass backward, in doubles (stored once in the output dtype).
+// Fused GELU kernels: one pass forward, one pass backward, in doubles (stored once in the output dtype);
+// float32 outputs use the fast exp (see fast-exp.ts).
 import type { ActivationKind, View } from '../../engine/backend.js';
 import { allocate, type TypedArray } from '../../engine/dtype.js';
 import { sizeOf } from '../../engine/shape.js';
 import { rowMajorData } from './dense.js';
 import { erf } from './erf.js';
+import { expFor } from './fast-exp.js';
 
 type Storage = TypedArray;
 
@@ -16,20 +18,22 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
  * the same function (1 + tanh u = 2σ(2u)), one exp instead of a tanh, and no cancellation in 1 + tanh u.
  */
 function geluNewForward(x: Storage, xStart: number, out: Storage, size: number): void {
+  const exp = expFor(out);
   for (let i = 0; i < size; i++) {
     const v = x[xStart + i]!;
     const u = SQRT_2_OVER_PI * (v + GELU_NEW_CUBIC * v * v * v);
-    out[i] = v / (1 + Math.exp(-2 * u));
+    out[i] = v / (1 + exp(-2 * u));
   }
 }
 
 /** d/dx x·σ(2u) = σ + x·2σ(1 − σ)·u′, with 1 − σ = e^(−2u)·σ (exact, and 0 where e^(−2u) overflows). */
 function geluNewBackward(x: Storage, xStart: number, dy: Storage, dyStart: number, out: Storage, size: number): void {
+  const exp = expFor(out);
   for (let i = 0; i < size; i++) {
     const v = x[xStart + i]!;
     const v2 = v * v;
     const u = SQRT_2_OVER_PI * (v + GELU_NEW_CUBIC * v2 * v);
-    const e = Math.exp(-2 * u);
+    const e = exp(-2 * u);
     const s = 1 / (1 + e);
     const slope = e < Infinity ? 2 * s * s * e : 0;
     out[i] = dy[dyStart + i]! * (s + v * slope * SQRT_2_OVER_PI * (1 + 3 * GELU_NEW_CUBIC * v2));

@@ -7,7 +7,7 @@ import { gather, scatterAdd, topkIndices } from './indexing.js';
 import { layerNorm, layerNormGrad } from './layernorm.js';
 import { matmul } from './matmul.js';
 import { cast, concat, contiguous, full, pad, read, scatterView } from './movement.js';
-import { argReduce, reduce, softmax } from './reduce.js';
+import { argReduce, reduce, softmax, softmaxGrad } from './reduce.js';
 
 export const cpuBackend: Backend<TypedArray> = {
   name: 'cpu',
@@ -29,6 +29,7 @@ export const cpuBackend: Backend<TypedArray> = {
   scatterAdd,
   topkIndices,
   softmax,
+  softmaxGrad,
   activation,
   activationGrad,
   layerNorm,

@@ -2,6 +2,8 @@
 import type { ArgReduceOp, ReduceOp, View } from '../../engine/backend.js';
 import { allocate, type TypedArray } from '../../engine/dtype.js';
 import { sizeOf } from '../../engine/shape.js';
+import { rowMajorData } from './dense.js';
+import { expFor } from './fast-exp.js';
 import { contiguous } from './movement.js';
 import { forEachRun, permuteLayout } from './strided.js';
 
@@ -70,20 +72,40 @@ export function argReduce(op: ArgReduceOp, x: View<Storage>, axis: number): Stor
   return out;
 }
 
-/** Softmax along the last axis, one row at a time in doubles (max, exponentials, normalisation). */
+/** Softmax along the last axis, one row at a time in doubles (max, exponentials, normalisation); float32 rows use the fast exp. */
 export function softmax(x: View<Storage>): Storage {
   const rows = contiguous(x);
   const width = x.shape[x.shape.length - 1] ?? 1;
   const out = allocate(x.dtype, rows.length);
   const exps = new Float64Array(width);
+  const exp = expFor(out);
   for (let base = 0; base < rows.length; base += width) {
     let peak = -Infinity;
     for (let j = 0; j < width; j++) peak = Math.max(peak, rows[base + j]!);
     // NOTE: a row of all -Infinity gets shift 0, so it gives NaN as the composition does.
     const shift = peak === -Infinity ? 0 : peak;
     let total = 0;
-    for (let j = 0; j < width; j++) total += exps[j] = Math.exp(rows[base + j]! - shift);
+    for (let j = 0; j < width; j++) total += exps[j] = exp(rows[base + j]! - shift);
     for (let j = 0; j < width; j++) out[base + j] = exps[j]! / total;
+  }
+  return out;
+}
+
+/** The softmax gradient along the last axis, y ⊙ (dy − Σ dy ⊙ y), one row at a time (the sum in doubles). */
+export function softmaxGrad(y: View<Storage>, dy: View<Storage>): Storage {
+  const ys = rowMajorData(y);
+  const dys = rowMajorData(dy);
+  const size = sizeOf(y.shape);
+  const width = y.shape[y.shape.length - 1] ?? 1;
+  const out = allocate(y.dtype, size);
+  const Y = ys.data;
+  const D = dys.data;
+  for (let row = 0; row < size; row += width) {
+    const yBase = ys.start + row;
+    const dyBase = dys.start + row;
+    let dot = 0;
+    for (let j = 0; j < width; j++) dot += D[dyBase + j]! * Y[yBase + j]!;
+    for (let j = 0; j < width; j++) out[row + j] = Y[yBase + j]! * (D[dyBase + j]! - dot);
   }
   return out;
 }

@@ -11,6 +11,7 @@ import { where } from './elementwise.js';
 import { gather } from './indexing.js';
 import { reshape, transpose, unsqueeze } from './movement.js';
 import { defineOp } from '../op.js';
+import { gradientTensor } from './fused.js';
 import { asFloat, checkTensor } from './prepare.js';
 
 export const onesLike = (x: Tensor): Tensor => fullLike(x, 1);
@@ -22,8 +23,12 @@ export { layerNorm } from './normalization.js';
 const softmaxLastAxisOp = defineOp({
   name: 'softmax',
   forward: (backend, [x]) => ({ storage: backend.softmax!(x!), shape: x!.shape, dtype: x!.dtype }),
-  // dx = y ⊙ (dy − Σ dy ⊙ y): four ops instead of the composition's eight.
-  gradient: (_inputs, out, dy) => [out.mul(dy.sub(dy.mul(out).sum(-1, true)))],
+  // dx = y ⊙ (dy − Σ dy ⊙ y): one fused kernel where the backend has it, else four ops instead of the composition's eight.
+  gradient: (_inputs, out, dy) => {
+    const { backend } = out;
+    if (backend.softmaxGrad) return [gradientTensor(backend, backend.softmaxGrad(out, dy), out.shape, out.dtype)];
+    return [out.mul(dy.sub(dy.mul(out).sum(-1, true)))];
+  },
 });
 
 /** exp(x) / Σ exp(x) along an axis, shifted by the maximum for stability. */

@@ -3,18 +3,23 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  createRng, gelu, geluNew, getBackend, layerNorm, randn, registerBackend, tensor, withBackend, type Backend, type Tensor,
+  createRng, gelu, geluNew, getBackend, layerNorm, randn, registerBackend, softmax, tensor, withBackend, type Backend, type Tensor,
 } from '../../engine/index.js';
+import { expForFloat32 } from '../../backends/cpu/fast-exp.js';
 import { expectClose, F64_TOL } from '../helpers/close.js';
 
 /** The CPU backend without its fused kernels: the engine must fall back to the compositions. */
-const FUSED_KERNELS = ['activation', 'activationGrad', 'layerNorm', 'layerNormGrad'] as const;
+const FUSED_KERNELS = ['activation', 'activationGrad', 'layerNorm', 'layerNormGrad', 'softmax', 'softmaxGrad'];
 const cpu = getBackend('cpu');
-const composedCpu: Backend = Object.fromEntries(
-  Object.entries(cpu).filter(([key]) => !(FUSED_KERNELS as readonly string[]).includes(key)),
-) as unknown as Backend;
-(composedCpu as { name: string }).name = 'cpu-composed';
-registerBackend(composedCpu);
+
+/** The CPU backend under another name, without the listed optional kernels. */
+function cpuWithout(name: string, kernels: readonly string[]): void {
+  const backend = Object.fromEntries(Object.entries(cpu).filter(([key]) => !kernels.includes(key)));
+  registerBackend({ ...backend, name } as unknown as Backend);
+}
+cpuWithout('cpu-composed', FUSED_KERNELS);
+// As the gpujs backend: a fused softmax forward whose gradient is composed of ops.
+cpuWithout('cpu-softmax-forward-only', ['softmaxGrad']);
 
 /** The defineOp names recorded in the graph that made t. */
 function graphOps(t: Tensor, seen = new Set<Tensor>(), names = new Set<string>()): Set<string> {
@@ -40,6 +45,8 @@ const CASES: readonly FusedCase[] = [
   { label: 'layerNorm, weight only', op: 'layerNorm', shapes: [[5, 8], [8]], run: (x, w) => layerNorm(x, w) },
   { label: 'layerNorm, bias only', op: 'layerNorm', shapes: [[5, 8], [8]], run: (x, b) => layerNorm(x, undefined, b) },
   { label: 'layerNorm, neither', op: 'layerNorm', shapes: [[2, 3, 8]], run: (x) => layerNorm(x) },
+  { label: 'softmax, last axis', op: 'softmax', shapes: [[3, 4, 7]], run: (x) => softmax(x) },
+  { label: 'softmax, axis 1', op: 'softmax', shapes: [[3, 4, 7]], run: (x) => softmax(x, 1) },
 ];
 
 /** Output and input gradients (for a fixed random upstream gradient) of `run` on the named backend. */
@@ -49,8 +56,9 @@ function valuesAndGradients(backend: string, c: FusedCase, seed: number) {
     const inputs = c.shapes.map((shape) => randn(shape, { rng, dtype: 'float64', requiresGrad: true }).mul(3).detach());
     inputs.forEach((x) => (x.requiresGrad = true));
     const out = c.run(...inputs);
+    const ops = graphOps(out); // before backward, which releases the graph
     out.backward(randn(out.shape, { rng, dtype: 'float64' }));
-    return { out, ops: graphOps(out), grads: inputs.map((x) => x.grad!) };
+    return { out, ops, grads: inputs.map((x) => x.grad!) };
   });
 }
 
@@ -64,6 +72,13 @@ for (const c of CASES) {
     fused.grads.forEach((grad, k) => expectClose(grad, composed.grads[k]!, F64_TOL, `${c.label} gradient of input ${k}`));
   });
 }
+
+test('softmax: the fused gradient equals the ops gradient a backend with only the fused forward runs', () => {
+  const c = CASES.find((row) => row.label === 'softmax, last axis')!;
+  const fused = valuesAndGradients('cpu', c, 4);
+  const forwardOnly = valuesAndGradients('cpu-softmax-forward-only', c, 4);
+  expectClose(fused.grads[0]!, forwardOnly.grads[0]!, F64_TOL, 'softmax gradient');
+});
 
 /** Distance in float32 units in the last place between two float32 values. */
 function ulpDistance(a: number, b: number): number {
@@ -117,6 +132,36 @@ test('gelu in float32 is within 1 ulp of the float64 value, over [-3, 10]', () =
   const actual = gelu(tensor(xs, { dtype: 'float32' })).toTypedArray();
   const worst = worstUlps('gelu', xs, actual, geluExact(xs));
   assert.ok(worst <= 1, `gelu float32: worst error ${worst} ulp`);
+});
+
+test('the float32 kernels\' exp is within 3e-10 of Math.exp, and exact at the edges', () => {
+  let worst = 0;
+  for (let i = 0; i <= 200_000; i++) {
+    const x = -700 + i * 0.007;
+    worst = Math.max(worst, Math.abs(expForFloat32(x) / Math.exp(x) - 1));
+  }
+  assert.ok(worst < 3e-10, `worst relative error ${worst}`);
+  assert.equal([expForFloat32(0), expForFloat32(800), expForFloat32(-800), expForFloat32(-Infinity)], [1, Infinity, 0, 0]);
+  assert.ok(Number.isNaN(expForFloat32(NaN)));
+});
+
+test('softmax and geluNew\'s gradient in float32 are within 1 ulp of float64', () => {
+  const rng = createRng(11);
+  // float64 values that float32 holds exactly, so both dtypes see the same inputs.
+  const x = randn([64, 161], { rng, dtype: 'float64' }).mul(6).cast('float32').cast('float64');
+  const single = softmax(x.cast('float32')).toTypedArray();
+  const exact = softmax(x).toTypedArray();
+  const xs = Array.from(x.toTypedArray());
+  const softmaxUlps = worstUlps('softmax', xs, single, exact);
+  assert.ok(softmaxUlps <= 1, `softmax float32: worst error ${softmaxUlps} ulp`);
+  const gradientAt = (dtype: 'float32' | 'float64') => {
+    const leaf = x.cast(dtype).detach();
+    leaf.requiresGrad = true;
+    geluNew(leaf).sum().backward();
+    return leaf.grad!.toTypedArray();
+  };
+  const gradientUlps = worstUlps('geluNew gradient', xs, gradientAt('float32'), gradientAt('float64'));
+  assert.ok(gradientUlps <= 1, `geluNew gradient float32: worst error ${gradientUlps} ulp`);
 });
 
 test('layerNorm in float32 matches float64 to float32 precision', () => {
