@@ -16,8 +16,8 @@ function parameter(p: View<Storage> | null, width: number, fill: number): Float6
   return values;
 }
 
-/** Mean and 1/√(biased variance + eps) of the row at `base`, two passes as the composition computes them. */
-function rowStatistics(data: Storage, base: number, width: number, eps: number): [number, number] {
+/** Mean and 1/√(biased variance + eps) of the row at `base`, two passes as the composition computes them, into `stats`. */
+function rowStatistics(data: Storage, base: number, width: number, eps: number, stats: Float64Array): void {
   let total = 0;
   for (let j = 0; j < width; j++) total += data[base + j]!;
   const mean = total / width;
@@ -26,7 +26,8 @@ function rowStatistics(data: Storage, base: number, width: number, eps: number):
     const centered = data[base + j]! - mean;
     squares += centered * centered;
   }
-  return [mean, 1 / Math.sqrt(squares / width + eps)];
+  stats[0] = mean;
+  stats[1] = 1 / Math.sqrt(squares / width + eps);
 }
 
 export function layerNorm(x: View<Storage>, weight: View<Storage> | null, bias: View<Storage> | null, eps: number): Storage {
@@ -37,9 +38,12 @@ export function layerNorm(x: View<Storage>, weight: View<Storage> | null, bias: 
   const { data, start } = rowMajorData(x);
   const scale = parameter(weight, width, 1);
   const shift = parameter(bias, width, 0);
+  const stats = new Float64Array(2);
   for (let row = 0; row < size; row += width) {
     const base = start + row;
-    const [mean, rstd] = rowStatistics(data, base, width, eps);
+    rowStatistics(data, base, width, eps, stats);
+    const mean = stats[0]!;
+    const rstd = stats[1]!;
     for (let j = 0; j < width; j++) out[row + j] = (data[base + j]! - mean) * rstd * scale[j]! + shift[j]!;
   }
   return out;
@@ -58,20 +62,21 @@ export function layerNormGrad(x: View<Storage>, weight: View<Storage> | null, dy
   const xs = rowMajorData(x);
   const dys = rowMajorData(dy);
   const scale = parameter(weight, width, 1);
-  const normalized = new Float64Array(width);
-  const scaledGrad = new Float64Array(width);
+  const stats = new Float64Array(2);
+  const X = xs.data;
+  const D = dys.data;
   for (let row = 0; row < size; row += width) {
     const xBase = xs.start + row;
     const dyBase = dys.start + row;
-    const [mean, rstd] = rowStatistics(xs.data, xBase, width, eps);
+    rowStatistics(X, xBase, width, eps, stats);
+    const mean = stats[0]!;
+    const rstd = stats[1]!;
     let gradTotal = 0;
     let gradDotNormalized = 0;
     for (let j = 0; j < width; j++) {
-      const xhat = (xs.data[xBase + j]! - mean) * rstd;
-      const upstream = dys.data[dyBase + j]!;
+      const xhat = (X[xBase + j]! - mean) * rstd;
+      const upstream = D[dyBase + j]!;
       const g = upstream * scale[j]!;
-      normalized[j] = xhat;
-      scaledGrad[j] = g;
       gradTotal += g;
       gradDotNormalized += g * xhat;
       dweight[j] = dweight[j]! + upstream * xhat;
@@ -79,7 +84,11 @@ export function layerNormGrad(x: View<Storage>, weight: View<Storage> | null, dy
     }
     const gradMean = gradTotal / width;
     const projection = gradDotNormalized / width;
-    for (let j = 0; j < width; j++) dx[row + j] = rstd * (scaledGrad[j]! - gradMean - normalized[j]! * projection);
+    // x̂ and g again rather than kept from the first loop: recomputing is cheaper than storing them.
+    for (let j = 0; j < width; j++) {
+      const xhat = (X[xBase + j]! - mean) * rstd;
+      dx[row + j] = rstd * (D[dyBase + j]! * scale[j]! - gradMean - xhat * projection);
+    }
   }
   const toDtype = (values: Float64Array) => {
     const stored = allocate(x.dtype, width);
