@@ -1,9 +1,9 @@
 // Elementwise kernels: unary maps, binary zips over broadcast views, and where.
 // NOTE: speed comes from keeping each loop's element accesses monomorphic. The arithmetic ops on
-// float storage run in dedicated loops (dense, scalar on either side, each with the op chosen outside
-// the loop) that only ever see Float32Array and Float64Array; every other dtype, op and layout goes
-// through one strided loop. A single loop fed all four storage types becomes megamorphic and about
-// twice as slow per element (see scratch benchmarks in the commit message).
+// float storage run in dedicated loops (dense, a scalar or a broadcast last-axis vector or column on
+// either side, the op chosen outside the loop) that only ever see Float32Array and Float64Array; every
+// other dtype, op and layout goes through one strided loop. A single loop fed all four storage types
+// becomes megamorphic: on [8192, 128] float32, mul took 5.6 ns/element that way, 4.2 here (bare loop: 3.3).
 import type { BinaryOp, UnaryOp, View } from '../../engine/backend.js';
 import { allocate, type DType, type TypedArray } from '../../engine/dtype.js';
 import { sizeOf } from '../../engine/shape.js';
