@@ -3,6 +3,7 @@ import { formatHelp, parseArgs, UsageError, type FlagSpecs } from './args.js';
 import { encodeSet } from './data/batches.js';
 import { loadCorpus, splitEmails, SPLIT_NAMES } from './data/corpus.js';
 import { scoreSet } from './evaluate.js';
+import { Replicas } from './replicas.js';
 import { formatMetrics } from './metrics.js';
 import { loadClassifier, selectBackend } from './model.js';
 import { resolveCheckpoint } from './run-state.js';
@@ -14,6 +15,7 @@ const EVAL_FLAGS = {
   seqLen: { kind: 'int', default: 0, min: 0, help: 'bytes per email (0 = the length the model was trained with)' },
   batchSize: { kind: 'int', default: 8, min: 1, help: 'emails per forward pass' },
   backend: { kind: 'choice', choices: BACKENDS, default: 'cpu', help: 'engine backend' },
+  threads: { kind: 'int', default: 2, min: 1, max: 64, help: 'model replicas (worker threads) scoring shares of the split (cpu backend)' },
   json: { kind: 'bool', default: false, help: 'print the metrics as JSON on stdout' },
 } as const satisfies FlagSpecs;
 
@@ -37,7 +39,8 @@ export async function runEval(argv: string[]): Promise<void> {
   }
   const emails = splitEmails(loadCorpus(), flags.split, flags.limit || undefined);
   const set = encodeSet(emails.map((email) => email.text), emails.map((email) => email.label), seqLen);
-  const scored = scoreSet(classifier, set, flags.batchSize);
+  const replicas = Replicas.start(classifier, { checkpoint }, flags.backend === 'cpu' ? flags.threads : 1);
+  const scored = await scoreSet(replicas, set, flags.batchSize).finally(() => replicas.close());
   if (flags.json) {
     process.stdout.write(JSON.stringify({ checkpoint, split: flags.split, seqLen, ...scored.metrics, seconds: scored.seconds }, null, 2) + '\n');
   } else {

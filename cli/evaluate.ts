@@ -1,8 +1,7 @@
 // Scores a classifier on an encoded set: batched forward passes without gradients, in eval mode.
-import { noGrad, tensor } from '../engine/index.js';
 import { gatherRows, type EncodedSet } from './data/batches.js';
 import { binaryMetrics, type BinaryMetrics } from './metrics.js';
-import type { SpamClassifier } from './model.js';
+import type { Replicas } from './replicas.js';
 
 export interface Scored {
   metrics: BinaryMetrics;
@@ -23,29 +22,24 @@ export function spamProbability(hamLogit: number, spamLogit: number): number {
  * Emails are batched in order of length, so that a batch carries almost no padding.
  * @example scoreSet(classifier, testSet, 8).metrics.accuracy
  */
-export function scoreSet(classifier: SpamClassifier, set: EncodedSet, batchSize: number): Scored {
+export async function scoreSet(replicas: Replicas, set: EncodedSet, batchSize: number): Promise<Scored> {
   const start = performance.now();
   const startCpu = process.cpuUsage();
-  const wasTraining = classifier.module.training;
-  classifier.module.eval();
+  const module = replicas.classifier.module;
+  const wasTraining = module.training;
+  module.eval();
   const spamProbabilities = new Float64Array(set.count);
   try {
-    noGrad(() => {
-      const byLength = Array.from({ length: set.count }, (_, row) => row).sort((a, b) => set.lengths[a]! - set.lengths[b]! || a - b);
-      for (let first = 0; first < set.count; first += batchSize) {
-        const rows = byLength.slice(first, first + batchSize);
-        const batch = gatherRows(set, rows);
-        const shape = [rows.length, batch.width];
-        const { logits } = classifier.forward(
-          tensor(batch.inputIds, { shape, dtype: 'int32' }),
-          tensor(batch.attentionMask, { shape, dtype: 'int32' }),
-        );
-        const values = logits.toTypedArray(); // (batch, 2)
-        rows.forEach((row, position) => { spamProbabilities[row] = spamProbability(values[2 * position]!, values[2 * position + 1]!); });
-      }
+    const byLength = Array.from({ length: set.count }, (_, row) => row).sort((a, b) => set.lengths[a]! - set.lengths[b]! || a - b);
+    const batches: number[][] = [];
+    for (let first = 0; first < set.count; first += batchSize) batches.push(byLength.slice(first, first + batchSize));
+    const logits = await replicas.logits(batches.map((rows) => gatherRows(set, rows)));
+    batches.forEach((rows, index) => {
+      const values = logits[index]!; // (rows, 2)
+      rows.forEach((row, position) => { spamProbabilities[row] = spamProbability(values[2 * position]!, values[2 * position + 1]!); });
     });
   } finally {
-    classifier.module.train(wasTraining);
+    module.train(wasTraining);
   }
   const predictions = Array.from(spamProbabilities, (probability) => (probability > 0.5 ? 1 : 0));
   const cpu = process.cpuUsage(startCpu);

@@ -7,6 +7,7 @@ import { runNaiveBayesBaseline, type BaselineResult } from './baseline.js';
 import { encodeSet } from './data/batches.js';
 import { labelCounts, loadCorpus, splitEmails, type Email } from './data/corpus.js';
 import { scoreSet } from './evaluate.js';
+import { Replicas } from './replicas.js';
 import { formatMetrics } from './metrics.js';
 import { createClassifier, loadClassifier, selectBackend } from './model.js';
 import { writeRunArtifacts } from './run-artifacts.js';
@@ -79,17 +80,25 @@ export async function runTrain(argv: string[]): Promise<void> {
   const parameterCount = classifier.module.parameters().reduce((total, parameter) => total + parameter.size, 0);
   log(`model: ${classifier.description} · ${parameterCount.toLocaleString('en-US')} parameters · backend ${options.backend}`);
 
-  const result = await runTraining({ options, classifier, train: encode(train), validation: encode(validation), resumeFrom, log });
-  if (result.stopped) {
-    log(`stopped after step ${result.state.step} (--stop-at); continue with: lsgrad train --resume ${options.out}`);
-    return;
+  const threads = options.backend === 'cpu' ? options.threads : 1;
+  if (threads !== options.threads) log(`--threads ${options.threads}: replicas run on the cpu backend only; using one`);
+  const replicas = Replicas.start(classifier, { options }, threads);
+  try {
+    const result = await runTraining({ options, replicas, train: encode(train), validation: encode(validation), resumeFrom, log });
+    if (result.stopped) {
+      log(`stopped after step ${result.state.step} (--stop-at); continue with: lsgrad train --resume ${options.out}`);
+      return;
+    }
+    const scored = await scoreSet(replicas, encode(test), EVAL_BATCH_SIZE);
+    log(`test: ${formatMetrics(scored.metrics)} [${scored.seconds.toFixed(1)}s wall, ${scored.cpuSeconds.toFixed(1)}s CPU]`);
+    await writeRunArtifacts({
+      options, classifier, state: result.state, test: scored, baseline, peakRssBytes: result.peakRssBytes,
+      dataSizes: { train: train.length, validation: validation.length, test: test.length },
+      attentionEmail: test.find((email) => email.label === 1) ?? test[0]!,
+    });
+    log(`wrote ${resolve(options.out)}/{metrics.json,curves.svg,attention.svg} and checkpoints/`);
+  } finally {
+    await replicas.close();
   }
-  const scored = scoreSet(classifier, encode(test), EVAL_BATCH_SIZE);
-  log(`test: ${formatMetrics(scored.metrics)} [${scored.seconds.toFixed(1)}s wall, ${scored.cpuSeconds.toFixed(1)}s CPU]`);
-  await writeRunArtifacts({
-    options, classifier, state: result.state, test: scored, baseline, peakRssBytes: result.peakRssBytes,
-    dataSizes: { train: train.length, validation: validation.length, test: test.length },
-    attentionEmail: test.find((email) => email.label === 1) ?? test[0]!,
-  });
-  log(`wrote ${resolve(options.out)}/{metrics.json,curves.svg,attention.svg} and checkpoints/`);
 }
+

@@ -42,6 +42,7 @@ export const TRAIN_FLAGS = {
   evalEvery: { kind: 'int', default: 250, min: 0, help: 'validate every N steps (0 = only at the end)' },
   checkpointEvery: { kind: 'int', default: 250, min: 0, help: 'checkpoint every N steps (0 = only at the end)' },
   backend: { kind: 'choice', choices: BACKENDS, default: 'cpu', help: 'engine backend' },
+  threads: { kind: 'int', default: 2, min: 1, max: 64, help: 'model replicas (worker threads), each computing a share of every batch; losses depend on this number' },
   out: { kind: 'string', default: 'out/spam', placeholder: 'DIR', help: 'output directory' },
   resume: { kind: 'string', placeholder: 'DIR', help: 'continue the run in DIR from its latest checkpoint, with its saved options' },
   stopAt: { kind: 'int', default: 0, min: 0, help: 'checkpoint and stop after this step, as if interrupted (0 = run to --steps)' },
@@ -56,7 +57,7 @@ export const TRAIN_SECTIONS: Record<string, readonly (keyof typeof TRAIN_FLAGS)[
   Model: ['hiddenSize', 'embeddingSize', 'intermediateSize', 'numLayers', 'numGroups', 'heads', 'dropout'],
   Attention: ['attention', 'sparsityType', 'blockSize', 'sparseBlockSize', 'sparsityFactor', 'numGlobalTokens'],
   Optimisation: ['steps', 'batchSize', 'lr', 'warmup', 'weightDecay', 'clipNorm', 'seed'],
-  Run: ['evalEvery', 'checkpointEvery', 'backend', 'out', 'resume', 'stopAt', 'baseline', 'quiet'],
+  Run: ['evalEvery', 'checkpointEvery', 'backend', 'threads', 'out', 'resume', 'stopAt', 'baseline', 'quiet'],
 };
 
 /** Cross-flag checks that a single flag's range cannot express. Returns problems, empty if none. */

@@ -2,13 +2,12 @@
 // decay, validation every N steps, atomic checkpoints every N steps, exact resume.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tensor } from '../engine/index.js';
 import { AdamW, clipGradNorm, warmupSchedule, weightDecayGroups } from '../nn/index.js';
 import { writeDirectoryAtomic, writeFileAtomic, writeJsonAtomic } from './atomic.js';
 import { batchIndices, gatherRows, type EncodedSet } from './data/batches.js';
 import { scoreSet } from './evaluate.js';
 import { formatMetrics } from './metrics.js';
-import type { SpamClassifier } from './model.js';
+import { Replicas } from './replicas.js';
 import { serializeOptimizerState, restoreOptimizerState } from './optimizer-state.js';
 import { ProgressBar } from './progress.js';
 import {
@@ -18,7 +17,8 @@ import type { TrainOptions } from './train-flags.js';
 
 export interface TrainerInputs {
   options: TrainOptions;
-  classifier: SpamClassifier;
+  /** The classifier and its replicas in worker threads (`--threads`). */
+  replicas: Replicas;
   train: EncodedSet;
   validation: EncodedSet;
   /** Set when resuming: the checkpoint directory whose optimizer state and history to restore. */
@@ -52,7 +52,8 @@ function rssBytes(): number {
  * weights, the AdamW moments and the step, so a resumed run repeats the uninterrupted losses.
  */
 export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult> {
-  const { options, classifier, train, validation, log } = inputs;
+  const { options, replicas, train, validation, log } = inputs;
+  const classifier = replicas.classifier;
   const module = classifier.module;
   const namedParameters = module.namedParameters();
   const optimizer = new AdamW(weightDecayGroups(module, options.weightDecay), { lr: options.lr, weightDecay: options.weightDecay });
@@ -84,28 +85,19 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
     const started = performance.now();
     const startedCpu = process.cpuUsage();
     for (const group of optimizer.paramGroups) group.lr = group.initialLr * lrFactor(step);
-    classifier.reseedDropout(options.seed, step);
     const width = step <= options.shortSteps ? options.shortSeqLen : options.seqLen;
     const batch = gatherRows(train, batchIndices(train.count, options.batchSize, step, options.seed), width);
-    const shape = [batch.labels.length, batch.width];
-    const { loss } = classifier.forward(
-      tensor(batch.inputIds, { shape, dtype: 'int32' }),
-      tensor(batch.attentionMask, { shape, dtype: 'int32' }),
-      tensor(batch.labels, { shape: [batch.labels.length], dtype: 'int32' }),
-    );
-    if (!loss) throw new Error('runTraining: the classifier returned no loss although labels were given');
-    loss.backward();
+    const lossValue = await replicas.backward(batch, options.seed, step);
     if (options.clipNorm > 0) clipGradNorm(module.parameters(), options.clipNorm);
     optimizer.step();
     optimizer.zeroGrad();
-    const lossValue = loss.item();
     if (!Number.isFinite(lossValue)) throw new Error(`runTraining: loss is ${lossValue} at step ${step}; try a lower --lr (now ${options.lr})`);
     state = { ...state, step, losses: [...state.losses, lossValue], trainSeconds: state.trainSeconds + (performance.now() - started) / 1000, trainCpuSeconds: state.trainCpuSeconds + cpuSecondsSince(startedCpu), trainTokens: state.trainTokens + batch.labels.length * batch.width };
     peakRssBytes = Math.max(peakRssBytes, rssBytes());
     progress?.update({ step, loss: lossValue, tokens: batch.labels.length * batch.width });
 
     if ((options.evalEvery > 0 && step % options.evalEvery === 0) || step === options.steps) {
-      const scored = scoreSet(classifier, validation, EVAL_BATCH_SIZE);
+      const scored = await scoreSet(replicas, validation, EVAL_BATCH_SIZE);
       state = { ...state, validations: [...state.validations, { step, metrics: scored.metrics, seconds: scored.seconds, cpuSeconds: scored.cpuSeconds }] };
       say(`validation @ step ${step}: ${formatMetrics(scored.metrics)} [${scored.seconds.toFixed(1)}s wall, ${scored.cpuSeconds.toFixed(1)}s CPU]`);
       peakRssBytes = Math.max(peakRssBytes, rssBytes());
