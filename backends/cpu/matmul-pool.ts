@@ -3,7 +3,7 @@
 // Where worker_threads or SharedArrayBuffer are missing (browsers without isolation), matmul
 // simply runs on the calling thread.
 import { multiplyUnits } from './matmul-tiles.js';
-import { HELPER_SCRATCH, loadWasmKernel, MAIN_SCRATCH, type WasmKernel, type WasmLayout } from './wasm/kernel.js';
+import { HELPER_SCRATCH, loadWasmKernel, MAIN_SCRATCH, retireWasmKernel, type WasmKernel, type WasmLayout } from './wasm/kernel.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
 type Floats = Float32Array | Float64Array;
@@ -146,6 +146,8 @@ export function runUnits(job: UnitJob): void {
     if (Atomics.wait(p.counters, FINISHED, finished, HELPER_TIMEOUT_MS) === 'timed-out') {
       pool = null;
       helperFailed = true;
+      // It may yet wake and write its half into the wasm memory: later products get a fresh one.
+      if (job.kind === 'wasm') retireWasmKernel();
       break;
     }
   }

@@ -1,8 +1,9 @@
 // Batched matmul: both operands are packed into panels, then a register tile walks K. Packing makes
 // every inner-loop read sequential whatever the input strides (transposes are free), and lets the
 // second core take half of the row panels (matmul-pool.ts). float32 products run the WebAssembly
-// SIMD kernel (wasm/matmul.wat, a 4×8 tile over panels packed straight into its memory); float64,
-// int32, and float32 where wasm SIMD is missing run the JS kernel (matmul-tiles.ts, a 4×4 tile).
+// SIMD kernel (wasm/matmul.wat, a 4×8 tile over operands in its memory: packed there, or copied
+// as they are when already row-major); float64, int32, and float32 where wasm SIMD is missing or
+// LSGRAD_WASM=0 run the JS kernel (matmul-tiles.ts, a 4×4 tile).
 import type { View } from '../../engine/backend.js';
 import type { TypedArray } from '../../engine/dtype.js';
 import { sizeOf } from '../../engine/shape.js';

@@ -61,6 +61,14 @@ export function loadWasmKernel(): WasmKernel | null {
   return loaded;
 }
 
+/**
+ * Drops the kernel; the next product instantiates a fresh one over a fresh memory. For a helper
+ * thread presumed dead that may still be running: what it writes then lands in the old memory.
+ */
+export function retireWasmKernel(): void {
+  loaded = undefined;
+}
+
 /** The kernel matmul.ts should use, or null for the JS kernel. */
 export function wasmKernel(): WasmKernel | null {
   return enabled ? loadWasmKernel() : null;
