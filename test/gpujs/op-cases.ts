@@ -53,8 +53,8 @@ export const OP_CASES: readonly OpCase[] = [
   { name: 'relu', covers: ['relu'], inputs: [f(3, 3)], run: (a) => a.relu() },
   { name: 'erf', covers: ['erf'], inputs: [f(3, 3)], run: (a) => a.mul(1.5).erf() },
   { name: 'reciprocal', covers: ['reciprocal'], inputs: [pos(4)], run: (a) => a.add(0.5).reciprocal() },
-  { name: 'gelu', covers: ['erf'], inputs: [f(2, 4)], run: (a) => a.gelu() },
-  { name: 'geluNew', covers: ['tanh'], inputs: [f(2, 4)], run: (a) => a.geluNew() },
+  { name: 'gelu', covers: ['gelu', 'erf'], inputs: [f(2, 4)], run: (a) => a.gelu() },
+  { name: 'geluNew', covers: ['geluNew', 'tanh'], inputs: [f(2, 4)], run: (a) => a.geluNew() },
   // reductions
   { name: 'sum all', covers: ['sum'], inputs: [f(3, 4)], run: (a) => a.sum() },
   { name: 'sum axes of a permuted view', covers: ['sum', 'permute'], inputs: [f(2, 3, 4)], run: (a) => a.permute([2, 0, 1]).sum([0, 2], true) },
@@ -73,7 +73,7 @@ export const OP_CASES: readonly OpCase[] = [
   { name: 'softmax last axis', covers: ['softmax'], inputs: [f(3, 5)], run: (a) => a.mul(2).softmax(-1) },
   { name: 'softmax middle axis', covers: ['softmax'], inputs: [f(2, 4, 3)], run: (a) => a.softmax(1) },
   { name: 'logSoftmax', covers: ['max'], inputs: [f(3, 5)], run: (a) => a.logSoftmax(-1) },
-  { name: 'layerNorm', covers: ['sum'], inputs: [f(3, 6), f(6), f(6)], run: (x, w, b) => E.layerNorm(x, w, b, 1e-5) },
+  { name: 'layerNorm', covers: ['layerNorm', 'sum'], inputs: [f(3, 6), f(6), f(6)], run: (x, w, b) => E.layerNorm(x, w, b, 1e-5) },
   { name: 'crossEntropy', covers: ['gather'], inputs: [f(5, 4), idx(4, 5)], run: (logits, target) => E.crossEntropy(logits, target) },
   { name: 'dropout', covers: ['mul'], inputs: [f(4, 6)], run: (a) => E.dropout(a, 0.3, { rng: createRng(7) }) },
   // movement
