@@ -3,9 +3,9 @@
 //   [global keys | sparse slots left | sparse slots right | local blocks i-1, i (, i+1)]
 // A slot outside the sequence reads a pad row, whose key and value are zero and whose mask is
 // MASK_VALUE (the reference pads the same way).
-// `blockWindows` is what attention uses: every part is a strided window (unfold) of a padded
-// sequence, so one cat is the only copy and its gradient scatters whole runs instead of single
-// indexed elements. `blockTable` + `gatherBlocks` spell out the same layout with an explicit index
+// `keyWindows` / `valueWindows` are what attention uses: every part is a slice (a view) of a
+// padded sequence cut into steps, so one cat is the only copy and its gradient copies whole runs
+// instead of scattering single indexed elements. `blockTable` + `gatherBlocks` spell out the same layout with an explicit index
 // table (one row per slot); the tests check the two agree.
 import { cat, tensor, zeros, full, type Tensor } from '../engine/index.js';
 import { MASK_VALUE } from './masks.js';
@@ -102,7 +102,7 @@ export interface BlockBanks {
   readonly tokens: Tensor;
 }
 
-/** Beyond this many step-sized slices per window, a window is one unfold view instead. */
+/** Beyond this many step-sized slices per window, the sparse part is gathered through an index table. */
 const MAX_SLICES_PER_WINDOW = 8;
 
 /**
@@ -126,60 +126,103 @@ export function valueWindows(banks: BlockBanks, padRow: Tensor, spec: BlockTable
 type WindowOrder = 'featuresByRows' | 'rowsByFeatures';
 
 /**
- * Each part is a strided view of a padded bank (no index table), so the one cat is the only copy
- * and its gradient adds whole runs back instead of single indexed elements.
+ * A block's local window is whole blocks of the padded tokens, and its sparse slots usually whole
+ * steps of the padded sparse sequence; each such piece is one slice (a view) of the sequence cut
+ * into steps, so the one cat is the only copy of the block rows, and each piece's gradient is one
+ * copy of contiguous runs. Pieces never overlap, so backends that cannot scatter into overlapping
+ * views (gpujs) keep the backward on the device. Sparse slots that are not whole steps are gathered.
  */
 function blockWindows(banks: BlockBanks, padRow: Tensor, spec: BlockTableSpec, order: WindowOrder): Tensor {
   const { blockSize, tokenLength, sparseStep, isCausal } = spec;
   const [batch, heads, , features] = banks.tokens.shape as [number, number, number, number];
   const numBlocks = tokenLength / blockSize;
-  const parts: Tensor[] = [];
+  const globalParts: Tensor[] = [];
+  const sparseParts: Tensor[] = [];
+  const localParts: Tensor[] = [];
+  const axis = order === 'featuresByRows' ? -1 : -2;
   if (banks.global && banks.global.shape[2]! > 0) {
     // The same rows for every block: a stride-0 view.
     const numGlobal = banks.global.shape[2]!;
-    parts.push(order === 'featuresByRows'
+    globalParts.push(order === 'featuresByRows'
       ? banks.global.transpose(-1, -2).unsqueeze(2).expand([batch, heads, numBlocks, features, numGlobal])
       : banks.global.unsqueeze(2).expand([batch, heads, numBlocks, numGlobal, features]));
   }
   const runs = banks.sparse ? contiguousRuns([...spec.slots.left, ...spec.slots.right]) : [];
   if (banks.sparse && runs.length > 0) {
-    // Block i reads sparse slots i·sparseStep + offset; pad so each lies inside the bank, and (for
-    // slices) so windows start on a multiple of sparseStep.
     const sparseLength = banks.sparse.shape[2]!;
-    const first = Math.min(...runs.map((run) => run.start));
-    const end = Math.max(...runs.map((run) => run.start + run.length));
-    let before = Math.max(0, -first);
-    let after = Math.max(0, (numBlocks - 1) * sparseStep + end - sparseLength);
-    if (order === 'rowsByFeatures') {
-      before += modulo(-(before + first), sparseStep);
-      after += modulo(-(before + sparseLength + after), sparseStep);
+    const first = runs[0]!.start;
+    const wholeSteps = runs.every((run) =>
+      run.length % sparseStep === 0 && run.length / sparseStep <= MAX_SLICES_PER_WINDOW && modulo(run.start - first, sparseStep) === 0);
+    if (wholeSteps) {
+      // Block i reads sparse slots i·sparseStep + offset: pad so each lies inside the bank and
+      // every run starts on a whole step.
+      const lowest = Math.min(...runs.map((run) => run.start));
+      const end = Math.max(...runs.map((run) => run.start + run.length));
+      const before = Math.max(0, -lowest) + modulo(-(Math.max(0, -lowest) + first), sparseStep);
+      const minimumAfter = Math.max(0, (numBlocks - 1) * sparseStep + end - sparseLength);
+      const after = minimumAfter + modulo(-(before + sparseLength + minimumAfter), sparseStep);
+      const steps = stepBlocks(padRows(banks.sparse, before, after, padRow), sparseStep, order);
+      for (const run of runs) {
+        for (let piece = 0; piece < run.length / sparseStep; piece++) {
+          sparseParts.push(steps.narrow(2, (before + run.start) / sparseStep + piece, numBlocks));
+        }
+      }
+    } else {
+      const rows = gatherSparseSlots(padRows(banks.sparse, 0, 1, padRow), spec, numBlocks);   // (B, H, nb, slots, F)
+      sparseParts.push(order === 'featuresByRows' ? rows.transpose(-1, -2) : rows);
     }
-    const bank = padRows(banks.sparse, before, after, padRow);
-    for (const run of runs) parts.push(...windows(bank, before + run.start, run.length, sparseStep, numBlocks, order));
   }
-  // Block i reads token rows [(i-1)·bs, (i+2)·bs) (causal: up to (i+1)·bs): windows of the tokens
-  // padded by one block on each side (causal: before only).
+  // Block i reads token blocks i-1, i (, i+1): blocks of the tokens padded by one block on each
+  // side (causal: before only).
   const localBlocks = isCausal ? 2 : 3;
-  const tokens = padRows(banks.tokens, blockSize, isCausal ? 0 : blockSize, padRow);
-  parts.push(...windows(tokens, 0, localBlocks * blockSize, blockSize, numBlocks, order));
-  return cat(parts, order === 'featuresByRows' ? -1 : -2);
+  const blocks = stepBlocks(padRows(banks.tokens, blockSize, isCausal ? 0 : blockSize, padRow), blockSize, order);
+  for (let block = 0; block < localBlocks; block++) localParts.push(blocks.narrow(2, block, numBlocks));
+  const parts = [...globalParts, ...sparseParts, ...localParts];
+  if (parts.length <= MAX_CAT_INPUTS) return cat(parts, axis);
+  // Too many inputs for one kernel: join the sparse pieces first (the extra copy is only the
+  // sparse part's, and only forward: a cat's gradient is views).
+  return cat([...globalParts, catInGroups(sparseParts, axis), ...localParts], axis);
 }
 
 /**
- * Windows of `size` bank rows starting at `start + i·step`, i < count, as views:
- * featuresByRows one unfold (batch, heads, count, features, size); rowsByFeatures step-row slices
- * (batch, heads, count, step, features) when the window is made of whole steps. One view op per
- * part, because the gradient of each view op is a copy (a transposed unfold would cost two).
+ * The most inputs one cat gets here: WebGPU allows 8 storage buffers per kernel by default, one of
+ * them the output (the gpujs backend runs a cat as one kernel).
  */
-function windows(bank: Tensor, start: number, size: number, step: number, count: number, order: WindowOrder): Tensor[] {
+const MAX_CAT_INPUTS = 7;
+
+function catInGroups(parts: readonly Tensor[], axis: number): Tensor {
+  if (parts.length <= MAX_CAT_INPUTS) return cat(parts, axis);
+  const groups = Array.from({ length: Math.ceil(parts.length / MAX_CAT_INPUTS) }, (_, group) =>
+    cat(parts.slice(group * MAX_CAT_INPUTS, (group + 1) * MAX_CAT_INPUTS), axis));
+  return catInGroups(groups, axis);
+}
+
+/**
+ * A bank (batch, heads, rows, features) cut into steps of `step` rows: (batch, heads, rows/step,
+ * step, features), or (batch, heads, rows/step, features, step) for keys, one transposing copy of
+ * the bank so that every later slice is a single view.
+ */
+function stepBlocks(bank: Tensor, step: number, order: WindowOrder): Tensor {
   const [batch, heads, rows, features] = bank.shape as [number, number, number, number];
-  const slices = size / step;
-  if (order === 'rowsByFeatures' && start % step === 0 && size % step === 0 && rows % step === 0 && slices <= MAX_SLICES_PER_WINDOW) {
-    const steps = bank.reshape([batch, heads, rows / step, step, features]);
-    return Array.from({ length: slices }, (_, slice) => steps.narrow(2, start / step + slice, count));
+  const steps = bank.reshape([batch, heads, rows / step, step, features]);
+  return order === 'featuresByRows' ? steps.transpose(-1, -2).contiguous() : steps;
+}
+
+/** The sparse slots of every block read through an index table from [sparse rows | one pad row]: (batch, heads, nb, slots, features). */
+function gatherSparseSlots(bank: Tensor, spec: BlockTableSpec, numBlocks: number): Tensor {
+  const [batch, heads, bankRows, features] = bank.shape as [number, number, number, number];
+  const sparseLength = bankRows - 1;
+  const offsets = [...spec.slots.left, ...spec.slots.right];
+  const rows = new Int32Array(numBlocks * offsets.length);
+  let at = 0;
+  for (let block = 0; block < numBlocks; block++) {
+    for (const offset of offsets) {
+      const slot = block * spec.sparseStep + offset;
+      rows[at++] = slot >= 0 && slot < sparseLength ? slot : sparseLength;
+    }
   }
-  const unfolded = bank.narrow(2, start, (count - 1) * step + size).unfold(2, size, step);
-  return [order === 'featuresByRows' ? unfolded : unfolded.transpose(-1, -2)];
+  const index = tensor(rows, { shape: [rows.length], dtype: 'int32' });
+  return bank.indexSelect(2, index).reshape([batch, heads, numBlocks, offsets.length, features]);
 }
 
 function modulo(value: number, divisor: number): number {

@@ -16,7 +16,7 @@ const CASES: Case[] = [
   { name: 'local only, causal', blockSize: 4, numBlocks: 5, numGlobal: 0, sparsityFactor: 2, isCausal: true },
   { name: 'global + normal slots, aligned', blockSize: 8, numBlocks: 6, numGlobal: 2, sparsityFactor: 4, slots: normalSlots({ blockSize: 8, sparsityFactor: 4, slotsPerSide: 4, isCausal: false }), isCausal: false },
   { name: 'normal slots not a multiple of the step', blockSize: 8, numBlocks: 6, numGlobal: 1, sparsityFactor: 2, slots: normalSlots({ blockSize: 8, sparsityFactor: 2, slotsPerSide: 6, isCausal: false }), isCausal: false },
-  { name: 'step 1: more slices than allowed, one unfold', blockSize: 4, numBlocks: 6, numGlobal: 1, sparsityFactor: 4, slots: normalSlots({ blockSize: 4, sparsityFactor: 4, slotsPerSide: 12, isCausal: false }), isCausal: false },
+  { name: 'step 1: more slices than allowed, gathered', blockSize: 4, numBlocks: 6, numGlobal: 1, sparsityFactor: 4, slots: normalSlots({ blockSize: 4, sparsityFactor: 4, slotsPerSide: 12, isCausal: false }), isCausal: false },
   { name: 'causal normal slots', blockSize: 8, numBlocks: 5, numGlobal: 1, sparsityFactor: 4, slots: normalSlots({ blockSize: 8, sparsityFactor: 4, slotsPerSide: 8, isCausal: true }), isCausal: true },
   { name: 'reference model slots, step 1 (shifted right side)', blockSize: 8, numBlocks: 5, numGlobal: 1, sparsityFactor: 8, slots: referenceSlots('model', { blockSize: 8, sparsityFactor: 8, slotsPerSide: 8, isCausal: false }), isCausal: false },
   { name: 'reference standalone slots', blockSize: 8, numBlocks: 6, numGlobal: 1, sparsityFactor: 4, slots: referenceSlots('standalone', { blockSize: 8, sparsityFactor: 4, slotsPerSide: 8, isCausal: false }), isCausal: false },
