@@ -1,5 +1,5 @@
 ;; The float32 matmul kernel of the CPU backend, in WebAssembly text with 128-bit SIMD.
-;; Assembled by build.ts into matmul-wasm.generated.ts; matmul.ts packs the operands and calls it.
+;; Assembled by build.ts into matmul-wasm.generated.ts; matmul.ts lays out the operands and calls it.
 ;;
 ;; The operands are described by byte strides, so that one loop reads either layout matmul.ts
 ;; gives it:
@@ -9,11 +9,9 @@
 ;;   or the input itself, copied as it is, when it is dense: A row-major [M, K], B row-major [K, N]
 ;;   (then the 8 columns of a tile are adjacent, and a panel of B is just the next 8 columns).
 ;; Every tile runs the same loop: a tile at the matrix edge also reads the rows or columns past
-;; the edge (zeros in a packed panel, the next row's values or the bytes after the operand in
-;; the input layout: matmul.ts leaves slack after the last operand so that they are in memory).
-;; Row r of a tile uses only row r of A and column c only column c of B, so what is read there
-;; lands only in tile rows and columns the store at the end leaves out. The output is dense
-;; row-major, batch after batch.
+;; the edge, the zeros of its packed panel. (matmul.ts reads an operand in place only when no
+;; tile crosses its edge: M a multiple of 4 for A, N a multiple of 8 for B.) Only the store at the
+;; end looks at the edge. The output is dense row-major, batch after batch.
 ;;
 ;; One tile is 4 rows × 8 columns of the output, held in 8 f32x4 accumulators (two per row).
 ;; Per k it loads the 8 values of B as two vectors, broadcasts each of A's 4 values to a vector
