@@ -3,10 +3,11 @@
 //   [global keys | sparse slots left | sparse slots right | local blocks i-1, i (, i+1)]
 // A slot outside the sequence reads a pad row, whose key and value are zero and whose mask is
 // MASK_VALUE (the reference pads the same way).
-// `keyWindows` / `valueWindows` are what attention uses: every part is a slice (a view) of a
-// padded sequence cut into steps, so one cat is the only copy and its gradient copies whole runs
-// instead of scattering single indexed elements. `blockTable` + `gatherBlocks` spell out the same layout with an explicit index
-// table (one row per slot); the tests check the two agree.
+// `keyWindows` / `valueWindows` are what attention uses: the local blocks are slices (views) of
+// the padded tokens cut into blocks, so one cat is the only copy of them and their gradient copies
+// whole runs instead of scattering single indexed elements; only the small sparse part is gathered.
+// `blockTable` + `gatherBlocks` spell out the same layout with an explicit index table (one row
+// per slot); the tests check the two agree.
 import { cat, tensor, zeros, full, type Tensor } from '../engine/index.js';
 import { MASK_VALUE } from './masks.js';
 import type { SparseSlots } from './slots.js';
@@ -102,9 +103,6 @@ export interface BlockBanks {
   readonly tokens: Tensor;
 }
 
-/** Beyond this many step-sized slices per window, the sparse part is gathered through an index table. */
-const MAX_SLICES_PER_WINDOW = 8;
-
 /**
  * Every query block's keys [global | sparse left | sparse right | local], laid out for the score
  * product q · k: (batch, heads, numBlocks, features, width), in the column order of `blockTable`.
@@ -126,86 +124,47 @@ export function valueWindows(banks: BlockBanks, padRow: Tensor, spec: BlockTable
 type WindowOrder = 'featuresByRows' | 'rowsByFeatures';
 
 /**
- * A block's local window is whole blocks of the padded tokens, and its sparse slots usually whole
- * steps of the padded sparse sequence; each such piece is one slice (a view) of the sequence cut
- * into steps, so the one cat is the only copy of the block rows, and each piece's gradient is one
- * copy of contiguous runs. Pieces never overlap, so backends that cannot scatter into overlapping
- * views (gpujs) keep the backward on the device. Sparse slots that are not whole steps are gathered.
+ * A block's local window is whole blocks of the padded tokens: each block offset is one slice (a
+ * view) of the tokens cut into blocks, so the one cat is the only copy of the local rows and each
+ * slice's gradient is one copy of contiguous runs. Slices never overlap, so backends that cannot
+ * scatter into overlapping views (gpujs) keep the backward on the device. The sparse slots (a
+ * small part) are gathered through an index table.
  */
 function blockWindows(banks: BlockBanks, padRow: Tensor, spec: BlockTableSpec, order: WindowOrder): Tensor {
-  const { blockSize, tokenLength, sparseStep, isCausal } = spec;
+  const { blockSize, tokenLength, isCausal } = spec;
   const [batch, heads, , features] = banks.tokens.shape as [number, number, number, number];
   const numBlocks = tokenLength / blockSize;
-  const globalParts: Tensor[] = [];
-  const sparseParts: Tensor[] = [];
-  const localParts: Tensor[] = [];
-  const axis = order === 'featuresByRows' ? -1 : -2;
+  const parts: Tensor[] = [];
   if (banks.global && banks.global.shape[2]! > 0) {
     // The same rows for every block: a stride-0 view.
     const numGlobal = banks.global.shape[2]!;
-    globalParts.push(order === 'featuresByRows'
+    parts.push(order === 'featuresByRows'
       ? banks.global.transpose(-1, -2).unsqueeze(2).expand([batch, heads, numBlocks, features, numGlobal])
       : banks.global.unsqueeze(2).expand([batch, heads, numBlocks, numGlobal, features]));
   }
-  const runs = banks.sparse ? contiguousRuns([...spec.slots.left, ...spec.slots.right]) : [];
-  if (banks.sparse && runs.length > 0) {
-    const sparseLength = banks.sparse.shape[2]!;
-    const first = runs[0]!.start;
-    const wholeSteps = runs.every((run) =>
-      run.length % sparseStep === 0 && run.length / sparseStep <= MAX_SLICES_PER_WINDOW && modulo(run.start - first, sparseStep) === 0);
-    if (wholeSteps) {
-      // Block i reads sparse slots i·sparseStep + offset: pad so each lies inside the bank and
-      // every run starts on a whole step.
-      const lowest = Math.min(...runs.map((run) => run.start));
-      const end = Math.max(...runs.map((run) => run.start + run.length));
-      const before = Math.max(0, -lowest) + modulo(-(Math.max(0, -lowest) + first), sparseStep);
-      const minimumAfter = Math.max(0, (numBlocks - 1) * sparseStep + end - sparseLength);
-      const after = minimumAfter + modulo(-(before + sparseLength + minimumAfter), sparseStep);
-      const steps = stepBlocks(padRows(banks.sparse, before, after, padRow), sparseStep, order);
-      for (const run of runs) {
-        for (let piece = 0; piece < run.length / sparseStep; piece++) {
-          sparseParts.push(steps.narrow(2, (before + run.start) / sparseStep + piece, numBlocks));
-        }
-      }
-    } else {
-      const rows = gatherSparseSlots(padRows(banks.sparse, 0, 1, padRow), spec, numBlocks);   // (B, H, nb, slots, F)
-      sparseParts.push(order === 'featuresByRows' ? rows.transpose(-1, -2) : rows);
-    }
+  if (banks.sparse && spec.slots.left.length + spec.slots.right.length > 0) {
+    // NOTE: step slices of the sparse sequence (like the local part) were measured slower on the
+    // CPU: each slice's gradient is a buffer of the whole sparse sequence, summed afterwards.
+    const rows = gatherSparseSlots(padRows(banks.sparse, 0, 1, padRow), spec, numBlocks);   // (B, H, nb, slots, F)
+    parts.push(order === 'featuresByRows' ? rows.transpose(-1, -2) : rows);
   }
   // Block i reads token blocks i-1, i (, i+1): blocks of the tokens padded by one block on each
   // side (causal: before only).
   const localBlocks = isCausal ? 2 : 3;
-  const blocks = stepBlocks(padRows(banks.tokens, blockSize, isCausal ? 0 : blockSize, padRow), blockSize, order);
-  for (let block = 0; block < localBlocks; block++) localParts.push(blocks.narrow(2, block, numBlocks));
-  const parts = [...globalParts, ...sparseParts, ...localParts];
-  if (parts.length <= MAX_CAT_INPUTS) return cat(parts, axis);
-  // Too many inputs for one kernel: join the sparse pieces first (the extra copy is only the
-  // sparse part's, and only forward: a cat's gradient is views).
-  return cat([...globalParts, catInGroups(sparseParts, axis), ...localParts], axis);
+  const blocks = tokenBlocks(padRows(banks.tokens, blockSize, isCausal ? 0 : blockSize, padRow), blockSize, order);
+  for (let block = 0; block < localBlocks; block++) parts.push(blocks.narrow(2, block, numBlocks));
+  return cat(parts, order === 'featuresByRows' ? -1 : -2);
 }
 
 /**
- * The most inputs one cat gets here: WebGPU allows 8 storage buffers per kernel by default, one of
- * them the output (the gpujs backend runs a cat as one kernel).
+ * Padded tokens (batch, heads, rows, features) cut into blocks: (batch, heads, rows/bs, bs,
+ * features), or for keys (batch, heads, rows/bs, features, bs), one transposing copy of the tokens
+ * so that each later slice is a single view (a transposed slice would cost a second gradient copy).
  */
-const MAX_CAT_INPUTS = 7;
-
-function catInGroups(parts: readonly Tensor[], axis: number): Tensor {
-  if (parts.length <= MAX_CAT_INPUTS) return cat(parts, axis);
-  const groups = Array.from({ length: Math.ceil(parts.length / MAX_CAT_INPUTS) }, (_, group) =>
-    cat(parts.slice(group * MAX_CAT_INPUTS, (group + 1) * MAX_CAT_INPUTS), axis));
-  return catInGroups(groups, axis);
-}
-
-/**
- * A bank (batch, heads, rows, features) cut into steps of `step` rows: (batch, heads, rows/step,
- * step, features), or (batch, heads, rows/step, features, step) for keys, one transposing copy of
- * the bank so that every later slice is a single view.
- */
-function stepBlocks(bank: Tensor, step: number, order: WindowOrder): Tensor {
-  const [batch, heads, rows, features] = bank.shape as [number, number, number, number];
-  const steps = bank.reshape([batch, heads, rows / step, step, features]);
-  return order === 'featuresByRows' ? steps.transpose(-1, -2).contiguous() : steps;
+function tokenBlocks(tokens: Tensor, blockSize: number, order: WindowOrder): Tensor {
+  const [batch, heads, rows, features] = tokens.shape as [number, number, number, number];
+  const blocks = tokens.reshape([batch, heads, rows / blockSize, blockSize, features]);
+  return order === 'featuresByRows' ? blocks.transpose(-1, -2).contiguous() : blocks;
 }
 
 /** The sparse slots of every block read through an index table from [sparse rows | one pad row]: (batch, heads, nb, slots, features). */
@@ -225,24 +184,9 @@ function gatherSparseSlots(bank: Tensor, spec: BlockTableSpec, numBlocks: number
   return bank.indexSelect(2, index).reshape([batch, heads, numBlocks, offsets.length, features]);
 }
 
-function modulo(value: number, divisor: number): number {
-  return ((value % divisor) + divisor) % divisor;
-}
-
 /** `before` and `after` copies of padRow (1, 1, 1, features) around x's rows (batch, heads, rows, features). */
 function padRows(x: Tensor, before: number, after: number, padRow: Tensor): Tensor {
   const [batch, heads, , features] = x.shape as [number, number, number, number];
   const rows = (count: number) => padRow.expand([batch, heads, count, features]);
   return cat([...(before > 0 ? [rows(before)] : []), x, ...(after > 0 ? [rows(after)] : [])], 2);
-}
-
-/** Splits offsets into maximal runs of consecutive values, in order: [-3, -2, 5, 6] → [{-3, 2}, {5, 2}]. */
-export function contiguousRuns(offsets: readonly number[]): { start: number; length: number }[] {
-  const runs: { start: number; length: number }[] = [];
-  for (const offset of offsets) {
-    const last = runs[runs.length - 1];
-    if (last && offset === last.start + last.length) last.length++;
-    else runs.push({ start: offset, length: 1 });
-  }
-  return runs;
 }

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cat, createRng, randn, tensor, zeros, type Tensor } from '../../engine/index.js';
-import { blockTable, contiguousRuns, gatherBlocks, keyBank, keyWindows, valueWindows, type BlockTableSpec } from '../../lsg/blocks.js';
+import { blockTable, gatherBlocks, keyBank, keyWindows, valueWindows, type BlockTableSpec } from '../../lsg/blocks.js';
 import { MASK_VALUE } from '../../lsg/masks.js';
 import { normalSlots, referenceSlots, type SparseSlots } from '../../lsg/slots.js';
 
@@ -14,9 +14,9 @@ interface Case { name: string; blockSize: number; numBlocks: number; numGlobal: 
 const CASES: Case[] = [
   { name: 'local only', blockSize: 4, numBlocks: 5, numGlobal: 0, sparsityFactor: 2, isCausal: false },
   { name: 'local only, causal', blockSize: 4, numBlocks: 5, numGlobal: 0, sparsityFactor: 2, isCausal: true },
-  { name: 'global + normal slots, aligned', blockSize: 8, numBlocks: 6, numGlobal: 2, sparsityFactor: 4, slots: normalSlots({ blockSize: 8, sparsityFactor: 4, slotsPerSide: 4, isCausal: false }), isCausal: false },
-  { name: 'normal slots not a multiple of the step', blockSize: 8, numBlocks: 6, numGlobal: 1, sparsityFactor: 2, slots: normalSlots({ blockSize: 8, sparsityFactor: 2, slotsPerSide: 6, isCausal: false }), isCausal: false },
-  { name: 'step 1: more slices than allowed, gathered', blockSize: 4, numBlocks: 6, numGlobal: 1, sparsityFactor: 4, slots: normalSlots({ blockSize: 4, sparsityFactor: 4, slotsPerSide: 12, isCausal: false }), isCausal: false },
+  { name: 'global + normal slots', blockSize: 8, numBlocks: 6, numGlobal: 2, sparsityFactor: 4, slots: normalSlots({ blockSize: 8, sparsityFactor: 4, slotsPerSide: 4, isCausal: false }), isCausal: false },
+  { name: 'normal slots, more than a step per side', blockSize: 8, numBlocks: 6, numGlobal: 1, sparsityFactor: 2, slots: normalSlots({ blockSize: 8, sparsityFactor: 2, slotsPerSide: 6, isCausal: false }), isCausal: false },
+  { name: 'step 1, many slots', blockSize: 4, numBlocks: 6, numGlobal: 1, sparsityFactor: 4, slots: normalSlots({ blockSize: 4, sparsityFactor: 4, slotsPerSide: 12, isCausal: false }), isCausal: false },
   { name: 'causal normal slots', blockSize: 8, numBlocks: 5, numGlobal: 1, sparsityFactor: 4, slots: normalSlots({ blockSize: 8, sparsityFactor: 4, slotsPerSide: 8, isCausal: true }), isCausal: true },
   { name: 'reference model slots, step 1 (shifted right side)', blockSize: 8, numBlocks: 5, numGlobal: 1, sparsityFactor: 8, slots: referenceSlots('model', { blockSize: 8, sparsityFactor: 8, slotsPerSide: 8, isCausal: false }), isCausal: false },
   { name: 'reference standalone slots', blockSize: 8, numBlocks: 6, numGlobal: 1, sparsityFactor: 4, slots: referenceSlots('standalone', { blockSize: 8, sparsityFactor: 4, slotsPerSide: 8, isCausal: false }), isCausal: false },
@@ -72,11 +72,6 @@ test('pad slots carry the pad row (MASK_VALUE in the mask feature)', () => {
   const keys = keyWindows({ tokens }, padRow, spec);                                   // (1, 1, nb, 2, 2·bs)
   const maskOfBlock0 = Array.from(keys.narrow(2, 0, 1).narrow(3, 1, 1).toTypedArray());
   assert.equal(maskOfBlock0, [...new Array(4).fill(MASK_VALUE), 0, 0, 0, 0]);
-});
-
-test('contiguousRuns splits offsets into runs of consecutive values', () => {
-  assert.equal(contiguousRuns([-3, -2, 5, 6, 8]), [{ start: -3, length: 2 }, { start: 5, length: 2 }, { start: 8, length: 1 }]);
-  assert.equal(contiguousRuns([]), []);
 });
 
 test.run();
