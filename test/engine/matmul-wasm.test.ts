@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { createRng, matmul, noGrad, randn, zeros, type Tensor } from '../../engine/index.js';
-import { assembleMatmul } from '../../backends/cpu/wasm/build.js';
+import { assembleMatmul } from '../../scripts/build-wasm.js';
 import { matmulWasmBytes, setWasmKernelEnabled, wasmKernel } from '../../backends/cpu/wasm/kernel.js';
 
 /** Float32 unit roundoff: a sum of K products in float32 is within K·u·Σ|a||b| of the exact one. */
