@@ -1,8 +1,7 @@
 // The block product shared by the standalone layer and the model: every query block attends to
 // its [global | sparse | local] keys with one batched matmul (spec §2 steps 4–5, §3).
-// The key and value lists are strided windows of padded sequences (lsg/blocks.ts), copied once.
-import { cat, ones, tensor, zeros, type Tensor } from '../engine/index.js';
-import { chunkQueries, keyWindows, valueWindows } from './blocks.js';
+import { cat, ones, type Tensor } from '../engine/index.js';
+import { blockTable, chunkQueries, gatherBlocks, keyBank, maskBank } from './blocks.js';
 import { blockCausalMask, MASK_VALUE } from './masks.js';
 import type { SparseSlots } from './slots.js';
 import { noTrace, type TensorTrace } from './trace.js';
@@ -39,7 +38,7 @@ export function blockAttention(inputs: BlockAttentionInputs): Tensor {
   const { queries, blockSize, isCausal, global, sparse } = inputs;
   const trace = inputs.trace ?? noTrace;
   const [batch, heads, tokenLength, headDim] = queries.shape as [number, number, number, number];
-  const spec = {
+  const table = blockTable({
     blockSize,
     tokenLength,
     numGlobal: global ? global.keys.shape[2]! : 0,
@@ -47,35 +46,25 @@ export function blockAttention(inputs: BlockAttentionInputs): Tensor {
     sparseStep: sparse ? sparse.step : 1,
     slots: sparse ? sparse.slots : { left: [], right: [] },
     isCausal,
-  };
-  const dtype = queries.dtype;
+  });
+  const parts = <T>(pick: (set: KeySet) => T, tokens: T): T[] =>
+    [...(global ? [pick(global)] : []), ...(sparse ? [pick(sparse)] : []), tokens];
   // NOTE: the additive mask rides along as one extra key feature, met by a constant 1 appended to
   // every query, so the score matmul yields q·k/sqrt(d) + mask without another (tokens × width)
   // tensor. MASK_VALUE absorbs any score (score + MASK_VALUE == MASK_VALUE), as the reference's sum.
-  const withMask = (set: KeySet) => {
-    const rows = set.keys.shape[2]!;
-    return cat([set.keys.expand([batch, heads, rows, headDim]), set.mask.unsqueeze(-1).expand([batch, heads, rows, 1])], -1);
-  };
-  const keyPadRow = tensor([...new Array<number>(headDim).fill(0), MASK_VALUE], { shape: [1, 1, 1, headDim + 1], dtype });
-  const keyBlocks = trace('keyBlocks', keyWindows({                                // (B, H, nb, D + 1, width)
-    global: global && withMask(global),
-    sparse: sparse && withMask(sparse),
-    tokens: trace('keyBank', withMask(inputs)),
-  }, keyPadRow, spec));
-  const valueBlocks = trace('valueBlocks', valueWindows({                          // (B, H, nb, width, D)
-    global: global?.values.expand([batch, heads, global.values.shape[2]!, headDim]),
-    sparse: sparse?.values,
-    tokens: trace('valueBank', inputs.values),
-  }, zeros([1, 1, 1, headDim], { dtype }), spec));
+  const masks = maskBank(parts((set) => set.mask, inputs.mask));                     // (B, 1|H, rows)
+  const keys = keyBank(parts((set) => set.keys, inputs.keys));                       // (B, H, rows, D)
+  const keysAndMask = cat([keys, masks.unsqueeze(-1).expand([batch, heads, masks.shape[2]!, 1])], -1);
+  const keyBlocks = trace('keyBlocks', gatherBlocks(trace('keyBank', keysAndMask), table)); // (B, H, nb, width, D + 1)
+  const valueBlocks = trace('valueBlocks', gatherBlocks(trace('valueBank', keyBank(parts((set) => set.values, inputs.values))), table));
   // The queries are scaled before the product (the reference scales the scores): the same math up
   // to rounding, with one pass over (tokens × headDim) instead of (tokens × width).
-  const scaledQueries = cat([queries.mul(1 / Math.sqrt(headDim)), ones([batch, heads, tokenLength, 1], { dtype })], -1);
+  const scaledQueries = cat([queries.mul(1 / Math.sqrt(headDim)), ones([batch, heads, tokenLength, 1], { dtype: queries.dtype })], -1);
   let scores = trace('scores', chunkQueries(scaledQueries, blockSize)                // (B, H, nb, bs, D + 1)
-    .matmul(keyBlocks));                                                            // (B, H, nb, bs, width)
+    .matmul(keyBlocks.transpose(-1, -2)));                                          // (B, H, nb, bs, width)
   if (isCausal) {
     // The reference adds the triangle to the padding mask and clamps, so no -Infinity appears.
-    const width = keyBlocks.shape[4]!;
-    scores = trace('causalScores', scores.add(blockCausalMask(blockSize, width, scores.dtype)).clamp(MASK_VALUE));
+    scores = trace('causalScores', scores.add(blockCausalMask(blockSize, table.width, scores.dtype)).clamp(MASK_VALUE));
   }
   const probabilities = trace('probabilities', scores.softmax(-1));
   return trace('context', probabilities.matmul(valueBlocks)).reshape([batch, heads, tokenLength, headDim]);
