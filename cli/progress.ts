@@ -11,6 +11,11 @@ export interface ProgressOptions {
   now?: () => number;
   /** Step the run started from (a resumed run), so speed and ETA count only this process's steps. */
   startStep?: number;
+  /**
+   * Work planned for steps 1…step, in any unit (default: the step count). The ETA extrapolates
+   * the time per unit, so steps that cost more (a sequence-length warm-up's long steps) count more.
+   */
+  cumulativeWork?: (step: number) => number;
 }
 
 export interface ProgressUpdate {
@@ -42,6 +47,7 @@ export class ProgressBar {
   private readonly now: () => number;
   private readonly startMs: number;
   private readonly startStep: number;
+  private readonly cumulativeWork: (step: number) => number;
   private tokensSeen = 0;
   private lastPlainMs = -Infinity;
   private lineOpen = false;
@@ -56,14 +62,15 @@ export class ProgressBar {
     this.now = options.now ?? (() => performance.now());
     this.startMs = this.now();
     this.startStep = options.startStep ?? 0;
+    this.cumulativeWork = options.cumulativeWork ?? ((step) => step);
   }
 
   /** The status text for one update, without any terminal control characters. */
   describe(update: ProgressUpdate): string {
     const elapsedSeconds = (this.now() - this.startMs) / 1000;
-    const stepsDone = update.step - this.startStep;
-    const secondsPerStep = stepsDone > 0 ? elapsedSeconds / stepsDone : NaN;
-    const eta = secondsPerStep * (this.totalSteps - update.step);
+    const work = this.cumulativeWork;
+    const workDone = work(update.step) - work(this.startStep);
+    const eta = workDone > 0 ? (elapsedSeconds / workDone) * (work(this.totalSteps) - work(update.step)) : NaN;
     const tokensPerSecond = elapsedSeconds > 0 ? this.tokensSeen / elapsedSeconds : 0;
     const width = String(this.totalSteps).length;
     return `step ${String(update.step).padStart(width)}/${this.totalSteps} · loss ${update.loss.toFixed(4)} · ` +

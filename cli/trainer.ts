@@ -65,7 +65,10 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
     log(`resumed from ${inputs.resumeFrom} at step ${state.step}`);
   }
   const lastStep = options.stopAt > 0 ? Math.min(options.stopAt, options.steps) : options.steps;
-  const progress = options.quiet ? undefined : new ProgressBar({ totalSteps: options.steps, startStep: state.step });
+  // A step's cost grows with the tokens it reads: the warm-up's short steps are cheap.
+  const shortSteps = Math.min(options.shortSteps, options.steps);
+  const cumulativeWork = (step: number) => Math.min(step, shortSteps) * options.shortSeqLen + Math.max(0, step - shortSteps) * options.seqLen;
+  const progress = options.quiet ? undefined : new ProgressBar({ totalSteps: options.steps, startStep: state.step, cumulativeWork });
   const say = (message: string) => (progress ? progress.log(message) : log(message));
   let peakRssBytes = rssBytes();
   module.train();

@@ -34,6 +34,17 @@ test('progress on a terminal redraws one line with step, loss, tok/s, elapsed an
   assert.ok(writes.some((text) => text.includes('\x1b[K')));
 });
 
+test('the ETA weighs steps by their planned work (a length warm-up makes the last steps dearer)', () => {
+  let clock = 0;
+  const { writes, stream } = fakeStream(false);
+  // Steps 1–8 read 100 tokens, steps 9–10 read 1,000: 2,800 units in all.
+  const cumulativeWork = (step: number) => Math.min(step, 8) * 100 + Math.max(0, step - 8) * 1000;
+  const bar = new ProgressBar({ totalSteps: 10, stream, now: () => clock, cumulativeWork });
+  clock = 4000; // 4 s for the first 4 steps (400 units): 2,400 units to go at 100 units/s
+  bar.update({ step: 4, loss: 1, tokens: 400 });
+  assert.match(writes[0] ?? '', /ETA 24s/);
+});
+
 test('progress off a terminal prints plain lines, rate-limited', () => {
   let clock = 0;
   const { writes, stream } = fakeStream(false);
