@@ -7,6 +7,9 @@ import { contiguous } from './movement.js';
 
 type Storage = TypedArray;
 
+/** Rows at least this long are copied with TypedArray.set. */
+const BULK_COPY_LENGTH = 32;
+
 function checkIndex(fn: string, index: number, size: number, axis: number): void {
   if (!(index >= 0 && index < size)) {
     throw new RangeError(`${fn}: index ${index} is out of range for axis ${axis} of size ${size}`);
@@ -55,7 +58,10 @@ export function gather(x: View<Storage>, axis: number, index: View<Storage>): St
         const position = I[ii]!;
         checkIndex('gather', position, axisSize, axis);
         const from = ix + position * axisStride;
-        out.set(X.subarray(from, from + row), (o + j) * row);
+        const to = (o + j) * row;
+        // TypedArray.set costs about as much as 32 element copies (a subarray per call).
+        if (row >= BULK_COPY_LENGTH) out.set(X.subarray(from, from + row), to);
+        else for (let t = 0; t < row; t++) out[to + t] = X[from + t]!;
       }
     });
     return out;
