@@ -40,6 +40,9 @@ function forEachPlane(
   }
 }
 
+/** Most rows a transposed scatterView walks innermost (one cache line of src each). */
+const TRANSPOSE_ROWS = 256;
+
 /** Runs at least this long and contiguous on both sides are copied with TypedArray.set. */
 const BULK_COPY_LENGTH = 32;
 
@@ -80,8 +83,9 @@ export function scatterView(size: number, target: Layout, src: View<Storage>): S
   forEachPlane(src.shape, [target, src], (bases, rows, length, rowSteps, steps) => {
     const [so, ss, ro, rs] = [steps[0]!, steps[1]!, rowSteps[0]!, rowSteps[1]!];
     // Repeated target positions (expand, overlapping unfold windows) accumulate.
-    if (ro === 1 && so !== 1) {
-      // A transposed target (rows contiguous in out): rows innermost, so writes are sequential.
+    if (ro === 1 && so !== 1 && so !== 0 && rows <= TRANSPOSE_ROWS) {
+      // A transposed target (rows contiguous in out): rows innermost, so writes are sequential and
+      // the `rows` source lines stay in cache. Not for expand's sums (so 0): they read src in order.
       for (let j = 0, colOut = bases[0]!, colSrc = bases[1]!; j < length; j++, colOut += so, colSrc += ss) {
         for (let row = 0, io = colOut, is = colSrc; row < rows; row++, io++, is += rs) out[io]! += S[is]!;
       }
