@@ -13,7 +13,7 @@ import { createClassifier, loadClassifier, selectBackend } from './model.js';
 import { writeRunArtifacts } from './run-artifacts.js';
 import { readRunOptions, resolveCheckpoint, writeRunOptions } from './run-state.js';
 import { EVAL_BATCH_SIZE, runTraining } from './trainer.js';
-import { TRAIN_FLAGS, TRAIN_SECTIONS, crossCheckTrainOptions, type TrainOptions } from './train-flags.js';
+import { TRAIN_FLAGS, TRAIN_SECTIONS, crossCheckTrainOptions, stepSeqLen, type TrainOptions } from './train-flags.js';
 
 const DESCRIPTION = `Trains a byte-level ALBERT classifier (LSG attention by default) to tell spam from ham in the
 SpamAssassin corpus, with the fixed split of docs/training.md (train 4,816 / validation 598 / test 632).
@@ -53,6 +53,12 @@ function describeSet(name: string, emails: readonly Email[]): string {
   return `${name} ${emails.length} (${counts.spam} spam, ${counts.ham} ham)`;
 }
 
+function describeLengths(options: TrainOptions): string {
+  const shortSteps = Math.max(0, options.steps - options.longSteps);
+  if (stepSeqLen(options, 1) === options.seqLen || shortSteps === 0) return `seq-len ${options.seqLen}`;
+  return `seq-len ${options.seqLen} (warm-up: steps 1–${shortSteps} read ${stepSeqLen(options, 1)} tokens, the last ${options.steps - shortSteps} all ${options.seqLen})`;
+}
+
 export async function runTrain(argv: string[]): Promise<void> {
   const resolved = resolveOptions(argv);
   if (!resolved) return;
@@ -64,7 +70,7 @@ export async function runTrain(argv: string[]): Promise<void> {
   const train = splitEmails(corpus, 'train', options.limit || undefined);
   const validation = splitEmails(corpus, 'validation', options.evalLimit || undefined);
   const test = splitEmails(corpus, 'test', options.testLimit || undefined);
-  log(`data: ${describeSet('train', train)} · ${describeSet('validation', validation)} · ${describeSet('test', test)} · seq-len ${options.seqLen} bytes${options.shortSteps > 0 ? ` (steps 1–${options.shortSteps} read ${options.shortSeqLen})` : ''}`);
+  log(`data: ${describeSet('train', train)} · ${describeSet('validation', validation)} · ${describeSet('test', test)} · ${describeLengths(options)}`);
   const encode = (emails: readonly Email[]) => encodeSet(emails.map((email) => email.text), emails.map((email) => email.label), options.seqLen);
 
   let baseline: BaselineResult | undefined;

@@ -9,9 +9,9 @@ export const BACKENDS = ['cpu', 'gpujs'] as const;
 
 export const TRAIN_FLAGS = {
   // data
-  seqLen: { kind: 'int', default: 128, min: 8, help: 'tokens per email: [CLS], its first seq-len − 2 bytes, [SEP], padding' },
-  shortSeqLen: { kind: 'int', default: 0, min: 0, help: 'sequence-length warm-up: the first --short-steps steps read only this many tokens per email (0 = off)' },
-  shortSteps: { kind: 'int', default: 0, min: 0, help: 'steps trained at --short-seq-len before the rest run at --seq-len' },
+  seqLen: { kind: 'int', default: 4096, min: 8, help: 'tokens per email: [CLS], its first seq-len − 2 bytes, [SEP], padding' },
+  shortSeqLen: { kind: 'int', default: 256, min: 0, help: 'sequence-length warm-up: all steps but the last --long-steps read only this many tokens per email (0 = off)' },
+  longSteps: { kind: 'int', default: 60, min: 0, help: 'the last steps, which read the full --seq-len after the warm-up' },
   limit: { kind: 'int', default: 0, min: 0, help: 'training emails used, spread evenly over the split (0 = all 4,816)' },
   evalLimit: { kind: 'int', default: 200, min: 0, help: 'validation emails scored every --eval-every steps (0 = all 598)' },
   testLimit: { kind: 'int', default: 0, min: 0, help: 'test emails scored at the end (0 = all 632)' },
@@ -31,16 +31,16 @@ export const TRAIN_FLAGS = {
   sparsityFactor: { kind: 'int', default: 4, min: 1, help: 'LSG sparsity factor' },
   numGlobalTokens: { kind: 'int', default: 1, min: 1, help: 'LSG learned global tokens' },
   // optimisation
-  steps: { kind: 'int', default: 500, min: 1, help: 'optimizer steps' },
+  steps: { kind: 'int', default: 900, min: 1, help: 'optimizer steps' },
   batchSize: { kind: 'int', default: 8, min: 1, help: 'emails per step' },
-  lr: { kind: 'float', default: 2e-3, min: 0, help: 'peak learning rate (AdamW)' },
+  lr: { kind: 'float', default: 1e-3, min: 0, help: 'peak learning rate (AdamW)' },
   warmup: { kind: 'int', default: 50, min: 0, help: 'linear warmup steps, then linear decay to 0' },
   weightDecay: { kind: 'float', default: 0.01, min: 0, help: 'AdamW decoupled weight decay' },
   clipNorm: { kind: 'float', default: 1, min: 0, help: 'clip gradients to this global norm (0 = off)' },
   seed: { kind: 'int', default: 0, min: 0, help: 'seed of initialisation, data order and dropout' },
   // run
-  evalEvery: { kind: 'int', default: 250, min: 0, help: 'validate every N steps (0 = only at the end)' },
-  checkpointEvery: { kind: 'int', default: 250, min: 0, help: 'checkpoint every N steps (0 = only at the end)' },
+  evalEvery: { kind: 'int', default: 300, min: 0, help: 'validate every N steps (0 = only at the end)' },
+  checkpointEvery: { kind: 'int', default: 300, min: 0, help: 'checkpoint every N steps (0 = only at the end)' },
   backend: { kind: 'choice', choices: BACKENDS, default: 'cpu', help: 'engine backend' },
   threads: { kind: 'int', default: 2, min: 1, max: 64, help: 'model replicas (worker threads), each computing a share of every batch; losses depend on this number' },
   out: { kind: 'string', default: 'out/spam', placeholder: 'DIR', help: 'output directory' },
@@ -52,8 +52,18 @@ export const TRAIN_FLAGS = {
 
 export type TrainOptions = FlagValues<typeof TRAIN_FLAGS>;
 
+/**
+ * Tokens per email read at 1-based `step`: the warm-up's short length (at most --seq-len) for all
+ * steps but the last --long-steps, then --seq-len.
+ * @example stepSeqLen({ seqLen: 4096, shortSeqLen: 256, longSteps: 60, steps: 900 }, 841)  // 4096
+ */
+export function stepSeqLen(options: Pick<TrainOptions, 'seqLen' | 'shortSeqLen' | 'longSteps' | 'steps'>, step: number): number {
+  const warmingUp = options.shortSeqLen > 0 && step <= options.steps - options.longSteps;
+  return warmingUp ? Math.min(options.shortSeqLen, options.seqLen) : options.seqLen;
+}
+
 export const TRAIN_SECTIONS: Record<string, readonly (keyof typeof TRAIN_FLAGS)[]> = {
-  Data: ['seqLen', 'shortSeqLen', 'shortSteps', 'limit', 'evalLimit', 'testLimit'],
+  Data: ['seqLen', 'shortSeqLen', 'longSteps', 'limit', 'evalLimit', 'testLimit'],
   Model: ['hiddenSize', 'embeddingSize', 'intermediateSize', 'numLayers', 'numGroups', 'heads', 'dropout'],
   Attention: ['attention', 'sparsityType', 'blockSize', 'sparseBlockSize', 'sparsityFactor', 'numGlobalTokens'],
   Optimisation: ['steps', 'batchSize', 'lr', 'warmup', 'weightDecay', 'clipNorm', 'seed'],
@@ -69,8 +79,8 @@ export function crossCheckTrainOptions(options: TrainOptions): string[] {
   if (options.numLayers % options.numGroups !== 0) {
     problems.push(`--num-groups ${options.numGroups} does not divide --num-layers ${options.numLayers}`);
   }
-  if (options.shortSteps > 0 && (options.shortSeqLen < 8 || options.shortSeqLen > options.seqLen)) {
-    problems.push(`--short-seq-len ${options.shortSeqLen} must be between 8 and --seq-len ${options.seqLen} when --short-steps is ${options.shortSteps}`);
+  if (options.shortSeqLen > 0 && options.shortSeqLen < 8) {
+    problems.push(`--short-seq-len ${options.shortSeqLen} is too short; expected 0 (no warm-up) or at least 8`);
   }
   if (options.warmup > options.steps) {
     problems.push(`--warmup ${options.warmup} is larger than --steps ${options.steps}`);

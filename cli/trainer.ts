@@ -13,7 +13,7 @@ import { ProgressBar } from './progress.js';
 import {
   OPTIMIZER_FILE, TRAINER_STATE_FILE, checkpointName, writeLatest, type TrainerState,
 } from './run-state.js';
-import type { TrainOptions } from './train-flags.js';
+import { stepSeqLen, type TrainOptions } from './train-flags.js';
 
 export interface TrainerInputs {
   options: TrainOptions;
@@ -66,8 +66,8 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
   }
   const lastStep = options.stopAt > 0 ? Math.min(options.stopAt, options.steps) : options.steps;
   // A step's cost grows with the tokens it reads: the warm-up's short steps are cheap.
-  const shortSteps = Math.min(options.shortSteps, options.steps);
-  const cumulativeWork = (step: number) => Math.min(step, shortSteps) * options.shortSeqLen + Math.max(0, step - shortSteps) * options.seqLen;
+  const shortSteps = stepSeqLen(options, 1) < options.seqLen ? Math.max(0, options.steps - options.longSteps) : 0;
+  const cumulativeWork = (step: number) => Math.min(step, shortSteps) * stepSeqLen(options, 1) + Math.max(0, step - shortSteps) * options.seqLen;
   const progress = options.quiet ? undefined : new ProgressBar({ totalSteps: options.steps, startStep: state.step, cumulativeWork });
   const say = (message: string) => (progress ? progress.log(message) : log(message));
   let peakRssBytes = rssBytes();
@@ -88,8 +88,7 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
     const started = performance.now();
     const startedCpu = process.cpuUsage();
     for (const group of optimizer.paramGroups) group.lr = group.initialLr * lrFactor(step);
-    const width = step <= options.shortSteps ? options.shortSeqLen : options.seqLen;
-    const batch = gatherRows(train, batchIndices(train.count, options.batchSize, step, options.seed), width);
+    const batch = gatherRows(train, batchIndices(train.count, options.batchSize, step, options.seed), stepSeqLen(options, step));
     const lossValue = await replicas.backward(batch, options.seed, step);
     if (options.clipNorm > 0) clipGradNorm(module.parameters(), options.clipNorm);
     optimizer.step();

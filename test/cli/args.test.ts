@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseArgs, formatHelp, UsageError, flagName, type FlagSpecs } from '../../cli/args.js';
-import { TRAIN_FLAGS, TRAIN_SECTIONS, crossCheckTrainOptions } from '../../cli/train-flags.js';
+import { TRAIN_FLAGS, TRAIN_SECTIONS, crossCheckTrainOptions, stepSeqLen } from '../../cli/train-flags.js';
 
 const SPECS = {
   seqLen: { kind: 'int', default: 128, min: 8, help: 'length' },
@@ -48,6 +48,14 @@ test('cross-flag checks', () => {
   assert.equal(crossCheckTrainOptions(defaults), []);
   const problems = crossCheckTrainOptions({ ...defaults, hiddenSize: 30, heads: 4 });
   assert.match(problems[0] ?? '', /--heads 4 does not divide --hidden-size 30/);
+});
+
+test('the sequence-length warm-up: short steps first, the last --long-steps at --seq-len', () => {
+  const options = { seqLen: 4096, shortSeqLen: 256, longSteps: 60, steps: 900 };
+  assert.equal([1, 840, 841, 900].map((step) => stepSeqLen(options, step)), [256, 256, 4096, 4096]);
+  assert.is(stepSeqLen({ ...options, shortSeqLen: 0 }, 1), 4096);          // off
+  assert.is(stepSeqLen({ ...options, seqLen: 128 }, 1), 128);               // never longer than --seq-len
+  assert.is(stepSeqLen({ ...options, steps: 40 }, 1), 4096);                // fewer steps than --long-steps: all long
 });
 
 test.run();
