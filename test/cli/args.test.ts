@@ -38,7 +38,7 @@ test('bad values name the flag, the value and what was expected', () => {
 test('help lists every train flag with its default', () => {
   const help = formatHelp('lsgrad train [options]', 'Train.', TRAIN_FLAGS, TRAIN_SECTIONS);
   for (const key of Object.keys(TRAIN_FLAGS)) assert.ok(help.includes(`--${flagName(key)}`), `missing --${flagName(key)}`);
-  assert.match(help, /--seq-len N\s+.*\(default: 128\)/);
+  assert.match(help, /--seq-len N\s+.*\(default: 4096\)/);
   const sectioned = Object.values(TRAIN_SECTIONS).flat();
   assert.equal([...sectioned].sort(), Object.keys(TRAIN_FLAGS).sort());
 });
