@@ -28,8 +28,11 @@ export interface SpamClassifier {
   /** Makes dropout masks a function of (seed, step), so a resumed run repeats them. */
   reseedDropout(seed: number, step: number): void;
   savePretrained(directory: string): void | Promise<void>;
-  /** Layer 0, head 0 attention probabilities on `text`, pooled to a grid, for attention.svg. */
-  attentionPattern(text: string, seqLen: number): AttentionGrid;
+  /**
+   * Layer 0, head 0 attention probabilities on `text`: the whole input pooled to a grid
+   * (attention.svg), and a close-up of its first `closeUpTokens` rows and columns (attention-start.svg).
+   */
+  attentionPatterns(text: string, seqLen: number, closeUpTokens: number): { whole: AttentionGrid; closeUp: AttentionGrid };
 }
 
 /** Saved beside config.json: what the HF config does not say (attention kind and its settings). */
@@ -146,7 +149,7 @@ function wrap(model: AlbertForSequenceClassification, meta: ModelMeta, lsgConfig
       model.savePretrained(directory);
       writeJsonAtomic(join(directory, LSGRAD_MODEL_FILE), meta);
     },
-    attentionPattern: (text, seqLen) => {
+    attentionPatterns: (text, seqLen, closeUpTokens) => {
       const length = Math.min(seqLen, config.maxPositionEmbeddings);
       const encoded = encodeBytes(text, length);
       const shape = [1, length];
@@ -164,7 +167,11 @@ function wrap(model: AlbertForSequenceClassification, meta: ModelMeta, lsgConfig
       const q0 = captured.q.narrow(0, 0, 1).narrow(1, 0, 1);
       const k0 = captured.k.narrow(0, 0, 1).narrow(1, 0, 1);
       const globals = meta.attention === 'lsg' ? `; first ${meta.numGlobalTokens} row/column = global token${meta.numGlobalTokens > 1 ? 's' : ''}` : '';
-      return attentionProbabilityGrid(q0, k0, keep, allowed, `${describeAttention(meta)}${globals}`);
+      const title = `${describeAttention(meta)}${globals}`;
+      return {
+        whole: attentionProbabilityGrid(q0, k0, keep, allowed, title),
+        closeUp: attentionProbabilityGrid(q0, k0, keep, allowed, title, { firstTokens: closeUpTokens }),
+      };
     },
   };
 }

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { lineChartSvg, stackedChartsSvg } from '../viz/line-chart.js';
 import { heatmapSvg } from '../viz/heatmap.js';
+import type { AttentionGrid } from './attention-grid.js';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.js';
 import type { BaselineResult } from './baseline.js';
 import type { Email } from './data/corpus.js';
@@ -52,6 +53,9 @@ export function curvesSvg(state: TrainerState, test: Scored | undefined, baselin
   return stackedChartsSvg([lossChart, accuracyChart]);
 }
 
+/** Rows and columns of the close-up picture (attention-start.svg): small enough to draw unpooled. */
+const ATTENTION_CLOSE_UP = 256;
+
 export async function writeRunArtifacts(run: RunArtifacts): Promise<void> {
   const { options, state } = run;
   const stepsThisRun = state.losses.length;
@@ -79,11 +83,14 @@ export async function writeRunArtifacts(run: RunArtifacts): Promise<void> {
   };
   writeJsonAtomic(join(options.out, 'metrics.json'), metrics);
   writeFileAtomic(join(options.out, 'curves.svg'), curvesSvg(state, run.test, run.baseline));
-  const pattern = run.classifier.attentionPattern(run.attentionEmail.text, options.seqLen);
-  writeFileAtomic(join(options.out, 'attention.svg'), heatmapSvg(pattern.values, pattern.rows, pattern.columns, {
-    title: `Layer 0, head 0 attention on test email ${run.attentionEmail.key} (${run.attentionEmail.label === 1 ? 'spam' : 'ham'})`,
+  const { whole, closeUp } = run.classifier.attentionPatterns(run.attentionEmail.text, options.seqLen, ATTENTION_CLOSE_UP);
+  const email = `test email ${run.attentionEmail.key} (${run.attentionEmail.label === 1 ? 'spam' : 'ham'})`;
+  const picture = (pattern: AttentionGrid, title: string) => heatmapSvg(pattern.values, pattern.rows, pattern.columns, {
+    title,
     subtitles: [pattern.title, 'shade: p / largest p of the row; pale = may attend but barely does; white = cannot attend'],
     xLabel: `keys (${pattern.length})`,
     yLabel: `queries (${pattern.length})`,
-  }));
+  });
+  writeFileAtomic(join(options.out, 'attention.svg'), picture(whole, `Layer 0, head 0 attention on ${email}`));
+  writeFileAtomic(join(options.out, 'attention-start.svg'), picture(closeUp, `Layer 0, head 0 attention on the first ${closeUp.length} tokens of ${email}`));
 }

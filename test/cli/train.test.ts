@@ -36,7 +36,7 @@ test('a tiny uninterrupted run writes checkpoints, metrics and pictures', async 
   const out = join(root, 'full');
   const { status } = await cli(['train', ...TINY, '--out', out]);
   assert.is(status, 0);
-  for (const file of ['metrics.json', 'curves.svg', 'attention.svg', 'run.json', 'latest-checkpoint.json',
+  for (const file of ['metrics.json', 'curves.svg', 'attention.svg', 'attention-start.svg', 'run.json', 'latest-checkpoint.json',
     'checkpoints/step-000003/model.safetensors', 'checkpoints/step-000003/optimizer.safetensors', 'checkpoints/step-000006/config.json']) {
     assert.ok(existsSync(join(out, file)), `missing ${file}`);
   }
