@@ -7,6 +7,7 @@ import {
 } from '../../engine/index.js';
 import { expForFloat32 } from '../../backends/cpu/fast-exp.js';
 import { expectClose, F64_TOL } from '../helpers/close.js';
+import { graphOps } from '../helpers/graph.js';
 
 /** The CPU backend without its fused kernels: the engine must fall back to the compositions. */
 const FUSED_KERNELS = ['activation', 'activationGrad', 'layerNorm', 'layerNormGrad', 'softmax', 'softmaxGrad'];
@@ -20,15 +21,6 @@ function cpuWithout(name: string, kernels: readonly string[]): void {
 cpuWithout('cpu-composed', FUSED_KERNELS);
 // As the gpujs backend: a fused softmax forward whose gradient is composed of ops.
 cpuWithout('cpu-softmax-forward-only', ['softmaxGrad']);
-
-/** The defineOp names recorded in the graph that made t. */
-function graphOps(t: Tensor, seen = new Set<Tensor>(), names = new Set<string>()): Set<string> {
-  if (seen.has(t) || !t.node) return names;
-  seen.add(t);
-  names.add(t.node.op);
-  for (const input of t.node.inputs) graphOps(input, seen, names);
-  return names;
-}
 
 interface FusedCase {
   label: string;

@@ -6,20 +6,12 @@ import * as engine from '../../engine/index.js';
 import { definedOpNames, type Tensor } from '../../engine/index.js';
 import { gradcheck } from '../helpers/gradcheck.js';
 import { caseLabel, INTERNAL_OPS, makeInputs, NOT_OPS, OP_CASES } from '../helpers/op-cases.js';
+import { graphOps } from '../helpers/graph.js';
 
 /** defineOp names that have no gradient (their outputs are bool or int32). */
 const NON_DIFFERENTIABLE = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'argmax', 'argmin', 'topkIndices']);
 /** Ops that only run inside backward (the view gradients); their rows are the view ops' gradient checks. */
 const GRADIENT_ONLY = new Set(['scatterView']);
-
-/** The defineOp names recorded in the graph that made t. */
-function graphOps(t: Tensor, seen = new Set<Tensor>(), names = new Set<string>()): Set<string> {
-  if (seen.has(t) || !t.node) return names;
-  seen.add(t);
-  names.add(t.node.op);
-  for (const input of t.node.inputs) graphOps(input, seen, names);
-  return names;
-}
 
 const reached = new Set<string>();
 const reverse = (rank: number) => Array.from({ length: rank }, (_, i) => rank - 1 - i);
