@@ -13,7 +13,7 @@ import { createClassifier, loadClassifier, selectBackend } from './model.js';
 import { writeRunArtifacts } from './run-artifacts.js';
 import { readRunOptions, resolveCheckpoint, writeRunOptions } from './run-state.js';
 import { EVAL_BATCH_SIZE, runTraining } from './trainer.js';
-import { TRAIN_FLAGS, TRAIN_SECTIONS, crossCheckTrainOptions, stepSeqLen, type TrainOptions } from './train-flags.js';
+import { TRAIN_FLAGS, TRAIN_SECTIONS, crossCheckTrainOptions, warmUpSteps, type TrainOptions } from './train-flags.js';
 
 const DESCRIPTION = `Trains a byte-level ALBERT classifier (LSG attention by default) to tell spam from ham in the
 SpamAssassin corpus, with the fixed split of docs/training.md (train 4,816 / validation 598 / test 632).
@@ -54,9 +54,9 @@ function describeSet(name: string, emails: readonly Email[]): string {
 }
 
 function describeLengths(options: TrainOptions): string {
-  const shortSteps = Math.max(0, options.steps - options.longSteps);
-  if (stepSeqLen(options, 1) === options.seqLen || shortSteps === 0) return `seq-len ${options.seqLen}`;
-  return `seq-len ${options.seqLen} (warm-up: steps 1–${shortSteps} read ${stepSeqLen(options, 1)} tokens, the last ${options.steps - shortSteps} all ${options.seqLen})`;
+  const shortSteps = warmUpSteps(options);
+  if (shortSteps === 0) return `seq-len ${options.seqLen}`;
+  return `seq-len ${options.seqLen} (warm-up: steps 1–${shortSteps} read ${options.shortSeqLen} tokens, the last ${options.steps - shortSteps} all ${options.seqLen})`;
 }
 
 export async function runTrain(argv: string[]): Promise<void> {

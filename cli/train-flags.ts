@@ -52,14 +52,21 @@ export const TRAIN_FLAGS = {
 
 export type TrainOptions = FlagValues<typeof TRAIN_FLAGS>;
 
+type LengthOptions = Pick<TrainOptions, 'seqLen' | 'shortSeqLen' | 'longSteps' | 'steps'>;
+
+/** Steps of the sequence-length warm-up: all but the last --long-steps, none when it is off or not shorter. */
+export function warmUpSteps(options: LengthOptions): number {
+  const shorter = options.shortSeqLen > 0 && options.shortSeqLen < options.seqLen;
+  return shorter ? Math.max(0, options.steps - options.longSteps) : 0;
+}
+
 /**
- * Tokens per email read at 1-based `step`: the warm-up's short length (at most --seq-len) for all
- * steps but the last --long-steps, then --seq-len.
+ * Tokens per email read at 1-based `step`: the warm-up's short length for the warm-up steps,
+ * then --seq-len.
  * @example stepSeqLen({ seqLen: 4096, shortSeqLen: 256, longSteps: 60, steps: 900 }, 841)  // 4096
  */
-export function stepSeqLen(options: Pick<TrainOptions, 'seqLen' | 'shortSeqLen' | 'longSteps' | 'steps'>, step: number): number {
-  const warmingUp = options.shortSeqLen > 0 && step <= options.steps - options.longSteps;
-  return warmingUp ? Math.min(options.shortSeqLen, options.seqLen) : options.seqLen;
+export function stepSeqLen(options: LengthOptions, step: number): number {
+  return step <= warmUpSteps(options) ? options.shortSeqLen : options.seqLen;
 }
 
 export const TRAIN_SECTIONS: Record<string, readonly (keyof typeof TRAIN_FLAGS)[]> = {

@@ -13,7 +13,7 @@ import { ProgressBar } from './progress.js';
 import {
   OPTIMIZER_FILE, TRAINER_STATE_FILE, checkpointName, writeLatest, type TrainerState,
 } from './run-state.js';
-import { stepSeqLen, type TrainOptions } from './train-flags.js';
+import { stepSeqLen, warmUpSteps, type TrainOptions } from './train-flags.js';
 
 export interface TrainerInputs {
   options: TrainOptions;
@@ -66,8 +66,8 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
   }
   const lastStep = options.stopAt > 0 ? Math.min(options.stopAt, options.steps) : options.steps;
   // A step's cost grows with the tokens it reads: the warm-up's short steps are cheap.
-  const shortSteps = stepSeqLen(options, 1) < options.seqLen ? Math.max(0, options.steps - options.longSteps) : 0;
-  const cumulativeWork = (step: number) => Math.min(step, shortSteps) * stepSeqLen(options, 1) + Math.max(0, step - shortSteps) * options.seqLen;
+  const shortSteps = warmUpSteps(options);
+  const cumulativeWork = (step: number) => Math.min(step, shortSteps) * options.shortSeqLen + Math.max(0, step - shortSteps) * options.seqLen;
   const progress = options.quiet ? undefined : new ProgressBar({ totalSteps: options.steps, startStep: state.step, cumulativeWork });
   const say = (message: string) => (progress ? progress.log(message) : log(message));
   let peakRssBytes = rssBytes();
