@@ -4,8 +4,9 @@ import { GPU } from 'gpu.js';
 import type { DeviceArray } from './memory.js';
 import type { KernelSpec } from './kernels.js';
 
-export type GpuJsMode = 'gpu' | 'cpu' | 'webasm' | 'headlessgl' | 'webgpu';
-export const GPUJS_MODES: readonly GpuJsMode[] = ['gpu', 'cpu', 'webasm', 'headlessgl', 'webgpu'];
+import type { GpuJsMode } from './modes.js';
+
+export { GPUJS_MODES, type GpuJsMode } from './modes.js';
 
 /** The gpu.js kernel class each explicit mode must produce; 'gpu' accepts whichever gpu.js picks. */
 export const KERNEL_CLASS: Record<Exclude<GpuJsMode, 'gpu'>, string> = {
@@ -21,6 +22,8 @@ export type KernelArgument = DeviceArray | number;
 export interface Device {
   /** The gpu.js kernel class that ran the first kernel (e.g. 'HeadlessGLKernel'). */
   readonly kernelClass: string;
+  /** What runs the kernels, as the driver names it (e.g. 'NVIDIA … (vulkan)', a GL renderer, 'host CPU'). */
+  readonly adapter: string;
   /** Output elements one kernel call may write; larger outputs are split into chunks. */
   readonly maxOutputElements: number;
   run(spec: KernelSpec, outputSize: number, args: readonly KernelArgument[]): DeviceArray;
@@ -46,6 +49,7 @@ export class InProcessDevice implements Device {
   private readonly gpu: InstanceType<typeof GPU>;
   private readonly kernels = new Map<string, Kernel>();
   kernelClass = '';
+  adapter = 'host CPU';
   readonly maxOutputElements: number;
 
   constructor(private readonly mode: Exclude<GpuJsMode, 'webgpu'>, maxOutputElements?: number) {
@@ -54,6 +58,7 @@ export class InProcessDevice implements Device {
       this.gpu = new GPU({ mode });
       // One tiny kernel at construction, so the mode gpu.js really picked is known (and checked) up front.
       this.download(this.run(fillSpec, 1, [0, 0]), 1);
+      this.adapter = glRenderer(this.kernels.values().next().value) ?? this.adapter;
     } catch (error) {
       const message = (error as Error).message;
       if (message.startsWith('createGpuJsBackend')) throw error;
@@ -121,6 +126,14 @@ export class InProcessDevice implements Device {
     // gpu.destroy() destroys every kernel it made and resolves when their work is done.
     await this.gpu.destroy();
   }
+}
+
+/** The GL renderer behind a GL kernel (unmasked where the driver allows), or undefined for cpu and webasm. */
+function glRenderer(kernel: Kernel | undefined): string | undefined {
+  const gl = (kernel?.kernel as { context?: WebGLRenderingContext } | undefined)?.context;
+  if (!gl || typeof gl.getParameter !== 'function') return undefined;
+  const debug = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
 }
 
 const MODE_HINT: Record<Exclude<GpuJsMode, 'webgpu'>, string> = {

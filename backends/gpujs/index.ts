@@ -2,7 +2,8 @@
 //   registerBackend(createGpuJsBackend({ mode: 'headlessgl' })); useBackend('gpujs');
 import type { Backend } from '../../engine/backend.js';
 import { GpuJsKernels, type KernelStats } from './backend.js';
-import { GPUJS_MODES, InProcessDevice, type Device, type GpuJsMode } from './device.js';
+import { InProcessDevice, type Device } from './device.js';
+import { GPUJS_MODES, type GpuJsMode } from './modes.js';
 import { GpuJsStorage, MemoryPool, storagesIn, type MemoryReport } from './memory.js';
 import { SyncWebGpuDevice } from './sync-webgpu.js';
 
@@ -26,6 +27,8 @@ export interface GpuJsBackend extends Backend<GpuJsStorage> {
   readonly mode: string;
   /** The gpu.js kernel class, e.g. 'HeadlessGLKernel'. */
   readonly kernelClass: string;
+  /** What runs the kernels: Dawn's adapter (webgpu), the GL renderer (headlessgl) or 'host CPU'. */
+  readonly adapter: string;
   /** Compiled kernels so far (the cache: one per family, op, shapes and dtype). */
   readonly compiledKernels: number;
   memory(): MemoryReport;
@@ -54,7 +57,7 @@ const CLASS_TO_MODE: Record<string, string> = {
  */
 export function createGpuJsBackend(options: GpuJsBackendOptions = {}): GpuJsBackend {
   const { mode = 'gpu', precision = 'single', name = 'gpujs', maxOutputElements } = options;
-  if (!GPUJS_MODES.includes(mode)) throw new RangeError(`createGpuJsBackend: options.mode ${JSON.stringify(mode)} is invalid; expected one of ${GPUJS_MODES.join(', ')}`);
+  if (!(GPUJS_MODES as readonly string[]).includes(mode)) throw new RangeError(`createGpuJsBackend: options.mode ${JSON.stringify(mode)} is invalid; expected one of ${GPUJS_MODES.join(', ')}`);
   if (precision !== 'single') throw new RangeError(`createGpuJsBackend: options.precision ${JSON.stringify(precision)} is invalid; expected 'single' (float32 kernels only)`);
   if (maxOutputElements !== undefined && !(Number.isInteger(maxOutputElements) && maxOutputElements > 0)) {
     throw new RangeError(`createGpuJsBackend: options.maxOutputElements ${maxOutputElements} is invalid; expected a positive integer`);
@@ -83,6 +86,7 @@ export function createGpuJsBackend(options: GpuJsBackendOptions = {}): GpuJsBack
     requestedMode: mode,
     get mode() { return CLASS_TO_MODE[device.kernelClass] ?? device.kernelClass; },
     get kernelClass() { return device.kernelClass; },
+    get adapter() { return device.adapter; },
     get compiledKernels() { return device.compiledKernels; },
     fromTypedArray: (data, dtype) => kernels.fromTypedArray(data, dtype),
     read: (x) => kernels.read(x),

@@ -9,6 +9,8 @@ import type { DeviceArray } from './memory.js';
 import type { WorkerArgument, WorkerHandle, WorkerReply, WorkerRequest } from './webgpu-protocol.js';
 
 const REPLY_TIMEOUT_MS = 5 * 60_000;
+const WORKER_EXIT_MS = 5_000;
+const EXIT_SHUTDOWN_MS = 10_000;
 const FLOAT_INDEX_LIMIT = 1 << 22;
 
 const uploadSpec: KernelSpec = {
@@ -29,18 +31,41 @@ class WorkerConnection {
   readonly ran = new Set<string>();
   nextHandle = 1;
   users = 0;
+  /** Dawn's adapter, as the init reply described it. */
+  adapter = '';
 
   constructor() {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.worker = new Worker(workerBootstrap(), { eval: true, workerData: { signal: this.flag.buffer, port: port2 }, transferList: [port2] });
     this.worker.unref();
+    // A process that exits with Dawn's device alive (process.exit(), or a script that never called
+    // destroy()) tears Dawn down mid-flight, which aborts it; shut the device down first, synchronously.
+    process.once('exit', this.shutDownOnExit);
   }
 
-  request(request: WorkerRequest): WorkerReply & { ok: true } {
+  private readonly shutDownOnExit = (): void => {
+    try {
+      this.shutDown(EXIT_SHUTDOWN_MS);
+    } catch {
+      // The process is ending either way.
+    }
+  };
+
+  /** Destroys Dawn's device in the worker (once), after which the worker ends by itself. */
+  shutDown(timeoutMs = REPLY_TIMEOUT_MS): void {
+    if (this.shutDownStarted) return;
+    this.shutDownStarted = true;
+    process.off('exit', this.shutDownOnExit);
+    this.request({ type: 'destroy' }, timeoutMs);
+  }
+
+  private shutDownStarted = false;
+
+  request(request: WorkerRequest, timeoutMs = REPLY_TIMEOUT_MS): WorkerReply & { ok: true } {
     Atomics.store(this.flag, 0, 0);
     this.port.postMessage({ request, reply: true });
-    const waited = Atomics.wait(this.flag, 0, 0, REPLY_TIMEOUT_MS);
+    const waited = Atomics.wait(this.flag, 0, 0, timeoutMs);
     const message = receiveMessageOnPort(this.port);
     if (!message) throw new Error(`gpujs webgpu: no reply to '${request.type}' from the worker (${waited})`);
     const reply = message.message as WorkerReply;
@@ -59,6 +84,7 @@ let shared: WorkerConnection | null = null;
 
 export class SyncWebGpuDevice implements Device {
   kernelClass = '';
+  adapter = '';
   readonly maxOutputElements: number;
   private readonly connection: WorkerConnection;
   private readonly owned = new Set<number>();
@@ -70,7 +96,8 @@ export class SyncWebGpuDevice implements Device {
     this.connection = shared ??= new WorkerConnection();
     this.connection.users++;
     try {
-      if (fresh) this.connection.request({ type: 'init', maxOutputElements: FLOAT_INDEX_LIMIT });
+      if (fresh) this.connection.adapter = this.connection.request({ type: 'init', maxOutputElements: FLOAT_INDEX_LIMIT }).adapter ?? '';
+      this.adapter = this.connection.adapter;
       // One kernel up front, so the class gpu.js really used is known (and checked) at construction.
       this.download(this.upload(new Float32Array([0])), 1);
     } catch (error) {
@@ -134,10 +161,14 @@ export class SyncWebGpuDevice implements Device {
     this.owned.clear();
     if (--this.connection.users > 0) return;
     shared = null;
+    const { worker } = this.connection;
+    const exited = new Promise<boolean>((resolve) => worker.once('exit', () => resolve(true)));
     try {
-      this.connection.request({ type: 'destroy' });
+      this.connection.shutDown();
     } finally {
-      await this.connection.worker.terminate();
+      // The worker closes its port and ends by itself; terminate it only if it has not within a few seconds.
+      const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), WORKER_EXIT_MS));
+      if (!(await Promise.race([exited, timeout]))) await worker.terminate();
     }
   }
 }

@@ -18,7 +18,7 @@ export type WorkerRequest =
   | { type: 'destroy' };
 
 export type WorkerReply =
-  | { ok: true; kernelClass?: string; data?: Float32Array }
+  | { ok: true; kernelClass?: string; data?: Float32Array; adapter?: string }
   | { ok: false; error: string };
 
 export interface WorkerData {

@@ -18,17 +18,38 @@ const handles = new Map<number, BufferResult>();
 /** An error from a request nobody waited for; reported with the next reply. */
 let pendingError: string | null = null;
 
-/** Dawn in Node: the OpenGL ES backend at compatibility level (Mesa's Vulkan is rejected on these machines). */
-async function installNavigatorGpu(): Promise<void> {
+/**
+ * Dawn in Node: its default adapter (Vulkan on a GPU machine) when there is one, else the OpenGL ES
+ * backend at compatibility level (Mesa's Vulkan is rejected on machines without a GPU, and Dawn then
+ * returns no default adapter). Returns a description of the adapter, e.g. "nvidia … (vulkan)".
+ */
+async function installNavigatorGpu(): Promise<string> {
   process.env.EGL_PLATFORM ??= 'surfaceless';
   const { create, globals } = await import('webgpu');
   Object.assign(globalThis, globals);
-  const gpuApi = create(['backend=opengles']);
-  const requestAdapter = gpuApi.requestAdapter.bind(gpuApi);
-  (gpuApi as { requestAdapter: unknown }).requestAdapter = (options?: object) => requestAdapter({ ...options, featureLevel: 'compatibility' } as never);
-  Object.defineProperty(globalThis, 'navigator', { value: { gpu: gpuApi }, configurable: true });
-  const adapter = await gpuApi.requestAdapter();
-  if (!adapter) throw new Error('Dawn returned no WebGPU adapter (OpenGL ES backend, compatibility level)');
+  const choices: { flags: string[]; options: object }[] = [
+    { flags: [], options: { powerPreference: 'high-performance' } },
+    { flags: ['backend=opengles'], options: { featureLevel: 'compatibility' } },
+  ];
+  for (const { flags, options } of choices) {
+    const gpuApi = create(flags);
+    const adapter = await gpuApi.requestAdapter(options as never);
+    if (!adapter) continue;
+    // gpu.js asks for its own adapter: make it get this one.
+    const requestAdapter = gpuApi.requestAdapter.bind(gpuApi);
+    (gpuApi as { requestAdapter: unknown }).requestAdapter = (more?: object) => requestAdapter({ ...more, ...options } as never);
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu: gpuApi }, configurable: true });
+    return describeAdapter(adapter.info, flags);
+  }
+  throw new Error('Dawn returned no WebGPU adapter (neither its default nor the OpenGL ES backend at compatibility level)');
+}
+
+/** e.g. "nvidia nvidia-h100-80gb-hbm3 (NVIDIA: 580.159.04 …), Dawn's default backend". */
+function describeAdapter(info: GPUAdapterInfo, flags: string[]): string {
+  const { vendor, architecture, device, description } = info;
+  const name = [vendor, architecture, device].filter(Boolean).join(' ');
+  const detail = name && description ? `${name} (${description})` : name || description;
+  return `${detail}, Dawn's ${flags.length > 0 ? 'OpenGL ES backend' : 'default backend'}`;
 }
 
 function kernelFor(key: string, outputSize: number): AsyncKernel {
@@ -58,9 +79,9 @@ function resolveArgument(arg: WorkerArgument): unknown {
 async function handle(request: WorkerRequest): Promise<WorkerReply> {
   switch (request.type) {
     case 'init': {
-      await installNavigatorGpu();
+      const adapter = await installNavigatorGpu();
       gpu = new GPU({ mode: 'webgpu' });
-      return { ok: true };
+      return { ok: true, adapter };
     }
     case 'compile':
       specs.set(request.spec.key, request.spec);
@@ -86,16 +107,20 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       handles.delete(request.handle);
       return { ok: true };
     case 'destroy': {
-      const device = [...kernels.values()].map((k) => (k.kernel as { _device?: { queue: { onSubmittedWorkDone(): Promise<void> } } })._device).find(Boolean);
+      const device = [...kernels.values()].map((k) => (k.kernel as { _device?: GPUDevice })._device).find(Boolean);
       for (const result of handles.values()) result.delete();
       handles.clear();
-      // NOTE: buffers only. gpu.destroy() loses the Dawn device, and Dawn then throws from a callback
-      // that Node turns into a fatal error (seen in about half the runs); the worker's end frees the rest.
       kernels.clear();
       gpu = null;
-      // Leave Dawn idle, so that the process can end without a callback still in flight.
-      await device?.queue.onSubmittedWorkDone();
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      // NOTE: the device is destroyed here, and its 'lost' promise awaited, while the worker is alive. Left to
+      // the worker's end, Dawn loses it during teardown and throws from the lost callback, which Node turns
+      // into a fatal error at every exit.
+      if (device) {
+        await device.queue.onSubmittedWorkDone();
+        device.destroy();
+        // The timer is unref'd: once the device is lost nothing else keeps the worker alive.
+        await Promise.race([device.lost, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+      }
       return { ok: true };
     }
   }
@@ -122,5 +147,9 @@ port.on('message', (message: { request: WorkerRequest; reply: boolean }) => {
     port.postMessage(reply);
     Atomics.store(flag, 0, 1);
     Atomics.notify(flag, 0);
+    // NOTE: after 'destroy' the worker ends by itself once Dawn has nothing in flight. Terminating it
+    // instead can interrupt Dawn's event processing, which Node turns into a fatal error (seen with
+    // Vulkan on an H100 at every exit).
+    if (message.request.type === 'destroy') port.close();
   });
 });

@@ -12,6 +12,7 @@ registerBackend(backend);
 test('gpu.js ran the cpu mode it was asked for', () => {
   assert.is(backend.mode, 'cpu');
   assert.is(backend.kernelClass, 'CPUKernel');
+  assert.is(backend.adapter, 'host CPU');
 });
 
 test('every engine op has a row in the gpujs op table', () => {

@@ -8,6 +8,9 @@ export function assertModeRun(test: Test, run: ModeRun, mode: string, kernelClas
     assert.is(run.error, undefined, run.error);
     assert.is(run.mode, mode);
     assert.is(run.kernelClass, kernelClass);
+    // The adapter names what really ran the kernels (a software GL or Dawn adapter here, the GPU on a GPU machine).
+    assert.type(run.adapter, 'string');
+    assert.ok(run.adapter!.length > 0, 'the backend did not say which adapter ran its kernels');
   });
   test(`${mode}: float32 results stay on the device until read`, () => {
     assert.ok(run.residency?.resident, run.residency?.detail ?? 'no residency check ran');

@@ -35,7 +35,7 @@ try {
     }
   }
   await split.destroy();
-  payload = { mode: backend.mode, kernelClass: backend.kernelClass, results, leak, residency, compiledKernels: backend.compiledKernels, seconds: (Date.now() - started) / 1000 };
+  payload = { mode: backend.mode, kernelClass: backend.kernelClass, adapter: backend.adapter, results, leak, residency, compiledKernels: backend.compiledKernels, seconds: (Date.now() - started) / 1000 };
 } catch (error) {
   payload = { error: (error as Error).stack ?? String(error) };
 }

@@ -8,6 +8,7 @@ import type { LeakRun } from '../leak.js';
 export interface ModeRun {
   mode?: string;
   kernelClass?: string;
+  adapter?: string;
   results?: CaseResult[];
   leak?: LeakRun;
   residency?: { resident: boolean; detail: string };
