@@ -2,7 +2,8 @@
 // forward and forward+backward, on the CPU backend and on gpujs in every mode this machine offers,
 // in one run. GPU modes run in child processes (headlessgl under xvfb-run, webgpu with Dawn on EGL).
 // Prints a markdown table of milliseconds per call (readback included) and ratios to the CPU backend.
-// Run: npm run bench:backends   (--quick: smaller shapes; --modes cpu,webasm,headlessgl,webgpu)
+// Run: npm run bench:backends   (--quick: smaller shapes; --large: GPU-sized shapes, LSG at 4096 tokens;
+//      --modes cpu,webasm,headlessgl,webgpu)
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { cpus, loadavg } from 'node:os';
@@ -10,11 +11,16 @@ import { createRng, randn, registerBackend, withBackend, type Tensor } from '../
 import { lsgSelfAttention } from '../lsg/index.js';
 import { createGpuJsBackend, type GpuJsBackend } from '../backends/gpujs/index.js';
 
-const quick = process.argv.includes('--quick');
-const MATMUL = quick ? 128 : 256;
-const ATTENTION = quick ? { heads: 2, tokens: 128, headDim: 32 } : { heads: 4, tokens: 256, headDim: 32 };
-const LSG = { ...ATTENTION, tokens: ATTENTION.tokens * 2, blockSize: 32, sparsityFactor: 4 };
-const ROUNDS = quick ? 3 : 5;
+const SIZES = {
+  quick: { matmul: 128, attention: { heads: 2, tokens: 128, headDim: 32 }, lsgTokens: 256, rounds: 3 },
+  default: { matmul: 256, attention: { heads: 4, tokens: 256, headDim: 32 }, lsgTokens: 512, rounds: 5 },
+  large: { matmul: 1024, attention: { heads: 4, tokens: 1024, headDim: 64 }, lsgTokens: 4096, rounds: 3 },
+};
+const size = process.argv.includes('--quick') ? 'quick' : process.argv.includes('--large') ? 'large' : 'default';
+const MATMUL = SIZES[size].matmul;
+const ATTENTION = SIZES[size].attention;
+const LSG = { ...ATTENTION, tokens: SIZES[size].lsgTokens, blockSize: 32, sparsityFactor: 4 };
+const ROUNDS = SIZES[size].rounds;
 
 interface Workload {
   label: string;
@@ -79,15 +85,18 @@ function measure(backendName: string, gpu: GpuJsBackend | null): number[] {
   }));
 }
 
-function measureMode(mode: string): { mode: string; ms: number[] } {
+interface Column { mode: string; adapter?: string; ms: number[] }
+
+function measureMode(mode: string): Column {
   const gpu = createGpuJsBackend({ mode: mode as never });
   registerBackend(gpu);
-  return { mode: `gpujs ${gpu.mode}`, ms: measure(gpu.name, gpu) };
+  return { mode: `gpujs ${gpu.mode}`, adapter: gpu.adapter, ms: measure(gpu.name, gpu) };
 }
 
 const childIndex = process.argv.indexOf('--child');
 if (childIndex >= 0) {
   console.log(`BENCH_RESULT ${JSON.stringify(measureMode(process.argv[childIndex + 1]!))}`);
+  // NOTE: webgpu's worker holds Dawn; exit at once rather than tear it down (see sync-webgpu.ts).
   process.exit(0);
 }
 
@@ -95,8 +104,8 @@ const modesFlag = process.argv.indexOf('--modes');
 const modes = modesFlag >= 0 ? process.argv[modesFlag + 1]!.split(',') : ['cpu', 'webasm', 'headlessgl', 'webgpu'];
 const self = fileURLToPath(import.meta.url);
 
-function inChild(mode: string): { mode: string; ms: number[] } | { mode: string; error: string } {
-  const node = [process.execPath, '--import', 'tsx', self, '--child', mode, ...(quick ? ['--quick'] : [])];
+function inChild(mode: string): Column | { mode: string; error: string } {
+  const node = [process.execPath, '--import', 'tsx', self, '--child', mode, ...(size === 'default' ? [] : [`--${size}`])];
   const [command, ...args] = mode === 'headlessgl' ? ['xvfb-run', '-a', ...node] : node;
   const child = spawnSync(command!, args, { encoding: 'utf8', env: { ...process.env, EGL_PLATFORM: 'surfaceless' }, maxBuffer: 16 << 20 });
   const line = child.stdout.split('\n').find((l) => l.startsWith('BENCH_RESULT '));
@@ -106,7 +115,7 @@ function inChild(mode: string): { mode: string; ms: number[] } | { mode: string;
 
 console.error(`bench:backends on ${cpus().length} cores (${cpus()[0]?.model}), load ${loadavg().map((l) => l.toFixed(2)).join(' ')}, fastest of ${ROUNDS} after a warm-up call`);
 const reference = { mode: 'cpu backend', ms: measure('cpu', null) };
-const columns: ({ mode: string; ms: number[] } | { mode: string; error: string })[] = [reference];
+const columns: (Column | { mode: string; error: string })[] = [reference];
 for (const mode of modes) {
   console.error(`… gpujs ${mode}`);
   columns.push(mode === 'cpu' || mode === 'webasm' ? measureMode(mode) : inChild(mode));
@@ -124,4 +133,5 @@ WORKLOADS.forEach((workload, row) => {
   console.log(`| ${workload.label} | ${cells.join(' | ')} |`);
 });
 for (const column of columns) if ('error' in column) console.log(`\n${column.mode}: ${column.error}`);
+for (const column of columns) if ('adapter' in column) console.log(`\n${column.mode} ran on: ${column.adapter}`);
 console.log('\nms per call, readback included; (n×) = CPU backend time / this time, so above 1 is faster than the CPU backend.');

@@ -7,7 +7,7 @@ import { Replicas } from './replicas.js';
 import { formatMetrics } from './metrics.js';
 import { loadClassifier, selectBackend } from './model.js';
 import { resolveCheckpoint } from './run-state.js';
-import { BACKENDS } from './train-flags.js';
+import { BACKENDS, GPUJS_MODE_FLAG } from './train-flags.js';
 
 const EVAL_FLAGS = {
   split: { kind: 'choice', choices: SPLIT_NAMES, default: 'test', help: 'which split to score' },
@@ -15,6 +15,7 @@ const EVAL_FLAGS = {
   seqLen: { kind: 'int', default: 0, min: 0, help: 'bytes per email (0 = the length the model was trained with)' },
   batchSize: { kind: 'int', default: 8, min: 1, help: 'emails per forward pass' },
   backend: { kind: 'choice', choices: BACKENDS, default: 'cpu', help: 'engine backend' },
+  gpujsMode: GPUJS_MODE_FLAG,
   threads: { kind: 'int', default: 2, min: 1, max: 64, help: 'model replicas (worker threads) scoring shares of the split (cpu backend)' },
   json: { kind: 'bool', default: false, help: 'print the metrics as JSON on stdout' },
 } as const satisfies FlagSpecs;
@@ -30,7 +31,7 @@ export async function runEval(argv: string[]): Promise<void> {
     throw new UsageError(`lsgrad eval: expected exactly one DIR, got ${parsed.positionals.length} arguments (see lsgrad eval --help)`);
   }
   const flags = parsed.flags;
-  await selectBackend(flags.backend);
+  await selectBackend(flags.backend, flags.gpujsMode);
   const checkpoint = resolveCheckpoint(directory);
   const classifier = await loadClassifier(checkpoint);
   const seqLen = flags.seqLen || classifier.seqLen;

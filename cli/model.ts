@@ -14,6 +14,7 @@ import { mixSeed } from './data/batches.js';
 import { encodeBytes, SPECIAL_TOKENS, VOCAB_SIZE } from './data/tokenizer.js';
 import { attentionProbabilityGrid, type AttentionGrid } from './attention-grid.js';
 import type { AttentionKind, TrainOptions } from './train-flags.js';
+import type { GpuJsMode } from '../backends/gpujs/modes.js';
 
 /** What train/eval/predict need from a model, whatever its attention. */
 export interface SpamClassifier {
@@ -52,12 +53,14 @@ interface ModelMeta extends AttentionSettings {
   seqLen: number;
 }
 
-export async function selectBackend(name: 'cpu' | 'gpujs'): Promise<void> {
+export async function selectBackend(name: 'cpu' | 'gpujs', gpujsMode: GpuJsMode = 'gpu'): Promise<void> {
   if (name === 'cpu') return;
   // Imported only when asked for, so the CPU path never loads gpu.js.
   const { createGpuJsBackend } = await import('../backends/gpujs/index.js');
-  registerBackend(createGpuJsBackend({}));
+  const backend = createGpuJsBackend({ mode: gpujsMode });
+  registerBackend(backend);
   useBackend('gpujs');
+  process.stderr.write(`gpujs backend: mode ${backend.mode} on ${backend.adapter}\n`);
 }
 
 /**

@@ -6,10 +6,11 @@ import { encodeBytes } from './data/tokenizer.js';
 import { spamProbability } from './evaluate.js';
 import { loadClassifier, selectBackend } from './model.js';
 import { resolveCheckpoint } from './run-state.js';
-import { BACKENDS } from './train-flags.js';
+import { BACKENDS, GPUJS_MODE_FLAG } from './train-flags.js';
 
 const PREDICT_FLAGS = {
   backend: { kind: 'choice', choices: BACKENDS, default: 'cpu', help: 'engine backend' },
+  gpujsMode: GPUJS_MODE_FLAG,
   json: { kind: 'bool', default: false, help: 'print {label, spamProbability} as JSON' },
 } as const satisfies FlagSpecs;
 
@@ -24,7 +25,7 @@ export async function runPredict(argv: string[]): Promise<void> {
     throw new UsageError(`lsgrad predict: expected DIR and one email file (or - for stdin), got ${parsed.positionals.length} arguments (see lsgrad predict --help)`);
   }
   const text = readFileSync(source === '-' ? 0 : source);
-  await selectBackend(parsed.flags.backend);
+  await selectBackend(parsed.flags.backend, parsed.flags.gpujsMode);
   const classifier = await loadClassifier(resolveCheckpoint(directory));
   const encoded = encodeBytes(new Uint8Array(text), classifier.seqLen);
   // One email needs no padding: only its real tokens are computed.

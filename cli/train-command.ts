@@ -64,7 +64,7 @@ export async function runTrain(argv: string[]): Promise<void> {
   if (!resolved) return;
   const { options, resumeFrom } = resolved;
   const log = (message: string) => process.stderr.write(`${message}\n`);
-  await selectBackend(options.backend);
+  await selectBackend(options.backend, options.gpujsMode);
 
   const corpus = loadCorpus();
   const train = splitEmails(corpus, 'train', options.limit || undefined);

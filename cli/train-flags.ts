@@ -1,11 +1,17 @@
 // Every flag of `lsgrad train`, declared once: kind, default, help. The defaults are the
 // `npm start` configuration (see docs/training.md for how they were chosen and measured).
 import { type FlagSpecs, type FlagValues } from './args.js';
+import { GPUJS_MODES } from '../backends/gpujs/modes.js';
 
 export const ATTENTION_KINDS = ['lsg', 'dense', 'local'] as const;
 export type AttentionKind = (typeof ATTENTION_KINDS)[number];
 export const SPARSITY_TYPES = ['none', 'norm', 'pooling', 'lsh', 'stride', 'block_stride', 'bos_pooling'] as const;
 export const BACKENDS = ['cpu', 'gpujs'] as const;
+/** --gpujs-mode, shared by train, eval and predict. */
+export const GPUJS_MODE_FLAG = {
+  kind: 'choice', choices: GPUJS_MODES, default: 'gpu',
+  help: 'gpu.js mode for --backend gpujs: gpu = whichever gpu.js picks, webgpu = Dawn (Vulkan on a GPU machine), headlessgl, webasm, cpu',
+} as const;
 
 export const TRAIN_FLAGS = {
   // data
@@ -42,6 +48,7 @@ export const TRAIN_FLAGS = {
   evalEvery: { kind: 'int', default: 300, min: 0, help: 'validate every N steps (0 = only at the end)' },
   checkpointEvery: { kind: 'int', default: 300, min: 0, help: 'checkpoint every N steps (0 = only at the end)' },
   backend: { kind: 'choice', choices: BACKENDS, default: 'cpu', help: 'engine backend' },
+  gpujsMode: GPUJS_MODE_FLAG,
   threads: { kind: 'int', default: 2, min: 1, max: 64, help: 'model replicas (worker threads), each computing a share of every batch; losses depend on this number' },
   out: { kind: 'string', default: 'out/spam', placeholder: 'DIR', help: 'output directory' },
   resume: { kind: 'string', placeholder: 'DIR', help: 'continue the run in DIR from its latest checkpoint, with its saved options' },
@@ -74,7 +81,7 @@ export const TRAIN_SECTIONS: Record<string, readonly (keyof typeof TRAIN_FLAGS)[
   Model: ['hiddenSize', 'embeddingSize', 'intermediateSize', 'numLayers', 'numGroups', 'heads', 'dropout'],
   Attention: ['attention', 'sparsityType', 'blockSize', 'sparseBlockSize', 'sparsityFactor', 'numGlobalTokens'],
   Optimisation: ['steps', 'batchSize', 'lr', 'warmup', 'weightDecay', 'clipNorm', 'seed'],
-  Run: ['evalEvery', 'checkpointEvery', 'backend', 'threads', 'out', 'resume', 'stopAt', 'baseline', 'quiet'],
+  Run: ['evalEvery', 'checkpointEvery', 'backend', 'gpujsMode', 'threads', 'out', 'resume', 'stopAt', 'baseline', 'quiet'],
 };
 
 /** Cross-flag checks that a single flag's range cannot express. Returns problems, empty if none. */

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../cli/lsgrad.js';
+import { useBackend } from '../../engine/index.js';
 
 const TINY = [
   '--seq-len', '96', '--short-seq-len', '48', '--long-steps', '4', '--limit', '48', '--eval-limit', '16', '--test-limit', '16',
@@ -71,6 +72,14 @@ test('eval and predict read a run directory', async () => {
   const answer = JSON.parse(predicted.stdout);
   assert.ok(answer.label === 'spam' || answer.label === 'ham');
   assert.ok(answer.spamProbability >= 0 && answer.spamProbability <= 1);
+  // The same prediction on gpu.js (its cpu mode runs anywhere); --gpujs-mode picks the mode.
+  try {
+    const onGpuJs = await cli(['predict', out, email, '--json', '--backend', 'gpujs', '--gpujs-mode', 'cpu']);
+    assert.is(onGpuJs.status, 0);
+    assert.ok(Math.abs(JSON.parse(onGpuJs.stdout).spamProbability - answer.spamProbability) < 1e-4);
+  } finally {
+    useBackend('cpu');
+  }
 });
 
 test('bad usage exits 2 with a clear message', async () => {
@@ -78,6 +87,7 @@ test('bad usage exits 2 with a clear message', async () => {
   assert.is((await cli(['train', '--heads', '3'])).status, 2); // 64 % 3 != 0
   assert.is((await cli(['train', '--short-seq-len', '4'])).status, 2);
   assert.is((await cli(['eval'])).status, 2);
+  assert.is((await cli(['predict', 'x', '-', '--gpujs-mode', 'metal'])).status, 2);
   assert.is((await cli(['frobnicate'])).status, 2);
   assert.match((await cli(['train', '--help'])).stdout, /--sparsity-type/);
   assert.match((await cli(['convert', '--help'])).stdout, /max-sequence-length/); // dispatched to cli/convert.ts
