@@ -32,20 +32,25 @@ const MAX_CONCAT_INPUTS = 8;
  * compressed lists (a counting sort of the index). maxCount, the longest list, is rounded up to a power
  * of two so that the kernel (whose loop bound it is) compiles once for similar calls.
  */
-function scatterLists(shape: readonly number[], axis: number, index: View<S>, indexValues: TypedArray, src: View<S>) {
-  const outStrides = contiguousStrides(shape);
-  const targets = new Int32Array(sizeOf(index.shape));
-  const sourceOffsets = new Int32Array(targets.length);
-  const counts = new Int32Array(sizeOf(shape) + 1);
-  const spread = outStrides.map((stride, a) => (a === axis ? 0 : stride));
-  let k = 0;
-  cpuKernels.forEachRun(index.shape, [index, src, { strides: spread, offset: 0 }], (bases, length, _o, steps) => {
-    for (let j = 0, ii = bases[0]!, is = bases[1]!, io = bases[2]!; j < length; j++, ii += steps[0]!, is += steps[1]!, io += steps[2]!, k++) {
-      targets[k] = io + indexValues[ii]! * outStrides[axis]!;
-      sourceOffsets[k] = is;
-      counts[targets[k]! + 1]!++;
-    }
-  });
+/**
+ * For an index that varies along `axis` only and covers x on every other axis: for each position j on x's
+ * axis, the index positions i with index[i] = j (as compressed lists), or null for any other index.
+ */
+function axisScatterLists(shape: readonly number[], axis: number, index: View<S>, indexValues: TypedArray) {
+  const alongAxisOnly = index.shape.every((d, a) => a === axis || (index.strides[a] === 0 && d === shape[a]) || (d === 1 && shape[a] === 1));
+  if (!alongAxisOnly) return null;
+  const length = index.shape[axis]!;
+  const positions = Array.from({ length }, (_, i) => indexValues[index.offset + i * index.strides[axis]!]!);
+  return compressedLists(shape[axis]!, positions, (i) => i);
+}
+
+/**
+ * Compressed lists from targets: starts (length targetCount + 1) and the sources grouped by target, plus the
+ * longest list's length rounded up to a power of two (the kernel's loop bound, so similar calls share a kernel).
+ */
+function compressedLists(targetCount: number, targets: ArrayLike<number>, sourceOf: (k: number) => number) {
+  const counts = new Int32Array(targetCount + 1);
+  for (let k = 0; k < targets.length; k++) counts[targets[k]! + 1]!++;
   let maxCount = 0;
   for (let i = 1; i < counts.length; i++) {
     maxCount = Math.max(maxCount, counts[i]!);
@@ -54,8 +59,23 @@ function scatterLists(shape: readonly number[], axis: number, index: View<S>, in
   const starts = Float32Array.from(counts);
   const fill = counts.slice(0, -1);
   const sources = new Float32Array(targets.length);
-  for (let e = 0; e < targets.length; e++) sources[fill[targets[e]!]!++] = sourceOffsets[e]!;
+  for (let k = 0; k < targets.length; k++) sources[fill[targets[k]!]!++] = sourceOf(k);
   return { starts, sources, maxCount: maxCount === 0 ? 0 : 2 ** Math.ceil(Math.log2(maxCount)) };
+}
+
+function scatterLists(shape: readonly number[], axis: number, index: View<S>, indexValues: TypedArray, src: View<S>) {
+  const outStrides = contiguousStrides(shape);
+  const targets = new Int32Array(sizeOf(index.shape));
+  const sourceOffsets = new Int32Array(targets.length);
+  const spread = outStrides.map((stride, a) => (a === axis ? 0 : stride));
+  let k = 0;
+  cpuKernels.forEachRun(index.shape, [index, src, { strides: spread, offset: 0 }], (bases, length, _o, steps) => {
+    for (let j = 0, ii = bases[0]!, is = bases[1]!, io = bases[2]!; j < length; j++, ii += steps[0]!, is += steps[1]!, io += steps[2]!, k++) {
+      targets[k] = io + indexValues[ii]! * outStrides[axis]!;
+      sourceOffsets[k] = is;
+    }
+  });
+  return compressedLists(sizeOf(shape), targets, (e) => sourceOffsets[e]!);
 }
 
 export class GpuJsKernels implements Omit<Backend<S>, 'name'> {
@@ -219,13 +239,19 @@ export class GpuJsKernels implements Omit<Backend<S>, 'name'> {
       return this.fallback('scatterAdd', x.dtype, cpuKernels.scatterAdd(this.host('scatterAdd', x), axis, this.host('scatterAdd', index), this.host('scatterAdd', src)));
     }
     this.checkIndices('scatterAdd', index, x.shape[axis]!, axis);
-    const lists = scatterLists(x.shape, axis, index, hostOf('scatterAdd', this.device, index.storage), src);
+    const indexValues = hostOf('scatterAdd', this.device, index.storage);
+    const axisLists = axisScatterLists(x.shape, axis, index, indexValues);
+    const lists = axisLists ?? scatterLists(x.shape, axis, index, indexValues, src);
     const starts = this.hostStorage('float32', lists.starts);
     const sources = this.hostStorage('float32', lists.sources.length > 0 ? lists.sources : new Float32Array(1));
     try {
+      const [xArg, startsArg, sourcesArg, srcArg] = [this.arg('scatterAdd', x), deviceOf('scatterAdd', this.device, starts), deviceOf('scatterAdd', this.device, sources), this.arg('scatterAdd', src)];
+      if (axisLists) {
+        const spec = K.scatterAxisListsKernel(layoutOf(x), axis, lists.maxCount, sources.size, layoutOf(src));
+        return this.launch(spec, sizeOf(x.shape), [xArg, x.offset, startsArg, sourcesArg, srcArg, src.offset]);
+      }
       const spec = K.scatterListsKernel(layoutOf(x), lists.maxCount, sources.size, layoutOf(src));
-      const args = [this.arg('scatterAdd', x), x.offset, deviceOf('scatterAdd', this.device, starts), deviceOf('scatterAdd', this.device, sources), this.arg('scatterAdd', src)];
-      return this.launch(spec, sizeOf(x.shape), args);
+      return this.launch(spec, sizeOf(x.shape), [xArg, x.offset, startsArg, sourcesArg, srcArg]);
     } finally {
       this.pool.dispose(starts);
       this.pool.dispose(sources);
@@ -243,7 +269,9 @@ export class GpuJsKernels implements Omit<Backend<S>, 'name'> {
   /** Index tensors live on the host, so an out-of-range index is caught here, as the CPU backend does. */
   private checkIndices(fn: string, index: V, axisSize: number, axis: number): void {
     const values = hostOf(fn, this.device, checkLive(fn, index.storage));
-    const { shape, strides, offset } = index;
+    const { strides, offset } = index;
+    // Each stored index once: the repeats of an expanded index (stride 0) are the same value.
+    const shape = index.shape.map((d, a) => (strides[a] === 0 ? 1 : d));
     cpuKernels.forEachRun(shape, [{ strides, offset }], (bases, length, _o, steps) => {
       for (let j = 0, i = bases[0]!; j < length; j++, i += steps[0]!) {
         const position = values[i]!;

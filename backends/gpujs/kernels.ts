@@ -193,7 +193,8 @@ export function gatherKernel(x: OperandLayout, axis: number, index: OperandLayou
 /**
  * x plus, for each output element, the src elements listed for it: sources[starts[i] … starts[i+1]) are src
  * offsets (a compressed list the host builds from the int32 index, which lives on the host). Each thread loops
- * over at most `maxCount` entries, so the work is the index's size, not output × index axis.
+ * over its own list, at most `maxCount` entries (a literal bound, as every mode needs), so the work is the
+ * index's size, not output × index axis; the break matters where one list is long (LSG's pad row).
  * Arguments: x, xOffset, starts, sources, src.
  */
 export function scatterListsKernel(x: OperandLayout, maxCount: number, sourcesSize: number, src: OperandLayout): KernelSpec {
@@ -205,7 +206,32 @@ export function scatterListsKernel(x: OperandLayout, maxCount: number, sourcesSi
     'const first = starts[i];',
     'const count = starts[i + 1] - first;',
     `for (let t = 0; t < ${maxCount}; t++) {`,
-    '  if (t < count) { acc = acc + src[sources[first + t]]; }',
+    '  if (t >= count) { break; }',
+    '  acc = acc + src[sources[first + t]];',
+    '}',
+    'return acc;',
+  ]);
+}
+
+/**
+ * scatterAdd for an index that varies along `axis` only (indexSelect's, and so embedding's and LSG's block
+ * gathers, whose gradients these are): x plus, for each output element at position j on the axis, the src
+ * elements at the axis positions listed for j (sources[starts[j] … starts[j+1])), at the output's other
+ * coordinates. The lists are as long as the index's axis, not its expanded size.
+ * Arguments: x, xOffset, starts, sources, src, srcOffset.
+ */
+export function scatterAxisListsKernel(x: OperandLayout, axis: number, maxCount: number, sourcesSize: number, src: OperandLayout): KernelSpec {
+  const args: [string, ArgumentType][] = [['x', 'Array'], ['xOffset', 'Float'], ['starts', 'Array'], ['sources', 'Array'], ['src', 'Array'], ['srcOffset', 'Float']];
+  const srcElsewhere = src.strides.map((s, a) => (a === axis ? 0 : s));
+  return build('scatterAxis', [axis, ...sizeKey(x), maxCount, sourcesSize, ...sizeKey(src)], args, [
+    ...decodeIndex('i', x.shape, 'o'),
+    `let acc = x[${offsetExpression('xOffset', 'o', x.strides)}];`,
+    `const base = ${offsetExpression('srcOffset', 'o', srcElsewhere)};`,
+    `const first = starts[o${axis}];`,
+    `const count = starts[o${axis} + 1] - first;`,
+    `for (let t = 0; t < ${maxCount}; t++) {`,
+    '  if (t >= count) { break; }',
+    `  acc = acc + src[base + sources[first + t] * ${literal(src.strides[axis]!)}];`,
     '}',
     'return acc;',
   ]);
