@@ -1,13 +1,16 @@
-// Backends benchmark: matmul, dense attention (softmax(QKᵀ/√d)V from engine ops) and LSG attention,
-// forward and forward+backward, on the CPU backend and on gpujs in every mode this machine offers,
-// in one run. GPU modes run in child processes (headlessgl under xvfb-run, webgpu with Dawn on EGL).
+// Backends benchmark: matmul, dense attention (softmax(QKᵀ/√d)V from engine ops) and LSG attention, forward
+// and forward+backward, and an LSG-ALBERT training step, on the CPU backend and on gpujs in every mode this
+// machine offers, in one run. GPU modes run in child processes (headlessgl under xvfb-run, webgpu with Dawn on EGL).
 // Prints a markdown table of milliseconds per call (readback included) and ratios to the CPU backend.
 // Run: npm run bench:backends   (--quick: smaller shapes; --large: GPU-sized shapes, LSG at 4096 tokens;
 //      --modes cpu,webasm,headlessgl,webgpu)
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { cpus, loadavg } from 'node:os';
-import { createRng, randn, registerBackend, withBackend, type Tensor } from '../engine/index.js';
+import { createRng, randint, randn, registerBackend, tensor, withBackend, type Tensor } from '../engine/index.js';
+import { AdamW, weightDecayGroups } from '../nn/index.js';
+import { LsgAlbertConfig, LSGAlbertForSequenceClassification } from '../lsg/index.js';
+import { MODEL_LSG, MODEL_SETTINGS } from './model-cell.js';
 import { lsgSelfAttention } from '../lsg/index.js';
 import { createGpuJsBackend, type GpuJsBackend } from '../backends/gpujs/index.js';
 
@@ -24,8 +27,11 @@ const ROUNDS = SIZES[size].rounds;
 
 interface Workload {
   label: string;
-  /** Builds inputs on the current backend and returns the call to time (which must read its result back). */
-  setup: () => () => void;
+  /**
+   * Builds inputs on the current backend and returns the call to time (which must read its result back),
+   * and what must outlive each call's tidy scope on gpujs (a model and its optimizer).
+   */
+  setup: () => { run: () => void; keep?: unknown[] };
 }
 
 function inputs(shapes: number[][], grad: boolean): Tensor[] {
@@ -43,14 +49,16 @@ function timed(label: string, shapes: number[][], forward: (...xs: Tensor[]) => 
     label: `${label} ${backward ? 'fwd+bwd' : 'fwd'}`,
     setup: () => {
       const xs = inputs(shapes, backward);
-      return () => {
-        const out = forward(...xs);
-        if (!backward) return void out.toTypedArray();
-        out.sum().backward();
-        for (const x of xs) {
-          x.grad!.toTypedArray();
-          x.grad = null;
-        }
+      return {
+        run: () => {
+          const out = forward(...xs);
+          if (!backward) return void out.toTypedArray();
+          out.sum().backward();
+          for (const x of xs) {
+            x.grad!.toTypedArray();
+            x.grad = null;
+          }
+        },
       };
     },
   }));
@@ -65,7 +73,32 @@ const WORKLOADS: Workload[] = [
   ...timed(`LSG attention ${heads}×${LSG.tokens}×${headDim} (block ${LSG.blockSize}, stride ×${LSG.sparsityFactor})`,
     [[1, heads, LSG.tokens, headDim], [1, heads, LSG.tokens, headDim], [1, heads, LSG.tokens, headDim]],
     (q, k, v) => lsgSelfAttention(q, k, v, { blockSize: LSG.blockSize, sparsityFactor: LSG.sparsityFactor, sparsityType: 'stride' })),
+  lsgAlbertStep(LSG.tokens),
 ];
+
+/** One training step (forward, backward, AdamW) of bench/model-cell.ts's small LSG-ALBERT on one sequence. */
+function lsgAlbertStep(length: number): Workload {
+  return {
+    label: `LSG-ALBERT training step, ${length} tokens (1 layer × 256, block 128, norm)`,
+    setup: () => {
+      const config = new LsgAlbertConfig({ ...MODEL_SETTINGS, ...MODEL_LSG, maxPositionEmbeddings: length });
+      const model = new LSGAlbertForSequenceClassification(config, { rng: createRng(1) }).train();
+      const optimizer = new AdamW(weightDecayGroups(model, 0.01), { lr: 1e-4 });
+      const inputIds = randint(0, MODEL_SETTINGS.vocabSize, [1, length], { rng: createRng(2) });
+      const labels = tensor([1], { dtype: 'int32' });
+      return {
+        run: () => {
+          const { loss } = model.forward({ inputIds, labels });
+          loss!.backward();
+          optimizer.step();
+          optimizer.zeroGrad();
+          loss!.item();
+        },
+        keep: [model, optimizer],
+      };
+    },
+  };
+}
 
 /**
  * Fastest milliseconds per call of ROUNDS, after one warm-up call (which compiles the kernels).
@@ -73,10 +106,10 @@ const WORKLOADS: Workload[] = [
  */
 function measure(backendName: string, gpu: GpuJsBackend | null): number[] {
   return withBackend(backendName, () => WORKLOADS.map((workload) => {
-    const run = workload.setup();
+    const { run, keep = [] } = workload.setup();
     const once = () => {
       const started = performance.now();
-      if (gpu) gpu.tidy(run);
+      if (gpu) gpu.tidy(run, { keep });
       else run();
       return performance.now() - started;
     };
