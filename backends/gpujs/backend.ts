@@ -17,6 +17,11 @@ export interface KernelStats {
   /** Milliseconds spent in kernel calls per family (submission only in webgpu, where runs are asynchronous). */
   deviceMs: Record<string, number>;
   hostRuns: Record<string, number>;
+  /**
+   * Kernel calls per family whose output exceeded the device's per-call limit (2^22 elements): they ran in
+   * chunks whose parts met on the host, so each is a readback (and its consumer an upload).
+   */
+  splitRuns: Record<string, number>;
   /** Device data read back to the host (once per storage: the host copy is kept). */
   readbacks: number;
   /** Host data uploaded to the device (once per storage). */
@@ -33,15 +38,39 @@ const MAX_CONCAT_INPUTS = 8;
  * of two so that the kernel (whose loop bound it is) compiles once for similar calls.
  */
 /**
- * For an index that varies along `axis` only and covers x on every other axis: for each position j on x's
- * axis, the index positions i with index[i] = j (as compressed lists), or null for any other index.
+ * For an index that covers x on every axis but `axis` (indexSelect's, expanded over the rest, or a per-head
+ * index expanded over the head dimension): compressed lists keyed by an output element's coordinates on the
+ * axes where the index varies, `axis` included, of the positions i along the index's axis whose value lands
+ * there. The lists are as long as the index's distinct entries, not its expanded size. Returns null for an
+ * index that covers only part of x. keyStrides: each x axis's step in the key (0 where the index repeats).
  */
-function axisScatterLists(shape: readonly number[], axis: number, index: View<S>, indexValues: TypedArray) {
-  const alongAxisOnly = index.shape.every((d, a) => a === axis || (index.strides[a] === 0 && d === shape[a]) || (d === 1 && shape[a] === 1));
-  if (!alongAxisOnly) return null;
-  const length = index.shape[axis]!;
-  const positions = Array.from({ length }, (_, i) => indexValues[index.offset + i * index.strides[axis]!]!);
-  return compressedLists(shape[axis]!, positions, (i) => i);
+function repeatedIndexLists(shape: readonly number[], axis: number, index: View<S>, indexValues: TypedArray) {
+  if (!index.shape.every((d, a) => a === axis || d === shape[a])) return null;
+  const keyed = shape.map((_, a) => a === axis || (index.shape[a]! > 1 && index.strides[a] !== 0));
+  const keyStrides = shape.map(() => 0);
+  let targetCount = 1;
+  for (let a = shape.length - 1; a >= 0; a--) {
+    if (!keyed[a]) continue;
+    keyStrides[a] = targetCount;
+    targetCount *= shape[a]!;
+  }
+  // The distinct entries: the index with its repeated axes taken once.
+  const distinct = index.shape.map((d, a) => (keyed[a] ? d : 1));
+  const targets = new Int32Array(sizeOf(distinct));
+  const sources = new Int32Array(targets.length);
+  const coordinates = distinct.map(() => 0);
+  for (let k = 0; k < targets.length; k++) {
+    let at = index.offset;
+    let key = 0;
+    coordinates.forEach((c, a) => {
+      at += c * index.strides[a]!;
+      if (a !== axis) key += c * keyStrides[a]!;
+    });
+    targets[k] = key + indexValues[at]! * keyStrides[axis]!;
+    sources[k] = coordinates[axis]!;
+    for (let a = distinct.length - 1; a >= 0 && ++coordinates[a]! === distinct[a]!; a--) coordinates[a] = 0;
+  }
+  return { ...compressedLists(targetCount, targets, (k) => sources[k]!), keyStrides };
 }
 
 /**
@@ -82,7 +111,7 @@ export class GpuJsKernels implements Omit<Backend<S>, 'name'> {
   constructor(readonly device: Device, readonly pool: MemoryPool) {}
 
   /** What ran where: kernel launches per family, host (CPU loop) runs per kernel, readbacks and uploads. */
-  readonly stats: KernelStats = { deviceRuns: {}, deviceMs: {}, hostRuns: {}, readbacks: 0, uploads: 0 };
+  readonly stats: KernelStats = { deviceRuns: {}, deviceMs: {}, hostRuns: {}, splitRuns: {}, readbacks: 0, uploads: 0 };
 
   // ── plumbing ──
   private hostStorage(dtype: DType, data: TypedArray): S {
@@ -108,6 +137,7 @@ export class GpuJsKernels implements Omit<Backend<S>, 'name'> {
       return new GpuJsStorage('float32', size, result instanceof Float32Array ? result : null, result, this.pool);
     }
     // Split: each chunk is its own kernel call over [start, start + length); the parts meet on the host.
+    this.stats.splitRuns[family] = (this.stats.splitRuns[family] ?? 0) + 1;
     const out = new Float32Array(size);
     for (let start = 0; start < size; start += limit) {
       const length = Math.min(limit, size - start);
@@ -240,14 +270,14 @@ export class GpuJsKernels implements Omit<Backend<S>, 'name'> {
     }
     this.checkIndices('scatterAdd', index, x.shape[axis]!, axis);
     const indexValues = hostOf('scatterAdd', this.device, index.storage);
-    const axisLists = axisScatterLists(x.shape, axis, index, indexValues);
-    const lists = axisLists ?? scatterLists(x.shape, axis, index, indexValues, src);
+    const repeated = repeatedIndexLists(x.shape, axis, index, indexValues);
+    const lists = repeated ?? scatterLists(x.shape, axis, index, indexValues, src);
     const starts = this.hostStorage('float32', lists.starts);
     const sources = this.hostStorage('float32', lists.sources.length > 0 ? lists.sources : new Float32Array(1));
     try {
       const [xArg, startsArg, sourcesArg, srcArg] = [this.arg('scatterAdd', x), deviceOf('scatterAdd', this.device, starts), deviceOf('scatterAdd', this.device, sources), this.arg('scatterAdd', src)];
-      if (axisLists) {
-        const spec = K.scatterAxisListsKernel(layoutOf(x), axis, lists.maxCount, sources.size, layoutOf(src));
+      if (repeated) {
+        const spec = K.scatterKeyedListsKernel(layoutOf(x), axis, repeated.keyStrides, lists.maxCount, sources.size, layoutOf(src));
         return this.launch(spec, sizeOf(x.shape), [xArg, x.offset, startsArg, sourcesArg, srcArg, src.offset]);
       }
       const spec = K.scatterListsKernel(layoutOf(x), lists.maxCount, sources.size, layoutOf(src));

@@ -214,21 +214,21 @@ export function scatterListsKernel(x: OperandLayout, maxCount: number, sourcesSi
 }
 
 /**
- * scatterAdd for an index that varies along `axis` only (indexSelect's, and so embedding's and LSG's block
- * gathers, whose gradients these are): x plus, for each output element at position j on the axis, the src
- * elements at the axis positions listed for j (sources[starts[j] … starts[j+1])), at the output's other
- * coordinates. The lists are as long as the index's axis, not its expanded size.
+ * scatterAdd for an index repeated along some axes (see repeatedIndexLists in backend.ts): x plus, for each
+ * output element, the src elements at the axis positions i listed under its key (Σ coordinate·keyStride;
+ * sources[starts[key] … starts[key+1]) are the i), at the output's other coordinates.
  * Arguments: x, xOffset, starts, sources, src, srcOffset.
  */
-export function scatterAxisListsKernel(x: OperandLayout, axis: number, maxCount: number, sourcesSize: number, src: OperandLayout): KernelSpec {
+export function scatterKeyedListsKernel(x: OperandLayout, axis: number, keyStrides: readonly number[], maxCount: number, sourcesSize: number, src: OperandLayout): KernelSpec {
   const args: [string, ArgumentType][] = [['x', 'Array'], ['xOffset', 'Float'], ['starts', 'Array'], ['sources', 'Array'], ['src', 'Array'], ['srcOffset', 'Float']];
   const srcElsewhere = src.strides.map((s, a) => (a === axis ? 0 : s));
-  return build('scatterAxis', [axis, ...sizeKey(x), maxCount, sourcesSize, ...sizeKey(src)], args, [
+  return build('scatterKeyed', [axis, keyStrides, ...sizeKey(x), maxCount, sourcesSize, ...sizeKey(src)], args, [
     ...decodeIndex('i', x.shape, 'o'),
     `let acc = x[${offsetExpression('xOffset', 'o', x.strides)}];`,
     `const base = ${offsetExpression('srcOffset', 'o', srcElsewhere)};`,
-    `const first = starts[o${axis}];`,
-    `const count = starts[o${axis} + 1] - first;`,
+    `const key = ${offsetExpression('0.0', 'o', keyStrides)};`,
+    'const first = starts[key];',
+    'const count = starts[key + 1] - first;',
     `for (let t = 0; t < ${maxCount}; t++) {`,
     '  if (t >= count) { break; }',
     `  acc = acc + src[base + sources[first + t] * ${literal(src.strides[axis]!)}];`,

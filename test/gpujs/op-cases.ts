@@ -94,9 +94,13 @@ export const OP_CASES: readonly OpCase[] = [
   { name: 'gather', covers: ['gather'], inputs: [f(3, 5), idx(5, 3, 4)], run: (a, i) => a.gather(1, i) },
   { name: 'indexSelect', covers: ['gather'], inputs: [f(4, 3), idx(4, 6)], run: (a, i) => a.indexSelect(0, i) },
   { name: 'scatterAdd', covers: ['scatterAdd'], inputs: [f(3, 4), idx(4, 3, 5), f(3, 5)], run: (x, i, s) => x.scatterAdd(1, i, s) },
-  // An index that varies along the axis only (indexSelect's gradient) takes gpujs's per-axis lists; src is an offset view.
+  // gpujs keys its lists by the axes where the index varies: along the axis only (indexSelect's gradient; src an
+  // offset view), along the axis and a leading axis (a per-head index), and an index covering part of x (general lists).
   { name: 'scatterAdd along one axis', covers: ['scatterAdd'], inputs: [f(4, 3), idx(4, 5), f(6, 3)],
     run: (x, i, s) => x.scatterAdd(0, i.reshape([5, 1]).expand([5, 3]), s.slice(0, 1, 6)) },
+  { name: 'scatterAdd per-head index', covers: ['scatterAdd'], inputs: [f(2, 4, 3), idx(4, 2, 5, 1), f(2, 5, 3)],
+    run: (x, i, s) => x.scatterAdd(1, i.expand([2, 5, 3]), s) },
+  { name: 'scatterAdd into part of x', covers: ['scatterAdd'], inputs: [f(4, 4), idx(4, 2, 3), f(2, 3)], run: (x, i, s) => x.scatterAdd(1, i, s) },
   { name: 'topk', covers: ['topkIndices', 'gather'], inputs: [f(3, 6)], run: (a) => a.topk(3).values },
   { name: 'topk indices', covers: ['topkIndices'], inputs: [f(3, 6)], run: (a) => a.topk(2, { largest: false }).indices.float() },
   { name: 'embedding', covers: ['gather'], inputs: [f(5, 3), idx(5, 2, 3)], run: (w, ids) => E.embedding(w, ids) },
