@@ -9,6 +9,7 @@ import { BINARY_EXPRESSIONS } from './expressions.js';
 import * as K from './kernels.js';
 import { GpuJsStorage, MemoryPool } from './memory.js';
 import { checkLive, deviceOf, hostOf, hostView, layoutOf } from './storage-access.js';
+import { FLOAT_INDEX_LIMIT } from './layout.js';
 
 type S = GpuJsStorage;
 
@@ -18,7 +19,7 @@ export interface KernelStats {
   deviceMs: Record<string, number>;
   hostRuns: Record<string, number>;
   /**
-   * Kernel calls per family whose output exceeded the device's per-call limit (2^22 elements): they ran in
+   * Kernel calls per family whose output exceeded the device's per-call limit (maxOutputElements): they ran in
    * chunks whose parts met on the host, so each is a readback (and its consumer an upload).
    */
   splitRuns: Record<string, number>;
@@ -28,6 +29,13 @@ export interface KernelStats {
   uploads: number;
 }
 type V = View<S>;
+
+/** Kernels index in float32: a larger array would be read or written at the wrong places, so it is refused. */
+function checkIndexable(fn: string, what: 'input' | 'output', size: number): void {
+  if (size > FLOAT_INDEX_LIMIT) {
+    throw new RangeError(`gpujs ${fn}: an ${what} of ${size} elements is over the ${FLOAT_INDEX_LIMIT} (2^24) that float32 kernel indices address exactly; use the cpu backend for tensors this large`);
+  }
+}
 
 /** Concatenations of more inputs than this run on the host (each input is one texture unit in GL). */
 const MAX_CONCAT_INPUTS = 8;
@@ -128,6 +136,7 @@ export class GpuJsKernels implements Omit<Backend<S>, 'name'> {
   private launch(spec: K.KernelSpec, size: number, args: readonly KernelArgument[]): S {
     if (size === 0) return this.hostStorage('float32', new Float32Array(0));
     const family = spec.key.slice(0, spec.key.indexOf('|'));
+    checkIndexable(family, 'output', size);
     this.stats.deviceRuns[family] = (this.stats.deviceRuns[family] ?? 0) + 1;
     const limit = this.device.maxOutputElements;
     if (size <= limit) {
@@ -149,6 +158,7 @@ export class GpuJsKernels implements Omit<Backend<S>, 'name'> {
   }
 
   private arg(fn: string, x: V): KernelArgument {
+    checkIndexable(fn, 'input', x.storage.size);
     if (x.storage.device === null) this.stats.uploads++;
     return deviceOf(fn, this.device, x.storage);
   }

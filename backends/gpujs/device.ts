@@ -3,6 +3,7 @@
 import { GPU } from 'gpu.js';
 import type { DeviceArray } from './memory.js';
 import type { KernelSpec } from './kernels.js';
+import { FLOAT_INDEX_LIMIT } from './layout.js';
 
 import type { GpuJsMode } from './modes.js';
 
@@ -41,8 +42,6 @@ type Kernel = ((...args: unknown[]) => unknown) & { kernel: { constructor: { nam
 
 interface DeviceTexture { toArray(): ArrayLike<number>; delete(): void }
 
-// NOTE: float indices are exact below 2^24; 2^22 leaves room for the +0.5 in decodeIndex.
-const FLOAT_INDEX_LIMIT = 1 << 22;
 
 /** gpu.js in this process: cpu, webasm and headlessgl (webgpu needs async calls: see sync-webgpu.ts). */
 export class InProcessDevice implements Device {

@@ -15,7 +15,7 @@ export interface GpuJsBackendOptions {
   mode?: GpuJsMode;
   /** Only 'single' (float32) is supported: the option exists so that callers can say so. */
   precision?: 'single';
-  /** Output elements per kernel call; larger outputs are split (default and cap: 2^22, the float index limit). */
+  /** Output elements per kernel call; larger outputs are split (default and cap: 2^24, the float32 index limit). */
   maxOutputElements?: number;
   /** Registry name (default 'gpujs'). */
   name?: string;

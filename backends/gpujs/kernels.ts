@@ -4,7 +4,7 @@
 // body uses only its arguments, so the same source compiles in every gpu.js mode.
 import type { BinaryOp, Layout, ReduceOp, UnaryOp } from '../../engine/backend.js';
 import { BINARY_EXPRESSIONS, REDUCE_STEPS, UNARY_EXPRESSIONS } from './expressions.js';
-import { collapse, decodeIndex, literal, offsetExpression } from './layout.js';
+import { collapse, decodeIndex, exactDivision, literal, offsetExpression } from './layout.js';
 
 export type ArgumentType = 'Array' | 'Float';
 
@@ -143,7 +143,7 @@ export function softmaxKernel(x: OperandLayout): KernelSpec {
   const length = literal(x.shape[x.shape.length - 1]!);
   return build('softmax', sizeKey(x), [['x', 'Array'], ['xOffset', 'Float'], ['lse', 'Array']], [
     ...decodeIndex('i', dims, 'o'),
-    `const row = Math.floor((i + 0.5) / ${length});`,
+    ...exactDivision('i', length, 'row', 'column'),
     `return Math.exp(x[${offsetExpression('xOffset', 'o', strides[0]!)}] - lse[row]);`,
   ]);
 }
@@ -260,9 +260,9 @@ export function scatterViewKernel(size: number, target: Layout, src: OperandLayo
   }
   const body = [`let rel = i - ${literal(offset)};`, 'if (rel < 0.0) { return 0.0; }'];
   for (const { axis, stride, dim, flipped } of placed) {
-    body.push(`const q${axis} = Math.floor((rel + 0.5) / ${literal(stride)});`);
+    body.push(...exactDivision('rel', literal(stride), `q${axis}`, `rest${axis}`));
     body.push(`if (q${axis} > ${literal(dim - 1)}) { return 0.0; }`);
-    body.push(`rel = rel - q${axis} * ${literal(stride)};`);
+    body.push(`rel = rest${axis};`);
     body.push(`const c${axis} = ${flipped ? `${literal(dim - 1)} - q${axis}` : `q${axis}`};`);
   }
   body.push('if (rel > 0.0) { return 0.0; }');

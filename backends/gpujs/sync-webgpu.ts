@@ -5,13 +5,13 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { Device, KernelArgument } from './device.js';
 import type { KernelSpec } from './kernels.js';
+import { FLOAT_INDEX_LIMIT } from './layout.js';
 import type { DeviceArray } from './memory.js';
 import type { WorkerArgument, WorkerHandle, WorkerReply, WorkerRequest } from './webgpu-protocol.js';
 
 const REPLY_TIMEOUT_MS = 5 * 60_000;
 const WORKER_EXIT_MS = 5_000;
 const EXIT_SHUTDOWN_MS = 10_000;
-const FLOAT_INDEX_LIMIT = 1 << 22;
 
 const uploadSpec: KernelSpec = {
   key: 'upload',

@@ -5,6 +5,7 @@ import { registerBackend } from '../../engine/index.js';
 import { createGpuJsBackend } from '../../backends/gpujs/index.js';
 import { OP_CASES } from './op-cases.js';
 import { checkCase } from './parity.js';
+import { checkLargeOutput } from './large-index.js';
 
 const backend = createGpuJsBackend({ mode: 'webasm', name: 'gpujs-webasm' });
 registerBackend(backend);
@@ -17,5 +18,9 @@ test('gpu.js ran the webasm mode it was asked for', () => {
 OP_CASES.forEach((opCase, k) => {
   test(`webasm mode: ${opCase.name}`, () => checkCase(opCase, k + 1, backend.name));
 });
+
+for (const result of checkLargeOutput(backend.name)) {
+  test(`webasm mode: ${result.name}`, () => assert.ok(result.ok, result.message));
+}
 
 test.run();

@@ -8,6 +8,7 @@ import { checkAlbertStep, checkLsgAttention } from '../model-parity.js';
 import { checkCase, runOpTable, type CaseResult } from '../parity.js';
 import { OP_CASES } from '../op-cases.js';
 import { checkResidency } from '../residency.js';
+import { checkLargeOutput } from '../large-index.js';
 
 export const RESULT_PREFIX = 'GPUJS_RESULT ';
 
@@ -19,7 +20,7 @@ try {
   const backend = createGpuJsBackend({ mode });
   registerBackend(backend);
   shutdown = () => backend.destroy();
-  const results: CaseResult[] = [...runOpTable(backend.name), ...checkLsgAttention(backend.name), checkAlbertStep(backend.name), checkAlbertStep(backend.name, 'lsg')];
+  const results: CaseResult[] = [...runOpTable(backend.name), ...checkLsgAttention(backend.name), checkAlbertStep(backend.name), checkAlbertStep(backend.name, 'lsg'), ...checkLargeOutput(backend.name)];
   const leak = trainTinyMlp(backend, Number(process.env.GPUJS_LEAK_STEPS ?? 200));
   const residency = checkResidency(backend);
   // A second backend whose kernels may write only 7 outputs per call: these cases run split into chunks.
