@@ -10,6 +10,7 @@ import {
   type LsgConfig,
 } from '../lsg/index.js';
 import { writeJsonAtomic } from './atomic.js';
+import { useDeviceScopes } from './device-scope.js';
 import { mixSeed } from './data/batches.js';
 import { encodeBytes, SPECIAL_TOKENS, VOCAB_SIZE } from './data/tokenizer.js';
 import { attentionProbabilityGrid, type AttentionGrid } from './attention-grid.js';
@@ -60,6 +61,7 @@ export async function selectBackend(name: 'cpu' | 'gpujs', gpujsMode: GpuJsMode 
   const backend = createGpuJsBackend({ mode: gpujsMode });
   registerBackend(backend);
   useBackend('gpujs');
+  useDeviceScopes(backend);
   process.stderr.write(`gpujs backend: mode ${backend.mode} on ${backend.adapter}\n`);
 }
 

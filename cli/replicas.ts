@@ -5,6 +5,7 @@
 // of the whole batch. With one replica nothing leaves the calling thread.
 import { Worker } from 'node:worker_threads';
 import { noGrad, tensor, type Tensor } from '../engine/index.js';
+import { inDeviceScope } from './device-scope.js';
 import { mixSeed, type Batch } from './data/batches.js';
 import type { SpamClassifier } from './model.js';
 import type { TrainOptions } from './train-flags.js';
@@ -59,8 +60,10 @@ export function shardBackward(classifier: SpamClassifier, batch: Batch): number 
 
 /** Logits (rows × 2) of a batch, without gradients. */
 export function shardLogits(classifier: SpamClassifier, batch: Batch): Float32Array {
-  const [inputIds, attentionMask] = batchTensors(batch);
-  return Float32Array.from(noGrad(() => classifier.forward(inputIds, attentionMask).logits.toTypedArray()));
+  return inDeviceScope(() => {
+    const [inputIds, attentionMask] = batchTensors(batch);
+    return Float32Array.from(noGrad(() => classifier.forward(inputIds, attentionMask).logits.toTypedArray()));
+  }, [classifier.module]);
 }
 
 /** Copies the values of `params` into `flat`, one after the other. */
@@ -146,6 +149,7 @@ export class Replicas {
    * forward and backward over the whole batch would (up to float rounding).
    */
   async backward(batch: Batch, seed: number, step: number): Promise<number> {
+    if (this.count === 1) return this.backwardHere(batch, seed, step);
     const ranges = shardRanges(batch.labels.length, this.count);
     this.publish();
     const replies = ranges.slice(1).map(([start, end], index) =>
@@ -174,6 +178,16 @@ export class Replicas {
       at += param.size;
     }
     return loss / rows;
+  }
+
+  /**
+   * backward() of a single replica, on this thread: synchronous, so that a device scope can hold a whole step.
+   * @example const loss = inDeviceScope(() => replicas.backwardHere(batch, seed, step), [module])
+   */
+  backwardHere(batch: Batch, seed: number, step: number): number {
+    if (this.count !== 1) throw new Error(`Replicas.backwardHere: there are ${this.count} replicas; use backward()`);
+    this.classifier.reseedDropout(shardDropoutSeed(seed, 0), step);
+    return shardBackward(this.classifier, batch);
   }
 
   /** Logits of each batch (rows × 2), the batches spread round-robin over the replicas. */

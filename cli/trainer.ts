@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AdamW, clipGradNorm, warmupSchedule, weightDecayGroups } from '../nn/index.js';
+import { inDeviceScope } from './device-scope.js';
 import { writeDirectoryAtomic, writeFileAtomic, writeJsonAtomic } from './atomic.js';
 import { batchIndices, gatherRows, type EncodedSet } from './data/batches.js';
 import { scoreSet } from './evaluate.js';
@@ -89,10 +90,16 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
     const startedCpu = process.cpuUsage();
     for (const group of optimizer.paramGroups) group.lr = group.initialLr * lrFactor(step);
     const batch = gatherRows(train, batchIndices(train.count, options.batchSize, step, options.seed), stepSeqLen(options, step));
-    const lossValue = await replicas.backward(batch, options.seed, step);
-    if (options.clipNorm > 0) clipGradNorm(module.parameters(), options.clipNorm);
-    optimizer.step();
-    optimizer.zeroGrad();
+    const update = (loss: number) => {
+      if (options.clipNorm > 0) clipGradNorm(module.parameters(), options.clipNorm);
+      optimizer.step();
+      optimizer.zeroGrad();
+      return loss;
+    };
+    // One replica computes on this thread, so its whole step fits in one device scope (see device-scope.ts).
+    const lossValue = replicas.count === 1
+      ? inDeviceScope(() => update(replicas.backwardHere(batch, options.seed, step)), [module, optimizer])
+      : update(await replicas.backward(batch, options.seed, step));
     if (!Number.isFinite(lossValue)) throw new Error(`runTraining: loss is ${lossValue} at step ${step}; try a lower --lr (now ${options.lr})`);
     state = { ...state, step, losses: [...state.losses, lossValue], trainSeconds: state.trainSeconds + (performance.now() - started) / 1000, trainCpuSeconds: state.trainCpuSeconds + cpuSecondsSince(startedCpu), trainTokens: state.trainTokens + batch.labels.length * batch.width };
     peakRssBytes = Math.max(peakRssBytes, rssBytes());
