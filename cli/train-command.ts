@@ -9,7 +9,7 @@ import { labelCounts, loadCorpus, splitEmails, type Email } from './data/corpus.
 import { scoreSet } from './evaluate.js';
 import { Replicas } from './replicas.js';
 import { formatMetrics } from './metrics.js';
-import { createClassifier, loadClassifier, selectBackend } from './model.js';
+import { createClassifier, loadClassifier, selectBackend, type SpamClassifier } from './model.js';
 import { writeRunArtifacts } from './run-artifacts.js';
 import { readRunOptions, resolveCheckpoint, writeRunOptions } from './run-state.js';
 import { EVAL_BATCH_SIZE, runTraining } from './trainer.js';
@@ -59,6 +59,18 @@ function describeLengths(options: TrainOptions): string {
   return `seq-len ${options.seqLen} (warm-up: steps 1–${shortSteps} read ${options.shortSeqLen} tokens, the last ${options.steps - shortSteps} all ${options.seqLen})`;
 }
 
+/** --init: copies a checkpoint's weights into the freshly built classifier, which must have its shape. */
+async function initializeFrom(classifier: SpamClassifier, init: string, log: (message: string) => void): Promise<void> {
+  const checkpoint = resolveCheckpoint(init);
+  const source = await loadClassifier(checkpoint);
+  try {
+    classifier.module.loadStateDict(source.module.stateDict());
+  } catch (error) {
+    throw new UsageError(`lsgrad train: --init ${init}: its weights (${source.description}) do not fit the model these flags build (${classifier.description}): ${(error as Error).message}`);
+  }
+  log(`initialized from ${checkpoint}`);
+}
+
 export async function runTrain(argv: string[]): Promise<void> {
   const resolved = resolveOptions(argv);
   if (!resolved) return;
@@ -82,6 +94,7 @@ export async function runTrain(argv: string[]): Promise<void> {
   }
 
   const classifier = resumeFrom ? await loadClassifier(resumeFrom) : createClassifier(options);
+  if (!resumeFrom && options.init !== undefined) await initializeFrom(classifier, options.init, log);
   if (!resumeFrom) writeRunOptions(options.out, options);
   const parameterCount = classifier.module.parameters().reduce((total, parameter) => total + parameter.size, 0);
   log(`model: ${classifier.description} · ${parameterCount.toLocaleString('en-US')} parameters · backend ${options.backend}`);

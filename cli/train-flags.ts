@@ -52,6 +52,7 @@ export const TRAIN_FLAGS = {
   threads: { kind: 'int', default: 2, min: 1, max: 64, help: 'model replicas (worker threads), each computing a share of every batch; losses depend on this number' },
   out: { kind: 'string', default: 'out/spam', placeholder: 'DIR', help: 'output directory' },
   resume: { kind: 'string', placeholder: 'DIR', help: 'continue the run in DIR from its latest checkpoint, with its saved options' },
+  init: { kind: 'string', placeholder: 'DIR', help: 'start from the weights of a checkpoint (or a run\'s latest) of the same model shape, with a fresh optimizer and schedule (fine-tuning)' },
   stopAt: { kind: 'int', default: 0, min: 0, help: 'checkpoint and stop after this step, as if interrupted (0 = run to --steps)' },
   baseline: { kind: 'bool', default: true, help: 'also fit the naive-Bayes baseline (--no-baseline to skip)' },
   quiet: { kind: 'bool', default: false, help: 'no progress bar' },
@@ -81,7 +82,7 @@ export const TRAIN_SECTIONS: Record<string, readonly (keyof typeof TRAIN_FLAGS)[
   Model: ['hiddenSize', 'embeddingSize', 'intermediateSize', 'numLayers', 'numGroups', 'heads', 'dropout'],
   Attention: ['attention', 'sparsityType', 'blockSize', 'sparseBlockSize', 'sparsityFactor', 'numGlobalTokens'],
   Optimisation: ['steps', 'batchSize', 'lr', 'warmup', 'weightDecay', 'clipNorm', 'seed'],
-  Run: ['evalEvery', 'checkpointEvery', 'backend', 'gpujsMode', 'threads', 'out', 'resume', 'stopAt', 'baseline', 'quiet'],
+  Run: ['evalEvery', 'checkpointEvery', 'backend', 'gpujsMode', 'threads', 'out', 'resume', 'init', 'stopAt', 'baseline', 'quiet'],
 };
 
 /** Cross-flag checks that a single flag's range cannot express. Returns problems, empty if none. */

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../cli/lsgrad.js';
 import { useBackend } from '../../engine/index.js';
+import { parseSafetensors } from '../../nn/safetensors.js';
 
 const TINY = [
   '--seq-len', '96', '--short-seq-len', '48', '--long-steps', '4', '--limit', '48', '--eval-limit', '16', '--test-limit', '16',
@@ -58,6 +59,17 @@ test('--stop-at then --resume reproduces the uninterrupted losses exactly (dropo
   assert.not.ok(existsSync(join(out, 'metrics.json')), 'a stopped run writes no final metrics');
   assert.is((await cli(['train', '--resume', out, '--quiet'])).status, 0);
   assert.equal(losses(out), losses(join(root, 'full')));
+});
+
+test('--init starts a fresh run from a checkpoint\'s weights (lr 0 keeps them), and refuses a model of another shape', async () => {
+  const out = join(root, 'init');
+  const start = ['--short-seq-len', '0', '--steps', '1', '--lr', '0', '--out', out, '--init', join(root, 'full')];
+  assert.is((await cli(['train', ...TINY, ...start])).status, 0);
+  const weights = (dir: string) => parseSafetensors(new Uint8Array(readFileSync(join(dir, 'model.safetensors'))));
+  const [initial, finished] = [weights(join(root, 'full', 'checkpoints/step-000006')), weights(join(out, 'checkpoints/step-000001'))];
+  assert.equal([...finished.tensors.keys()].sort(), [...initial.tensors.keys()].sort());
+  for (const [name, entry] of initial.tensors) assert.equal(Array.from(finished.tensors.get(name)!.data), Array.from(entry.data), name);
+  assert.is((await cli(['train', ...TINY, ...start, '--hidden-size', '32', '--out', join(root, 'init-wrong')])).status, 2);
 });
 
 test('eval and predict read a run directory', async () => {
