@@ -37,6 +37,12 @@ function checkIndexable(fn: string, what: 'input' | 'output', size: number): voi
   }
 }
 
+/** The value of a one-element float32 storage whose host copy exists (e.g. a scalar from full()), if `x` is one. */
+function hostScalar(x: V): number | undefined {
+  const { storage } = x;
+  return storage.size === 1 && storage.host !== null && !storage.disposed ? storage.host[0] : undefined;
+}
+
 /** Concatenations of more inputs than this run on the host (each input is one texture unit in GL). */
 const MAX_CONCAT_INPUTS = 8;
 
@@ -179,6 +185,9 @@ export class GpuJsKernels implements Omit<Backend<S>, 'name'> {
 
   full(size: number, value: number, dtype: DType): S {
     if (dtype !== 'float32' || !Number.isFinite(value)) return this.fallback('full', dtype, cpuKernels.full(size, value, dtype));
+    // A single value (the scalar of x·0.9 or x + 1e-8) stays on the host: binary() hands it to its kernel as an
+    // argument. On a GPU that saves two kernel launches per scalar op, most of AdamW's per-parameter work.
+    if (size === 1) return this.hostStorage('float32', Float32Array.of(value));
     return this.launch(K.fillKernel(), size, [value]);
   }
 
@@ -190,6 +199,12 @@ export class GpuJsKernels implements Omit<Backend<S>, 'name'> {
   binary(op: BinaryOp, a: V, b: V, outDtype: DType): S {
     if (a.dtype !== 'float32' || outDtype !== 'float32' || !BINARY_EXPRESSIONS[op]) {
       return this.fallback('binary', outDtype, cpuKernels.binary(op, this.host('binary', a), this.host('binary', b), outDtype));
+    }
+    const [scalarA, scalarB] = [hostScalar(a), hostScalar(b)];
+    if (scalarB !== undefined || scalarA !== undefined) {
+      const [tensor, side, value] = scalarB !== undefined ? [a, 'b', scalarB] as const : [b, 'a', scalarA!] as const;
+      const spec = K.scalarZipKernel(op, side, layoutOf(tensor));
+      return this.launch(spec, sizeOf(a.shape), [this.arg('binary', tensor), tensor.offset, value]);
     }
     const spec = K.zipKernel(op, layoutOf(a), layoutOf(b));
     return this.launch(spec, sizeOf(a.shape), [this.arg('binary', a), a.offset, this.arg('binary', b), b.offset]);

@@ -64,6 +64,23 @@ export function zipKernel(op: BinaryOp, a: OperandLayout, b: OperandLayout): Ker
   ]);
 }
 
+/**
+ * Binary op between a view and a scalar passed as an argument (side says which operand the scalar is), so that
+ * the scalar needs no buffer and no kernel of its own. Arguments: x, xOffset, scalar.
+ */
+export function scalarZipKernel(op: BinaryOp, side: 'a' | 'b', x: OperandLayout): KernelSpec {
+  const expression = BINARY_EXPRESSIONS[op];
+  if (!expression) throw new RangeError(`gpujs scalarZipKernel: op '${op}' has no float32 kernel (comparisons run on the host)`);
+  const { dims, strides } = collapse(x.shape, [x.strides]);
+  const element = `xData[${offsetExpression('xOffset', 'o', strides[0]!)}]`;
+  return build('zipScalar', [op, side, ...sizeKey(x)], [['xData', 'Array'], ['xOffset', 'Float'], ['scalar', 'Float']], [
+    ...decodeIndex('i', dims, 'o'),
+    `const a = ${side === 'a' ? 'scalar' : element};`,
+    `const b = ${side === 'b' ? 'scalar' : element};`,
+    expression,
+  ]);
+}
+
 /** cond ? a : b, with cond as 0/1 floats. Arguments: cond, condOffset, a, aOffset, b, bOffset. */
 export function whereKernel(cond: OperandLayout, a: OperandLayout, b: OperandLayout): KernelSpec {
   const { dims, strides } = collapse(a.shape, [cond.strides, a.strides, b.strides]);

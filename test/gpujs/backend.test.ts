@@ -41,6 +41,28 @@ test('LSG attention forward and backward run entirely as device kernels: no host
   });
 });
 
+test('a scalar operand is a kernel argument: x·0.9 + 1e-8 and 1 − x are one launch each, no fill, no upload', () => {
+  const fresh = freshBackend('gpujs-scalars');
+  withBackend(fresh.name, () => {
+    const x = randn([3, 4], { rng: createRng(5) });
+    const before = fresh.stats();
+    const y = x.mul(0.9).add(1e-8);
+    const z = tensor(1).sub(x);
+    const stats = fresh.stats();
+    assert.is(stats.deviceRuns.zipScalar! - (before.deviceRuns.zipScalar ?? 0), 3);
+    assert.is(stats.deviceRuns.fill ?? 0, before.deviceRuns.fill ?? 0);
+    assert.is(stats.deviceRuns.upload ?? 0, before.deviceRuns.upload ?? 0);
+    const values = x.toTypedArray();
+    expectCloseTo(y.toTypedArray(), values.map((v) => Math.fround(Math.fround(v * Math.fround(0.9)) + Math.fround(1e-8))));
+    expectCloseTo(z.toTypedArray(), values.map((v) => Math.fround(1 - v)));
+  });
+});
+
+function expectCloseTo(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
+  assert.is(actual.length, expected.length);
+  for (let i = 0; i < actual.length; i++) assert.ok(Math.abs(actual[i]! - expected[i]!) <= 1e-6 * Math.max(1, Math.abs(expected[i]!)), `element ${i}: ${actual[i]} vs ${expected[i]}`);
+}
+
 test('bad options throw, naming the option, the value and what is allowed', () => {
   assert.throws(() => createGpuJsBackend({ mode: 'opencl' as never }), /options\.mode "opencl" is invalid; expected one of gpu, cpu, webasm, headlessgl, webgpu/);
   assert.throws(() => createGpuJsBackend({ mode: 'cpu', precision: 'double' as never }), /options\.precision "double" is invalid/);
