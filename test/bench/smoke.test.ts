@@ -29,6 +29,15 @@ test('flags: modes, overrides, and unknown flags rejected', () => {
   assert.throws(() => parseArgs(['--lengths', 'abc']), /positive integers/);
 });
 
+test('bench:gpujs-profile charges LSG attention and a training step to backend calls (gpu.js cpu mode, tiny)', () => {
+  for (const workload of ['stride', 'step']) {
+    const stdout = execFileSync(process.execPath, ['--import', 'tsx', 'bench/gpujs-profile.ts', '64', 'cpu', workload], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+    assert.match(stdout, /on gpujs cpu \(host CPU\): [\d.]+ ms unprofiled/);
+    assert.match(stdout, /\| matmul \| \d+ \| /);
+    assert.match(stdout, /host fallbacks/);
+  }
+});
+
 test('npm run bench -- --smoke writes the tables, JSON and chart', () => {
   const out = mkdtempSync(join(tmpdir(), 'lsgrad-bench-smoke-'));
   try {
