@@ -33,6 +33,7 @@ class WorkerConnection {
   users = 0;
   /** Dawn's adapter, as the init reply described it. */
   adapter = '';
+  private shutDownStarted = false;
 
   constructor() {
     const { port1, port2 } = new MessageChannel();
@@ -59,8 +60,6 @@ class WorkerConnection {
     process.off('exit', this.shutDownOnExit);
     this.request({ type: 'destroy' }, timeoutMs);
   }
-
-  private shutDownStarted = false;
 
   request(request: WorkerRequest, timeoutMs = REPLY_TIMEOUT_MS): WorkerReply & { ok: true } {
     Atomics.store(this.flag, 0, 0);
