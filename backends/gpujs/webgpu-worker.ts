@@ -114,7 +114,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
       gpu = null;
       // NOTE: the device is destroyed here, and its 'lost' promise awaited, while the worker is alive. Left to
       // the worker's end, Dawn loses it during teardown and throws from the lost callback, which Node turns
-      // into a fatal error at every exit.
+      // into a fatal error (here, every time the worker ended with the device alive).
       if (device) {
         await device.queue.onSubmittedWorkDone();
         device.destroy();
@@ -149,7 +149,7 @@ port.on('message', (message: { request: WorkerRequest; reply: boolean }) => {
     Atomics.notify(flag, 0);
     // NOTE: after 'destroy' the worker ends by itself once Dawn has nothing in flight. Terminating it
     // instead can interrupt Dawn's event processing, which Node turns into a fatal error (seen with
-    // Vulkan on an H100 at every exit).
+    // Vulkan on an H100).
     if (message.request.type === 'destroy') port.close();
   });
 });
