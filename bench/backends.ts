@@ -7,10 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { cpus, loadavg } from 'node:os';
-import { createRng, randint, randn, registerBackend, tensor, withBackend, type Tensor } from '../engine/index.js';
-import { AdamW, weightDecayGroups } from '../nn/index.js';
-import { LsgAlbertConfig, LSGAlbertForSequenceClassification } from '../lsg/index.js';
-import { MODEL_LSG, MODEL_SETTINGS } from './model-cell.js';
+import { createRng, randn, registerBackend, withBackend, type Tensor } from '../engine/index.js';
+import { lsgTrainingStep } from './model-cell.js';
 import { lsgSelfAttention } from '../lsg/index.js';
 import { createGpuJsBackend, type GpuJsBackend } from '../backends/gpujs/index.js';
 
@@ -78,26 +76,7 @@ const WORKLOADS: Workload[] = [
 
 /** One training step (forward, backward, AdamW) of bench/model-cell.ts's small LSG-ALBERT on one sequence. */
 function lsgAlbertStep(length: number): Workload {
-  return {
-    label: `LSG-ALBERT training step, ${length} tokens (1 layer × 256, block 128, norm)`,
-    setup: () => {
-      const config = new LsgAlbertConfig({ ...MODEL_SETTINGS, ...MODEL_LSG, maxPositionEmbeddings: length });
-      const model = new LSGAlbertForSequenceClassification(config, { rng: createRng(1) }).train();
-      const optimizer = new AdamW(weightDecayGroups(model, 0.01), { lr: 1e-4 });
-      const inputIds = randint(0, MODEL_SETTINGS.vocabSize, [1, length], { rng: createRng(2) });
-      const labels = tensor([1], { dtype: 'int32' });
-      return {
-        run: () => {
-          const { loss } = model.forward({ inputIds, labels });
-          loss!.backward();
-          optimizer.step();
-          optimizer.zeroGrad();
-          loss!.item();
-        },
-        keep: [model, optimizer],
-      };
-    },
-  };
+  return { label: `LSG-ALBERT training step, ${length} tokens (1 layer × 256, block 128, norm)`, setup: () => lsgTrainingStep(length) };
 }
 
 /**

@@ -5,11 +5,10 @@
 // own cost, measured first, is subtracted). Calls are asynchronous on webgpu, so this is the only way to see
 // them; the unprofiled time is printed too. Used on an H100 to find what made LSG slow there (docs/gpujs.md).
 import { argumentError } from '../engine/errors.js';
-import { createRng, randint, randn, registerBackend, tensor, withBackend, type Backend } from '../engine/index.js';
-import { AdamW, weightDecayGroups } from '../nn/index.js';
-import { lsgSelfAttention, LsgAlbertConfig, LSGAlbertForSequenceClassification } from '../lsg/index.js';
+import { createRng, randn, registerBackend, withBackend, type Backend } from '../engine/index.js';
+import { lsgSelfAttention } from '../lsg/index.js';
 import { createGpuJsBackend, GPUJS_MODES, type GpuJsMode } from '../backends/gpujs/index.js';
-import { MODEL_LSG, MODEL_SETTINGS } from './model-cell.js';
+import { lsgTrainingStep } from './model-cell.js';
 
 const [lengthText = '4096', mode = 'webgpu', workload = 'stride'] = process.argv.slice(2);
 const length = Number(lengthText);
@@ -52,12 +51,7 @@ withBackend('gpujs-profiled', () => {
   let body: () => void;
   let keep: unknown[];
   if (workload === 'step') {
-    const model = new LSGAlbertForSequenceClassification(new LsgAlbertConfig({ ...MODEL_SETTINGS, ...MODEL_LSG, maxPositionEmbeddings: length }), { rng }).train();
-    const optimizer = new AdamW(weightDecayGroups(model, 0.01), { lr: 1e-4 });
-    const inputIds = randint(0, MODEL_SETTINGS.vocabSize, [1, length], { rng: createRng(2) });
-    const labels = tensor([1], { dtype: 'int32' });
-    body = () => { const { loss } = model.forward({ inputIds, labels }); loss!.backward(); optimizer.step(); optimizer.zeroGrad(); loss!.item(); };
-    keep = [model, optimizer];
+    ({ run: body, keep } = lsgTrainingStep(length));
   } else {
     const qkv = [0, 1, 2].map(() => { const t = randn([1, 4, length, 64], { rng }); t.requiresGrad = true; return t; });
     body = () => {

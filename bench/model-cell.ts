@@ -34,6 +34,28 @@ function buildModel(spec: ModelCellSpec): AlbertForSequenceClassification {
     : new AlbertForSequenceClassification(new AlbertConfig(settings), { rng });
 }
 
+/**
+ * One training step (forward, backward, AdamW) of the LSG model above on a random sequence of `length` tokens,
+ * as bench:backends and bench:gpujs-profile time it; `keep` (model and optimizer) must outlive gpujs tidy scopes.
+ */
+export function lsgTrainingStep(length: number): { run: () => void; keep: unknown[] } {
+  const config = new LsgAlbertConfig({ ...MODEL_SETTINGS, ...MODEL_LSG, maxPositionEmbeddings: length });
+  const model = new LSGAlbertForSequenceClassification(config, { rng: createRng(1) }).train();
+  const optimizer = new AdamW(weightDecayGroups(model, 0.01), { lr: 1e-4 });
+  const inputIds = randint(0, MODEL_SETTINGS.vocabSize, [1, length], { rng: createRng(2) });
+  const labels = tensor([1], { dtype: 'int32' });
+  return {
+    run: () => {
+      const { loss } = model.forward({ inputIds, labels });
+      loss!.backward();
+      optimizer.step();
+      optimizer.zeroGrad();
+      loss!.item();
+    },
+    keep: [model, optimizer],
+  };
+}
+
 export async function runModelCell(spec: ModelCellSpec, report: (r: ModeResult) => void): Promise<void> {
   const counter = useTrackedCpuBackend();
   useBackend(TRACKED_BACKEND);
