@@ -55,8 +55,9 @@ function describeSet(name: string, emails: readonly Email[]): string {
 
 function describeLengths(options: TrainOptions): string {
   const shortSteps = warmUpSteps(options);
-  if (shortSteps === 0) return `seq-len ${options.seqLen}`;
-  return `seq-len ${options.seqLen} (warm-up: steps 1–${shortSteps} read ${options.shortSeqLen} tokens, the last ${options.steps - shortSteps} all ${options.seqLen})`;
+  const crops = options.cropProb > 0 ? ` · ${Math.round(options.cropProb * 100)}% of training emails read from a random line` : '';
+  if (shortSteps === 0) return `seq-len ${options.seqLen}${crops}`;
+  return `seq-len ${options.seqLen} (warm-up: steps 1–${shortSteps} read ${options.shortSeqLen} tokens, the last ${options.steps - shortSteps} all ${options.seqLen})${crops}`;
 }
 
 /** --init: copies a checkpoint's weights into the freshly built classifier, which must have its shape. */
@@ -103,7 +104,7 @@ export async function runTrain(argv: string[]): Promise<void> {
   if (threads !== options.threads) log(`--threads ${options.threads}: replicas run on the cpu backend only; using one`);
   const replicas = Replicas.start(classifier, { options }, threads);
   try {
-    const result = await runTraining({ options, replicas, train: encode(train), validation: encode(validation), resumeFrom, log });
+    const result = await runTraining({ options, replicas, train: encode(train), trainBytes: train.map((email) => new TextEncoder().encode(email.text)), validation: encode(validation), resumeFrom, log });
     if (result.stopped) {
       log(`stopped after step ${result.state.step} (--stop-at); continue with: lsgrad train --resume ${options.out}`);
       return;

@@ -18,6 +18,7 @@ export const TRAIN_FLAGS = {
   seqLen: { kind: 'int', default: 4096, min: 8, help: 'tokens per email: [CLS], its first seq-len − 2 bytes, [SEP], padding' },
   shortSeqLen: { kind: 'int', default: 256, min: 0, help: 'sequence-length warm-up: all steps but the last --long-steps read only this many tokens per email (0 = off)' },
   longSteps: { kind: 'int', default: 60, min: 0, help: 'the last steps, which read the full --seq-len after the warm-up' },
+  cropProb: { kind: 'float', default: 0, min: 0, max: 1, help: 'augmentation: the chance that a training email is read from a random line on (often past its headers) rather than from its start' },
   limit: { kind: 'int', default: 0, min: 0, help: 'training emails used, spread evenly over the split (0 = all 4,816)' },
   evalLimit: { kind: 'int', default: 200, min: 0, help: 'validation emails scored every --eval-every steps (0 = all 598)' },
   testLimit: { kind: 'int', default: 0, min: 0, help: 'test emails scored at the end (0 = all 632)' },
@@ -78,7 +79,7 @@ export function stepSeqLen(options: LengthOptions, step: number): number {
 }
 
 export const TRAIN_SECTIONS: Record<string, readonly (keyof typeof TRAIN_FLAGS)[]> = {
-  Data: ['seqLen', 'shortSeqLen', 'longSteps', 'limit', 'evalLimit', 'testLimit'],
+  Data: ['seqLen', 'shortSeqLen', 'longSteps', 'cropProb', 'limit', 'evalLimit', 'testLimit'],
   Model: ['hiddenSize', 'embeddingSize', 'intermediateSize', 'numLayers', 'numGroups', 'heads', 'dropout'],
   Attention: ['attention', 'sparsityType', 'blockSize', 'sparseBlockSize', 'sparsityFactor', 'numGlobalTokens'],
   Optimisation: ['steps', 'batchSize', 'lr', 'warmup', 'weightDecay', 'clipNorm', 'seed'],

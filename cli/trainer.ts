@@ -6,6 +6,7 @@ import { AdamW, clipGradNorm, warmupSchedule, weightDecayGroups } from '../nn/in
 import { inDeviceScope } from './device-scope.js';
 import { writeDirectoryAtomic, writeFileAtomic, writeJsonAtomic } from './atomic.js';
 import { batchIndices, gatherRows, type EncodedSet } from './data/batches.js';
+import { cropBatch } from './data/crops.js';
 import { scoreSet } from './evaluate.js';
 import { formatMetrics } from './metrics.js';
 import { Replicas } from './replicas.js';
@@ -21,6 +22,8 @@ export interface TrainerInputs {
   /** The classifier and its replicas in worker threads (`--threads`). */
   replicas: Replicas;
   train: EncodedSet;
+  /** The training emails' UTF-8 bytes, indexed like `train`: what --crop-prob crops. */
+  trainBytes: readonly Uint8Array[];
   validation: EncodedSet;
   /** Set when resuming: the checkpoint directory whose optimizer state and history to restore. */
   resumeFrom?: string;
@@ -53,7 +56,7 @@ function rssBytes(): number {
  * weights, the AdamW moments and the step, so a resumed run repeats the uninterrupted losses.
  */
 export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult> {
-  const { options, replicas, train, validation, log } = inputs;
+  const { options, replicas, train, trainBytes, validation, log } = inputs;
   const classifier = replicas.classifier;
   const module = classifier.module;
   const namedParameters = module.namedParameters();
@@ -89,7 +92,8 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
     const started = performance.now();
     const startedCpu = process.cpuUsage();
     for (const group of optimizer.paramGroups) group.lr = group.initialLr * lrFactor(step);
-    const batch = gatherRows(train, batchIndices(train.count, options.batchSize, step, options.seed), stepSeqLen(options, step));
+    const rows = batchIndices(train.count, options.batchSize, step, options.seed);
+    const batch = cropBatch(gatherRows(train, rows, stepSeqLen(options, step)), trainBytes, rows, options.cropProb, options.seed, step);
     const update = (loss: number) => {
       if (options.clipNorm > 0) clipGradNorm(module.parameters(), options.clipNorm);
       optimizer.step();

@@ -61,6 +61,18 @@ test('--stop-at then --resume reproduces the uninterrupted losses exactly (dropo
   assert.equal(losses(out), losses(join(root, 'full')));
 });
 
+test('--crop-prob changes what the steps read, and --resume still repeats the uninterrupted losses', async () => {
+  const cropped = ['--crop-prob', '0.5', '--no-baseline'];
+  const full = join(root, 'cropped-full');
+  const resumed = join(root, 'cropped-resumed');
+  assert.is((await cli(['train', ...TINY, ...cropped, '--out', full])).status, 0);
+  assert.is((await cli(['train', ...TINY, ...cropped, '--out', resumed, '--stop-at', '4'])).status, 0);
+  assert.is((await cli(['train', '--resume', resumed, '--quiet'])).status, 0);
+  assert.equal(losses(resumed), losses(full));
+  assert.not.equal(losses(full), losses(join(root, 'full')));
+  assert.is((await cli(['train', ...TINY, '--crop-prob', '2'])).status, 2);
+});
+
 test('--init starts a fresh run from a checkpoint\'s weights (lr 0 keeps them), and refuses a model of another shape', async () => {
   const out = join(root, 'init');
   const start = ['--short-seq-len', '0', '--steps', '1', '--lr', '0', '--out', out, '--init', join(root, 'full')];
