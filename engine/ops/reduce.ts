@@ -1,5 +1,6 @@
 // Reductions over any axes. mean, variance and logSumExp are compositions of sum and max.
 import type { ReduceOp } from '../backend.js';
+import { argumentError, opError } from '../errors.js';
 import { defineOp } from '../op.js';
 import { normalizeAxes, normalizeAxis, reducedShape, sizeOf } from '../shape.js';
 import type { Axes, Tensor } from '../tensor.js';
@@ -85,8 +86,12 @@ const argminOp = argReduceOp('argmin');
 
 function argReduce(op: typeof argmaxOp, fn: string, x: Tensor, axis: number | undefined, keepDim: boolean): Tensor {
   checkTensor(fn, 'x', x);
-  if (axis === undefined) return op([flatten(x)], 0);
+  if (axis === undefined) {
+    if (x.size === 0) throw opError(fn, `x has shape [${x.shape}], no elements; expected at least one (an empty tensor has no largest or smallest entry)`);
+    return op([flatten(x)], 0);
+  }
   const a = normalizeAxis(fn, axis, x.rank);
+  if (x.shape[a] === 0) throw argumentError(fn, 'axis', axis, `an axis of non-zero length (axis ${a} of shape [${x.shape}] is empty)`);
   const out = op([x], a);
   return keepDim ? reshape(out, reducedShape(x.shape, [a], true)) : out;
 }

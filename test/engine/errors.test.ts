@@ -49,6 +49,9 @@ test('elementwise and reductions', () => {
   throwsWith(() => E.sum(x(), [1, -1]), 'sum: axes [1,-1] is invalid', 'distinct axes');
   throwsWith(() => E.mean(x(), 5), 'mean: axis 5 is invalid');
   throwsWith(() => E.argmax(x(), -3), 'argmax: axis -3 is invalid');
+  throwsWith(() => E.argmax(E.zeros([2, 0]), 1), 'argmax: axis 1 is invalid; expected an axis of non-zero length');
+  throwsWith(() => E.argmin(E.zeros([0])), 'argmin: x has shape [0], no elements');
+  assert.equal(E.argmax(E.zeros([0, 3]), 1).shape, [0]); // nothing to reduce over is fine when no rows exist
   throwsWith(() => E.softmax(x(), 2), 'softmax: axis 2 is invalid');
   throwsWith(() => x().item(), 'item: tensor.shape [2,3] is invalid', 'exactly one element');
 });
