@@ -89,6 +89,11 @@ test('eval and predict read a run directory', async () => {
   const evaluated = await cli(['eval', out, '--limit', '8', '--json']);
   assert.is(evaluated.status, 0);
   assert.is(JSON.parse(evaluated.stdout).count, 8);
+  const withErrors = JSON.parse((await cli(['eval', out, '--limit', '8', '--json', '--errors'])).stdout);
+  const groupCount = withErrors.groups.reduce((total: number, g: { count: number }) => total + g.count, 0);
+  assert.is(groupCount, 8);
+  assert.is(withErrors.errors.length, Math.round(8 * (1 - withErrors.accuracy)));
+  assert.match((await cli(['eval', out, '--limit', '8', '--errors'])).stdout, /accuracy by group:\n  \S+ +\d+\.\d%/);
   const email = join(root, 'email.txt');
   writeFileSync(email, 'From: someone@example.com\nSubject: FREE money!!!\n\nClick here to claim your prize.\n');
   const predicted = await cli(['predict', out, email, '--json']);

@@ -1,0 +1,33 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Email } from '../../cli/data/corpus.js';
+import { errorReport, formatErrorReport, subjectOf } from '../../cli/error-report.js';
+
+const email = (key: string, label: 0 | 1, text: string): Email =>
+  ({ key, group: key.split('/')[0]!, checksum: '0', text, label, split: 'test' });
+
+test('subjectOf reads the first Subject header, unfolded, and ignores the body', () => {
+  assert.is(subjectOf('From: a\nSubject: Hello\n  world\nTo: b\n\nbody'), 'Hello world');
+  assert.is(subjectOf('SUBJECT:caps\n\n'), 'caps');
+  assert.is(subjectOf('From: a\n\nSubject: in the body'), '');
+});
+
+test('errorReport counts accuracy per group and lists the mistakes, most confident first', () => {
+  const emails = [
+    email('spam-1/1', 1, 'Subject: win\n\nx'), email('spam-1/2', 1, 'Subject: cash\n\nx'),
+    email('easy-ham-1/1', 0, 'Subject: lunch\n\nx'), email('easy-ham-1/2', 0, 'Subject: réunion\n\nx'),
+    email('spam-1/3', 1, 'Subject: prize\n\nx'),
+  ];
+  const report = errorReport(emails, [0.9, 0.3, 0.2, 0.5001, 0.01]);
+  assert.equal(report.groups.map((g) => [g.group, g.correct, g.count]), [['spam-1', 1, 3], ['easy-ham-1', 1, 2]]);
+  assert.is(report.groups[0]!.accuracy, 1 / 3);
+  assert.equal(report.errors.map((e) => [e.key, e.label]), [['spam-1/3', 'spam'], ['spam-1/2', 'spam'], ['easy-ham-1/2', 'ham']]);
+  assert.is(report.errors[2]!.subject, 'réunion');
+  assert.is(report.errors[2]!.bytes, 20); // UTF-8 bytes, é is two
+  const text = formatErrorReport(report);
+  assert.match(text, /spam-1 +33\.3% +\(1\/3\)/);
+  assert.match(text, /0\.010 +spam +spam-1\/3 +\d+ +prize/);
+  assert.throws(() => errorReport(emails, [0.5]), /5 emails but 1 probabilities/);
+});
+
+test.run();
