@@ -2,6 +2,7 @@
 // model got wrong with its P(spam) and subject, most confident mistakes first. The groups differ
 // a lot (easy ham against hard ham), and the mistakes show which cues the model trusts.
 import type { Email } from './data/corpus.js';
+import { subjectOf } from './data/mail.js';
 
 export interface GroupAccuracy {
   group: string;
@@ -26,13 +27,6 @@ export interface ErrorReport {
 
 /** The decision rule of scoreSet: spam when P(spam) > 0.5. */
 const predictsSpam = (spamProbability: number) => spamProbability > 0.5;
-
-/** The first Subject header of a raw email, unfolded and trimmed ('' when it has none). */
-export function subjectOf(text: string): string {
-  const header = text.split(/\r?\n\r?\n/, 1)[0]!;
-  const match = /^subject:[ \t]*(.*(?:\r?\n[ \t].*)*)/im.exec(header);
-  return match ? match[1]!.replace(/\r?\n[ \t]+/g, ' ').trim() : '';
-}
 
 /**
  * Per-group accuracy (groups in first-seen order) and the misclassified emails, the most

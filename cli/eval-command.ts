@@ -2,6 +2,7 @@
 import { formatHelp, parseArgs, UsageError, type FlagSpecs } from './args.js';
 import { encodeSet } from './data/batches.js';
 import { loadCorpus, splitEmails, SPLIT_NAMES } from './data/corpus.js';
+import { bodyOf } from './data/mail.js';
 import { errorReport, formatErrorReport } from './error-report.js';
 import { scoreSet } from './evaluate.js';
 import { Replicas } from './replicas.js';
@@ -18,6 +19,7 @@ const EVAL_FLAGS = {
   backend: { kind: 'choice', choices: BACKENDS, default: 'cpu', help: 'engine backend' },
   gpujsMode: GPUJS_MODE_FLAG,
   threads: { kind: 'int', default: 2, min: 1, max: 64, help: 'model replicas (worker threads) scoring shares of the split (cpu backend)' },
+  skipHeaders: { kind: 'bool', default: false, help: 'read each email from its body on (header block cut off): how much does the model rely on headers?' },
   errors: { kind: 'bool', default: false, help: 'also print accuracy per corpus group and every misclassified email (P(spam), subject)' },
   json: { kind: 'bool', default: false, help: 'print the metrics as JSON on stdout (with --errors: groups and errors too)' },
 } as const satisfies FlagSpecs;
@@ -41,14 +43,15 @@ export async function runEval(argv: string[]): Promise<void> {
     throw new UsageError(`lsgrad eval: --seq-len ${seqLen} is longer than the model's ${classifier.maxLength} position embeddings`);
   }
   const emails = splitEmails(loadCorpus(), flags.split, flags.limit || undefined);
-  const set = encodeSet(emails.map((email) => email.text), emails.map((email) => email.label), seqLen);
+  const read = flags.skipHeaders ? bodyOf : (text: string) => text;
+  const set = encodeSet(emails.map((email) => read(email.text)), emails.map((email) => email.label), seqLen);
   const replicas = Replicas.start(classifier, { checkpoint }, flags.backend === 'cpu' ? flags.threads : 1);
   const scored = await scoreSet(replicas, set, flags.batchSize).finally(() => replicas.close());
   const report = flags.errors ? errorReport(emails, scored.spamProbabilities) : undefined;
   if (flags.json) {
-    process.stdout.write(JSON.stringify({ checkpoint, split: flags.split, seqLen, ...scored.metrics, seconds: scored.seconds, ...report }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ checkpoint, split: flags.split, seqLen, skipHeaders: flags.skipHeaders, ...scored.metrics, seconds: scored.seconds, ...report }, null, 2) + '\n');
   } else {
-    process.stdout.write(`${checkpoint}\n${flags.split} (${emails.length} emails, ${seqLen} bytes): ${formatMetrics(scored.metrics)} [${scored.seconds.toFixed(1)}s]\n`);
+    process.stdout.write(`${checkpoint}\n${flags.split} (${emails.length} emails, ${seqLen} bytes${flags.skipHeaders ? ' of their bodies' : ''}): ${formatMetrics(scored.metrics)} [${scored.seconds.toFixed(1)}s]\n`);
     if (report) process.stdout.write(`${formatErrorReport(report)}\n`);
   }
 }

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { encodeBytes, decodeBytes, SPECIAL_TOKENS, BYTE_OFFSET, VOCAB_SIZE } from '../../cli/data/tokenizer.js';
 import { batchIndices, seededPermutation, encodeSet, gatherRows } from '../../cli/data/batches.js';
 import { loadCorpus, splitEmails, splitOf, labelOf, labelCounts } from '../../cli/data/corpus.js';
+import { bodyOf, subjectOf } from '../../cli/data/mail.js';
 
 test('encodeBytes lays out [CLS] bytes [SEP] [PAD]...', () => {
   const encoded = encodeBytes('hi', 6);
@@ -97,6 +98,18 @@ test('gatherRows computes only the padding a batch needs, and cuts long rows as 
   assert.equal([...cut.attentionMask.subarray(0, 64)], [...shortSet.attentionMask.subarray(2 * 64, 3 * 64)]);
   assert.equal([...cut.inputIds.subarray(64, 128)], [...shortSet.inputIds.subarray(0, 64)]);
   assert.throws(() => gatherRows(set, [0], 1), /maxWidth 1/);
+});
+
+test('subjectOf reads the first Subject header, unfolded, and ignores the body', () => {
+  assert.is(subjectOf('From: a\nSubject: Hello\n  world\nTo: b\n\nbody'), 'Hello world');
+  assert.is(subjectOf('SUBJECT:caps\n\n'), 'caps');
+  assert.is(subjectOf('From: a\n\nSubject: in the body'), '');
+});
+
+test('bodyOf cuts the header block at the first empty line, LF or CRLF', () => {
+  assert.is(bodyOf('From: a\nSubject: b\n\nline 1\n\nline 2'), 'line 1\n\nline 2');
+  assert.is(bodyOf('From: a\r\n\r\nbody'), 'body');
+  assert.is(bodyOf('From: a\nSubject: headers only'), '');
 });
 
 test.run();

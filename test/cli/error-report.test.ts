@@ -1,16 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Email } from '../../cli/data/corpus.js';
-import { errorReport, formatErrorReport, subjectOf } from '../../cli/error-report.js';
+import { errorReport, formatErrorReport } from '../../cli/error-report.js';
 
 const email = (key: string, label: 0 | 1, text: string): Email =>
   ({ key, group: key.split('/')[0]!, checksum: '0', text, label, split: 'test' });
-
-test('subjectOf reads the first Subject header, unfolded, and ignores the body', () => {
-  assert.is(subjectOf('From: a\nSubject: Hello\n  world\nTo: b\n\nbody'), 'Hello world');
-  assert.is(subjectOf('SUBJECT:caps\n\n'), 'caps');
-  assert.is(subjectOf('From: a\n\nSubject: in the body'), '');
-});
 
 test('errorReport counts accuracy per group and lists the mistakes, most confident first', () => {
   const emails = [

@@ -94,6 +94,10 @@ test('eval and predict read a run directory', async () => {
   assert.is(groupCount, 8);
   assert.is(withErrors.errors.length, Math.round(8 * (1 - withErrors.accuracy)));
   assert.match((await cli(['eval', out, '--limit', '8', '--errors'])).stdout, /accuracy by group:\n  \S+ +\d+\.\d%/);
+  const bodies = JSON.parse((await cli(['eval', out, '--limit', '8', '--json', '--skip-headers', '--errors'])).stdout);
+  assert.is(bodies.skipHeaders, true);
+  assert.is(bodies.count, 8);
+  assert.match((await cli(['eval', out, '--limit', '8', '--skip-headers'])).stdout, /8 emails, 96 bytes of their bodies/);
   const email = join(root, 'email.txt');
   writeFileSync(email, 'From: someone@example.com\nSubject: FREE money!!!\n\nClick here to claim your prize.\n');
   const predicted = await cli(['predict', out, email, '--json']);
