@@ -15,6 +15,8 @@ import { readRunOptions, resolveCheckpoint, writeRunOptions } from './run-state.
 import { EVAL_BATCH_SIZE, runTraining } from './trainer.js';
 import { TRAIN_FLAGS, TRAIN_SECTIONS, crossCheckTrainOptions, warmUpSteps, type TrainOptions } from './train-flags.js';
 
+const utf8 = new TextEncoder();
+
 const DESCRIPTION = `Trains a byte-level ALBERT classifier (LSG attention by default) to tell spam from ham in the
 SpamAssassin corpus, with the fixed split of docs/training.md (train 4,816 / validation 598 / test 632).
 Writes checkpoints, metrics.json, curves.svg and attention.svg into --out.`;
@@ -104,7 +106,7 @@ export async function runTrain(argv: string[]): Promise<void> {
   if (threads !== options.threads) log(`--threads ${options.threads}: replicas run on the cpu backend only; using one`);
   const replicas = Replicas.start(classifier, { options }, threads);
   try {
-    const result = await runTraining({ options, replicas, train: encode(train), trainBytes: train.map((email) => new TextEncoder().encode(email.text)), validation: encode(validation), resumeFrom, log });
+    const result = await runTraining({ options, replicas, train: encode(train), trainBytes: train.map((email) => utf8.encode(email.text)), validation: encode(validation), resumeFrom, log });
     if (result.stopped) {
       log(`stopped after step ${result.state.step} (--stop-at); continue with: lsgrad train --resume ${options.out}`);
       return;
