@@ -3,6 +3,7 @@
 // a lot (easy ham against hard ham), and the mistakes show which cues the model trusts.
 import type { Email } from './data/corpus.js';
 import { subjectOf } from './data/mail.js';
+import { predictsSpam } from './evaluate.js';
 
 export interface GroupAccuracy {
   group: string;
@@ -24,9 +25,6 @@ export interface ErrorReport {
   groups: GroupAccuracy[];
   errors: Misclassified[];
 }
-
-/** The decision rule of scoreSet: spam when P(spam) > 0.5. */
-const predictsSpam = (spamProbability: number) => spamProbability > 0.5;
 
 /**
  * Per-group accuracy (groups in first-seen order) and the misclassified emails, the most

@@ -12,6 +12,11 @@ export interface Scored {
   cpuSeconds: number;
 }
 
+/** The decision rule everywhere (scoring, predict, error reports): spam when P(spam) > 0.5. */
+export function predictsSpam(spamProbability: number): boolean {
+  return spamProbability > 0.5;
+}
+
 /** Softmax of two logits, as P(class 1). */
 export function spamProbability(hamLogit: number, spamLogit: number): number {
   return 1 / (1 + Math.exp(hamLogit - spamLogit));
@@ -41,7 +46,7 @@ export async function scoreSet(replicas: Replicas, set: EncodedSet, batchSize: n
   } finally {
     module.train(wasTraining);
   }
-  const predictions = Array.from(spamProbabilities, (probability) => (probability > 0.5 ? 1 : 0));
+  const predictions = Array.from(spamProbabilities, (probability) => (predictsSpam(probability) ? 1 : 0));
   const cpu = process.cpuUsage(startCpu);
   return { metrics: binaryMetrics(set.labels, predictions), spamProbabilities, seconds: (performance.now() - start) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { noGrad, tensor } from '../engine/index.js';
 import { formatHelp, parseArgs, UsageError, type FlagSpecs } from './args.js';
 import { encodeBytes } from './data/tokenizer.js';
-import { spamProbability } from './evaluate.js';
+import { predictsSpam, spamProbability } from './evaluate.js';
 import { loadClassifier, selectBackend } from './model.js';
 import { resolveCheckpoint } from './run-state.js';
 import { BACKENDS, GPUJS_MODE_FLAG } from './train-flags.js';
@@ -35,7 +35,7 @@ export async function runPredict(argv: string[]): Promise<void> {
     tensor(encoded.attentionMask.subarray(0, encoded.length), { shape, dtype: 'int32' }),
   ).logits.toTypedArray());
   const probability = spamProbability(logits[0]!, logits[1]!);
-  const label = probability > 0.5 ? 'spam' : 'ham';
+  const label = predictsSpam(probability) ? 'spam' : 'ham';
   if (parsed.flags.json) {
     process.stdout.write(JSON.stringify({ label, spamProbability: probability, bytesRead: text.length, bytesUsed: encoded.length - 2 }) + '\n');
   } else {

@@ -106,7 +106,10 @@ export async function runTrain(argv: string[]): Promise<void> {
   if (threads !== options.threads) log(`--threads ${options.threads}: replicas run on the cpu backend only; using one`);
   const replicas = Replicas.start(classifier, { options }, threads);
   try {
-    const result = await runTraining({ options, replicas, train: encode(train), trainBytes: train.map((email) => utf8.encode(email.text)), validation: encode(validation), resumeFrom, log });
+    // The training emails are encoded to bytes once: the set is built from them, and --crop-prob reads them.
+    const trainBytes = train.map((email) => utf8.encode(email.text));
+    const trainSet = encodeSet(trainBytes, train.map((email) => email.label), options.seqLen);
+    const result = await runTraining({ options, replicas, train: trainSet, trainBytes, validation: encode(validation), resumeFrom, log });
     if (result.stopped) {
       log(`stopped after step ${result.state.step} (--stop-at); continue with: lsgrad train --resume ${options.out}`);
       return;

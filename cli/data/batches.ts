@@ -58,7 +58,8 @@ export interface EncodedSet {
   lengths: Int32Array;
 }
 
-export function encodeSet(texts: readonly string[], labels: readonly number[], seqLen: number): EncodedSet {
+/** `texts` may be strings or their UTF-8 bytes already (see encodeBytes). */
+export function encodeSet(texts: readonly (string | Uint8Array)[], labels: readonly number[], seqLen: number): EncodedSet {
   const inputIds = new Int32Array(texts.length * seqLen);
   const attentionMask = new Int32Array(texts.length * seqLen);
   const lengths = new Int32Array(texts.length);
