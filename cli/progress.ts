@@ -16,6 +16,11 @@ export interface ProgressOptions {
    * the time per unit, so steps that cost more (a sequence-length warm-up's long steps) count more.
    */
   cumulativeWork?: (step: number) => number;
+  /**
+   * Tokens still to be scored once step `step` is trained: its own validation if it has one (a step
+   * is reported before it is validated), later ones and the final test. The ETA adds their time.
+   */
+  evaluationTokensFrom?: (step: number) => number;
 }
 
 export interface ProgressUpdate {
@@ -48,7 +53,10 @@ export class ProgressBar {
   private readonly startMs: number;
   private readonly startStep: number;
   private readonly cumulativeWork: (step: number) => number;
+  private readonly evaluationTokensFrom: (step: number) => number;
   private tokensSeen = 0;
+  private evaluationSeconds = 0;
+  private evaluationTokens = 0;
   private lastPlainMs = -Infinity;
   private lineOpen = false;
 
@@ -63,15 +71,29 @@ export class ProgressBar {
     this.startMs = this.now();
     this.startStep = options.startStep ?? 0;
     this.cumulativeWork = options.cumulativeWork ?? ((step) => step);
+    this.evaluationTokensFrom = options.evaluationTokensFrom ?? (() => 0);
+  }
+
+  /** An evaluation took `seconds` to score `tokens`: its time leaves the training speed and prices the evaluations to come. */
+  recordEvaluation(seconds: number, tokens: number): void {
+    this.evaluationSeconds += seconds;
+    this.evaluationTokens += tokens;
   }
 
   /** The status text for one update, without any terminal control characters. */
   describe(update: ProgressUpdate): string {
     const elapsedSeconds = (this.now() - this.startMs) / 1000;
+    const trainingSeconds = elapsedSeconds - this.evaluationSeconds;
     const work = this.cumulativeWork;
     const workDone = work(update.step) - work(this.startStep);
-    const eta = workDone > 0 ? (elapsedSeconds / workDone) * (work(this.totalSteps) - work(update.step)) : NaN;
-    const tokensPerSecond = elapsedSeconds > 0 ? this.tokensSeen / elapsedSeconds : 0;
+    const trainingLeft = workDone > 0 ? (trainingSeconds / workDone) * (work(this.totalSteps) - work(update.step)) : NaN;
+    // Until an evaluation has been timed, scoring a token is taken to cost a third of training on
+    // one: a forward pass against a forward and a backward pass.
+    const secondsPerEvaluationToken = this.evaluationTokens > 0
+      ? this.evaluationSeconds / this.evaluationTokens
+      : trainingSeconds / Math.max(1, this.tokensSeen) / 3;
+    const eta = trainingLeft + secondsPerEvaluationToken * this.evaluationTokensFrom(update.step);
+    const tokensPerSecond = trainingSeconds > 0 ? this.tokensSeen / trainingSeconds : 0;
     const width = String(this.totalSteps).length;
     return `step ${String(update.step).padStart(width)}/${this.totalSteps} · loss ${update.loss.toFixed(4)} · ` +
       `${Math.round(tokensPerSecond)} tok/s · ${formatDuration(elapsedSeconds)} elapsed · ETA ${formatDuration(eta)}`;

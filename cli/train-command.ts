@@ -109,7 +109,7 @@ export async function runTrain(argv: string[]): Promise<void> {
     // The training emails are encoded to bytes once: the set is built from them, and --crop-prob reads them.
     const trainBytes = train.map((email) => utf8.encode(email.text));
     const trainSet = encodeSet(trainBytes, train.map((email) => email.label), options.seqLen);
-    const result = await runTraining({ options, replicas, train: trainSet, trainBytes, validation: encode(validation), resumeFrom, log });
+    const result = await runTraining({ options, replicas, train: trainSet, trainBytes, validation: encode(validation), testCount: test.length, resumeFrom, log });
     if (result.stopped) {
       log(`stopped after step ${result.state.step} (--stop-at); continue with: lsgrad train --resume ${options.out}`);
       return;

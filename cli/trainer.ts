@@ -25,6 +25,8 @@ export interface TrainerInputs {
   /** The training emails' UTF-8 bytes, indexed like `train`: what --crop-prob crops. */
   trainBytes: readonly Uint8Array[];
   validation: EncodedSet;
+  /** Emails the test split will score after the last step: the progress ETA counts their time. */
+  testCount: number;
   /** Set when resuming: the checkpoint directory whose optimizer state and history to restore. */
   resumeFrom?: string;
   log: (message: string) => void;
@@ -50,6 +52,19 @@ function rssBytes(): number {
   return process.memoryUsage().rss;
 }
 
+/** Whether step `step` ends with a validation: every --eval-every steps, and at the last step. */
+export function validatesAt(options: Pick<TrainOptions, 'evalEvery' | 'steps'>, step: number): boolean {
+  return (options.evalEvery > 0 && step % options.evalEvery === 0) || step === options.steps;
+}
+
+/** How many of steps `step` … `options.steps` end with a validation. */
+export function validationsFrom(options: Pick<TrainOptions, 'evalEvery' | 'steps'>, step: number): number {
+  if (step > options.steps) return 0;
+  const periodic = options.evalEvery > 0 ? Math.floor(options.steps / options.evalEvery) - Math.floor((step - 1) / options.evalEvery) : 0;
+  const lastIsPeriodic = options.evalEvery > 0 && options.steps % options.evalEvery === 0;
+  return periodic + (lastIsPeriodic ? 0 : 1);
+}
+
 /**
  * Runs steps `state.step + 1 … options.steps` (or up to `--stop-at`).
  * A step's batch and dropout masks depend only on (seed, step), and the checkpoint holds the
@@ -72,7 +87,9 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
   // A step's cost grows with the tokens it reads: the warm-up's short steps are cheap.
   const shortSteps = warmUpSteps(options);
   const cumulativeWork = (step: number) => Math.min(step, shortSteps) * options.shortSeqLen + Math.max(0, step - shortSteps) * options.seqLen;
-  const progress = options.quiet ? undefined : new ProgressBar({ totalSteps: options.steps, startStep: state.step, cumulativeWork });
+  const evaluationTokensFrom = (step: number) =>
+    validationsFrom(options, step) * validation.count * validation.seqLen + inputs.testCount * options.seqLen;
+  const progress = options.quiet ? undefined : new ProgressBar({ totalSteps: options.steps, startStep: state.step, cumulativeWork, evaluationTokensFrom });
   const say = (message: string) => (progress ? progress.log(message) : log(message));
   let peakRssBytes = rssBytes();
   module.train();
@@ -109,8 +126,9 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
     peakRssBytes = Math.max(peakRssBytes, rssBytes());
     progress?.update({ step, loss: lossValue, tokens: batch.labels.length * batch.width });
 
-    if ((options.evalEvery > 0 && step % options.evalEvery === 0) || step === options.steps) {
+    if (validatesAt(options, step)) {
       const scored = await scoreSet(replicas, validation, EVAL_BATCH_SIZE);
+      progress?.recordEvaluation(scored.seconds, validation.count * validation.seqLen);
       state = { ...state, validations: [...state.validations, { step, metrics: scored.metrics, seconds: scored.seconds, cpuSeconds: scored.cpuSeconds }] };
       say(`validation @ step ${step}: ${formatMetrics(scored.metrics)} [${scored.seconds.toFixed(1)}s wall, ${scored.cpuSeconds.toFixed(1)}s CPU]`);
       peakRssBytes = Math.max(peakRssBytes, rssBytes());

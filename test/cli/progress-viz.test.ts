@@ -3,7 +3,9 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { ProgressBar, formatDuration } from '../../cli/progress.js';
+import { validatesAt, validationsFrom } from '../../cli/trainer.js';
 import { writeFileAtomic, writeDirectoryAtomic } from '../../cli/atomic.js';
 import { lineChartSvg, stackedChartsSvg } from '../../viz/line-chart.js';
 import { heatmapSvg, poolMatrix } from '../../viz/heatmap.js';
@@ -43,6 +45,34 @@ test('the ETA weighs steps by their planned work (a length warm-up makes the las
   clock = 4000; // 4 s for the first 4 steps (400 units): 2,400 units to go at 100 units/s
   bar.update({ step: 4, loss: 1, tokens: 400 });
   assert.match(writes[0] ?? '', /ETA 24s/);
+});
+
+test('the ETA leaves evaluation time out of the training speed and adds the evaluations to come', () => {
+  let clock = 0;
+  const { writes, stream } = fakeStream(false);
+  // 3,000 evaluation tokens remain at steps up to 5 (a validation at step 5 and the test), 600 after.
+  const evaluationTokensFrom = (step: number) => (step <= 5 ? 3000 : 600);
+  const bar = new ProgressBar({ totalSteps: 10, stream, now: () => clock, intervalSeconds: 0, evaluationTokensFrom });
+  clock = 3000; // 3 s for 3 steps of 100 tokens: before any evaluation is timed, scoring costs a third of training
+  bar.update({ step: 3, loss: 1, tokens: 300 });
+  assert.match(writes[0] ?? '', /100 tok\/s · 3s elapsed · ETA 17s/); // 7 s of steps + 3,000 tokens at 1/300 s
+  clock = 5000;
+  bar.update({ step: 5, loss: 1, tokens: 200 });
+  clock = 9000; // the validation at step 5 scored 400 tokens in 4 s
+  bar.recordEvaluation(4, 400);
+  clock = 10000;
+  bar.update({ step: 6, loss: 1, tokens: 100 });
+  // 6 s of training for 6 steps (100 tok/s), 4 steps left, and 600 tokens at 1/100 s each.
+  assert.match(writes.at(-1) ?? '', /step  6\/10 · loss 1\.0000 · 100 tok\/s · 10s elapsed · ETA 10s/);
+});
+
+test('validationsFrom counts the validation steps from a step to the end', () => {
+  fc.assert(fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 70 }), fc.integer({ min: 1, max: 61 }), (steps, evalEvery, step) => {
+    const options = { steps, evalEvery };
+    let expected = 0;
+    for (let s = step; s <= steps; s++) if (validatesAt(options, s)) expected++;
+    assert.is(validationsFrom(options, step), expected);
+  }));
 });
 
 test('progress off a terminal prints plain lines, rate-limited', () => {
