@@ -18,5 +18,6 @@ export { add, sub, mul, div, pow, neg, exp, log, sqrt, rsqrt, abs, sign, tanh, s
 export { sum, mean, max, min, argmax, argmin, variance, logSumExp, type VarianceOptions } from './ops/reduce.js';
 export { matmul } from './ops/matmul.js';
 export { reshape, flatten, permute, transpose, slice, narrow, expand, flip, unsqueeze, squeeze, unfold, contiguous, cast, pad, cat, stack } from './ops/movement.js';
+export { toBackend } from './ops/transfer.js';
 export { gather, scatterAdd, indexSelect, topk, embedding, type TopkOptions } from './ops/indexing.js';
 export { softmax, attentionProbabilities, logSoftmax, gelu, geluNew, layerNorm, dropout, crossEntropy, type DropoutOptions, type CrossEntropyOptions } from './ops/composite.js';

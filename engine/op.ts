@@ -13,6 +13,8 @@ export interface ForwardResult {
   readonly dtype: DType;
   readonly strides?: readonly number[];
   readonly offset?: number;
+  /** The backend the output lives on when not the inputs' (a copy across backends); storage is then fresh storage of it. */
+  readonly backend?: Backend;
 }
 
 export interface OpDefinition<Params> {
@@ -51,7 +53,7 @@ export function defineOp<Params = void>(definition: OpDefinition<Params>): Op<Pa
       strides: result.strides ?? contiguousStrides(result.shape),
       offset: result.offset ?? 0,
       dtype: result.dtype,
-      backend,
+      backend: result.backend ?? backend,
     });
     const { gradient } = definition;
     if (gradient && isGradEnabled() && inputs.some((input) => input.requiresGrad)) {

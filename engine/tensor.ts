@@ -1,7 +1,6 @@
 // Tensor: a strided view of backend storage plus its place in the autograd graph.
 // Methods are one-line calls into ops/, so each op has exactly one definition.
 import type { Backend, View } from './backend.js';
-import { getBackend } from './backend.js';
 import { runBackward, type BackwardOptions, type GraphNode } from './autograd.js';
 import { isFloat, type DType, type TypedArray } from './dtype.js';
 import { argumentError, opError } from './errors.js';
@@ -12,6 +11,7 @@ import * as M from './ops/movement.js';
 import * as I from './ops/indexing.js';
 import * as C from './ops/composite.js';
 import { matmul } from './ops/matmul.js';
+import { toBackend } from './ops/transfer.js';
 import { toNested, type NestedArray } from './nested.js';
 
 export type Axes = number | readonly number[];
@@ -117,13 +117,8 @@ export class Tensor implements View<unknown> {
     return this;
   }
 
-  /** A copy on another backend. */
-  toBackend(name: string): Tensor {
-    const target = getBackend(name);
-    if (target === this.backend) return this;
-    const data = this.toTypedArray();
-    return new Tensor({ storage: target.fromTypedArray(data, this.dtype), shape: this.shape, strides: M.rowMajor(this.shape), offset: 0, dtype: this.dtype, backend: target });
-  }
+  /** A copy on another backend (this, when already there); gradients flow back to this tensor's backend. */
+  toBackend(name: string): Tensor { return toBackend(this, name); }
 
   /** Releases backend storage now (for backends whose memory is not garbage-collected). */
   dispose(): void { this.backend.dispose?.(this.storage); }

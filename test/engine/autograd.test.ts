@@ -1,5 +1,5 @@
 // Autograd behaviour (fan-out, noGrad, detach, accumulation, freed graphs, retainGraph), the backend
-// registry with a second backend, and seeded random numbers.
+// registry with a second backend, differentiable toBackend, and seeded random numbers.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import v8 from 'node:v8';
@@ -182,6 +182,39 @@ test('backends: registerBackend, useBackend, withBackend, toBackend, and the mix
   }
   assert.throws(() => E.useBackend('missing'), /getBackend: name "missing" is invalid; expected one of the registered backends \[cpu, cpu-twin\]/);
   assert.throws(() => E.registerBackend({ name: '' } as Backend), /registerBackend: backend/);
+});
+
+test('toBackend is differentiable: the gradient crosses back to the source backend', () => {
+  E.registerBackend(otherBackend);
+  const x = param([1, 2, 3]);
+  const onTwin = x.toBackend('cpu-twin');
+  assert.is(onTwin.backend.name, 'cpu-twin');
+  assert.is(onTwin.node!.op, 'toBackend');
+  onTwin.mul(onTwin).sum().backward(); // d/dx Σx² = 2x, computed on cpu-twin
+  assert.equal(x.grad!.toArray(), [2, 4, 6]);
+  assert.is(x.grad!.backend.name, 'cpu');
+  assert.is(x.grad!.dtype, 'float32');
+
+  // A transposed view copies to row-major at offset 0; its gradient is transposed back into m's layout.
+  const m = param([[1, 2, 3], [4, 5, 6]]);
+  const moved = m.transpose().toBackend('cpu-twin');
+  assert.equal([moved.strides, moved.offset], [[2, 1], 0]);
+  assert.equal(moved.toArray(), [[1, 4], [2, 5], [3, 6]]);
+  const weights = E.withBackend('cpu-twin', () => tensor([[1, 2], [3, 4], [5, 6]]));
+  moved.mul(weights).sum().backward();
+  assert.equal(m.grad!.toArray(), [[1, 3, 5], [2, 4, 6]]);
+  assert.is(m.grad!.backend.name, 'cpu');
+
+  // Tensors that do not require grad copy as before: same values and dtype, no graph node.
+  const ids = tensor([4, 0, 7], { dtype: 'int32' }).toBackend('cpu-twin');
+  assert.equal([ids.backend.name, ids.dtype, ids.node, ids.toArray()], ['cpu-twin', 'int32', null, [4, 0, 7]]);
+  const plain = tensor([1.5, -2]).toBackend('cpu-twin');
+  assert.equal([plain.node, plain.requiresGrad, plain.toArray()], [null, false, [1.5, -2]]);
+  assert.is(noGrad(() => x.toBackend('cpu-twin')).node, null);
+
+  // The same backend gives the tensor itself, not a copy.
+  assert.is(x.toBackend('cpu'), x);
+  assert.is(onTwin.toBackend('cpu-twin'), onTwin);
 });
 
 test('a backend without the optional fused softmax kernel gives the same softmax and gradient (the composition)', () => {

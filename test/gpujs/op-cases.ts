@@ -105,6 +105,10 @@ export const OP_CASES: readonly OpCase[] = [
   { name: 'topk indices', covers: ['topkIndices'], inputs: [f(3, 6)], run: (a) => a.topk(2, { largest: false }).indices.float() },
   { name: 'embedding', covers: ['gather'], inputs: [f(5, 3), idx(5, 2, 3)], run: (w, ids) => E.embedding(w, ids) },
   { name: 'scatterView (gradient of a strided slice)', covers: ['scatterView'], inputs: [f(4, 6)], run: (a) => a.slice(1, 1, 6, 2).permute([1, 0]) },
+  // Reading a transposed view into the CPU backend and back: the gradient of each copy returns to where its input lives.
+  // (On the CPU reference both copies are the same tensor, so this row checks the gpujs side against plain ops.)
+  { name: 'toBackend round trip through cpu', covers: ['toBackend', 'permute', 'tanh', 'mul'], inputs: [f(3, 4)],
+    run: (a) => E.toBackend(E.toBackend(a.transpose(), 'cpu').tanh(), a.backend.name).mul(a.transpose()) },
 ];
 
 /** Deterministic inputs for one case, on the CPU backend. */

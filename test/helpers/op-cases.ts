@@ -5,8 +5,9 @@ import {
   attentionProbabilities, erf, exp, expand, flatten, flip, gather, ge, gelu, geluNew, gt, indexSelect, layerNorm, le, log, logSoftmax,
   logSumExp, lt, maskedFill, matmul, max, maximum, mean, min, minimum, mul, narrow, ne, neg, pad, permute, pow,
   reciprocal, relu, reshape, rsqrt, scatterAdd, sigmoid, sign, slice, softmax, sqrt, squeeze, stack, sub, sum,
-  tanh, tensor, topk, transpose, unfold, unsqueeze, variance, where, type DType, type Tensor,
+  tanh, tensor, toBackend, topk, transpose, unfold, unsqueeze, variance, where, registerBackend, type DType, type Tensor,
 } from '../../engine/index.js';
+import { cpuBackend } from '../../backends/cpu/index.js';
 
 export interface InputSpec {
   shape: readonly number[];
@@ -37,6 +38,10 @@ export interface OpCase {
 export function caseLabel(c: OpCase): string {
   return c.variant ? `${c.name} (${c.variant})` : c.name;
 }
+
+/** The CPU kernels under another name: a second backend for the toBackend rows. */
+const OTHER_BACKEND = 'cpu-copy';
+registerBackend({ ...cpuBackend, name: OTHER_BACKEND });
 
 const f = (...shape: number[]): InputSpec => ({ shape });
 const positive = (...shape: number[]): InputSpec => ({ shape, range: [0.5, 2] });
@@ -159,6 +164,15 @@ export const OP_CASES: readonly OpCase[] = [
   { name: 'pad', inputs: [f(2, 3)], run: (x) => pad(x, [[1, 0], [2, 1]], 0.5) },
   { name: 'cat', inputs: [f(2, 1), f(2, 3), f(2, 2)], run: (a, b, c) => cat([a, b, c], 1) },
   { name: 'stack', inputs: [f(2, 3), f(2, 3)], run: (a, b) => stack([a, b], 1) },
+
+  // Across backends: the copy's gradient must come back to the input's backend and add to its other gradients there.
+  {
+    name: 'toBackend',
+    variant: 'round trip, both paths reach x',
+    inputs: [f(2, 3)],
+    run: (x) => toBackend(toBackend(x, OTHER_BACKEND).tanh(), x.backend.name).mul(x),
+  },
+  { name: 'toBackend', variant: 'int32 copies, no gradient', inputs: [ints([2, 3], [0, 5])], run: (i) => toBackend(i, OTHER_BACKEND), grad: false },
 
   // Indexing.
   { name: 'gather', inputs: [f(2, 3), ints([2, 4], [0, 3])], run: (x, i) => gather(x, 1, i) },
