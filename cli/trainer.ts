@@ -87,8 +87,8 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
   // A step's cost grows with the tokens it reads: the warm-up's short steps are cheap.
   const shortSteps = warmUpSteps(options);
   const cumulativeWork = (step: number) => Math.min(step, shortSteps) * options.shortSeqLen + Math.max(0, step - shortSteps) * options.seqLen;
-  const evaluationTokensFrom = (step: number) =>
-    validationsFrom(options, step) * validation.count * validation.seqLen + inputs.testCount * options.seqLen;
+  const validationTokens = validation.count * validation.seqLen;
+  const evaluationTokensFrom = (step: number) => validationsFrom(options, step) * validationTokens + inputs.testCount * options.seqLen;
   const progress = options.quiet ? undefined : new ProgressBar({ totalSteps: options.steps, startStep: state.step, cumulativeWork, evaluationTokensFrom });
   const say = (message: string) => (progress ? progress.log(message) : log(message));
   let peakRssBytes = rssBytes();
@@ -128,7 +128,7 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
 
     if (validatesAt(options, step)) {
       const scored = await scoreSet(replicas, validation, EVAL_BATCH_SIZE);
-      progress?.recordEvaluation(scored.seconds, validation.count * validation.seqLen);
+      progress?.recordEvaluation(scored.seconds, validationTokens);
       state = { ...state, validations: [...state.validations, { step, metrics: scored.metrics, seconds: scored.seconds, cpuSeconds: scored.cpuSeconds }] };
       say(`validation @ step ${step}: ${formatMetrics(scored.metrics)} [${scored.seconds.toFixed(1)}s wall, ${scored.cpuSeconds.toFixed(1)}s CPU]`);
       peakRssBytes = Math.max(peakRssBytes, rssBytes());
