@@ -8,11 +8,10 @@
  * - every other tensor copied unchanged; config.json gains the LSG keys, `auto_map` and the LSG
  *   architecture name.
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { tensor, createRng } from '../engine/index.js';
 import { argumentError } from '../engine/errors.js';
 import { AlbertConfig, loadSafetensors, saveSafetensors, writeFileAtomic, readConfigJson, type HfJson, type StateDict } from '../nn/index.js';
+import { copyFile, fileExists, joinPath, makeDirectory, readText } from '../nn/disk.js';
 import { LsgAlbertConfig, LSG_ALBERT_DEFAULTS, GLOBAL_EMBEDDING_ROWS, LSG_ALBERT_CLASSES, type LsgAlbertConfigOptions } from './albert.js';
 
 export interface ConvertOptions extends Partial<typeof LSG_ALBERT_DEFAULTS> {
@@ -174,13 +173,13 @@ export function convertAlbertState(state: StateDict, dense: AlbertConfig, option
 export function convertAlbertCheckpoint(inDir: string, outDir: string, options: ConvertOptions = {}): { config: LsgAlbertConfig; architecture: string } {
   const json = readConfigJson(inDir, 'convertAlbertToLsg');
   const dense = json.base_model_prefix === 'lsg' ? LsgAlbertConfig.fromHfJson(json) : AlbertConfig.fromHfJson(json);
-  const weights = join(inDir, 'model.safetensors');
-  if (!existsSync(weights)) throw new Error(`convertAlbertToLsg: no model.safetensors in ${inDir} (PyTorch .bin checkpoints are not read; save with safe_serialization)`);
+  const weights = joinPath(inDir, 'model.safetensors');
+  if (!fileExists(weights)) throw new Error(`convertAlbertToLsg: no model.safetensors in ${inDir} (PyTorch .bin checkpoints are not read; save with safe_serialization)`);
   const { config, state, architecture } = convertAlbertState(loadSafetensors(weights, 'float32'), dense, options);
-  mkdirSync(outDir, { recursive: true });
-  saveSafetensors(join(outDir, 'model.safetensors'), state);
+  makeDirectory(outDir);
+  saveSafetensors(joinPath(outDir, 'model.safetensors'), state);
   const outJson: HfJson = { ...config.toHfJson(), _name_or_path: outDir };
-  writeFileAtomic(join(outDir, 'config.json'), `${JSON.stringify(sortKeys(outJson), null, 2)}\n`);
+  writeFileAtomic(joinPath(outDir, 'config.json'), `${JSON.stringify(sortKeys(outJson), null, 2)}\n`);
   copyTokenizer(inDir, outDir, config.maxPositionEmbeddings);
   return { config, architecture };
 }
@@ -190,11 +189,11 @@ function sortKeys(json: HfJson): HfJson {
 }
 
 function copyTokenizer(inDir: string, outDir: string, maxLength: number): void {
-  for (const name of TOKENIZER_FILES) if (existsSync(join(inDir, name))) copyFileSync(join(inDir, name), join(outDir, name));
-  const tokenizerConfig = join(inDir, 'tokenizer_config.json');
-  if (existsSync(tokenizerConfig)) {
-    const parsed = JSON.parse(readFileSync(tokenizerConfig, 'utf8')) as HfJson;
-    writeFileAtomic(join(outDir, 'tokenizer_config.json'), `${JSON.stringify({ ...parsed, model_max_length: maxLength }, null, 2)}\n`);
+  for (const name of TOKENIZER_FILES) if (fileExists(joinPath(inDir, name))) copyFile(joinPath(inDir, name), joinPath(outDir, name));
+  const tokenizerConfig = joinPath(inDir, 'tokenizer_config.json');
+  if (fileExists(tokenizerConfig)) {
+    const parsed = JSON.parse(readText(tokenizerConfig)) as HfJson;
+    writeFileAtomic(joinPath(outDir, 'tokenizer_config.json'), `${JSON.stringify({ ...parsed, model_max_length: maxLength }, null, 2)}\n`);
   }
 }
 

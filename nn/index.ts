@@ -14,5 +14,5 @@ export { clipGradNorm } from './optim/clip.js';
 export { warmupSchedule, LrScheduler, type WarmupScheduleOptions } from './optim/schedule.js';
 export { weightDecayGroups, isNoDecayName } from './optim/groups.js';
 export { parseSafetensors, serializeSafetensors, SAFETENSORS_DTYPES, type SafetensorsDtype, type SafetensorsEntry, type SafetensorsFile, type SafetensorsInput } from './safetensors.js';
-export { loadSafetensors, saveSafetensors, writeFileAtomic } from './checkpoint.js';
+export { loadSafetensors, saveSafetensors, stateDictFromSafetensors, safetensorsFromStateDict, writeFileAtomic } from './checkpoint.js';
 export * from './albert/index.js';

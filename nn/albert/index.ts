@@ -7,7 +7,7 @@ export { AlbertAttention } from './attention.js';
 export { AlbertLayer, AlbertLayerGroup } from './layer.js';
 export { AlbertTransformer, groupIndexForLayer, type EncoderOutput } from './transformer.js';
 export { AlbertModel, extendedAttentionMask, MASK_MIN, type AlbertInputs, type AlbertModelOutput, type AlbertModelOptions } from './model.js';
-export { AlbertPreTrainedModel, BASE_MODEL_PREFIX, readConfigJson, type FromPretrainedOptions, type PretrainedClass } from './pretrained.js';
+export { AlbertPreTrainedModel, BASE_MODEL_PREFIX, readConfigJson, type FromPretrainedOptions, type PretrainedClass, type PretrainedFiles } from './pretrained.js';
 export { AlbertTaskModel } from './task-base.js';
 export { AlbertMLMHead, AlbertSOPHead, TiedLinear, MLM_TIED_KEYS } from './heads.js';
 export { AlbertForMaskedLM, AlbertForPreTraining, maskedLmLoss, type ModelOutput } from './masked-lm.js';

@@ -2,10 +2,9 @@
  * The base of every ALBERT model class: holds the config, and reads/writes HuggingFace checkpoint
  * folders (config.json + model.safetensors) with HuggingFace's state-dict names.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Module, type StateDict } from '../module.js';
-import { loadSafetensors, saveSafetensors, writeFileAtomic } from '../checkpoint.js';
+import { loadSafetensors, safetensorsFromStateDict, stateDictFromSafetensors } from '../checkpoint.js';
+import { fileExists, joinPath, makeDirectory, readText, writeFileAtomic } from '../disk.js';
 import { AlbertConfig } from './config.js';
 import type { HfJson } from './config-json.js';
 import type { ModelBuildOptions } from './build-options.js';
@@ -18,6 +17,15 @@ export interface FromPretrainedOptions extends ModelBuildOptions {
   strict?: boolean;
 }
 
+/**
+ * A checkpoint folder's two files in memory, for places without a file system (a browser):
+ * what `toPretrainedFiles()` returns and `fromPretrained()` also takes.
+ */
+export interface PretrainedFiles {
+  readonly 'config.json': string;
+  readonly 'model.safetensors': Uint8Array;
+}
+
 /** A class with the constructor and statics `fromPretrained` needs. */
 export interface PretrainedClass<M extends AlbertPreTrainedModel> {
   new (config: never, options?: ModelBuildOptions): M;
@@ -25,13 +33,31 @@ export interface PretrainedClass<M extends AlbertPreTrainedModel> {
 }
 
 export function readConfigJson(dir: string, owner: string): HfJson {
-  const path = join(dir, 'config.json');
-  if (!existsSync(path)) throw new Error(`${owner}: no config.json in ${dir}`);
+  const path = joinPath(dir, 'config.json');
+  if (!fileExists(path)) throw new Error(`${owner}: no config.json in ${dir}`);
+  return parseConfigJson(readText(path), owner, path);
+}
+
+function parseConfigJson(text: string, owner: string, where: string): HfJson {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as HfJson;
+    return JSON.parse(text) as HfJson;
   } catch (error) {
-    throw new Error(`${owner}: ${path} is not valid JSON (${(error as Error).message})`);
+    throw new Error(`${owner}: ${where} is not valid JSON (${(error as Error).message})`);
   }
+}
+
+/** The weights of a folder or of in-memory files, with errors that name where they came from. */
+function readWeights(source: string | PretrainedFiles, owner: string, dtype: FromPretrainedOptions['dtype']): StateDict {
+  if (typeof source !== 'string') {
+    try {
+      return stateDictFromSafetensors(source['model.safetensors'], dtype ?? 'float32');
+    } catch (error) {
+      throw new Error(`${owner}: files['model.safetensors'] is not a safetensors file (${(error as Error).message})`);
+    }
+  }
+  const path = joinPath(source, 'model.safetensors');
+  if (!fileExists(path)) throw new Error(`${owner}: no model.safetensors in ${source}`);
+  return loadSafetensors(path, dtype ?? 'float32');
 }
 
 export abstract class AlbertPreTrainedModel extends Module {
@@ -53,45 +79,65 @@ export abstract class AlbertPreTrainedModel extends Module {
 
   /**
    * Reads `dir/config.json` and `dir/model.safetensors` (F32, or F16/BF16 upcast) into a new model
-   * in eval mode, as HuggingFace's from_pretrained does. A checkpoint of a task model loads into the
+   * in eval mode, as HuggingFace's from_pretrained does; or the same two files from memory
+   * (`PretrainedFiles`, e.g. fetched in a browser). A checkpoint of a task model loads into the
    * bare AlbertModel (the `albert.` prefix is stripped) and the other way round.
    * @example
    *   const model = AlbertForMaskedLM.fromPretrained('test/fixtures/albert/dense_mlm_t48');
+   *   const copy = AlbertForMaskedLM.fromPretrained(model.toPretrainedFiles());
    */
-  static fromPretrained<M extends AlbertPreTrainedModel>(this: PretrainedClass<M>, dir: string, options: FromPretrainedOptions = {}): M {
+  static fromPretrained<M extends AlbertPreTrainedModel>(this: PretrainedClass<M>, source: string | PretrainedFiles, options: FromPretrainedOptions = {}): M {
     const owner = `${this.name}.fromPretrained`;
-    const config = this.configFromHfJson(readConfigJson(dir, owner));
+    const where = typeof source === 'string' ? source : 'files';
+    if (typeof source !== 'string' && (typeof source?.['config.json'] !== 'string' || !(source['model.safetensors'] instanceof Uint8Array))) {
+      throw new Error(`${owner}: source is ${describeSource(source)}; expected a folder path or { 'config.json': string, 'model.safetensors': Uint8Array }`);
+    }
+    const json = typeof source === 'string' ? readConfigJson(source, owner) : parseConfigJson(source['config.json'], owner, "files['config.json']");
+    const config = this.configFromHfJson(json);
     const model = new this(config as never, options);
-    const weightsPath = join(dir, 'model.safetensors');
-    if (!existsSync(weightsPath)) throw new Error(`${owner}: no model.safetensors in ${dir}`);
-    const state = adaptPrefix(loadSafetensors(weightsPath, options.dtype ?? 'float32'), model);
+    const state = adaptPrefix(readWeights(source, owner, options.dtype), model);
     try {
       model.loadStateDict(state, { strict: options.strict ?? true, ignoredKeys: model.tiedKeys });
     } catch (error) {
-      throw new Error(`${owner}(${dir}): ${(error as Error).message}`);
+      throw new Error(`${owner}(${where}): ${(error as Error).message}`);
     }
     return model.eval();
   }
 
   /**
-   * Writes `dir/config.json` (with `architectures`) and `dir/model.safetensors` (each to a temporary
-   * name, then renamed); tied weights are stored once, under their first name, as HuggingFace does.
+   * The checkpoint as in-memory files: config.json (with `architectures`, keys sorted) and
+   * model.safetensors; tied weights are stored once, under their first name, as HuggingFace does.
+   * @example
+   *   const files = model.toPretrainedFiles();  // e.g. offer files['model.safetensors'] as a download
+   */
+  toPretrainedFiles(): PretrainedFiles {
+    const hfClassName = (this.constructor as typeof AlbertPreTrainedModel).hfClassName;
+    const json = { ...this.configJsonForSave(), architectures: [hfClassName] };
+    const sorted = Object.fromEntries(Object.entries(json).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    return { 'config.json': `${JSON.stringify(sorted, null, 2)}\n`, 'model.safetensors': safetensorsFromStateDict(this.stateDict()) };
+  }
+
+  /**
+   * Writes `dir/model.safetensors` and `dir/config.json` (each to a temporary name, then renamed).
    * @example
    *   model.savePretrained('out/my-albert');
    */
   savePretrained(dir: string): void {
-    mkdirSync(dir, { recursive: true });
-    const hfClassName = (this.constructor as typeof AlbertPreTrainedModel).hfClassName;
-    const json = { ...this.configJsonForSave(), architectures: [hfClassName] };
-    const sorted = Object.fromEntries(Object.entries(json).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    saveSafetensors(join(dir, 'model.safetensors'), this.stateDict());
-    writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(sorted, null, 2)}\n`);
+    const files = this.toPretrainedFiles();
+    makeDirectory(dir);
+    writeFileAtomic(joinPath(dir, 'model.safetensors'), files['model.safetensors']);
+    writeFileAtomic(joinPath(dir, 'config.json'), files['config.json']);
   }
 
   /** The config.json object to write; LSG models add auto_map. */
   protected configJsonForSave(): HfJson {
     return this.config.toHfJson();
   }
+}
+
+function describeSource(value: unknown): string {
+  if (value === null || typeof value !== 'object') return String(value);
+  return `an object with keys [${Object.keys(value).join(', ')}]`;
 }
 
 /** Adds or strips the `albert.` prefix so a base-model checkpoint fits a task model and vice versa. */

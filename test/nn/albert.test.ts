@@ -148,6 +148,26 @@ test('the golden checkpoint saved and reloaded is byte-identical and loads into 
   }
 });
 
+test('toPretrainedFiles → fromPretrained(files): the folder\'s bytes in memory, identical outputs', () => {
+  const golden = readCase('dense_mlm_t48');
+  const files = AlbertForMaskedLM.fromPretrained(golden.dir).toPretrainedFiles();
+  assert.ok(Buffer.from(files['model.safetensors']).equals(readFileSync(join(golden.dir, 'model.safetensors'))));
+  assert.equal(JSON.parse(files['config.json']), JSON.parse(readFileSync(join(golden.dir, 'config.json'), 'utf8')));
+  const inputs = { inputIds: intTensor(golden.inputs.input_ids), attentionMask: intTensor(golden.inputs.attention_mask) };
+  const fromDisk = AlbertForMaskedLM.fromPretrained(golden.dir).forward(inputs).logits;
+  assert.ok(sameValues(AlbertForMaskedLM.fromPretrained(files).forward(inputs).logits, fromDisk));
+  // The task checkpoint into the bare model works from memory as from a folder.
+  const bare = (source: string | typeof files) => AlbertModel.fromPretrained(source, { strict: false }).forward(inputs).lastHiddenState;
+  assert.ok(sameValues(bare(files), bare(golden.dir)));
+});
+
+test('fromPretrained(files) names what is wrong with the files', () => {
+  const files = new AlbertForMaskedLM(tiny(), { rng: createRng(5) }).toPretrainedFiles();
+  assert.throws(() => AlbertForMaskedLM.fromPretrained({ 'config.json': files['config.json'] } as never), /source is an object with keys \[config\.json\]; expected a folder path or \{ 'config\.json': string, 'model\.safetensors': Uint8Array \}/);
+  assert.throws(() => AlbertForMaskedLM.fromPretrained({ ...files, 'config.json': '{ not json' }), /files\['config\.json'\] is not valid JSON/);
+  assert.throws(() => AlbertForMaskedLM.fromPretrained({ ...files, 'model.safetensors': new Uint8Array(4) }), /files\['model\.safetensors'\] is not a safetensors file/);
+});
+
 test('a BF16 checkpoint is upcast on load', () => {
   const golden = readCase('dense_mlm_t48');
   const dir = mkdtempSync(join(tmpdir(), 'lsgrad-albert-'));
