@@ -1,0 +1,59 @@
+// The library runs in a browser: engine, nn and lsg bundle for the browser platform without Node
+// modules, and the demo's bundle trains LSG-ALBERT in a context that has no Node globals.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runInNewContext } from 'node:vm';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { bundleDemo } from '../scripts/build-browser.js';
+import { LSGAlbertForSequenceClassification, LsgAlbertConfig } from '../lsg/index.js';
+import * as nodeDisk from '../nn/disk.js';
+import * as browserDisk from '../nn/disk.browser.js';
+
+const fromRoot = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
+
+// A compile-time check: the browser stand-in has every export of disk.ts, with the same types.
+const sameExports: typeof nodeDisk = browserDisk;
+
+test('engine, nn and lsg bundle for the browser with no Node module; disk.ts is swapped for disk.browser.ts', async () => {
+  const result = await build({
+    entryPoints: ['engine/index.ts', 'nn/index.ts', 'lsg/index.ts'].map(fromRoot),
+    bundle: true, write: false, metafile: true, platform: 'browser', format: 'esm', outdir: fromRoot('dist/check'), logLevel: 'silent',
+  });
+  const inputs = Object.keys(result.metafile.inputs);
+  assert.equal(inputs.filter((path) => path.startsWith('node:')), []);
+  assert.ok(inputs.includes('nn/disk.browser.ts'), inputs.filter((path) => path.startsWith('nn/')).join(', '));
+  assert.not.ok(inputs.includes('nn/disk.ts'));
+});
+
+test('without a file system, each disk function names the in-memory call to use', () => {
+  assert.is(sameExports.joinPath('out/', 'model', 'config.json'), 'out/model/config.json');
+  assert.throws(() => browserDisk.readBytes('m/model.safetensors'), /readBytes\('m\/model\.safetensors'\): there is no file system in a browser; use model\.toPretrainedFiles\(\) to save, Model\.fromPretrained\(files\) to load/);
+  assert.throws(() => browserDisk.writeFileAtomic('m/config.json', '{}'), /writeFileAtomic\('m\/config\.json'\)/);
+  assert.throws(() => browserDisk.fileExists('m'), /fileExists\('m'\)/);
+});
+
+test('the demo bundle trains local-only and LSG attention where there is no process, require or Buffer', async () => {
+  const bundle = await bundleDemo(false);
+  const inputs = Object.keys(bundle.metafile.inputs);
+  assert.equal(inputs.filter((path) => path.startsWith('node:')), []);
+  // What a page offers that the bundle uses: timers, performance.now, base64 and text codecs.
+  const sandbox: Record<string, unknown> = { setTimeout, performance: { now: () => performance.now() }, console, atob, btoa, TextEncoder, TextDecoder };
+  runInNewContext(bundle.outputFiles![0]!.text, sandbox);
+  assert.is(runInNewContext('typeof process + typeof require + typeof Buffer', sandbox), 'undefinedundefinedundefined');
+  const demo = sandbox.lsgradDemo as { runDemo: (settings: object, onProgress: (p: { step: number; loss: number }) => void) => Promise<{ results: { kind: string; accuracy: number; finalLoss: number }[]; checkpoint: Record<string, string | Uint8Array>; patternSvg: string }> };
+  const progress: number[] = [];
+  const result = await demo.runDemo({ seqLen: 64, steps: 3, batchSize: 2, evalSize: 4, blockSize: 8, hiddenSize: 8, kinds: ['local', 'lsg:norm'] }, (p) => progress.push(p.loss));
+  assert.is(progress.length, 6);
+  assert.ok(progress.every(Number.isFinite));
+  assert.is(result.results.map((r) => r.kind).join(','), 'local,lsg:norm'); // (arrays of the sandbox's realm: compared as text)
+  for (const r of result.results) assert.ok(r.accuracy >= 0 && r.accuracy <= 1 && Number.isFinite(r.finalLoss));
+  assert.match(result.patternSvg, /^<svg[^>]*>[\s\S]*lsg:norm: the keys each query may attend to/);
+  // The page's checkpoint loads in Node (strictly: every parameter present) and saves to the same bytes.
+  const files = { 'config.json': result.checkpoint['config.json'] as string, 'model.safetensors': new Uint8Array(result.checkpoint['model.safetensors'] as Uint8Array) };
+  const model = LSGAlbertForSequenceClassification.fromPretrained(files);
+  assert.ok(model.config instanceof LsgAlbertConfig && model.config.lsg.sparsityType === 'norm');
+  assert.ok(Buffer.from(model.toPretrainedFiles()['model.safetensors']).equals(Buffer.from(files['model.safetensors'])));
+});
+
+test.run();
