@@ -12,6 +12,11 @@ import * as browserDisk from '../nn/disk.browser.js';
 
 const fromRoot = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
+/** What a page offers that the bundles use (timers, performance.now, base64 and text codecs), and no Node global. */
+function pageGlobals(): Record<string, unknown> {
+  return { setTimeout, performance: { now: () => performance.now() }, console, atob, btoa, TextEncoder, TextDecoder };
+}
+
 // A compile-time check: the browser stand-in has every export of disk.ts, with the same types.
 const sameExports: typeof nodeDisk = browserDisk;
 
@@ -37,8 +42,7 @@ test('the demo bundle trains local-only and LSG attention where there is no proc
   const bundle = await bundleDemo(false);
   const inputs = Object.keys(bundle.metafile.inputs);
   assert.equal(inputs.filter((path) => path.startsWith('node:')), []);
-  // What a page offers that the bundle uses: timers, performance.now, base64 and text codecs.
-  const sandbox: Record<string, unknown> = { setTimeout, performance: { now: () => performance.now() }, console, atob, btoa, TextEncoder, TextDecoder };
+  const sandbox = pageGlobals();
   runInNewContext(bundle.outputFiles![0]!.text, sandbox);
   assert.is(runInNewContext('typeof process + typeof require + typeof Buffer', sandbox), 'undefinedundefinedundefined');
   const demo = sandbox.lsgradDemo as { runDemo: (settings: object, onProgress: (p: { step: number; loss: number }) => void) => Promise<{ results: { kind: string; accuracy: number; finalLoss: number }[]; checkpoint: Record<string, string | Uint8Array>; patternSvg: string }> };
@@ -54,6 +58,25 @@ test('the demo bundle trains local-only and LSG attention where there is no proc
   const model = LSGAlbertForSequenceClassification.fromPretrained(files);
   assert.ok(model.config instanceof LsgAlbertConfig && model.config.lsg.sparsityType === 'norm');
   assert.ok(Buffer.from(model.toPretrainedFiles()['model.safetensors']).equals(Buffer.from(files['model.safetensors'])));
+});
+
+test('the gpu.js plugin bundles for the browser and runs its cpu and webasm modes there; webgpu says it needs Node', async () => {
+  const bundle = await build({
+    entryPoints: [fromRoot('test/helpers/browser-gpujs-entry.ts')],
+    bundle: true, write: false, metafile: true, platform: 'browser', format: 'iife', globalName: 'entry', logLevel: 'silent',
+  });
+  const inputs = Object.keys(bundle.metafile.inputs);
+  assert.equal(inputs.filter((path) => path.startsWith('node:') || path.endsWith('sync-webgpu.ts')), []);
+  assert.ok(inputs.some((path) => path.endsWith('gpu.js/dist/gpu-browser.js')), 'gpu.js\'s browser build');
+  const sandbox = pageGlobals();
+  runInNewContext(bundle.outputFiles[0]!.text, sandbox);
+  const expected = [Math.exp(1), Math.exp(3), Math.exp(2.5), Math.exp(5)];
+  for (const mode of ['cpu', 'webasm']) {
+    const result = runInNewContext(`entry.productOnGpuJs(${JSON.stringify(mode)})`, sandbox) as { mode: string; values: number[] };
+    assert.is(result.mode, mode);
+    result.values.forEach((value, i) => assert.ok(Math.abs(value - expected[i]!) < 1e-4 * expected[i]!, `${mode}: ${value} against ${expected[i]}`));
+  }
+  assert.throws(() => runInNewContext('entry.productOnGpuJs("webgpu")', sandbox), /mode 'webgpu' runs Dawn in a Node worker thread and is not available in a browser; use mode 'gpu' \(WebGL\) there/);
 });
 
 test.run();
