@@ -53,6 +53,10 @@ test('the demo bundle trains local-only and LSG attention where there is no proc
   assert.is(result.results.map((r) => r.kind).join(','), 'local,lsg:norm'); // (arrays of the sandbox's realm: compared as text)
   for (const r of result.results) assert.ok(r.accuracy >= 0 && r.accuracy <= 1 && Number.isFinite(r.finalLoss));
   assert.match(result.patternSvg, /^<svg[^>]*>[\s\S]*lsg:norm: the keys each query may attend to/);
+  for (const [settings, message] of [[{ steps: 0 }, /runDemo: steps 0 is invalid; expected an integer of at least 1/], [{ seqLen: 2.5 }, /seqLen 2\.5 is invalid/], [{ kinds: [] }, /kinds is empty/]] as const) {
+    const error = await demo.runDemo(settings, () => {}).then(() => null, (e: Error) => e);
+    assert.match(String(error), message);
+  }
   // The page's checkpoint loads in Node (strictly: every parameter present) and saves to the same bytes.
   const files = { 'config.json': result.checkpoint['config.json'] as string, 'model.safetensors': new Uint8Array(result.checkpoint['model.safetensors'] as Uint8Array) };
   const model = LSGAlbertForSequenceClassification.fromPretrained(files);

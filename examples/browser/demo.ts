@@ -41,6 +41,13 @@ const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
  */
 export async function runDemo(settings: Partial<StudyOptions>, onProgress: (progress: DemoProgress) => void = () => {}): Promise<DemoResult> {
   const options: StudyOptions = { ...DEMO_DEFAULTS, ...settings };
+  for (const name of ['seqLen', 'steps', 'batchSize', 'evalSize'] as const) {
+    const value = options[name];
+    if (!Number.isInteger(value) || value < (name === 'seqLen' ? 8 : 1)) {
+      throw new RangeError(`runDemo: ${name} ${value} is invalid; expected an integer of at least ${name === 'seqLen' ? 8 : 1}`);
+    }
+  }
+  if (options.kinds.length === 0) throw new RangeError('runDemo: kinds is empty; expected at least one of local, dense, lsg:<sparsity type>');
   const results: Omit<StudyResult, 'peakRssMiB'>[] = [];
   let checkpoint: PretrainedFiles | null = null;
   let patternSvg: string | null = null;
