@@ -6,7 +6,11 @@ import { runInNewContext } from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { bundleDemo } from '../scripts/build-browser.js';
+import { createRng, tensor } from '../engine/index.js';
+import { AlbertConfig, AlbertForSequenceClassification } from '../nn/index.js';
 import { LSGAlbertForSequenceClassification, LsgAlbertConfig } from '../lsg/index.js';
+import { encodeBytes, VOCAB_SIZE } from '../cli/data/tokenizer.js';
+import { spamProbability } from '../cli/evaluate.js';
 import * as nodeDisk from '../nn/disk.js';
 import * as browserDisk from '../nn/disk.browser.js';
 
@@ -38,7 +42,7 @@ test('without a file system, each disk function names the in-memory call to use'
   assert.throws(() => browserDisk.fileExists('m'), /fileExists\('m'\)/);
 });
 
-test('the demo bundle trains local-only and LSG attention where there is no process, require or Buffer', async () => {
+test('the demo bundle trains local-only and LSG attention, and classifies an email, where there is no process, require or Buffer', async () => {
   const bundle = await bundleDemo(false);
   const inputs = Object.keys(bundle.metafile.inputs);
   assert.equal(inputs.filter((path) => path.startsWith('node:')), []);
@@ -57,8 +61,23 @@ test('the demo bundle trains local-only and LSG attention where there is no proc
     const error = await demo.runDemo(settings, () => {}).then(() => null, (e: Error) => e);
     assert.match(String(error), message);
   }
+  // A checkpoint made in Node classifies an email in the sandbox as it does here.
+  const classifier = new LSGAlbertForSequenceClassification(new LsgAlbertConfig({
+    vocabSize: VOCAB_SIZE, embeddingSize: 8, hiddenSize: 16, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 32, maxPositionEmbeddings: 96,
+    blockSize: 16, sparseBlockSize: 16, sparsityFactor: 2, numGlobalTokens: 1,
+  }), { rng: createRng(1) });
+  const email = 'From: a@b.example\nSubject: FREE money now\n\nClick here to claim your prize, and tell nobody. '.repeat(2);
+  const classify = sandbox.lsgradDemo as { classifyEmail: (files: object, text: string) => { label: string; spamProbability: number; bytesUsed: number } };
+  const verdict = classify.classifyEmail(classifier.toPretrainedFiles(), email);
+  const encoded = encodeBytes(email, 96);
+  const logits = classifier.eval().forward({ inputIds: tensor(encoded.inputIds, { shape: [1, 96], dtype: 'int32' }), attentionMask: tensor(encoded.attentionMask, { shape: [1, 96], dtype: 'int32' }) }).logits.toTypedArray();
+  assert.ok(Math.abs(verdict.spamProbability - spamProbability(logits[0]!, logits[1]!)) < 1e-6, `${verdict.spamProbability}`);
+  assert.is(verdict.bytesUsed, 94);
+  const dense = new AlbertForSequenceClassification(new AlbertConfig({ vocabSize: VOCAB_SIZE, embeddingSize: 8, hiddenSize: 16, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 32 }), { rng: createRng(1) });
+  assert.throws(() => classify.classifyEmail(dense.toPretrainedFiles(), email), /classifyEmail: files\['config\.json'\] is for AlbertForSequenceClassification; expected LSGAlbertForSequenceClassification/);
   // The page's checkpoint loads in Node (strictly: every parameter present) and saves to the same bytes.
-  const files = { 'config.json': result.checkpoint['config.json'] as string, 'model.safetensors': new Uint8Array(result.checkpoint['model.safetensors'] as Uint8Array) };
+  // (its bytes are the sandbox realm's Uint8Array, which fromPretrained accepts as they are)
+  const files = { 'config.json': result.checkpoint['config.json'] as string, 'model.safetensors': result.checkpoint['model.safetensors'] as Uint8Array };
   const model = LSGAlbertForSequenceClassification.fromPretrained(files);
   assert.ok(model.config instanceof LsgAlbertConfig && model.config.lsg.sparsityType === 'norm');
   assert.ok(Buffer.from(model.toPretrainedFiles()['model.safetensors']).equals(Buffer.from(files['model.safetensors'])));

@@ -2,7 +2,8 @@
  * The browser demo (index.html, built by `npm run build:browser`): the long-range task trained in
  * the page with local-only, LSG and dense attention, a step at a time so the page stays live;
  * then the trained LSG model's checkpoint in HuggingFace layout (to download) and a picture of the
- * keys LSG lets each query see. Nothing here needs Node; test/browser.test.ts runs the bundle in a
+ * keys LSG lets each query see. `classifyEmail` (spam.ts) runs a checkpoint of `npm start` on a
+ * pasted email. Nothing here needs Node; test/browser.test.ts runs the bundle in a
  * context without Node's globals.
  */
 import { createRng, ones, randn } from '../../engine/index.js';
@@ -10,6 +11,8 @@ import type { PretrainedFiles } from '../../nn/index.js';
 import { LsgAlbertConfig, lsgModelConnectivity } from '../../lsg/index.js';
 import { heatmapSvg } from '../../viz/heatmap.js';
 import { startKind, STUDY_DEFAULTS, type StudyOptions, type StudyResult } from '../long-range/task.js';
+
+export { classifyEmail, type EmailVerdict } from './spam.js';
 
 /**
  * The page's settings: the study's (256 tokens, 100 steps; fewer and LSG has not learnt the task

@@ -89,7 +89,7 @@ export abstract class AlbertPreTrainedModel extends Module {
   static fromPretrained<M extends AlbertPreTrainedModel>(this: PretrainedClass<M>, source: string | PretrainedFiles, options: FromPretrainedOptions = {}): M {
     const owner = `${this.name}.fromPretrained`;
     const where = typeof source === 'string' ? source : 'files';
-    if (typeof source !== 'string' && (typeof source?.['config.json'] !== 'string' || !(source['model.safetensors'] instanceof Uint8Array))) {
+    if (typeof source !== 'string' && (typeof source?.['config.json'] !== 'string' || !isBytes(source['model.safetensors']))) {
       throw new Error(`${owner}: source is ${describeSource(source)}; expected a folder path or { 'config.json': string, 'model.safetensors': Uint8Array }`);
     }
     const json = typeof source === 'string' ? readConfigJson(source, owner) : parseConfigJson(source['config.json'], owner, "files['config.json']");
@@ -133,6 +133,11 @@ export abstract class AlbertPreTrainedModel extends Module {
   protected configJsonForSave(): HfJson {
     return this.config.toHfJson();
   }
+}
+
+/** A Uint8Array from any realm (an iframe's or a vm context's fails `instanceof Uint8Array`). */
+function isBytes(value: unknown): value is Uint8Array {
+  return Object.prototype.toString.call(value) === '[object Uint8Array]';
 }
 
 function describeSource(value: unknown): string {

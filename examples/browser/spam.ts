@@ -1,0 +1,47 @@
+/**
+ * Classifies an email in the page with a checkpoint from `npm start` (out/spam/checkpoints/step-N/:
+ * config.json + model.safetensors, picked by the user), as `lsgrad predict` does in Node.
+ * LSG checkpoints only: a local-only or dense run's attention is not in config.json.
+ */
+import { noGrad, tensor } from '../../engine/index.js';
+import type { PretrainedFiles } from '../../nn/index.js';
+import { LSGAlbertForSequenceClassification } from '../../lsg/index.js';
+import { encodeBytes } from '../../cli/data/tokenizer.js';
+import { predictsSpam, spamProbability } from '../../cli/evaluate.js';
+
+export interface EmailVerdict {
+  readonly label: 'spam' | 'ham';
+  readonly spamProbability: number;
+  /** Bytes of the email the model read: at most its position table's length minus [CLS] and [SEP]. */
+  readonly bytesUsed: number;
+}
+
+let loaded: { files: PretrainedFiles; model: LSGAlbertForSequenceClassification } | null = null;
+
+/** The model of `files`, loaded once for as long as the same files are passed. */
+function modelOf(files: PretrainedFiles): LSGAlbertForSequenceClassification {
+  if (loaded?.files === files) return loaded.model;
+  const architecture = (JSON.parse(files['config.json']) as { architectures?: string[] }).architectures?.[0];
+  if (architecture !== 'LSGAlbertForSequenceClassification') {
+    throw new Error(`classifyEmail: files['config.json'] is for ${architecture ?? 'an unnamed architecture'}; expected LSGAlbertForSequenceClassification (a run of lsgrad train with --attention lsg, the default)`);
+  }
+  loaded = { files, model: LSGAlbertForSequenceClassification.fromPretrained(files) };
+  return loaded.model;
+}
+
+/**
+ * P(spam) of a raw email (headers and body) under the checkpoint's model.
+ * @example classifyEmail(files, 'From: a@b\nSubject: FREE money\n\nClick here').label
+ */
+export function classifyEmail(files: PretrainedFiles, email: string): EmailVerdict {
+  const model = modelOf(files);
+  const encoded = encodeBytes(email, model.config.maxPositionEmbeddings);
+  // One email needs no padding: only its real tokens are computed.
+  const shape = [1, encoded.length];
+  const logits = noGrad(() => model.forward({
+    inputIds: tensor(encoded.inputIds.subarray(0, encoded.length), { shape, dtype: 'int32' }),
+    attentionMask: tensor(encoded.attentionMask.subarray(0, encoded.length), { shape, dtype: 'int32' }),
+  }).logits.toTypedArray());
+  const probability = spamProbability(logits[0]!, logits[1]!);
+  return { label: predictsSpam(probability) ? 'spam' : 'ham', spamProbability: probability, bytesUsed: encoded.length - 2 };
+}
