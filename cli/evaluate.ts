@@ -1,5 +1,8 @@
-// Scores a classifier on an encoded set: batched forward passes without gradients, in eval mode.
+// Scores a classifier on an encoded set: batched forward passes without gradients, in eval mode;
+// and one email at a time, for `lsgrad predict` and the browser demo.
+import { noGrad, tensor, type Tensor } from '../engine/index.js';
 import { gatherRows, type EncodedSet } from './data/batches.js';
+import { encodeBytes } from './data/tokenizer.js';
 import { binaryMetrics, type BinaryMetrics } from './metrics.js';
 import type { Replicas } from './replicas.js';
 
@@ -20,6 +23,29 @@ export function predictsSpam(spamProbability: number): boolean {
 /** Softmax of two logits, as P(class 1). */
 export function spamProbability(hamLogit: number, spamLogit: number): number {
   return 1 / (1 + Math.exp(hamLogit - spamLogit));
+}
+
+export interface EmailVerdict {
+  readonly label: 'spam' | 'ham';
+  readonly spamProbability: number;
+  /** Bytes of the email the model read: at most seqLen minus [CLS] and [SEP]. */
+  readonly bytesUsed: number;
+}
+
+/**
+ * Classifies one raw email (its first seqLen − 2 bytes) with a model's forward pass.
+ * @example classifyOne((ids, mask) => model.forward({ inputIds: ids, attentionMask: mask }).logits, text, 4096).label
+ */
+export function classifyOne(forward: (inputIds: Tensor, attentionMask: Tensor) => Tensor, email: string | Uint8Array, seqLen: number): EmailVerdict {
+  const encoded = encodeBytes(email, seqLen);
+  // One email needs no padding: only its real tokens are computed.
+  const shape = [1, encoded.length];
+  const logits = noGrad(() => forward(
+    tensor(encoded.inputIds.subarray(0, encoded.length), { shape, dtype: 'int32' }),
+    tensor(encoded.attentionMask.subarray(0, encoded.length), { shape, dtype: 'int32' }),
+  ).toTypedArray());
+  const probability = spamProbability(logits[0]!, logits[1]!);
+  return { label: predictsSpam(probability) ? 'spam' : 'ham', spamProbability: probability, bytesUsed: encoded.length - 2 };
 }
 
 /**

@@ -1,9 +1,7 @@
 // `lsgrad predict DIR <file|->`: classifies one email, read from a file or from stdin.
 import { readFileSync } from 'node:fs';
-import { noGrad, tensor } from '../engine/index.js';
 import { formatHelp, parseArgs, UsageError, type FlagSpecs } from './args.js';
-import { encodeBytes } from './data/tokenizer.js';
-import { predictsSpam, spamProbability } from './evaluate.js';
+import { classifyOne } from './evaluate.js';
 import { loadClassifier, selectBackend } from './model.js';
 import { resolveCheckpoint } from './run-state.js';
 import { BACKENDS, GPUJS_MODE_FLAG } from './train-flags.js';
@@ -27,18 +25,10 @@ export async function runPredict(argv: string[]): Promise<void> {
   const text = readFileSync(source === '-' ? 0 : source);
   await selectBackend(parsed.flags.backend, parsed.flags.gpujsMode);
   const classifier = await loadClassifier(resolveCheckpoint(directory));
-  const encoded = encodeBytes(new Uint8Array(text), classifier.seqLen);
-  // One email needs no padding: only its real tokens are computed.
-  const shape = [1, encoded.length];
-  const logits = noGrad(() => classifier.forward(
-    tensor(encoded.inputIds.subarray(0, encoded.length), { shape, dtype: 'int32' }),
-    tensor(encoded.attentionMask.subarray(0, encoded.length), { shape, dtype: 'int32' }),
-  ).logits.toTypedArray());
-  const probability = spamProbability(logits[0]!, logits[1]!);
-  const label = predictsSpam(probability) ? 'spam' : 'ham';
+  const { label, spamProbability: probability, bytesUsed } = classifyOne((ids, mask) => classifier.forward(ids, mask).logits, new Uint8Array(text), classifier.seqLen);
   if (parsed.flags.json) {
-    process.stdout.write(JSON.stringify({ label, spamProbability: probability, bytesRead: text.length, bytesUsed: encoded.length - 2 }) + '\n');
+    process.stdout.write(JSON.stringify({ label, spamProbability: probability, bytesRead: text.length, bytesUsed }) + '\n');
   } else {
-    process.stdout.write(`${label} (P(spam) = ${probability.toFixed(4)}; ${Math.min(text.length, classifier.seqLen - 2)} of ${text.length} bytes read)\n`);
+    process.stdout.write(`${label} (P(spam) = ${probability.toFixed(4)}; ${bytesUsed} of ${text.length} bytes read)\n`);
   }
 }

@@ -3,18 +3,11 @@
  * config.json + model.safetensors, picked by the user), as `lsgrad predict` does in Node.
  * LSG checkpoints only: a local-only or dense run's attention is not in config.json.
  */
-import { noGrad, tensor } from '../../engine/index.js';
 import type { PretrainedFiles } from '../../nn/index.js';
 import { LSGAlbertForSequenceClassification } from '../../lsg/index.js';
-import { encodeBytes } from '../../cli/data/tokenizer.js';
-import { predictsSpam, spamProbability } from '../../cli/evaluate.js';
+import { classifyOne, type EmailVerdict } from '../../cli/evaluate.js';
 
-export interface EmailVerdict {
-  readonly label: 'spam' | 'ham';
-  readonly spamProbability: number;
-  /** Bytes of the email the model read: at most its position table's length minus [CLS] and [SEP]. */
-  readonly bytesUsed: number;
-}
+export type { EmailVerdict };
 
 let loaded: { files: PretrainedFiles; model: LSGAlbertForSequenceClassification } | null = null;
 
@@ -35,13 +28,5 @@ function modelOf(files: PretrainedFiles): LSGAlbertForSequenceClassification {
  */
 export function classifyEmail(files: PretrainedFiles, email: string): EmailVerdict {
   const model = modelOf(files);
-  const encoded = encodeBytes(email, model.config.maxPositionEmbeddings);
-  // One email needs no padding: only its real tokens are computed.
-  const shape = [1, encoded.length];
-  const logits = noGrad(() => model.forward({
-    inputIds: tensor(encoded.inputIds.subarray(0, encoded.length), { shape, dtype: 'int32' }),
-    attentionMask: tensor(encoded.attentionMask.subarray(0, encoded.length), { shape, dtype: 'int32' }),
-  }).logits.toTypedArray());
-  const probability = spamProbability(logits[0]!, logits[1]!);
-  return { label: predictsSpam(probability) ? 'spam' : 'ham', spamProbability: probability, bytesUsed: encoded.length - 2 };
+  return classifyOne((inputIds, attentionMask) => model.forward({ inputIds, attentionMask }).logits, email, model.config.maxPositionEmbeddings);
 }
