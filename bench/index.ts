@@ -2,21 +2,30 @@
 // npm run bench -- --render bench/results/full.json   (tables and chart again from a saved run)
 // Runs the suite (each cell in its own process), prints the markdown report, and writes
 // <mode>.json, <mode>.md and <mode>-attention.svg into bench/results/ (or --out).
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeFileAtomic as writeAtomic } from '../cli/atomic.js';
+import { UsageError } from '../cli/args.js';
 import { chartSvg, markdownReport } from './report.js';
-import { parseArgs } from './index-args.js';
+import { benchHelp, parseArgs } from './index-args.js';
 import { runSuite, type SuiteReport } from './suite.js';
 import { checkTargets } from './targets.js';
 
-/** Writes through a temporary name, so a reader never sees half a file. */
-function writeAtomic(path: string, text: string): void {
-  writeFileSync(`${path}.tmp`, text);
-  renameSync(`${path}.tmp`, path);
-}
-
 async function main(): Promise<void> {
-  const { settings, outDir, render } = parseArgs(process.argv.slice(2));
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const { settings, outDir, render, help } = parsed;
+  if (help) {
+    console.log(benchHelp());
+    return;
+  }
   if (render) {
     // Re-renders a saved run (its mode names the files) without measuring anything.
     const saved = JSON.parse(readFileSync(render, 'utf8')) as SuiteReport;

@@ -1,21 +1,31 @@
-// A small typed flag parser: each command declares its flags once (kind, default, help), and
-// gets back a typed record, a --help text, and errors that name the flag, the value and what
-// was expected.
+// The one command-line parser of the CLI, the benchmarks and the examples. Node's own
+// `util.parseArgs` splits the command line into options and positionals (`--name value`,
+// `--name=value`, `-h`, `--`); each program declares its flags once (kind, default, help) and gets
+// back a typed record, a --help text that shows every default, and errors that name the flag, the
+// value and what was expected.
+import { parseArgs as splitCommandLine } from 'node:util';
 
 export type FlagSpec =
   | { kind: 'int'; default: number; min?: number; max?: number; help: string }
   | { kind: 'float'; default: number; min?: number; max?: number; help: string }
   | { kind: 'string'; default?: string; help: string; placeholder?: string }
   | { kind: 'choice'; choices: readonly string[]; default: string; help: string }
-  | { kind: 'bool'; default: boolean; help: string };
+  | { kind: 'bool'; default: boolean; help: string }
+  /** Comma-separated integers, each at least `min`. */
+  | { kind: 'ints'; default: readonly number[]; min?: number; help: string }
+  /** Comma-separated names; each one of `choices` when given. */
+  | { kind: 'list'; default: readonly string[]; choices?: readonly string[]; help: string; placeholder?: string };
 
 export type FlagSpecs = Record<string, FlagSpec>;
 
-/** The parsed value type of each flag: numbers, booleans, one of the choices, or a string. */
+/** The parsed value type of each flag: numbers, booleans, one of the choices, lists, or a string. */
 export type FlagValues<S extends FlagSpecs> = {
   [K in keyof S]: S[K] extends { kind: 'int' | 'float' } ? number
     : S[K] extends { kind: 'bool' } ? boolean
     : S[K] extends { kind: 'choice'; choices: readonly (infer C)[] } ? C
+    : S[K] extends { kind: 'ints' } ? number[]
+    : S[K] extends { kind: 'list'; choices: readonly (infer C)[] } ? C[]
+    : S[K] extends { kind: 'list' } ? string[]
     : S[K] extends { kind: 'string'; default: string } ? string
     : string | undefined;
 };
@@ -24,6 +34,8 @@ export interface ParsedArgs<S extends FlagSpecs> {
   flags: FlagValues<S>;
   positionals: string[];
   help: boolean;
+  /** The flags written on the command line (camelCase keys), as opposed to defaulted. */
+  given: Set<string>;
 }
 
 /** Thrown for bad command lines; the CLI prints its message and exits with status 2. */
@@ -38,34 +50,37 @@ export function flagName(key: string): string {
 
 /**
  * Parses `argv` (without the command name) against `specs`. Accepts `--name value`,
- * `--name=value`, `--flag` / `--no-flag` for booleans, and `-h`/`--help`.
+ * `--name=value`, `--flag` / `--no-flag` for booleans, `-h`/`--help`, and `--` before
+ * positionals that start with a dash.
  * @example parseArgs('train', { steps: { kind: 'int', default: 10, min: 1, help: 'steps' } }, ['--steps', '5']).flags.steps  // 5
  */
 export function parseArgs<S extends FlagSpecs>(command: string, specs: S, argv: readonly string[]): ParsedArgs<S> {
   const byName = new Map(Object.keys(specs).map((key) => [flagName(key), key] as const));
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+  for (const [name, key] of byName) options[name] = { type: specs[key]!.kind === 'bool' ? 'boolean' : 'string' };
+  // NOTE: not strict, so that unknown flags and missing values reach the checks below, which
+  // name the flag and suggest the closest known one; Node's own messages do neither.
+  const { tokens } = splitCommandLine({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const values: Record<string, unknown> = {};
-  for (const [key, spec] of Object.entries(specs)) values[key] = spec.default;
+  for (const [key, spec] of Object.entries(specs)) values[key] = Array.isArray(spec.default) ? [...spec.default] : spec.default;
   const positionals: string[] = [];
+  const given = new Set<string>();
   let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const argument = argv[i]!;
-    if (argument === '-h' || argument === '--help') { help = true; continue; }
-    if (argument === '--') { positionals.push(...argv.slice(i + 1)); break; }
-    if (!argument.startsWith('--')) {
-      if (argument.startsWith('-') && argument !== '-') {
-        throw new UsageError(`${command}: unknown option ${argument}; flags are written --name (see ${command} --help)`);
-      }
-      positionals.push(argument);
-      continue;
+  for (const token of tokens) {
+    if (token.kind === 'positional') { positionals.push(token.value); continue; }
+    if (token.kind === 'option-terminator') continue;
+    const { name, rawName } = token;
+    const value = token.value;
+    if (name === 'help') { help = true; continue; }
+    if (!rawName.startsWith('--')) {
+      throw new UsageError(`${command}: unknown option ${rawName}; flags are written --name (see ${command} --help)`);
     }
-    const equals = argument.indexOf('=');
-    let name = equals >= 0 ? argument.slice(2, equals) : argument.slice(2);
-    let inline = equals >= 0 ? argument.slice(equals + 1) : undefined;
     let key = byName.get(name);
     if (key === undefined && name.startsWith('no-') && specs[byName.get(name.slice(3)) ?? '']?.kind === 'bool') {
       key = byName.get(name.slice(3))!;
-      if (inline !== undefined) throw new UsageError(`${command}: --${name} takes no value (got "${inline}")`);
+      if (value !== undefined) throw new UsageError(`${command}: --${name} takes no value (got "${value}")`);
       values[key] = false;
+      given.add(key);
       continue;
     }
     if (key === undefined) {
@@ -73,19 +88,18 @@ export function parseArgs<S extends FlagSpecs>(command: string, specs: S, argv: 
       throw new UsageError(`${command}: unknown flag --${name}${suggestion ? `; did you mean --${suggestion}?` : ''} (see ${command} --help)`);
     }
     const spec = specs[key]!;
+    given.add(key);
     if (spec.kind === 'bool') {
-      values[key] = inline === undefined ? true : parseBoolean(command, name, inline);
+      values[key] = value === undefined ? true : parseBoolean(command, name, value);
       continue;
     }
-    if (inline === undefined) {
-      if (i + 1 >= argv.length || argv[i + 1]!.startsWith('--')) {
-        throw new UsageError(`${command}: --${name} needs a value (${describeExpected(spec)})`);
-      }
-      inline = argv[++i]!;
+    // A value that is the next flag (`--lr --steps 5`) means the value was forgotten.
+    if (value === undefined || (!token.inlineValue && value.startsWith('--'))) {
+      throw new UsageError(`${command}: --${name} needs a value (${describeExpected(spec)})`);
     }
-    values[key] = parseValue(command, name, spec, inline);
+    values[key] = parseValue(command, name, spec, value);
   }
-  return { flags: values as FlagValues<S>, positionals, help };
+  return { flags: values as FlagValues<S>, positionals, help, given };
 }
 
 function parseBoolean(command: string, name: string, text: string): boolean {
@@ -94,17 +108,33 @@ function parseBoolean(command: string, name: string, text: string): boolean {
   throw new UsageError(`${command}: --${name} "${text}" is not a boolean; expected true or false`);
 }
 
+function parseNumber(text: string, integer: boolean, min?: number, max?: number): number | undefined {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) return undefined;
+  if (integer && !Number.isInteger(value)) return undefined;
+  if (min !== undefined && value < min) return undefined;
+  if (max !== undefined && value > max) return undefined;
+  return value;
+}
+
 function parseValue(command: string, name: string, spec: FlagSpec, text: string): unknown {
   const bad = () => new UsageError(`${command}: --${name} "${text}" is invalid; expected ${describeExpected(spec)}`);
   switch (spec.kind) {
     case 'int':
     case 'float': {
-      const value = Number(text);
-      if (text.trim() === '' || !Number.isFinite(value)) throw bad();
-      if (spec.kind === 'int' && !Number.isInteger(value)) throw bad();
-      if (spec.min !== undefined && value < spec.min) throw bad();
-      if (spec.max !== undefined && value > spec.max) throw bad();
+      const value = parseNumber(text, spec.kind === 'int', spec.min, spec.max);
+      if (value === undefined) throw bad();
       return value;
+    }
+    case 'ints': {
+      const numbers = text.split(',').map((part) => parseNumber(part, true, spec.min));
+      if (numbers.some((value) => value === undefined)) throw bad();
+      return numbers;
+    }
+    case 'list': {
+      const names = text.split(',').map((part) => part.trim()).filter((part) => part !== '');
+      if (names.length === 0 || (spec.choices && names.some((part) => !spec.choices!.includes(part)))) throw bad();
+      return names;
     }
     case 'choice':
       if (!spec.choices.includes(text)) throw bad();
@@ -126,6 +156,8 @@ function describeExpected(spec: FlagSpec): string {
       if (spec.max !== undefined) return `${noun} <= ${spec.max}`;
       return noun;
     }
+    case 'ints': return `integers${spec.min !== undefined ? ` >= ${spec.min}` : ''} separated by commas`;
+    case 'list': return spec.choices ? `names separated by commas, each one of ${spec.choices.join(', ')}` : 'names separated by commas';
     case 'choice': return `one of ${spec.choices.join(', ')}`;
     case 'string': return spec.placeholder ?? 'a string';
     case 'bool': return 'true or false';
@@ -155,6 +187,12 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
+function describeDefault(spec: FlagSpec): string {
+  if (spec.default === undefined) return '';
+  if (Array.isArray(spec.default)) return spec.default.length > 0 ? ` (default: ${spec.default.join(',')})` : '';
+  return ` (default: ${spec.default})`;
+}
+
 /**
  * The --help text: usage line, then one aligned line per flag with its default.
  * @example formatHelp('lsgrad train', 'Train a model.', specs)
@@ -162,9 +200,8 @@ function editDistance(a: string, b: string): number {
 export function formatHelp(usage: string, description: string, specs: FlagSpecs, sections: Record<string, readonly string[]> = {}): string {
   const rows = Object.entries(specs).map(([key, spec]) => {
     const left = spec.kind === 'bool' ? `--${flagName(key)}` : `--${flagName(key)} ${placeholder(spec)}`;
-    const fallback = spec.default === undefined ? '' : ` (default: ${spec.default})`;
-    const choices = spec.kind === 'choice' && placeholder(spec) === 'NAME' ? `; one of ${spec.choices.join(', ')}` : '';
-    return [left, `${spec.help}${choices}${fallback}`] as const;
+    const choices = (spec.kind === 'choice' && placeholder(spec) === 'NAME') || (spec.kind === 'list' && spec.choices) ? `; one of ${spec.choices!.join(', ')}` : '';
+    return [left, `${spec.help}${choices}${describeDefault(spec)}`] as const;
   });
   const width = Math.max(...rows.map(([left]) => left.length), 10) + 2;
   const lines = [`Usage: ${usage}`, '', description, ''];
@@ -185,8 +222,31 @@ function placeholder(spec: FlagSpec): string {
   switch (spec.kind) {
     case 'int': return 'N';
     case 'float': return 'X';
+    case 'ints': return 'N,N';
+    case 'list': return spec.placeholder ?? 'NAME';
     case 'choice': return spec.choices.join('|').length <= 16 ? spec.choices.join('|') : 'NAME';
     case 'string': return spec.placeholder ?? 'VALUE';
     case 'bool': return '';
+  }
+}
+
+/**
+ * Parses a program's flags or prints its help and exits: for scripts (benchmarks, examples)
+ * whose whole interface is a handful of flags. A bad flag prints the error and exits with status 2.
+ * @example const { steps } = parseProgramArgs('examples/xor-mlp.ts', 'A perceptron learns XOR.', { steps: { kind: 'int', default: 300, min: 1, help: 'steps' } });
+ */
+export function parseProgramArgs<S extends FlagSpecs>(program: string, description: string, specs: S, argv: readonly string[] = process.argv.slice(2), usage = `npx tsx ${program} [options]`): FlagValues<S> {
+  try {
+    const parsed = parseArgs(program, specs, argv);
+    if (parsed.help) {
+      process.stdout.write(formatHelp(usage, description, specs) + '\n');
+      process.exit(0);
+    }
+    if (parsed.positionals.length > 0) throw new UsageError(`${program}: unexpected argument "${parsed.positionals[0]}" (see --help)`);
+    return parsed.flags;
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
   }
 }

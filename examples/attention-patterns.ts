@@ -9,6 +9,7 @@
 // standalone layer, with --global-tokens and --sparse-block-size.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseProgramArgs } from '../cli/args.js';
 import { createRng, ones, randn, type Tensor } from '../engine/index.js';
 import { createLsgConfig, lsgConnectivity, lsgModelConnectivity, SPARSITY_TYPES, type Connectivity, type SparsityType } from '../lsg/index.js';
 
@@ -29,28 +30,20 @@ interface Settings {
 const DEFAULTS: Settings = { length: 64, blockSize: 8, factor: 4, head: 0, causal: false, global: true, referenceQuirks: false, out: 'out/attention-patterns', model: false, globalTokens: 1, sparseBlockSize: undefined };
 
 function parseFlags(argv: readonly string[]): Settings {
-  const settings = { ...DEFAULTS };
-  const integer = (flag: string, value: string | undefined) => {
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`attention-patterns: ${flag} ${value} is invalid; expected a non-negative integer`);
-    return parsed;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    if (flag === '--length') settings.length = integer(flag, argv[++i]);
-    else if (flag === '--block-size') settings.blockSize = integer(flag, argv[++i]);
-    else if (flag === '--factor') settings.factor = integer(flag, argv[++i]);
-    else if (flag === '--head') settings.head = integer(flag, argv[++i]);
-    else if (flag === '--out') settings.out = argv[++i] ?? settings.out;
-    else if (flag === '--causal') settings.causal = true;
-    else if (flag === '--no-global') settings.global = false;
-    else if (flag === '--reference-quirks') settings.referenceQuirks = true;
-    else if (flag === '--model') settings.model = true;
-    else if (flag === '--global-tokens') settings.globalTokens = integer(flag, argv[++i]);
-    else if (flag === '--sparse-block-size') settings.sparseBlockSize = integer(flag, argv[++i]);
-    else throw new Error(`attention-patterns: unknown flag ${flag}; expected one of --length --block-size --factor --head --causal --no-global --reference-quirks --model --global-tokens --sparse-block-size --out`);
-  }
-  return settings;
+  const flags = parseProgramArgs('examples/attention-patterns.ts', 'Writes one SVG per LSG sparsity type showing which keys each query attends to.', {
+    length: { kind: 'int', default: DEFAULTS.length, min: 1, help: 'tokens (rows and columns)' },
+    blockSize: { kind: 'int', default: DEFAULTS.blockSize, min: 1, help: 'LSG local block size' },
+    factor: { kind: 'int', default: DEFAULTS.factor, min: 1, help: 'sparsity factor' },
+    head: { kind: 'int', default: DEFAULTS.head, min: 0, help: 'which head to draw (stride types differ per head)' },
+    causal: { kind: 'bool', default: DEFAULTS.causal, help: 'causal attention' },
+    global: { kind: 'bool', default: DEFAULTS.global, help: 'a global token (--no-global: none)' },
+    referenceQuirks: { kind: 'bool', default: DEFAULTS.referenceQuirks, help: 'reproduce the reference implementation\'s quirks' },
+    model: { kind: 'bool', default: DEFAULTS.model, help: 'draw the LSG-ALBERT attention instead of the standalone layer' },
+    globalTokens: { kind: 'int', default: DEFAULTS.globalTokens, min: 0, help: 'global tokens (with --model)' },
+    sparseBlockSize: { kind: 'int', default: -1, min: -1, help: 'sparse block size (with --model; -1 = the block size)' },
+    out: { kind: 'string', default: DEFAULTS.out, placeholder: 'DIR', help: 'output folder' },
+  }, argv);
+  return { ...flags, sparseBlockSize: flags.sparseBlockSize >= 0 ? flags.sparseBlockSize : undefined };
 }
 
 const CELL = 6;

@@ -16,6 +16,8 @@ import { AlbertForMaskedLM } from '../nn/index.js';
 import { LSGAlbertForMaskedLM } from '../lsg/index.js';
 import { convertAlbertCheckpoint } from '../lsg/convert.js';
 import { trainAlbert } from './train-albert.js';
+import { parseProgramArgs } from '../cli/args.js';
+import { SPARSITY_TYPES } from '../lsg/config.js';
 
 interface Measurement {
   attention: 'lsg' | 'dense';
@@ -25,10 +27,6 @@ interface Measurement {
   loss: number;
 }
 
-function flag(name: string, fallback: string): string {
-  const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 && process.argv[index + 1] !== undefined ? process.argv[index + 1]! : fallback;
-}
 
 /** One batch of `length` topic tokens (the training task's distribution), 15% masked. */
 function longBatch(length: number) {
@@ -92,15 +90,20 @@ export function extrapolate({ length = 4096, blockSize = 128, sparsityType = 'no
 }
 
 const invoked = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
-if (invoked && process.argv.includes('--measure')) {
-  const result = measure(flag('measure', 'lsg') as 'lsg' | 'dense', flag('dir', ''), Number(flag('length', '4096')));
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-} else if (invoked) {
-  extrapolate({
-    length: Number(flag('length', '4096')),
-    blockSize: Number(flag('block-size', '128')),
-    sparsityType: flag('sparsity-type', 'norm'),
-    trainSteps: Number(flag('train-steps', '100')),
-    dense: !process.argv.includes('--no-dense'),
+if (invoked) {
+  const flags = parseProgramArgs('examples/extrapolate.ts', 'Trains a small ALBERT at 512 positions, converts it to LSG-ALBERT and runs one long batch next to dense attention.', {
+    length: { kind: 'int', default: 4096, min: 1, help: 'tokens of the long batch' },
+    blockSize: { kind: 'int', default: 128, min: 1, help: 'LSG local block size' },
+    sparsityType: { kind: 'choice', choices: SPARSITY_TYPES, default: 'norm', help: 'how LSG picks sparse keys' },
+    trainSteps: { kind: 'int', default: 100, min: 1, help: 'training steps at 512 positions' },
+    dense: { kind: 'bool', default: true, help: 'also measure dense attention (--no-dense to skip)' },
+    // Internal: the child process that measures one attention kind on a converted checkpoint.
+    measure: { kind: 'choice', choices: ['', 'lsg', 'dense'] as const, default: '', help: 'internal: measure one kind in this process' },
+    dir: { kind: 'string', default: '', placeholder: 'DIR', help: 'internal: the converted checkpoint the measuring child loads' },
   });
+  if (flags.measure !== '') {
+    process.stdout.write(`${JSON.stringify(measure(flags.measure, flags.dir, flags.length))}\n`);
+  } else {
+    extrapolate({ length: flags.length, blockSize: flags.blockSize, sparsityType: flags.sparsityType, trainSteps: flags.trainSteps, dense: flags.dense });
+  }
 }

@@ -17,29 +17,27 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { parseProgramArgs, type FlagSpecs } from '../cli/args.js';
 import { STUDY_DEFAULTS, trainKind, type StudyOptions, type StudyResult } from './long-range/task.js';
 
 export { generateExample, STUDY_DEFAULTS, type StudyOptions, type StudyResult } from './long-range/task.js';
 
-function parseStudyFlags(argv: readonly string[]): StudyOptions {
-  const options: StudyOptions = { ...STUDY_DEFAULTS, kinds: [...STUDY_DEFAULTS.kinds] };
-  const numeric: Record<string, keyof StudyOptions> = {
-    '--seq-len': 'seqLen', '--steps': 'steps', '--batch-size': 'batchSize', '--eval-size': 'evalSize', '--lr': 'lr',
-    '--hidden-size': 'hiddenSize', '--num-layers': 'numLayers', '--block-size': 'blockSize', '--sparsity-factor': 'sparsityFactor', '--keys': 'keys', '--copies': 'copies', '--seed': 'seed',
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const value = argv[i + 1];
-    if (flag === '--kinds' && value) { options.kinds = value.split(','); i++; continue; }
-    const key = numeric[flag];
-    if (!key || value === undefined || !Number.isFinite(Number(value)) || Number(value) < 0) {
-      throw new Error(`long-range-study: ${flag} ${value ?? ''} is invalid; expected --kinds a,b,c or one of ${Object.keys(numeric).join(' ')} with a non-negative number`);
-    }
-    (options as unknown as Record<string, number>)[key] = Number(value);
-    i++;
-  }
-  return options;
-}
+const STUDY_FLAGS = {
+  seqLen: { kind: 'int', default: STUDY_DEFAULTS.seqLen, min: 8, help: 'tokens per sequence' },
+  steps: { kind: 'int', default: STUDY_DEFAULTS.steps, min: 1, help: 'training steps per kind' },
+  batchSize: { kind: 'int', default: STUDY_DEFAULTS.batchSize, min: 1, help: 'sequences per step' },
+  evalSize: { kind: 'int', default: STUDY_DEFAULTS.evalSize, min: 1, help: 'held-out sequences scored at the end' },
+  lr: { kind: 'float', default: STUDY_DEFAULTS.lr, min: 0, help: 'learning rate' },
+  hiddenSize: { kind: 'int', default: STUDY_DEFAULTS.hiddenSize, min: 1, help: 'transformer width' },
+  numLayers: { kind: 'int', default: STUDY_DEFAULTS.numLayers, min: 1, help: 'transformer layers' },
+  blockSize: { kind: 'int', default: STUDY_DEFAULTS.blockSize, min: 1, help: 'LSG local block size' },
+  sparsityFactor: { kind: 'int', default: STUDY_DEFAULTS.sparsityFactor, min: 1, help: 'LSG sparsity factor' },
+  keys: { kind: 'int', default: STUDY_DEFAULTS.keys, min: 1, help: 'key symbols: 1 = detect the repeat; more = compare it with the key' },
+  copies: { kind: 'int', default: STUDY_DEFAULTS.copies, min: 1, help: 'times the repeat is written into the second half' },
+  seed: { kind: 'int', default: STUDY_DEFAULTS.seed, min: 0, help: 'seed of data and weights' },
+  kinds: { kind: 'list', default: STUDY_DEFAULTS.kinds, placeholder: 'KIND,KIND', help: 'attention kinds: local, dense, lsg:<sparsity type>' },
+  child: { kind: 'string', placeholder: 'JSON', help: 'internal: train one kind in this process with these options' },
+} as const satisfies FlagSpecs;
 
 function formatTable(results: readonly StudyResult[], options: StudyOptions): string {
   const header = ['attention', 'accuracy', 'ms/step', 'final loss', 'peak RSS MiB'];
@@ -72,13 +70,13 @@ export function runStudy(options: StudyOptions, log: (line: string) => void = co
 
 const invokedDirectly = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
 if (invokedDirectly) {
-  const childIndex = process.argv.indexOf('--child');
-  if (childIndex >= 0) {
-    const options = JSON.parse(process.argv[childIndex + 1]!) as StudyOptions;
+  const { child, ...flags } = parseProgramArgs('examples/long-range-study.ts', 'Trains local, LSG and dense attention on a long-range task; prints accuracy, time per step and peak memory.', STUDY_FLAGS);
+  if (child !== undefined) {
+    const options = JSON.parse(child) as StudyOptions;
     const result = trainKind(options.kinds[0]!, options);
     // maxRSS is in KiB: the peak resident memory of this child, whose only job was this kind.
     process.stdout.write(JSON.stringify({ ...result, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n');
   } else {
-    runStudy(parseStudyFlags(process.argv.slice(2)));
+    runStudy({ ...flags, kinds: [...flags.kinds] });
   }
 }

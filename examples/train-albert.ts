@@ -10,19 +10,13 @@
  * over the unmasked tokens of the row buys.
  */
 import { tensor, createRng, type Rng } from '../engine/index.js';
+import { parseProgramArgs } from '../cli/args.js';
 import { AlbertConfig, AlbertForMaskedLM, type AlbertConfigOptions, AdamW, LrScheduler, clipGradNorm, warmupSchedule, weightDecayGroups } from '../nn/index.js';
 
 const FIRST_TOKEN = 5; // ids below this are reserved: 0 pad, 2 [CLS], 3 [SEP], 4 [MASK]
 const MASK_ID = 4;
 const TOPIC_SIZE = 3;
 
-function readFlag(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  if (index < 0) return fallback;
-  const value = Number(process.argv[index + 1]);
-  if (!Number.isFinite(value)) throw new Error(`train-albert: --${name} ${process.argv[index + 1]} is not a number`);
-  return value;
-}
 
 /** One batch of topic rows; ~15% of positions masked (label = the original id). */
 function makeBatch(rng: Rng, batch: number, seqLength: number, vocabSize: number) {
@@ -98,5 +92,12 @@ export function trainAlbert({ steps = 300, batch = 16, seqLength = 16, seed = 0,
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  trainAlbert({ steps: readFlag('steps', 300), batch: readFlag('batch', 16), seqLength: readFlag('seq', 16), seed: readFlag('seed', 0), lr: readFlag('lr', 1e-2) });
+  const flags = parseProgramArgs('examples/train-albert.ts', 'A small ALBERT learns masked-token prediction on topic rows.', {
+    steps: { kind: 'int', default: 300, min: 1, help: 'optimizer steps' },
+    batch: { kind: 'int', default: 16, min: 1, help: 'rows per step' },
+    seq: { kind: 'int', default: 16, min: 2, help: 'tokens per row' },
+    seed: { kind: 'int', default: 0, min: 0, help: 'seed of the data and the initial weights' },
+    lr: { kind: 'float', default: 1e-2, min: 0, help: 'peak learning rate' },
+  });
+  trainAlbert({ steps: flags.steps, batch: flags.batch, seqLength: flags.seq, seed: flags.seed, lr: flags.lr });
 }

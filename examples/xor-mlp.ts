@@ -1,17 +1,14 @@
 // A two-layer perceptron learns XOR-of-signs on generated points, from engine ops alone.
 // Run: npx tsx examples/xor-mlp.ts [--steps 300] [--seed 0]
 import { createRng, noGrad, randn, tensor, type Tensor } from '../engine/index.js';
+import { parseProgramArgs } from '../cli/args.js';
 
-function flag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  if (at < 0) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isFinite(value)) throw new Error(`xor-mlp: --${name} ${process.argv[at + 1]} is invalid; expected a number`);
-  return value;
-}
-
-const steps = flag('steps', 300);
-const rng = createRng(flag('seed', 0));
+const flags = parseProgramArgs('examples/xor-mlp.ts', 'A two-layer perceptron learns XOR-of-signs on generated points.', {
+  steps: { kind: 'int', default: 300, min: 1, help: 'gradient steps' },
+  seed: { kind: 'int', default: 0, min: 0, help: 'seed of the points and the initial weights' },
+});
+const steps = flags.steps;
+const rng = createRng(flags.seed);
 const hidden = 16;
 const learningRate = 0.5;
 

@@ -26,7 +26,7 @@ test('flags: modes, overrides, and unknown flags rejected', () => {
   const quick = parseArgs(['--quick', '--lengths', '256,512', '--cap', '30', '--only', 'lsg-b32-norm']).settings;
   assert.equal([quick.mode, quick.lengths, quick.capSeconds, quick.only], ['quick', [256, 512], 30, ['lsg-b32-norm']]);
   assert.throws(() => parseArgs(['--fast']), /unknown flag --fast/);
-  assert.throws(() => parseArgs(['--lengths', 'abc']), /positive integers/);
+  assert.throws(() => parseArgs(['--lengths', 'abc']), /--lengths "abc" is invalid; expected integers >= 1 separated by commas/);
 });
 
 test('bench:gpujs-profile charges LSG attention and a training step to backend calls (gpu.js cpu mode, tiny)', () => {

@@ -35,6 +35,22 @@ test('bad values name the flag, the value and what was expected', () => {
   expectUsage(['-x'], /unknown option -x/);
 });
 
+test('lists, integer lists, -- before dashed positionals, and which flags were given', () => {
+  const specs = {
+    parts: { kind: 'list', default: ['head'], choices: ['global', 'head', 'embeddings'], help: 'parts' },
+    lengths: { kind: 'ints', default: [], min: 1, help: 'lengths' },
+    shift: { kind: 'int', default: 0, help: 'shift' },
+  } as const satisfies FlagSpecs;
+  const parsed = parseArgs('t', specs, ['--parts', 'global,head', '--lengths=8,16', '--shift', '-3', '--', '-file']);
+  assert.equal(parsed.flags, { parts: ['global', 'head'], lengths: [8, 16], shift: -3 });
+  assert.equal(parsed.positionals, ['-file']);
+  assert.equal([...parsed.given].sort(), ['lengths', 'parts', 'shift']);
+  assert.equal(parseArgs('t', specs, []).flags.parts, ['head']);
+  assert.throws(() => parseArgs('t', specs, ['--parts', 'global,body']), /--parts "global,body" is invalid; expected names separated by commas, each one of global, head, embeddings/);
+  assert.throws(() => parseArgs('t', specs, ['--lengths', '8,0']), /--lengths "8,0" is invalid; expected integers >= 1 separated by commas/);
+  assert.throws(() => parseArgs('t', specs, ['--shift', '--parts', 'head']), /--shift needs a value/);
+});
+
 test('help lists every train flag with its default', () => {
   const help = formatHelp('lsgrad train [options]', 'Train.', TRAIN_FLAGS, TRAIN_SECTIONS);
   for (const key of Object.keys(TRAIN_FLAGS)) assert.ok(help.includes(`--${flagName(key)}`), `missing --${flagName(key)}`);
