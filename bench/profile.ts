@@ -11,6 +11,7 @@ process.env.LSGRAD_THREADS ??= '1';
 const { createRng, getBackend, randn, registerBackend, useBackend } = await import('../engine/index.js');
 const { attentionImpls, HEAD_DIM, HEADS } = await import('./attention-cases.js');
 const { lsgradAttention } = await import('./attention-cell.js');
+const { wrapKernels } = await import('./wrap-kernels.js');
 
 const impl = attentionImpls().find((candidate) => candidate.id === implId);
 if (!impl || impl.kind === 'tfjs') throw argumentError('bench/profile', 'implementation', implId, 'an lsgrad implementation id (lsgrad-dense, lsg-b128-norm, …)');
@@ -25,25 +26,18 @@ function matmulFlops(args: unknown[]): number {
   return 2 * batch * a.shape.at(-2)! * a.shape.at(-1)! * b.shape.at(-1)!;
 }
 const cpu = getBackend('cpu');
-const timed = new Proxy(cpu, {
-  get(target, property, receiver) {
-    if (property === 'name') return 'profiled-cpu';
-    const value = Reflect.get(target, property, receiver);
-    if (typeof value !== 'function') return value;
-    return (...args: unknown[]) => {
-      // unary/binary/reduce name their op in the first argument.
-      const key = typeof args[0] === 'string' ? `${String(property)}:${args[0]}` : String(property);
-      const start = process.cpuUsage();
-      const result = (value as (...a: unknown[]) => unknown).apply(target, args);
-      const used = process.cpuUsage(start);
-      const entry = totals.get(key) ?? { ms: 0, calls: 0, flops: 0 };
-      entry.ms += (used.user + used.system) / 1000;
-      entry.calls += 1;
-      if (property === 'matmul') entry.flops += matmulFlops(args);
-      totals.set(key, entry);
-      return result;
-    };
-  },
+const timed = wrapKernels(cpu, 'profiled-cpu', (kernelName, kernel) => (...args) => {
+  // unary/binary/reduce name their op in the first argument.
+  const key = typeof args[0] === 'string' ? `${kernelName}:${args[0]}` : kernelName;
+  const start = process.cpuUsage();
+  const result = kernel(...args);
+  const used = process.cpuUsage(start);
+  const entry = totals.get(key) ?? { ms: 0, calls: 0, flops: 0 };
+  entry.ms += (used.user + used.system) / 1000;
+  entry.calls += 1;
+  if (kernelName === 'matmul') entry.flops += matmulFlops(args);
+  totals.set(key, entry);
+  return result;
 });
 registerBackend(timed);
 useBackend('profiled-cpu');

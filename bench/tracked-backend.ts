@@ -1,6 +1,7 @@
 // A backend that forwards every kernel to the CPU backend and counts the bytes of the storage
 // each kernel returns: the "attention's own buffers" of a call, forward and backward.
-import { getBackend, registerBackend, type Backend } from '../engine/index.js';
+import { getBackend, registerBackend } from '../engine/index.js';
+import { wrapKernels } from './wrap-kernels.js';
 
 export const TRACKED_BACKEND = 'bench-cpu';
 
@@ -29,27 +30,18 @@ function record(result: unknown): void {
 
 /**
  * Registers (once) the counting wrapper around the 'cpu' backend and returns its counter.
- * A Proxy forwards every method, optional fused kernels included, so the wrapper follows the
+ * Every kernel is wrapped, each half of a fused pair included, so the wrapper follows the
  * Backend interface as it grows.
  */
 export function useTrackedCpuBackend(): AllocationCounter {
   let registered = true;
   try { getBackend(TRACKED_BACKEND); } catch { registered = false; }
   if (!registered) {
-    const cpu = getBackend('cpu');
-    const tracked = new Proxy(cpu, {
-      get(target, property, receiver) {
-        if (property === 'name') return TRACKED_BACKEND;
-        const value = Reflect.get(target, property, receiver);
-        if (typeof value !== 'function' || property === 'dispose' || property === 'read') return value;
-        return (...args: unknown[]) => {
-          const result = (value as (...a: unknown[]) => unknown).apply(target, args);
-          record(result);
-          return result;
-        };
-      },
-    }) as Backend;
-    registerBackend(tracked);
+    registerBackend(wrapKernels(getBackend('cpu'), TRACKED_BACKEND, (_key, kernel) => (...args) => {
+      const result = kernel(...args);
+      record(result);
+      return result;
+    }, ['dispose', 'read']));
   }
   return counter;
 }

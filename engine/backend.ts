@@ -33,6 +33,15 @@ export interface LayerNormGradients<S> {
   readonly dbias: S;
 }
 
+/**
+ * A fused kernel and its exact backward, offered together: the type makes a backend provide both
+ * or neither, so a fused forward never meets a gradient that assumes a different formula.
+ */
+export interface FusedKernel<Forward, Backward> {
+  readonly forward: Forward;
+  readonly backward: Backward;
+}
+
 export const UNARY_OPS: readonly UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'abs', 'sign', 'tanh', 'sigmoid', 'relu', 'erf', 'reciprocal'];
 export const BINARY_OPS: readonly BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'];
 
@@ -76,35 +85,30 @@ export interface Backend<S = unknown> {
   /** int32 indices of the k largest (or smallest) entries along the last axis, in sorted order. */
   topkIndices(x: View<S>, k: number, largest: boolean): S;
   /**
-   * Optional fused kernel: softmax along the last axis (same shape and dtype). Without it the engine
-   * composes max, sub, exp, sum and div; the op's gradient is written in ops either way.
+   * Optional fused softmax along the last axis (same shape and dtype as x). `backward` returns
+   * y ⊙ (dy − Σ dy ⊙ y) for the softmax output y and the output gradient dy (same shape and dtype).
+   * Without the pair the engine composes max, sub, exp, sum and div, and differentiates those.
    */
-  softmax?(x: View<S>): S;
+  softmax?: FusedKernel<(x: View<S>) => S, (y: View<S>, dy: View<S>) => S>;
   /**
-   * Optional fused softmax gradient along the last axis: y ⊙ (dy − Σ dy ⊙ y) for the softmax output y
-   * and the output gradient dy (same shape and dtype). Without it the engine composes those ops.
+   * Optional fused GELU (same shape and dtype as x). `backward` returns dy ⊙ f'(x) for the exact
+   * derivative of the same formula (x and dy share shape and dtype). Without the pair the engine
+   * composes the activation from elementwise ops.
    */
-  softmaxGrad?(y: View<S>, dy: View<S>): S;
-  /**
-   * Optional fused kernels for GELU (same shape and dtype as x). `activationGrad` returns dy ⊙ f'(x)
-   * for the exact derivative of the same formula (x and dy share shape and dtype). A backend offers
-   * both or neither; without them the engine composes the activation from elementwise ops.
-   */
-  activation?(kind: ActivationKind, x: View<S>): S;
-  activationGrad?(kind: ActivationKind, x: View<S>, dy: View<S>): S;
+  activation?: FusedKernel<(kind: ActivationKind, x: View<S>) => S, (kind: ActivationKind, x: View<S>, dy: View<S>) => S>;
   /**
    * Optional fused layer normalisation over the last axis (width w): (x − mean)/√(var + eps), biased
    * variance, times weight [w] and plus bias [w] when given (null: none). Same shape and dtype as x;
-   * weight and bias share x's dtype. A backend offers both or neither, as for `activation`.
+   * weight and bias share x's dtype. `backward` returns the exact gradient for the output gradient dy
+   * (x's shape): dx, and the weight and bias gradients summed over all rows (computed whether or not
+   * weight and bias were given).
+   * NOTE: the backward recomputes the row statistics from x rather than having the forward save
+   * them: a row is short and read anyway, and the op keeps a single output.
    */
-  layerNorm?(x: View<S>, weight: View<S> | null, bias: View<S> | null, eps: number): S;
-  /**
-   * The exact gradient of `layerNorm` for the output gradient dy (x's shape): dx, and the weight and
-   * bias gradients summed over all rows (computed whether or not weight and bias were given).
-   * NOTE: the row statistics are recomputed from x rather than saved by the forward: a row is short
-   * and read anyway, and the op keeps a single output.
-   */
-  layerNormGrad?(x: View<S>, weight: View<S> | null, dy: View<S>, eps: number): LayerNormGradients<S>;
+  layerNorm?: FusedKernel<
+    (x: View<S>, weight: View<S> | null, bias: View<S> | null, eps: number) => S,
+    (x: View<S>, weight: View<S> | null, dy: View<S>, eps: number) => LayerNormGradients<S>
+  >;
   /** Storage now owned by a long-lived tensor (assign): a scoped backend must not release it when a scope ends. */
   adopt?(storage: S): void;
   /** Runs fn in a memory scope that releases the storage made inside it, except what fn returns. */

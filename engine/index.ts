@@ -7,7 +7,7 @@ registerBackend(cpuBackend);
 export { Tensor, type Axes, type TensorLike } from './tensor.js';
 export type { DType, TypedArray } from './dtype.js';
 export { registerBackend, useBackend, withBackend, getBackend, listBackends, tidy } from './backend.js';
-export type { Backend, View, Layout, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp } from './backend.js';
+export type { Backend, View, Layout, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp, FusedKernel, ActivationKind, LayerNormGradients } from './backend.js';
 export { noGrad, isGradEnabled, type BackwardOptions } from './autograd.js';
 export { defineOp, definedOpNames, type OpDefinition } from './op.js';
 export { tensor, zeros, ones, full, fullLike, zerosLike, onesLike, arange, randn, rand, randint, type TensorOptions, type RandomOptions } from './creation.js';

@@ -28,12 +28,9 @@ export const cpuBackend: Backend<TypedArray> = {
   gather,
   scatterAdd,
   topkIndices,
-  softmax,
-  softmaxGrad,
-  activation,
-  activationGrad,
-  layerNorm,
-  layerNormGrad,
+  softmax: { forward: softmax, backward: softmaxGrad },
+  activation: { forward: activation, backward: activationGrad },
+  layerNorm: { forward: layerNorm, backward: layerNormGrad },
 };
 
 export * as cpuKernels from './kernels.js';

@@ -2,7 +2,7 @@
 // and the kernels whose output is an index or a bool, run the CPU loops of backends/cpu on the host.
 import type { ArgReduceOp, Backend, BinaryOp, Layout, ReduceOp, UnaryOp, View } from '../../engine/backend.js';
 import type { DType, TypedArray } from '../../engine/dtype.js';
-import { sizeOf } from '../../engine/shape.js';
+import { contiguousStrides, sizeOf } from '../../engine/shape.js';
 import * as cpuKernels from '../cpu/kernels.js';
 import type { Device, KernelArgument } from './device.js';
 import { BINARY_EXPRESSIONS } from './expressions.js';
@@ -47,7 +47,10 @@ function hostScalar(x: V): number | undefined {
 /** Concatenations of more inputs than this run on the host (each input is one texture unit in GL). */
 const MAX_CONCAT_INPUTS = 8;
 
-export class GpuJsKernels implements Omit<Backend<S>, 'name'> {
+/** The fused pairs are assembled from this class's methods in index.ts. */
+type FusedPairs = 'softmax' | 'activation' | 'layerNorm';
+
+export class GpuJsKernels implements Omit<Backend<S>, 'name' | FusedPairs> {
   constructor(readonly device: Device, readonly pool: MemoryPool) {}
 
   /** What ran where: kernel launches per family, host (CPU loop) runs per kernel, readbacks and uploads. */
@@ -162,6 +165,31 @@ export class GpuJsKernels implements Omit<Backend<S>, 'name'> {
       return this.launch(K.softmaxKernel(layoutOf(x)), size, [this.arg('softmax', x), x.offset, deviceOf('softmax', this.device, lse)]);
     } finally {
       this.pool.dispose(lse);
+    }
+  }
+
+  /**
+   * The softmax's exact backward y ⊙ (dy − Σ dy ⊙ y) from this backend's own multiply, row-sum and
+   * subtract kernels (four launches), for y the softmax output over the last axis.
+   */
+  softmaxGrad(y: V, dy: V): S {
+    const rank = y.shape.length;
+    if (y.dtype !== 'float32' || rank === 0 || sizeOf(y.shape) === 0) {
+      return this.fallback('softmaxGrad', y.dtype, cpuKernels.softmaxGrad(this.host('softmaxGrad', y), this.host('softmaxGrad', dy)));
+    }
+    const contiguous = (storage: S, shape: readonly number[]): V => ({ storage, shape, strides: contiguousStrides(shape), offset: 0, dtype: 'float32' });
+    const product = this.binary('mul', y, dy, 'float32');
+    const rowShape = y.shape.slice(0, -1);
+    const rowSums = this.reduce('sum', contiguous(product, y.shape), [rank - 1]);
+    // Each row's sum broadcast along the last axis by a zero stride.
+    const broadcast: V = { storage: rowSums, shape: y.shape, strides: [...contiguousStrides(rowShape), 0], offset: 0, dtype: 'float32' };
+    const centered = this.binary('sub', dy, broadcast, 'float32');
+    try {
+      return this.binary('mul', y, contiguous(centered, y.shape), 'float32');
+    } finally {
+      this.pool.dispose(product);
+      this.pool.dispose(rowSums);
+      this.pool.dispose(centered);
     }
   }
 

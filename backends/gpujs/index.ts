@@ -105,7 +105,7 @@ export function createGpuJsBackend(options: GpuJsBackendOptions = {}): GpuJsBack
     gather: (x, axis, index) => kernels.gather(x, axis, index),
     scatterAdd: (x, axis, index, src) => kernels.scatterAdd(x, axis, index, src),
     topkIndices: (x, k, largest) => kernels.topkIndices(x, k, largest),
-    softmax: (x) => kernels.softmax(x),
+    softmax: { forward: (x) => kernels.softmax(x), backward: (y, dy) => kernels.softmaxGrad(y, dy) },
     dispose: (storage) => kernels.dispose(storage),
     // A storage taken by assign() belongs to a long-lived tensor (a parameter, a moment): scopes keep it.
     adopt: (storage) => pool.keep([storage]),

@@ -6,12 +6,12 @@ import type { Tensor } from '../tensor.js';
 import { gradientTensor } from './fused.js';
 import { asFloat, checkTensor } from './prepare.js';
 
-/** One op per kind: forward `backend.activation`, gradient `backend.activationGrad` (the exact derivative). */
+/** One op per kind: forward and gradient from the backend's `activation` pair (the exact derivative). */
 function fusedActivation(kind: ActivationKind): Op<void> {
   return defineOp({
     name: kind,
-    forward: (backend, [x]) => ({ storage: backend.activation!(kind, x!), shape: x!.shape, dtype: x!.dtype }),
-    gradient: ([x], _out, dy) => [gradientTensor(x!.backend, x!.backend.activationGrad!(kind, x!, dy), x!.shape, x!.dtype)],
+    forward: (backend, [x]) => ({ storage: backend.activation!.forward(kind, x!), shape: x!.shape, dtype: x!.dtype }),
+    gradient: ([x], _out, dy) => [gradientTensor(x!.backend, x!.backend.activation!.backward(kind, x!, dy), x!.shape, x!.dtype)],
   });
 }
 
@@ -30,7 +30,7 @@ function applyActivation(kind: ActivationKind, x: Tensor): Tensor {
   checkTensor(kind, 'x', x);
   const input = asFloat(x);
   const { backend } = input;
-  return backend.activation && backend.activationGrad ? FUSED[kind]([input], undefined) : COMPOSED[kind](input);
+  return backend.activation ? FUSED[kind]([input], undefined) : COMPOSED[kind](input);
 }
 
 /**

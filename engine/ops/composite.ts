@@ -22,13 +22,9 @@ export { layerNorm } from './normalization.js';
 
 const softmaxLastAxisOp = defineOp({
   name: 'softmax',
-  forward: (backend, [x]) => ({ storage: backend.softmax!(x!), shape: x!.shape, dtype: x!.dtype }),
-  // dx = y ⊙ (dy − Σ dy ⊙ y): one fused kernel where the backend has it, else four ops instead of the composition's eight.
-  gradient: (_inputs, out, dy) => {
-    const { backend } = out;
-    if (backend.softmaxGrad) return [gradientTensor(backend, backend.softmaxGrad(out, dy), out.shape, out.dtype)];
-    return [out.mul(dy.sub(dy.mul(out).sum(-1, true)))];
-  },
+  forward: (backend, [x]) => ({ storage: backend.softmax!.forward(x!), shape: x!.shape, dtype: x!.dtype }),
+  // dx = y ⊙ (dy − Σ dy ⊙ y) in one backward kernel.
+  gradient: (_inputs, out, dy) => [gradientTensor(out.backend, out.backend.softmax!.backward(out, dy), out.shape, out.dtype)],
 });
 
 /** exp(x) / Σ exp(x) along an axis, shifted by the maximum for stability. */

@@ -11,20 +11,20 @@ interface LayerNormParams {
   readonly hasBias: boolean;
 }
 
-/** Inputs [x, weight?, bias?] (the flags say which are present); gradients from one `layerNormGrad` call. */
+/** Inputs [x, weight?, bias?] (the flags say which are present); gradients from one call of the backend's `layerNorm.backward`. */
 const layerNormOp = defineOp<LayerNormParams>({
   name: 'layerNorm',
   forward: (backend, inputs, { eps, hasWeight, hasBias }) => {
     const x = inputs[0]!;
     const weight = hasWeight ? inputs[1]! : null;
     const bias = hasBias ? inputs[hasWeight ? 2 : 1]! : null;
-    return { storage: backend.layerNorm!(x, weight, bias, eps), shape: x.shape, dtype: x.dtype };
+    return { storage: backend.layerNorm!.forward(x, weight, bias, eps), shape: x.shape, dtype: x.dtype };
   },
   gradient: (inputs, _out, dy, { eps, hasWeight, hasBias }) => {
     const x = inputs[0]!;
     const { backend } = x;
     const width = [x.shape[x.rank - 1]!];
-    const grads = backend.layerNormGrad!(x, hasWeight ? inputs[1]! : null, dy, eps);
+    const grads = backend.layerNorm!.backward(x, hasWeight ? inputs[1]! : null, dy, eps);
     return [
       gradientTensor(backend, grads.dx, x.shape, x.dtype),
       ...(hasWeight ? [gradientTensor(backend, grads.dweight, width, x.dtype)] : []),
@@ -54,7 +54,7 @@ export function layerNorm(x: Tensor, weight?: Tensor, bias?: Tensor, eps = 1e-5)
     if (t && (t.rank !== 1 || t.shape[0] !== width)) throw argumentError('layerNorm', `${name}.shape`, t.shape, `[${width}] (the last axis of x)`);
   }
   const { backend } = x;
-  const fusable = backend.layerNorm && backend.layerNormGrad && x.rank > 0 && (x.dtype === 'float32' || x.dtype === 'float64')
+  const fusable = backend.layerNorm && x.rank > 0 && (x.dtype === 'float32' || x.dtype === 'float64')
     && [weight, bias].every((t) => !t || (t.dtype === x.dtype && t.backend === backend));
   if (!fusable) return composedLayerNorm(x, weight, bias, eps);
   const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
