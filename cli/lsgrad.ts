@@ -1,4 +1,4 @@
-#!/usr/bin/env -S npx tsx
+#!/usr/bin/env node
 // The `lsgrad` command: dispatches to train, eval, predict and convert. Each subcommand is
 // imported only when used, so `lsgrad --help` starts instantly.
 import { realpathSync } from 'node:fs';

@@ -10,8 +10,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseProgramArgs } from '../cli/args.js';
-import { createRng, ones, randn, type Tensor } from '../engine/index.js';
-import { createLsgConfig, lsgConnectivity, lsgModelConnectivity, SPARSITY_TYPES, type Connectivity, type SparsityType } from '../lsg/index.js';
+import { createRng, ones, randn, type Tensor } from 'lsgrad';
+import { createLsgConfig, lsgConnectivity, lsgModelConnectivity, SPARSITY_TYPES, type Connectivity, type SparsityType } from 'lsgrad/lsg';
 
 interface Settings {
   length: number;

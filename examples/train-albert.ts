@@ -9,9 +9,9 @@
  * against log(27) ≈ 3.30 for a model that only learned which ids occur: the gap is what attention
  * over the unmasked tokens of the row buys.
  */
-import { tensor, createRng, type Rng } from '../engine/index.js';
+import { tensor, createRng, type Rng } from 'lsgrad';
 import { parseProgramArgs } from '../cli/args.js';
-import { AlbertConfig, AlbertForMaskedLM, type AlbertConfigOptions, AdamW, LrScheduler, clipGradNorm, warmupSchedule, weightDecayGroups } from '../nn/index.js';
+import { AlbertConfig, AlbertForMaskedLM, type AlbertConfigOptions, AdamW, LrScheduler, clipGradNorm, warmupSchedule, weightDecayGroups } from 'lsgrad/nn';
 
 const FIRST_TOKEN = 5; // ids below this are reserved: 0 pad, 2 [CLS], 3 [SEP], 4 [MASK]
 const MASK_ID = 4;

@@ -1,6 +1,6 @@
 // A two-layer perceptron learns XOR-of-signs on generated points, from engine ops alone.
 // Run: npx tsx examples/xor-mlp.ts [--steps 300] [--seed 0]
-import { createRng, noGrad, randn, tensor, type Tensor } from '../engine/index.js';
+import { createRng, noGrad, randn, tensor, type Tensor } from 'lsgrad';
 import { parseProgramArgs } from '../cli/args.js';
 
 const flags = parseProgramArgs('examples/xor-mlp.ts', 'A two-layer perceptron learns XOR-of-signs on generated points.', {

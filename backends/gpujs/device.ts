@@ -1,6 +1,6 @@
-// The device: compiles kernel specs with gpu.js (the only gpu.js import in the project), runs them
+// The device: compiles kernel specs with gpu.js (loaded by gpujs-package.ts), runs them
 // with pipeline outputs kept on the device, and reads them back on request.
-import { GPU } from 'gpu.js';
+import { GPU } from './gpujs-package.js';
 import type { DeviceArray } from './memory.js';
 import type { KernelSpec } from './kernels.js';
 import { FLOAT_INDEX_LIMIT } from './layout.js';

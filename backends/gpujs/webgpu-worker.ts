@@ -1,7 +1,7 @@
 // The worker behind SyncWebGpuDevice: gpu.js's webgpu mode returns Promises (WebGPU has no synchronous
 // readback), so its kernels run here, one request at a time, while the caller's thread waits on a flag.
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { GPU } from 'gpu.js';
+import { GPU } from './gpujs-package.js';
 import type { KernelSpec } from './kernels.js';
 import type { WorkerArgument, WorkerData, WorkerReply, WorkerRequest } from './webgpu-protocol.js';
 
@@ -25,7 +25,11 @@ let pendingError: string | null = null;
  */
 async function installNavigatorGpu(): Promise<string> {
   process.env.EGL_PLATFORM ??= 'surfaceless';
-  const { create, globals } = await import('webgpu');
+  const { create, globals } = await import('webgpu').catch((error: { code?: string }) => {
+    // Dawn for Node is an optional peer dependency of lsgrad, needed by this mode only.
+    if (error.code === 'ERR_MODULE_NOT_FOUND') throw new Error("mode 'webgpu' needs the webgpu package (Dawn for Node): npm install webgpu", { cause: error });
+    throw error;
+  });
   Object.assign(globalThis, globals);
   const choices: { flags: string[]; options: object }[] = [
     { flags: [], options: { powerPreference: 'high-performance' } },

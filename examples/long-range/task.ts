@@ -9,9 +9,9 @@
  * compare the two. Only a model whose [CLS] output can reach a position more than seqLen / 2
  * tokens away beats chance (50%).
  */
-import { createRng, noGrad, tensor, type Rng } from '../../engine/index.js';
-import { AdamW, AlbertConfig, AlbertForSequenceClassification, clipGradNorm, warmupSchedule, weightDecayGroups, type AttentionFunction } from '../../nn/index.js';
-import { LSGAlbertForSequenceClassification, LsgAlbertConfig, lsgSelfAttention, SPARSITY_TYPES, type SparsityType } from '../../lsg/index.js';
+import { createRng, noGrad, tensor, type Rng } from 'lsgrad';
+import { AdamW, AlbertConfig, AlbertForSequenceClassification, clipGradNorm, warmupSchedule, weightDecayGroups, type AttentionFunction } from 'lsgrad/nn';
+import { LSGAlbertForSequenceClassification, LsgAlbertConfig, lsgSelfAttention, SPARSITY_TYPES, type SparsityType } from 'lsgrad/lsg';
 
 const PAD = 0;
 const CLS = 1;
