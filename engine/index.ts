@@ -12,7 +12,7 @@ export { noGrad, isGradEnabled, type BackwardOptions } from './autograd.js';
 export { defineOp, definedOpNames, type OpDefinition } from './op.js';
 export { tensor, zeros, ones, full, fullLike, zerosLike, onesLike, arange, randn, rand, randint, type TensorOptions, type RandomOptions } from './creation.js';
 export { createRng, manualSeed, getDefaultRng, Rng } from './random.js';
-export { argumentError, opError } from './errors.js';
+export { argumentError, opError, configError, LsgradError, ShapeError, ArgumentError, ConfigError, CheckpointError, DataError, type ErrorDetails } from './errors.js';
 export { toNdarray, fromNdarray, type NdArrayView } from './interop.js';
 export { add, sub, mul, div, pow, neg, exp, log, sqrt, rsqrt, abs, sign, tanh, sigmoid, relu, erf, reciprocal, maximum, minimum, eq, ne, lt, le, gt, ge, where, maskedFill, clamp } from './ops/elementwise.js';
 export { sum, mean, max, min, argmax, argmin, variance, logSumExp, type VarianceOptions } from './ops/reduce.js';

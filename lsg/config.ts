@@ -1,7 +1,7 @@
 // Typed, defaulted and validated configurations for LSG attention (arXiv 2210.15497).
 // Two shapes of config exist because the reference has two code paths (docs/lsg.md, spec §1):
 // the parameter-free standalone layer and the model-level (LSG-ALBERT) attention.
-import { argumentError } from '../engine/errors.js';
+import { configError } from '../engine/errors.js';
 
 export const SPARSITY_TYPES = ['none', 'norm', 'pooling', 'lsh', 'stride', 'block_stride', 'bos_pooling'] as const;
 export type SparsityType = (typeof SPARSITY_TYPES)[number];
@@ -75,16 +75,16 @@ export const MAX_GLOBAL_TOKENS = 512;
 export function parseSparsityType(fn: string, name: unknown): SparsityType {
   if (name === null || name === undefined) return 'none';
   if (typeof name === 'string' && (SPARSITY_TYPES as readonly string[]).includes(name)) return name as SparsityType;
-  throw argumentError(fn, 'sparsityType', name, `one of ${SPARSITY_TYPES.map((type) => `"${type}"`).join(', ')} or null`);
+  throw configError(fn, 'sparsityType', name, `one of ${SPARSITY_TYPES.map((type) => `"${type}"`).join(', ')} or null`);
 }
 
 function positiveInteger(fn: string, name: string, value: unknown): number {
-  if (!Number.isInteger(value) || (value as number) <= 0) throw argumentError(fn, name, value, 'a positive integer');
+  if (!Number.isInteger(value) || (value as number) <= 0) throw configError(fn, name, value, 'a positive integer');
   return value as number;
 }
 
 function boolean(fn: string, name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') throw argumentError(fn, name, value, 'true or false');
+  if (typeof value !== 'boolean') throw configError(fn, name, value, 'true or false');
   return value;
 }
 
@@ -92,7 +92,7 @@ function boolean(fn: string, name: string, value: unknown): boolean {
 function withDefaults<T extends object>(fn: string, given: Partial<T>, defaults: T): T {
   const merged = { ...defaults };
   for (const [key, value] of Object.entries(given)) {
-    if (!(key in defaults)) throw argumentError(fn, 'config key', key, `one of ${Object.keys(defaults).join(', ')}`);
+    if (!(key in defaults)) throw configError(fn, 'config key', key, `one of ${Object.keys(defaults).join(', ')}`);
     if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
   }
   return merged;
@@ -109,7 +109,7 @@ export function createLsgLayerConfig(options: Partial<LsgLayerConfig> = {}): Lsg
   const sparsityFactor = positiveInteger(fn, 'sparsityFactor', merged.sparsityFactor);
   const sparsityType = parseSparsityType(fn, merged.sparsityType);
   if (sparsityType !== 'none' && blockSize % sparsityFactor !== 0) {
-    throw argumentError(fn, 'sparsityFactor', sparsityFactor, `a divisor of blockSize ${blockSize}`);
+    throw configError(fn, 'sparsityFactor', sparsityFactor, `a divisor of blockSize ${blockSize}`);
   }
   return Object.freeze({
     blockSize,
@@ -133,22 +133,22 @@ export function createLsgConfig(options: Partial<LsgConfig> = {}): LsgConfig {
   const sparsityType = parseSparsityType(fn, merged.sparsityType);
   // NOTE: 0 is accepted because the reference reads sparse_block_size == 0 as "no sparse part".
   if (!Number.isInteger(merged.sparseBlockSize) || merged.sparseBlockSize < 0) {
-    throw argumentError(fn, 'sparseBlockSize', merged.sparseBlockSize, 'a non-negative integer');
+    throw configError(fn, 'sparseBlockSize', merged.sparseBlockSize, 'a non-negative integer');
   }
   const sparseBlockSize = merged.sparseBlockSize;
   if (blockSize % sparsityFactor !== 0) {
-    throw argumentError(fn, 'sparsityFactor', sparsityFactor, `a divisor of blockSize ${blockSize}`);
+    throw configError(fn, 'sparsityFactor', sparsityFactor, `a divisor of blockSize ${blockSize}`);
   }
   const numGlobalTokens = positiveInteger(fn, 'numGlobalTokens', merged.numGlobalTokens);
   if (numGlobalTokens > MAX_GLOBAL_TOKENS) {
-    throw argumentError(fn, 'numGlobalTokens', numGlobalTokens, `at most ${MAX_GLOBAL_TOKENS} (the global-embedding table size)`);
+    throw configError(fn, 'numGlobalTokens', numGlobalTokens, `at most ${MAX_GLOBAL_TOKENS} (the global-embedding table size)`);
   }
   const usesChunks = (sparsityType === 'norm' || sparsityType === 'lsh') && sparseBlockSize > 0 && sparsityFactor > 1;
   if (usesChunks) {
     // norm and lsh work in chunks of min(blockSize, sparseBlockSize) tokens (spec §4).
     const chunk = Math.min(blockSize, sparseBlockSize);
     if (blockSize % chunk !== 0 || chunk % sparsityFactor !== 0) {
-      throw argumentError(fn, 'sparseBlockSize', sparseBlockSize,
+      throw configError(fn, 'sparseBlockSize', sparseBlockSize,
         `a value whose chunk min(blockSize, sparseBlockSize) = ${chunk} divides blockSize ${blockSize} and is divisible by sparsityFactor ${sparsityFactor}`);
     }
   }
@@ -156,15 +156,15 @@ export function createLsgConfig(options: Partial<LsgConfig> = {}): LsgConfig {
   const poolWithGlobal = boolean(fn, 'poolWithGlobal', merged.poolWithGlobal);
   if (maskFirstToken && !poolWithGlobal) {
     // The reference silently switches poolWithGlobal on; a masked first token needs the global copy.
-    throw argumentError(fn, 'poolWithGlobal', poolWithGlobal, 'true when maskFirstToken is true');
+    throw configError(fn, 'poolWithGlobal', poolWithGlobal, 'true when maskFirstToken is true');
   }
   if (!Number.isInteger(merged.lshNumPreRounds) || merged.lshNumPreRounds < 0) {
-    throw argumentError(fn, 'lshNumPreRounds', merged.lshNumPreRounds, 'a non-negative integer');
+    throw configError(fn, 'lshNumPreRounds', merged.lshNumPreRounds, 'a non-negative integer');
   }
   const referenceQuirks = boolean(fn, 'referenceQuirks', merged.referenceQuirks);
   const isCausal = boolean(fn, 'isCausal', merged.isCausal);
   if (isCausal && !referenceQuirks) {
-    throw argumentError(fn, 'isCausal', isCausal,
+    throw configError(fn, 'isCausal', isCausal,
       'false unless referenceQuirks is true: the reference model is only half causal (short inputs and global tokens see the future), see docs/lsg.md');
   }
   return Object.freeze({
