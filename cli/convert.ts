@@ -1,7 +1,11 @@
 // `lsgrad convert <in-dir> <out-dir> [options]`: dense ALBERT checkpoint → LSG-ALBERT checkpoint.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs, formatHelp, UsageError, type FlagSpecs } from './args.js';
+import { writeJsonAtomic } from './atomic.js';
+import { LSGRAD_MODEL_FILE } from './model.js';
 import { convertAlbertCheckpoint, CONVERT_DEFAULTS } from '../lsg/convert.js';
-import { LSG_ALBERT_DEFAULTS } from '../lsg/albert.js';
+import { LSG_ALBERT_DEFAULTS, type LsgAlbertConfig } from '../lsg/albert.js';
 import { SPARSITY_TYPES } from '../lsg/config.js';
 
 const FLAGS = {
@@ -29,12 +33,16 @@ const DESCRIPTION = [
   '--max-sequence-length, global embeddings initialised from the positions, [CLS]/[MASK] and token',
   'type 0, every other weight copied. The output loads here and in the reference PyTorch code.',
   '',
+  'An LSG checkpoint keeps its own LSG settings (block sizes, sparsity, global tokens…) and its trained',
+  'global tokens; only the LSG flags given on the command line replace them. A checkpoint of',
+  `lsgrad train keeps its ${LSGRAD_MODEL_FILE}, so lsgrad eval and predict read the output.`,
+  '',
   'Example: lsgrad convert albert-base-v2 lsg-albert-4096 --max-sequence-length 4096 --sparsity-type norm --block-size 128',
 ].join('\n');
 
 /** Runs `lsgrad convert`; prints --help, or converts and prints a one-line summary. */
 export async function runConvert(argv: string[]): Promise<void> {
-  const { flags, positionals, help } = parseArgs('lsgrad convert', FLAGS, argv);
+  const { flags, positionals, help, given } = parseArgs('lsgrad convert', FLAGS, argv);
   if (help) {
     process.stdout.write(`${formatHelp(USAGE, DESCRIPTION, FLAGS)}\n`);
     return;
@@ -44,15 +52,43 @@ export async function runConvert(argv: string[]): Promise<void> {
   }
   const [inDir, outDir] = positionals as [string, string];
   const { bosTokenId, architecture, ...rest } = flags;
+  // LSG settings not written on the command line stay undefined, so an LSG checkpoint keeps its own
+  // and a dense one gets the LSG-ALBERT defaults.
+  const options: Record<string, unknown> = { ...rest };
+  for (const key of Object.keys(LSG_ALBERT_DEFAULTS)) if (!given.has(key as keyof typeof FLAGS)) delete options[key];
   const started = Date.now();
   const { config } = convertAlbertCheckpoint(inDir, outDir, {
-    ...rest,
+    ...options,
     architecture,
     bosTokenId: bosTokenId >= 0 ? bosTokenId : undefined,
   });
+  const lsgradModel = carryLsgradModel(inDir, outDir, config);
   process.stdout.write(
     `converted ${inDir} → ${outDir}: ${config.architectures?.[0]}, max length ${config.maxPositionEmbeddings}, ` +
-    `block ${config.blockSize}, sparsity ${config.sparsityType} ×${config.sparsityFactor}, ${config.numGlobalTokens} global token(s) ` +
+    `block ${config.blockSize}, sparse block ${config.sparseBlockSize}, sparsity ${config.sparsityType} ×${config.sparsityFactor}, ` +
+    `${config.numGlobalTokens} global token(s)${lsgradModel ? `, ${LSGRAD_MODEL_FILE} updated (eval and predict read ${config.maxPositionEmbeddings} tokens)` : ''} ` +
     `(${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
   );
+}
+
+/**
+ * A checkpoint of `lsgrad train` also holds lsgrad_model.json (attention kind, LSG settings, input
+ * length); the converted one gets it too, describing the converted model, so eval and predict load it.
+ */
+function carryLsgradModel(inDir: string, outDir: string, config: LsgAlbertConfig): boolean {
+  const source = join(inDir, LSGRAD_MODEL_FILE);
+  if (!existsSync(source)) return false;
+  const meta = JSON.parse(readFileSync(source, 'utf8')) as Record<string, unknown>;
+  writeJsonAtomic(join(outDir, LSGRAD_MODEL_FILE), {
+    ...meta,
+    attention: 'lsg',
+    sparsityType: config.sparsityType ?? 'none',
+    blockSize: config.blockSize,
+    sparseBlockSize: config.sparseBlockSize,
+    sparsityFactor: config.sparsityFactor,
+    numGlobalTokens: config.numGlobalTokens,
+    // The new position table is what the conversion was for: eval and predict read that many tokens.
+    seqLen: config.maxPositionEmbeddings,
+  });
+  return true;
 }

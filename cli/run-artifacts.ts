@@ -36,8 +36,10 @@ export function movingAverage(values: readonly number[], window: number): number
 }
 
 export function curvesSvg(state: TrainerState, test: Scored | undefined, baseline: BaselineResult | undefined): string {
-  const losses = state.losses.map((loss, index) => [index + 1, loss] as const);
-  const smoothed = movingAverage(state.losses, 10).map((loss, index) => [index + 1, loss] as const);
+  // Skipped steps (a non-finite loss; null once saved as JSON) have no point on the curve.
+  const losses = state.losses.map((loss, index) => [index + 1, loss] as const).filter(([, loss]) => Number.isFinite(loss));
+  const smoothedValues = movingAverage(losses.map(([, loss]) => loss), 10);
+  const smoothed = losses.map(([step], index) => [step, smoothedValues[index]!] as const);
   const lossChart = lineChartSvg(
     [{ name: 'train loss', points: losses, color: '#9ecae1' }, { name: 'moving avg (10)', points: smoothed, color: '#08519c' }],
     { title: 'Training loss', xLabel: 'step', yLabel: 'cross-entropy' },

@@ -16,8 +16,10 @@ export interface ValidationPoint {
 export interface TrainerState {
   /** Optimizer steps completed. */
   step: number;
-  /** Training loss of each completed step, index i = step i + 1. */
+  /** Training loss of each completed step, index i = step i + 1 (null in JSON for a skipped, non-finite step). */
   losses: number[];
+  /** Steps skipped because their loss or gradients were not finite (absent when none were). */
+  skippedSteps?: number[];
   validations: ValidationPoint[];
   /** Wall-clock seconds spent in training steps across all processes of this run. */
   trainSeconds: number;

@@ -2,14 +2,14 @@
 // trains, then scores the test split and writes metrics.json and the pictures into --out.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { formatHelp, parseArgs, UsageError } from './args.js';
+import { flagName, formatHelp, parseArgs, UsageError } from './args.js';
 import { runNaiveBayesBaseline, type BaselineResult } from './baseline.js';
 import { encodeSet } from './data/batches.js';
 import { labelCounts, loadCorpus, splitEmails, type Email } from './data/corpus.js';
 import { scoreSet } from './evaluate.js';
 import { Replicas } from './replicas.js';
 import { formatMetrics } from './metrics.js';
-import { createClassifier, loadClassifier, selectBackend, type SpamClassifier } from './model.js';
+import { LSGRAD_MODEL_FILE, createClassifier, loadClassifier, selectBackend, type SpamClassifier } from './model.js';
 import { writeRunArtifacts } from './run-artifacts.js';
 import { readRunOptions, resolveCheckpoint, writeRunOptions } from './run-state.js';
 import { EVAL_BATCH_SIZE, runTraining } from './trainer.js';
@@ -25,6 +25,9 @@ export function trainHelp(): string {
   return formatHelp('lsgrad train [options]', DESCRIPTION, TRAIN_FLAGS, TRAIN_SECTIONS);
 }
 
+/** The flags that may go with --resume: where the run is, how far to go this time, how loudly. */
+const RESUME_FLAGS: ReadonlySet<string> = new Set(['resume', 'stopAt', 'quiet']);
+
 /** Flags given on the command line, resolved against a resumed run's saved options. */
 function resolveOptions(argv: string[]): { options: TrainOptions; resumeFrom?: string } | undefined {
   const parsed = parseArgs('lsgrad train', TRAIN_FLAGS, argv);
@@ -38,6 +41,10 @@ function resolveOptions(argv: string[]): { options: TrainOptions; resumeFrom?: s
   let options = parsed.flags;
   let resumeFrom: string | undefined;
   if (options.resume !== undefined) {
+    const ignored = [...parsed.given].filter((key) => !RESUME_FLAGS.has(key));
+    if (ignored.length > 0) {
+      throw new UsageError(`lsgrad train: --resume continues a run with its saved options; ${ignored.map((key) => `--${flagName(key)}`).join(', ')} cannot change them (start a new run, or use --init DIR to start from its weights)`);
+    }
     const runDirectory = options.resume;
     const saved = readRunOptions(runDirectory);
     // A resumed run keeps every saved option (they define the losses it must reproduce), except
@@ -46,6 +53,13 @@ function resolveOptions(argv: string[]): { options: TrainOptions; resumeFrom?: s
     resumeFrom = existsSync(join(runDirectory, 'latest-checkpoint.json')) ? resolveCheckpoint(runDirectory) : undefined;
   }
   const problems = crossCheckTrainOptions(options);
+  if (options.init !== undefined && options.resume === undefined) {
+    try {
+      checkInitDirectory(resolveCheckpoint(options.init));
+    } catch (error) {
+      problems.push(`--init ${options.init}: ${(error as Error).message}`);
+    }
+  }
   if (problems.length > 0) throw new UsageError(`lsgrad train: ${problems.join('; ')}`);
   return { options, resumeFrom };
 }
@@ -60,6 +74,12 @@ function describeLengths(options: TrainOptions): string {
   const crops = options.cropProb > 0 ? ` · ${Math.round(options.cropProb * 100)}% of training emails read from a random line` : '';
   if (shortSteps === 0) return `seq-len ${options.seqLen}${crops}`;
   return `seq-len ${options.seqLen} (warm-up: steps 1–${shortSteps} read ${options.shortSeqLen} tokens, the last ${options.steps - shortSteps} all ${options.seqLen})${crops}`;
+}
+
+/** A checkpoint of lsgrad train has config.json, model.safetensors and lsgrad_model.json. */
+function checkInitDirectory(checkpoint: string): void {
+  const missing = ['config.json', 'model.safetensors', LSGRAD_MODEL_FILE].filter((name) => !existsSync(join(checkpoint, name)));
+  if (missing.length > 0) throw new Error(`${checkpoint} has no ${missing.join(', ')}; expected a checkpoint of lsgrad train (or its run directory)`);
 }
 
 /** --init: copies a checkpoint's weights into the freshly built classifier, which must have its shape. */

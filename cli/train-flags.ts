@@ -1,7 +1,9 @@
 // Every flag of `lsgrad train`, declared once: kind, default, help. The defaults are the
 // `npm start` configuration (see docs/training.md for how they were chosen and measured).
-import { type FlagSpecs, type FlagValues } from './args.js';
+import { flagName, type FlagSpecs, type FlagValues } from './args.js';
 import { GPUJS_MODES } from '../backends/gpujs/modes.js';
+import { ConfigError } from '../engine/errors.js';
+import { createLsgConfig, createLsgLayerConfig } from '../lsg/config.js';
 
 export const ATTENTION_KINDS = ['lsg', 'dense', 'local'] as const;
 export type AttentionKind = (typeof ATTENTION_KINDS)[number];
@@ -101,5 +103,33 @@ export function crossCheckTrainOptions(options: TrainOptions): string[] {
   if (options.warmup > options.steps) {
     problems.push(`--warmup ${options.warmup} is larger than --steps ${options.steps}`);
   }
+  const attentionProblem = checkAttentionFlags(options);
+  if (attentionProblem) problems.push(attentionProblem);
   return problems;
+}
+
+/** The attention flags that build the model's LSG config; their names in a ConfigError become flag names. */
+const ATTENTION_FLAGS = ['sparseBlockSize', 'sparsityFactor', 'sparsityType', 'numGlobalTokens', 'blockSize'] as const;
+
+/**
+ * Builds the LSG (or local) attention config from the flags, as the model will, so that a setting it
+ * refuses is reported before any data is read, in the flags' own names.
+ */
+function checkAttentionFlags(options: TrainOptions): string | undefined {
+  try {
+    if (options.attention === 'lsg') {
+      createLsgConfig({
+        blockSize: options.blockSize, sparseBlockSize: options.sparseBlockSize, sparsityFactor: options.sparsityFactor,
+        sparsityType: options.sparsityType, numGlobalTokens: options.numGlobalTokens,
+      });
+    } else if (options.attention === 'local') {
+      createLsgLayerConfig({ blockSize: options.blockSize, sparsityType: 'none' });
+    }
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof ConfigError) || error.argument === undefined) throw error;
+    const asFlags = (text: string) => ATTENTION_FLAGS.reduce((out, key) => out.replace(new RegExp(`\\b${key}\\b`, 'g'), `--${flagName(key)}`), text);
+    const value = error.argument in options ? options[error.argument as keyof TrainOptions] : error.value;
+    return `${asFlags(error.argument)} ${value} is invalid with --attention ${options.attention}; expected ${asFlags(error.expected ?? '')}`;
+  }
 }

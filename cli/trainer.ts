@@ -2,7 +2,7 @@
 // decay, validation every N steps, atomic checkpoints every N steps, exact resume.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AdamW, clipGradNorm, warmupSchedule, weightDecayGroups } from '../nn/index.js';
+import { AdamW, clipGradNorm, gradNorm, warmupSchedule, weightDecayGroups } from '../nn/index.js';
 import { inDeviceScope } from './device-scope.js';
 import { writeDirectoryAtomic, writeFileAtomic, writeJsonAtomic } from './atomic.js';
 import { batchIndices, gatherRows, type EncodedSet } from './data/batches.js';
@@ -38,6 +38,12 @@ export interface TrainerResult {
   stopped: boolean;
   peakRssBytes: number;
 }
+
+/**
+ * Steps in a row whose loss or gradients may be non-finite (each skipped, the weights untouched)
+ * before training stops: one bad batch is skipped, a diverged run is not left spinning.
+ */
+export const MAX_SKIPPED_STEPS_IN_A_ROW = 5;
 
 /** Batch size used for forward-only scoring; larger than training batches since no graph is kept. */
 export const EVAL_BATCH_SIZE = 8;
@@ -92,6 +98,8 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
   const progress = options.quiet ? undefined : new ProgressBar({ totalSteps: options.steps, startStep: state.step, cumulativeWork, evaluationTokensFrom });
   const say = (message: string) => (progress ? progress.log(message) : log(message));
   let peakRssBytes = rssBytes();
+  let skippedInARow = 0;
+  let lastCheckpoint: string | undefined;
   module.train();
 
   const saveCheckpoint = async (step: number) => {
@@ -102,6 +110,7 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
       writeJsonAtomic(join(temporary, TRAINER_STATE_FILE), state);
     });
     writeLatest(options.out, step);
+    lastCheckpoint = directory;
     say(`checkpoint ${directory}`);
   };
 
@@ -111,18 +120,34 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
     for (const group of optimizer.paramGroups) group.lr = group.initialLr * lrFactor(step);
     const rows = batchIndices(train.count, options.batchSize, step, options.seed);
     const batch = cropBatch(gatherRows(train, rows, stepSeqLen(options, step)), trainBytes, rows, options.cropProb, options.seed, step);
+    // A step whose loss or gradient norm is not finite changes nothing: no update, gradients dropped.
     const update = (loss: number) => {
-      if (options.clipNorm > 0) clipGradNorm(module.parameters(), options.clipNorm);
-      optimizer.step();
+      const norm = options.clipNorm > 0 ? clipGradNorm(module.parameters(), options.clipNorm) : gradNorm(module.parameters());
+      const finite = Number.isFinite(loss) && Number.isFinite(norm);
+      if (finite) optimizer.step();
       optimizer.zeroGrad();
-      return loss;
+      return { loss, norm, finite };
     };
     // One replica computes on this thread, so its whole step fits in one device scope (see device-scope.ts).
-    const lossValue = replicas.count === 1
+    const { loss: lossValue, norm, finite } = replicas.count === 1
       ? inDeviceScope(() => update(replicas.backwardHere(batch, options.seed, step)), [module, optimizer])
       : update(await replicas.backward(batch, options.seed, step));
-    if (!Number.isFinite(lossValue)) throw new Error(`runTraining: loss is ${lossValue} at step ${step}; try a lower --lr (now ${options.lr})`);
-    state = { ...state, step, losses: [...state.losses, lossValue], trainSeconds: state.trainSeconds + (performance.now() - started) / 1000, trainCpuSeconds: state.trainCpuSeconds + cpuSecondsSince(startedCpu), trainTokens: state.trainTokens + batch.labels.length * batch.width };
+    if (finite) {
+      skippedInARow = 0;
+    } else {
+      skippedInARow++;
+      say(`step ${step} skipped: loss ${lossValue}, gradient norm ${norm}; the weights were not updated (${skippedInARow} in a row)`);
+      if (skippedInARow >= MAX_SKIPPED_STEPS_IN_A_ROW) {
+        progress?.finish();
+        const latest = lastCheckpoint === undefined ? 'no checkpoint was written yet' : `the last good checkpoint is ${lastCheckpoint}`;
+        throw new Error(
+          `stopped at step ${step}: ${skippedInARow} steps in a row (${step - skippedInARow + 1}–${step}) had a non-finite loss or gradient, ` +
+          `so training has diverged; ${latest}. Try a lower --lr (now ${options.lr}) or --clip-norm (now ${options.clipNorm}), ` +
+          `starting from a checkpoint with --init`,
+        );
+      }
+    }
+    state = { ...state, step, losses: [...state.losses, lossValue], skippedSteps: finite ? state.skippedSteps : [...(state.skippedSteps ?? []), step], trainSeconds: state.trainSeconds + (performance.now() - started) / 1000, trainCpuSeconds: state.trainCpuSeconds + cpuSecondsSince(startedCpu), trainTokens: state.trainTokens + batch.labels.length * batch.width };
     peakRssBytes = Math.max(peakRssBytes, rssBytes());
     progress?.update({ step, loss: lossValue, tokens: batch.labels.length * batch.width });
 
@@ -133,7 +158,9 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
       say(`validation @ step ${step}: ${formatMetrics(scored.metrics)} [${scored.seconds.toFixed(1)}s wall, ${scored.cpuSeconds.toFixed(1)}s CPU]`);
       peakRssBytes = Math.max(peakRssBytes, rssBytes());
     }
-    if ((options.checkpointEvery > 0 && step % options.checkpointEvery === 0) || step === lastStep) {
+    // NOTE: no checkpoint right after a skipped step (unless it is the last): a run that is diverging
+    // keeps pointing at its last good one.
+    if ((options.checkpointEvery > 0 && step % options.checkpointEvery === 0 && skippedInARow === 0) || step === lastStep) {
       await saveCheckpoint(step);
     }
   }

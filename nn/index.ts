@@ -10,7 +10,7 @@ export { crossEntropy, mse, bceWithLogits, type CrossEntropyOptions, type Reduct
 export { Optimizer, type ParamGroup, type ParamGroupOptions, type ParamsInput } from './optim/optimizer.js';
 export { SGD, type SgdOptions } from './optim/sgd.js';
 export { AdamW, type AdamWOptions, type Moments as AdamWMoments } from './optim/adamw.js';
-export { clipGradNorm } from './optim/clip.js';
+export { clipGradNorm, gradNorm } from './optim/clip.js';
 export { warmupSchedule, LrScheduler, type WarmupScheduleOptions } from './optim/schedule.js';
 export { weightDecayGroups, isNoDecayName } from './optim/groups.js';
 export { parseSafetensors, serializeSafetensors, SAFETENSORS_DTYPES, type SafetensorsDtype, type SafetensorsEntry, type SafetensorsFile, type SafetensorsInput } from './safetensors.js';

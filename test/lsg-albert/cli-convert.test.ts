@@ -29,7 +29,7 @@ test('lsgrad convert writes an LSG checkpoint with the given settings', async ()
   const out = mkdtempSync(join(tmpdir(), 'lsgrad-cli-'));
   try {
     const summary = await captureStdout(() => runConvert([`${ALBERT_FIXTURES}dense_mlm_t48`, out, '--max-sequence-length', '2048', '--sparsity-type', 'pooling', '--block-size', '32', '--sparsity-factor', '4', '--num-global-tokens', '2']));
-    assert.match(summary, /LSGAlbertForMaskedLM, max length 2048, block 32, sparsity pooling ×4, 2 global token/);
+    assert.match(summary, /LSGAlbertForMaskedLM, max length 2048, block 32, sparse block 128, sparsity pooling ×4, 2 global token/);
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
     assert.is(config.max_position_embeddings, 2048);
     assert.is(config.sparsity_type, 'pooling');
