@@ -55,7 +55,7 @@ export async function runConvert(argv: string[]): Promise<void> {
   // LSG settings not written on the command line stay undefined, so an LSG checkpoint keeps its own
   // and a dense one gets the LSG-ALBERT defaults.
   const options: Record<string, unknown> = { ...rest };
-  for (const key of Object.keys(LSG_ALBERT_DEFAULTS)) if (!given.has(key as keyof typeof FLAGS)) delete options[key];
+  for (const key of Object.keys(LSG_ALBERT_DEFAULTS)) if (!given.has(key)) delete options[key];
   const started = Date.now();
   const { config } = convertAlbertCheckpoint(inDir, outDir, {
     ...options,
