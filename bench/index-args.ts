@@ -13,6 +13,7 @@ export const BENCH_FLAGS = {
   lengths: { kind: 'ints', default: [], min: 1, help: `attention lengths (default: the suite's; full: ${SUITES.full.lengths.join(',')})` },
   modelLengths: { kind: 'ints', default: [], min: 1, help: `model-step lengths (default: the suite's; full: ${SUITES.full.modelLengths.join(',')})` },
   kernels: { kind: 'bool', default: true, help: 'also time single kernels (--no-kernels to skip)' },
+  torch: { kind: 'bool', default: true, help: 'also compare with the reference PyTorch implementation when LSGRAD_TORCH_ENV is set (--no-torch to skip)' },
   render: { kind: 'string', placeholder: 'FILE', help: 'tables and chart again from a saved run\'s .json, measuring nothing' },
 } as const satisfies FlagSpecs;
 
@@ -32,6 +33,7 @@ export function parseArgs(args: readonly string[]): { settings: SuiteSettings; o
     modelLengths: flags.modelLengths.length > 0 ? flags.modelLengths : base.modelLengths,
     only: flags.only.length > 0 ? flags.only : base.only,
     kernels: base.kernels && flags.kernels,
+    torchReps: flags.torch ? base.torchReps : 0,
   };
   const outDir = resolve(flags.out ?? fileURLToPath(new URL('./results', import.meta.url)));
   return { settings, outDir, help, ...(flags.render ? { render: resolve(flags.render) } : {}) };

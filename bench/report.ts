@@ -4,6 +4,7 @@ import { logLogChartSvg, type LogSeries } from './chart.js';
 import type { ModeResult } from './measure.js';
 import type { AttentionRow, SuiteReport } from './suite.js';
 import type { TargetCheck } from './targets.js';
+import { torchMarkdown } from './torch/compare.js';
 
 const MiB = 2 ** 20;
 const MODE_NAMES: Record<AttentionMode, string> = { forward: 'forward', forwardBackward: 'forward+backward' };
@@ -85,6 +86,8 @@ export function markdownReport(report: SuiteReport, targets: TargetCheck[]): str
     if (!r) return [row.attention, String(row.length), row.note ?? row.status, '', '', '', '', ''];
     return [row.attention, String(row.length), formatSeconds(r.medianMs), formatSeconds(r.medianCpuMs), Number(r.extra?.tokensPerSecond ?? 0).toFixed(0), formatMiB(r.allocatedBytes), formatMiB(r.peakRssDeltaBytes), dense ? `${(dense.medianMs / r.medianMs).toFixed(2)}× / ${(dense.medianCpuMs / r.medianCpuMs).toFixed(2)}×` : ''];
   })), '');
+  // Reports saved before the PyTorch comparison existed have no torch field.
+  if (report.torch) out.push(...torchMarkdown(report.torch));
   out.push('## Kernels: matmul GFLOP/s (bench/matmul.ts)', '');
   out.push(...(report.kernels.status === 'ok' ? report.kernels.lines : [report.kernels.note ?? report.kernels.status]), '');
   out.push('## Targets (issue 8)', '');

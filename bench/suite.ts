@@ -4,6 +4,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { attentionImpls, ATTENTION_MODES, DENSE_ID, type AttentionImpl, type AttentionMode } from './attention-cases.js';
 import { runKernels, type KernelReport } from './kernels.js';
+import { runTorchComparison, type TorchReport } from './torch/compare.js';
 import type { ModeResult } from './measure.js';
 import { runCell } from './runner.js';
 import { scalingExponent } from './stats.js';
@@ -24,13 +25,15 @@ export interface SuiteSettings {
   /** Longest length to run per implementation id (others: every length). */
   readonly maxLength: Readonly<Record<string, number>>;
   readonly seed: number;
+  /** Runs per side of the PyTorch comparison (0: not run); it needs LSGRAD_TORCH_ENV. */
+  readonly torchReps: number;
 }
 
 export const SUITES: Record<SuiteMode, SuiteSettings> = {
-  full: { mode: 'full', lengths: [512, 1024, 2048, 4096, 8192], modelLengths: [1024, 4096], capSeconds: 600, reps: FULL_REPS, only: [], kernels: true, maxLength: { 'tfjs-cpu': 1024 }, seed: 1 },
-  quick: { mode: 'quick', lengths: [256, 512], modelLengths: [512], capSeconds: 60, reps: QUICK_REPS, only: [], kernels: true, maxLength: {}, seed: 1 },
+  full: { mode: 'full', lengths: [512, 1024, 2048, 4096, 8192], modelLengths: [1024, 4096], capSeconds: 600, reps: FULL_REPS, only: [], kernels: true, maxLength: { 'tfjs-cpu': 1024 }, seed: 1, torchReps: 5 },
+  quick: { mode: 'quick', lengths: [256, 512], modelLengths: [512], capSeconds: 60, reps: QUICK_REPS, only: [], kernels: true, maxLength: {}, seed: 1, torchReps: 3 },
   // Seconds: one LSG row and tfjs-wasm next to dense, two short lengths, one run each.
-  smoke: { mode: 'smoke', lengths: [128, 256], modelLengths: [128], capSeconds: 60, reps: SMOKE_REPS, only: ['lsg-b32-norm', 'tfjs-wasm'], kernels: false, maxLength: {}, seed: 1 },
+  smoke: { mode: 'smoke', lengths: [128, 256], modelLengths: [128], capSeconds: 60, reps: SMOKE_REPS, only: ['lsg-b32-norm', 'tfjs-wasm'], kernels: false, maxLength: {}, seed: 1, torchReps: 0 },
 };
 
 /** One table cell: an implementation at a length in one mode. */
@@ -75,6 +78,7 @@ export interface SuiteReport {
   readonly scaling: ScalingRow[];
   readonly model: ModelRow[];
   readonly kernels: KernelReport;
+  readonly torch: TorchReport;
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -198,6 +202,7 @@ export async function runSuite(settings: SuiteSettings, onProgress: (report: Sui
   const impls = attentionImpls().filter((impl) => settings.only.length === 0 || impl.id === DENSE_ID || settings.only.some((part) => impl.id.includes(part)));
   const attention: AttentionRow[] = [];
   const model: ModelRow[] = [];
+  let torch: TorchReport = { status: 'not-run', note: settings.torchReps > 0 ? 'pending' : `not run in the ${settings.mode} suite`, reps: settings.torchReps, rows: [] };
   let kernels: KernelReport = { status: 'not-run', note: settings.kernels ? 'pending' : 'not run (--no-kernels or smoke)', lines: [] };
   const report = (complete: boolean): SuiteReport => ({
     meta: {
@@ -221,6 +226,7 @@ export async function runSuite(settings: SuiteSettings, onProgress: (report: Sui
     scaling: fitScaling(attention, impls),
     model,
     kernels,
+    torch,
   });
   const progress = () => onProgress(report(false));
   const essential = impls.filter((impl) => ESSENTIAL_IDS.includes(impl.id));
@@ -228,6 +234,10 @@ export async function runSuite(settings: SuiteSettings, onProgress: (report: Sui
   await runModel(settings, model, progress);
   if (settings.kernels) {
     kernels = await runKernels(settings.mode === 'full' ? [] : ['--quick']);
+    progress();
+  }
+  if (settings.torchReps > 0) {
+    torch = await runTorchComparison({ threads: [1, 2], reps: settings.torchReps, capSeconds: settings.capSeconds, log });
     progress();
   }
   await runAttention(settings, impls.filter((impl) => !ESSENTIAL_IDS.includes(impl.id)), attention, progress);
