@@ -8,6 +8,7 @@ import { Module } from '../module.js';
 import { Linear } from '../linear.js';
 import { LayerNorm } from '../layernorm.js';
 import { Dropout } from '../dropout.js';
+import { multiHeadSelfAttention } from '../encoder/self-attention.js';
 import type { AlbertConfig } from './config.js';
 import type { ModelBuildOptions } from './build-options.js';
 import { denseAttention, type AttentionFunction } from './attention-function.js';
@@ -39,29 +40,17 @@ export class AlbertAttention extends Module {
     return { layerNorm: 'LayerNorm' };
   }
 
-  /** (batch, seq, hidden) → (batch, heads, seq, headDim). */
-  private splitHeads(x: Tensor): Tensor {
-    const [batch, seqLength] = x.shape as [number, number];
-    return x.reshape([batch, seqLength, this.config.numAttentionHeads, this.config.headDim]).permute([0, 2, 1, 3]);
-  }
-
   /**
    * hidden: (batch, seq, hiddenSize); mask: additive (batch, 1, 1, seq) or null.
    * Returns the new hidden states and, when asked and the kernel provides them, the probabilities.
    */
   forward(hidden: Tensor, mask: Tensor | null, outputAttentions = false): { hidden: Tensor; probs?: Tensor } {
-    const [batch, seqLength] = hidden.shape as [number, number];
-    const q = this.splitHeads(this.query.forward(hidden));
-    const k = this.splitHeads(this.key.forward(hidden));
-    const v = this.splitHeads(this.value.forward(hidden));
-    const result = this.attentionFunction(q, k, v, mask, {
+    const { context: merged, probs } = multiHeadSelfAttention(hidden, this, this.config.numAttentionHeads, this.attentionFunction, mask, {
       training: this.training,
       dropoutProb: this.config.attentionProbsDropoutProb,
       rng: this.options.dropoutRng,
       outputAttentions,
-    });
-    const { context, probs } = result instanceof Tensor ? { context: result, probs: undefined } : result;
-    const merged = context.permute([0, 2, 1, 3]).reshape([batch, seqLength, this.config.hiddenSize]); // heads re-interleaved
+    });                                                                   // (batch, seq, hiddenSize)
     const projected = this.outputDropout.forward(this.dense.forward(merged));
     return { hidden: this.layerNorm.forward(hidden.add(projected)), probs };
   }

@@ -1,33 +1,14 @@
 /** Sequence classification (regression, single- and multi-label), token classification, multiple choice. */
 import { Tensor } from '../../engine/index.js';
-import { argumentError } from '../../engine/errors.js';
 import { Linear } from '../linear.js';
 import { Dropout } from '../dropout.js';
-import { crossEntropy, mse, bceWithLogits } from '../losses.js';
-import type { AlbertConfig, ProblemType } from './config.js';
+import { crossEntropy } from '../losses.js';
+import { sequenceClassificationLoss, tokenLoss, flattenChoices } from '../encoder/task-losses.js';
+import type { AlbertConfig } from './config.js';
 import type { ModelBuildOptions } from './build-options.js';
 import type { AlbertInputs } from './model.js';
 import type { ModelOutput } from './masked-lm.js';
 import { AlbertTaskModel } from './task-base.js';
-
-/** HuggingFace's rule when `problem_type` is unset: 1 label → regression; integer labels → single-label. */
-export function inferProblemType(config: AlbertConfig, labels: Tensor): ProblemType {
-  if (config.problemType !== null) return config.problemType;
-  if (config.numLabels === 1) return 'regression';
-  return labels.dtype === 'int32' ? 'single_label_classification' : 'multi_label_classification';
-}
-
-/** The loss of classifier logits `[batch, numLabels]` for the problem type. */
-function classificationLoss(problemType: ProblemType, logits: Tensor, labels: Tensor, numLabels: number): Tensor {
-  switch (problemType) {
-    case 'regression':
-      return numLabels === 1 ? mse(logits.reshape([-1]), labels.cast(logits.dtype).reshape([-1])) : mse(logits, labels.cast(logits.dtype));
-    case 'single_label_classification':
-      return crossEntropy(logits.reshape([-1, numLabels]), labels.reshape([-1]));
-    case 'multi_label_classification':
-      return bceWithLogits(logits, labels.cast(logits.dtype));
-  }
-}
 
 /**
  * Pooled output → dropout → classifier. Loss by `problemType` (regression, single-label cross
@@ -50,7 +31,7 @@ export class AlbertForSequenceClassification extends AlbertTaskModel {
   forward(inputs: AlbertInputs & { labels?: Tensor }): ModelOutput {
     const out = this.albert.forward(inputs);
     const logits = this.classifier.forward(this.dropout.forward(out.pooledOutput!)); // (batch, numLabels)
-    const loss = inputs.labels ? classificationLoss(inferProblemType(this.config, inputs.labels), logits, inputs.labels, this.config.numLabels) : undefined;
+    const loss = inputs.labels ? sequenceClassificationLoss(this.config, logits, inputs.labels) : undefined;
     return { loss, logits, lastHiddenState: out.lastHiddenState, pooledOutput: out.pooledOutput, hiddenStates: out.hiddenStates, attentions: out.attentions };
   }
 }
@@ -74,7 +55,7 @@ export class AlbertForTokenClassification extends AlbertTaskModel {
   forward(inputs: AlbertInputs & { labels?: Tensor }): ModelOutput {
     const out = this.albert.forward(inputs);
     const logits = this.classifier.forward(this.dropout.forward(out.lastHiddenState));
-    const loss = inputs.labels ? crossEntropy(logits.reshape([-1, this.config.numLabels]), inputs.labels.reshape([-1])) : undefined;
+    const loss = inputs.labels ? tokenLoss(logits, inputs.labels) : undefined;
     return { loss, logits, lastHiddenState: out.lastHiddenState, hiddenStates: out.hiddenStates, attentions: out.attentions };
   }
 }
@@ -97,18 +78,8 @@ export class AlbertForMultipleChoice extends AlbertTaskModel {
   }
 
   forward(inputs: AlbertInputs & { labels?: Tensor }): ModelOutput {
-    if (inputs.inputIds.rank !== 3) {
-      throw argumentError('AlbertForMultipleChoice.forward', 'inputIds.shape', inputs.inputIds.shape, '[batch, numChoices, seq]');
-    }
-    const [batch, numChoices, seqLength] = inputs.inputIds.shape as [number, number, number];
-    const flat = (x: Tensor | undefined) => x?.reshape([batch * numChoices, seqLength]);
-    const out = this.albert.forward({
-      ...inputs,
-      inputIds: flat(inputs.inputIds)!,
-      attentionMask: flat(inputs.attentionMask),
-      tokenTypeIds: flat(inputs.tokenTypeIds),
-      positionIds: inputs.positionIds?.rank === 3 ? flat(inputs.positionIds) : inputs.positionIds,
-    });
+    const { flat, batch, numChoices } = flattenChoices('AlbertForMultipleChoice', inputs);  // (batch · numChoices, seq)
+    const out = this.albert.forward(flat);
     const logits = this.classifier.forward(this.dropout.forward(out.pooledOutput!)).reshape([batch, numChoices]);
     const loss = inputs.labels ? crossEntropy(logits, inputs.labels) : undefined;
     return { loss, logits, lastHiddenState: out.lastHiddenState, pooledOutput: out.pooledOutput, hiddenStates: out.hiddenStates, attentions: out.attentions };

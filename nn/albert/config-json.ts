@@ -73,9 +73,12 @@ function isDefaultLabels(id2label: Record<number, string>): boolean {
   return keys.length === 2 && id2label[0] === 'LABEL_0' && id2label[1] === 'LABEL_1';
 }
 
+/** Fields HuggingFace leaves out of config.json while they hold their default, None. */
+const OMITTED_WHEN_NULL = new Set(['architectures', 'problemType', 'bosTokenId', 'eosTokenId', 'attnImplementation']);
+
 /**
  * Builds the config.json object: the extra keys, every field of `defaults` in snake_case
- * (nulls for `architectures`/`problem_type` left out, as HuggingFace omits defaults), labels when
+ * (nulls for `architectures`, `problem_type` and absent token ids left out, as HuggingFace omits defaults), labels when
  * they are not HuggingFace's default two, and keys sorted as `save_pretrained` writes them.
  */
 export function toHfJsonFields(
@@ -88,7 +91,7 @@ export function toHfJsonFields(
   const out: HfJson = { ...extra };
   for (const key of Object.keys(defaults)) {
     const value = fields[key];
-    if (value === null && (key === 'architectures' || key === 'problemType')) continue;
+    if (value === null && OMITTED_WHEN_NULL.has(key)) continue;
     out[camelToSnake(key)] = value;
   }
   if (!isDefaultLabels(id2label)) {

@@ -1,6 +1,7 @@
 /** AlbertForMaskedLM and AlbertForPreTraining (masked LM + sentence-order prediction). */
 import { Tensor } from '../../engine/index.js';
 import { crossEntropy } from '../losses.js';
+import { tokenLoss } from '../encoder/task-losses.js';
 import type { AlbertConfig } from './config.js';
 import type { ModelBuildOptions } from './build-options.js';
 import type { AlbertInputs } from './model.js';
@@ -17,10 +18,7 @@ export interface ModelOutput {
 }
 
 /** Mean cross entropy over the tokens whose label is not -100. */
-export function maskedLmLoss(logits: Tensor, labels: Tensor): Tensor {
-  const vocabSize = logits.shape[logits.rank - 1]!;
-  return crossEntropy(logits.reshape([-1, vocabSize]), labels.reshape([-1]), { ignoreIndex: -100 });
-}
+export const maskedLmLoss = tokenLoss;
 
 /**
  * @example

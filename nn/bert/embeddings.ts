@@ -1,0 +1,79 @@
+/**
+ * BERT's embeddings: word + position + token-type rows at `hiddenSize`, summed, then LayerNorm and
+ * dropout. RoBERTa (nn/roberta) derives its position ids from the input ids instead.
+ */
+import { Tensor, arange, zeros } from '../../engine/index.js';
+import { argumentError } from '../../engine/errors.js';
+import { Module } from '../module.js';
+import { Embedding } from '../embedding.js';
+import { LayerNorm } from '../layernorm.js';
+import { Dropout } from '../dropout.js';
+import type { ModelBuildOptions } from '../albert/build-options.js';
+import type { EmbeddingInputs } from '../albert/embeddings.js';
+import type { BertConfig } from './config.js';
+
+export class BertEmbeddings extends Module {
+  readonly wordEmbeddings: Embedding;
+  readonly positionEmbeddings: Embedding;
+  readonly tokenTypeEmbeddings: Embedding;
+  readonly layerNorm: LayerNorm;
+  readonly dropout: Dropout;
+
+  constructor(readonly config: BertConfig, options: ModelBuildOptions = {}) {
+    super();
+    const init = { rng: options.rng, dtype: options.dtype, std: config.initializerRange };
+    this.wordEmbeddings = new Embedding(config.vocabSize, config.hiddenSize, { ...init, paddingIdx: config.padTokenId });
+    this.positionEmbeddings = new Embedding(config.maxPositionEmbeddings, config.hiddenSize, { ...init, paddingIdx: this.positionPaddingIdx() });
+    this.tokenTypeEmbeddings = new Embedding(config.typeVocabSize, config.hiddenSize, init);
+    this.layerNorm = new LayerNorm(config.hiddenSize, { ...init, eps: config.layerNormEps });
+    this.dropout = new Dropout(config.hiddenDropoutProb, { rng: options.dropoutRng });
+  }
+
+  protected override stateNames(): Record<string, string> {
+    return { layerNorm: 'LayerNorm' };
+  }
+
+  /** The position table's padding row: none in BERT (RoBERTa's is the pad id). */
+  protected positionPaddingIdx(): number | null {
+    return null;
+  }
+
+  /** Position ids when the caller gives none: 0..seq-1 for every row, padding or not (BERT). */
+  protected defaultPositionIds(inputIds: Tensor): Tensor {
+    return arange(0, inputIds.shape[1]!, 1, { dtype: 'int32' }).unsqueeze(0);    // (1, seq)
+  }
+
+  /** The longest input the position table allows. */
+  maxTokens(): number {
+    return this.config.maxPositionEmbeddings;
+  }
+
+  /** The message for inputs longer than the position table; LSG models point to the converter. */
+  protected tooLongMessage(): string {
+    return `a sequence length of at most ${this.maxTokens()} (the position table has maxPositionEmbeddings ${this.config.maxPositionEmbeddings} rows)`;
+  }
+
+  /** word + position + token type, before LayerNorm: (batch, seq, hiddenSize). */
+  sumEmbeddings({ inputIds, tokenTypeIds, positionIds }: EmbeddingInputs): Tensor {
+    const owner = `${this.constructor.name}.forward`;
+    if (inputIds.rank !== 2 || inputIds.dtype !== 'int32') {
+      throw argumentError(owner, 'inputIds', `${inputIds.dtype}[${inputIds.shape}]`, 'an int32 tensor of shape [batch, seq]');
+    }
+    const [batch, seqLength] = inputIds.shape as [number, number];
+    if (seqLength > this.maxTokens()) throw argumentError(owner, 'inputIds.shape', inputIds.shape, this.tooLongMessage());
+    const positions = positionIds ?? this.defaultPositionIds(inputIds);
+    const types = tokenTypeIds ?? zeros([batch, seqLength], { dtype: 'int32' });
+    return this.wordEmbeddings.forward(inputIds)
+      .add(this.tokenTypeEmbeddings.forward(types))
+      .add(this.positionEmbeddings.forward(positions));
+  }
+
+  /** LayerNorm then dropout over (batch, seq, hiddenSize). */
+  normalize(summed: Tensor): Tensor {
+    return this.dropout.forward(this.layerNorm.forward(summed));
+  }
+
+  forward(inputs: EmbeddingInputs): Tensor {
+    return this.normalize(this.sumEmbeddings(inputs));
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * BertModel: embeddings → encoder → optional pooler, as HuggingFace's BertModel; and the base of
+ * the task models, which hold it under `bert` (RoBERTa's under `roberta`). Subclasses (RoBERTa,
+ * the LSG variants) swap the embeddings, the encoder or the whole sub-model through hooks.
+ */
+import { Tensor, ones, createRng } from '../../engine/index.js';
+import { argumentError } from '../../engine/errors.js';
+import { PreTrainedModel } from '../pretrained.js';
+import { extendedAttentionMask, type AlbertInputs, type AlbertModelOutput } from '../albert/model.js';
+import type { ModelBuildOptions } from '../albert/build-options.js';
+import type { HfJson } from '../albert/config-json.js';
+import { BertConfig } from './config.js';
+import { BertEmbeddings } from './embeddings.js';
+import { BertEncoder, BertPooler } from './encoder.js';
+
+export type BertInputs = AlbertInputs;
+export type BertModelOutput = AlbertModelOutput;
+
+export interface BertModelOptions extends ModelBuildOptions {
+  /** Include the pooler (default true; HuggingFace's masked-LM, token and QA heads leave it out). */
+  addPoolingLayer?: boolean;
+}
+
+/** The base of every BERT-family class: BERT's config reader and the `bert.` prefix. */
+export abstract class BertPreTrainedModel extends PreTrainedModel {
+  static override readonly hfClassName: string = 'BertPreTrainedModel';
+  static override readonly baseModelPrefix: string = 'bert';
+
+  constructor(override readonly config: BertConfig) {
+    super(config);
+  }
+
+  static configFromHfJson(json: HfJson): BertConfig {
+    return BertConfig.fromHfJson(json);
+  }
+}
+
+/**
+ * @example
+ *   const model = new BertModel(new BertConfig({ vocabSize: 50, hiddenSize: 32, numAttentionHeads: 4,
+ *     intermediateSize: 64, numHiddenLayers: 2 }));
+ *   model.forward({ inputIds: tensor([[2, 7, 3]], { dtype: 'int32' }) }).lastHiddenState.shape; // [1, 3, 32]
+ */
+export class BertModel extends BertPreTrainedModel {
+  static override readonly hfClassName: string = 'BertModel';
+  readonly embeddings: BertEmbeddings;
+  readonly encoder: BertEncoder;
+  readonly pooler: BertPooler | null;
+
+  constructor(config: BertConfig, modelOptions: BertModelOptions = {}) {
+    super(config);
+    // One generator for every dropout of the model, so no two layers draw the same masks.
+    const options = { ...modelOptions, dropoutRng: modelOptions.dropoutRng ?? createRng(0) };
+    this.embeddings = this.createEmbeddings(config, options);
+    this.encoder = this.createEncoder(config, options);
+    this.pooler = (options.addPoolingLayer ?? true) ? new BertPooler(config, options) : null;
+  }
+
+  protected createEmbeddings(config: BertConfig, options: ModelBuildOptions): BertEmbeddings {
+    return new BertEmbeddings(config, options);
+  }
+
+  protected createEncoder(config: BertConfig, options: ModelBuildOptions): BertEncoder {
+    return new BertEncoder(config, options);
+  }
+
+  forward(inputs: BertInputs): BertModelOutput {
+    const { inputIds } = inputs;
+    if (inputs.attentionMask && inputs.attentionMask.shape.join(',') !== inputIds.shape.join(',')) {
+      throw argumentError(`${this.constructor.name}.forward`, 'attentionMask.shape', inputs.attentionMask.shape, `the inputIds shape [${inputIds.shape.join(',')}]`);
+    }
+    const embedded = this.embeddings.forward(inputs);                         // (batch, seq, hidden)
+    const keep = inputs.attentionMask ?? ones(inputIds.shape, { dtype: 'int32' });
+    const mask = extendedAttentionMask(keep, embedded.dtype);                // (batch, 1, 1, seq)
+    const encoded = this.encoder.forward(embedded, mask, inputs);
+    const lastHiddenState = encoded.lastHiddenState;
+    const pooledOutput = this.pooler === null ? undefined : this.pooler.forward(lastHiddenState);
+    return { lastHiddenState, pooledOutput, hiddenStates: encoded.hiddenStates, attentions: encoded.attentions };
+  }
+}
+
+/** Build options with one dropout generator for the whole model, for the heads. */
+abstract class BertFamilyTaskModel extends BertPreTrainedModel {
+  protected readonly buildOptions: ModelBuildOptions;
+
+  constructor(config: BertConfig, options: ModelBuildOptions) {
+    super(config);
+    this.buildOptions = { ...options, dropoutRng: options.dropoutRng ?? createRng(0) };
+  }
+
+  protected initOf(config: BertConfig): { rng?: ModelBuildOptions['rng']; dtype?: ModelBuildOptions['dtype']; std: number } {
+    return { rng: this.buildOptions.rng, dtype: this.buildOptions.dtype, std: config.initializerRange };
+  }
+}
+
+/**
+ * The BERT task models' base: the sub-model, stored under the class's `baseModelPrefix` (`bert`,
+ * or `roberta` for the RoBERTa classes that reuse BERT's heads).
+ */
+export abstract class BertTaskModel extends BertFamilyTaskModel {
+  readonly baseModel: BertModel;
+
+  constructor(config: BertConfig, options: ModelBuildOptions, addPoolingLayer: boolean) {
+    super(config, options);
+    this.baseModel = this.createBaseModel(config, { ...this.buildOptions, addPoolingLayer });
+  }
+
+  protected override stateNames(): Record<string, string> {
+    return { baseModel: (this.constructor as typeof PreTrainedModel).baseModelPrefix };
+  }
+
+  protected createBaseModel(config: BertConfig, options: BertModelOptions): BertModel {
+    return new BertModel(config, options);
+  }
+}
