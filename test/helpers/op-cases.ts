@@ -207,6 +207,8 @@ export const INTERNAL_OPS: Readonly<Record<string, readonly string[]>> = {
 
 /** Exports of engine/index.ts that are not ops (creation, registry, autograd control, interop, errors). */
 export const NOT_OPS: readonly string[] = [
+  // The error classes and their factories.
+  'ArgumentError', 'CheckpointError', 'ConfigError', 'DataError', 'LsgradError', 'ShapeError', 'configError',
   'Rng', 'Tensor', 'arange', 'argumentError', 'createRng', 'defineOp', 'definedOpNames', 'fromNdarray', 'full',
   'fullLike', 'getBackend', 'getDefaultRng', 'isGradEnabled', 'listBackends', 'manualSeed', 'noGrad', 'ones',
   'onesLike', 'opError', 'rand', 'randint', 'randn', 'registerBackend', 'tensor', 'toNdarray', 'useBackend',
