@@ -4,7 +4,7 @@
  * reference `modeling_lsg_albert.py` (ccdv-ai/convert_checkpoint_to_lsg) lays them out, so
  * checkpoints move between the two unchanged.
  */
-import { cat, createRng, type Tensor } from '../engine/index.js';
+import { cat, type Tensor } from '../engine/index.js';
 import {
   AlbertConfig, AlbertEmbeddings, AlbertTransformer, AlbertModel, AlbertForMaskedLM, AlbertForPreTraining,
   AlbertForSequenceClassification, AlbertForTokenClassification, AlbertForQuestionAnswering, AlbertForMultipleChoice,
@@ -180,10 +180,9 @@ export interface LsgAlbertBuildOptions extends ModelBuildOptions {
 }
 
 function withLsgAttention<T extends LsgAlbertBuildOptions>(config: LsgAlbertConfig, options: T): T {
-  let runtime = options.lsgRuntime ?? {};
-  // The reference draws LSH hyperplanes from torch's global generator on every call; here they come
-  // from an explicit generator, seeded 0 unless the caller passes one (or recorded projections).
-  if (config.lsg.sparsityType === 'lsh' && runtime.lsh === undefined) runtime = { ...runtime, lsh: { rng: createRng(0) } };
+  // LSH hyperplanes come from runtime.lsh (recorded projections or a generator), else, as in the
+  // reference, from the global generator on every call.
+  const runtime = options.lsgRuntime ?? {};
   return { ...options, attention: options.attention ?? createLsgAttentionFunction(config.lsg, runtime) };
 }
 

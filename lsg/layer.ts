@@ -10,7 +10,7 @@ import { normalSlots, referenceSlots, type SparseSlots } from './slots.js';
 import { injectedProjections, seededProjections, selectSparseTokens, type LshProjections, type SparseTokens } from './sparse/index.js';
 import { noTrace, type TensorTrace } from './trace.js';
 
-/** Where LSH hyperplanes come from: recorded tensors (call order) or a seeded generator. */
+/** Where LSH hyperplanes come from: recorded tensors (call order), a generator, or (neither) the global generator. */
 export interface LshOptions {
   readonly projections?: readonly Tensor[];
   readonly rng?: Rng;
@@ -25,11 +25,10 @@ export interface LsgSelfAttentionOptions extends Partial<LsgLayerConfig> {
   readonly trace?: TensorTrace;
 }
 
-/** @internal Builds the projection source named by LshOptions, if any. */
-export function lshSource(options: LshOptions | undefined): LshProjections | undefined {
+/** @internal The projection source named by LshOptions: recorded tensors, its generator, or the global one. */
+export function lshSource(options: LshOptions | undefined): LshProjections {
   if (options?.projections) return injectedProjections(options.projections);
-  if (options?.rng) return seededProjections(options.rng);
-  return undefined;
+  return seededProjections(options?.rng);
 }
 
 function checkInputs(fn: string, q: Tensor, k: Tensor, v: Tensor, mask: Tensor | undefined): void {

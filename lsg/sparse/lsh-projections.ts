@@ -10,10 +10,10 @@ export interface LshProjections {
 }
 
 /**
- * Fresh Gaussian hyperplanes from an explicit generator.
+ * Fresh Gaussian hyperplanes from a generator (default: the global one, read at each call).
  * @example seededProjections(createRng(7)).next(2, 8, 4, 'float32').shape // [1, 2, 1, 8, 4]
  */
-export function seededProjections(rng: Rng): LshProjections {
+export function seededProjections(rng?: Rng): LshProjections {
   return { next: (heads, headDim, hashes, dtype) => randn([1, heads, 1, headDim, hashes], { rng, dtype }) };
 }
 

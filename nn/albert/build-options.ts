@@ -5,9 +5,9 @@ import type { AttentionFunction } from './attention-function.js';
 export interface ModelBuildOptions {
   /** float32 by default; float64 for gradient checks. */
   dtype?: DType;
-  /** Generator for the initial weights (default: a fixed seed). */
+  /** Generator for the initial weights (default: the global generator, see manualSeed). */
   rng?: Rng;
-  /** Generator for dropout masks in training. */
+  /** Generator for dropout masks in training (default: the global generator, read at each call). */
   dropoutRng?: Rng;
   /** The attention kernel `(q, k, v, mask) → context`; dense by default. LSG passes its own. */
   attention?: AttentionFunction;

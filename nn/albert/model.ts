@@ -3,7 +3,7 @@
  * AlbertModel. Subclasses (LSG-ALBERT) replace the embeddings or the encoder through the
  * `createEmbeddings` / `createEncoder` hooks.
  */
-import { Tensor, ones, createRng } from '../../engine/index.js';
+import { Tensor, ones } from '../../engine/index.js';
 import { argumentError } from '../../engine/errors.js';
 import { AlbertPreTrainedModel } from './pretrained.js';
 import { Linear } from '../linear.js';
@@ -55,8 +55,8 @@ export class AlbertModel extends AlbertPreTrainedModel {
 
   constructor(config: AlbertConfig, modelOptions: AlbertModelOptions = {}) {
     super(config);
-    // One generator for every dropout of the model, so no two layers draw the same masks.
-    const options = { ...modelOptions, dropoutRng: modelOptions.dropoutRng ?? createRng(0) };
+    // Every dropout of the model draws from options.dropoutRng, else from the global generator.
+    const options = modelOptions;
     this.embeddings = this.createEmbeddings(config, options);
     this.encoder = this.createEncoder(config, options);
     this.pooler = (options.addPoolingLayer ?? true) ? new Linear(config.hiddenSize, config.hiddenSize, { rng: options.rng, dtype: options.dtype, std: config.initializerRange }) : null;

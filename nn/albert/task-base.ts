@@ -2,7 +2,6 @@
  * What every ALBERT task model shares: the `albert` sub-model, built through an overridable hook
  * so LSG-ALBERT task models reuse the heads unchanged.
  */
-import { createRng } from '../../engine/index.js';
 import type { AlbertConfig } from './config.js';
 import type { ModelBuildOptions } from './build-options.js';
 import { AlbertModel, type AlbertModelOptions } from './model.js';
@@ -10,13 +9,13 @@ import { AlbertPreTrainedModel } from './pretrained.js';
 
 export abstract class AlbertTaskModel extends AlbertPreTrainedModel {
   readonly albert: AlbertModel;
-  /** The build options with one dropout generator shared by the whole model, for the heads. */
+  /** The build options the model was made with, for the heads. */
   protected readonly buildOptions: ModelBuildOptions;
 
   constructor(config: AlbertConfig, options: ModelBuildOptions, addPoolingLayer: boolean) {
     super(config);
-    // One generator for every dropout of the model, so no two layers draw the same masks.
-    this.buildOptions = { ...options, dropoutRng: options.dropoutRng ?? createRng(0) };
+    // Every dropout of the model draws from options.dropoutRng, else from the global generator.
+    this.buildOptions = options;
     this.albert = this.createBaseModel(config, { ...this.buildOptions, addPoolingLayer });
   }
 

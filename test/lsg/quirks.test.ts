@@ -2,7 +2,7 @@
 // explicit key sets; and the default equals the reference wherever the reference is not affected.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createRng, randn, tensor, type Tensor } from '../../engine/index.js';
+import { createRng, manualSeed, randn, tensor, type Tensor } from '../../engine/index.js';
 import {
   createLsgConfig, createLsgLayerConfig, lsgAttention, lsgConnectivity, lsgModelConnectivity, lsgSelfAttention,
   type LsgSelfAttentionOptions,
@@ -78,7 +78,11 @@ test('6. standalone lsh: "no sparse part" in the reference, hashed chunks by def
   const options: LsgSelfAttentionOptions = { blockSize: 4, sparsityFactor: 2, sparsityType: 'lsh', lsh: { rng: createRng(1) } };
   expectClose(lsgSelfAttention(q, k, v, { ...options, referenceQuirks: true }), lsgSelfAttention(q, k, v, { blockSize: 4 }), { atol: 0, rtol: 0 });
   assert.ok(lsgConnectivity(q, k, v, { ...options, lsh: { rng: createRng(1) } }).pooledKeys);
-  assert.throws(() => lsgSelfAttention(q, k, v, { ...options, lsh: undefined }), /lshProjections/);
+  // Without a generator the hyperplanes come from the global one, as torch.randn does in the reference.
+  manualSeed(3);
+  const fromGlobal = lsgSelfAttention(q, k, v, { ...options, lsh: undefined });
+  manualSeed(3);
+  expectClose(lsgSelfAttention(q, k, v, { ...options, lsh: undefined }), fromGlobal, { atol: 0, rtol: 0 });
 });
 
 test('7. model lsh with sparsityFactor == sparseBlockSize: bos_pooling in the reference, chunk means by default', () => {
