@@ -1,6 +1,6 @@
 import { zerosLike, type Tensor } from '../../engine/index.js';
 import { argumentError } from '../../engine/errors.js';
-import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
+import { Optimizer, checkOptionKeys, isNonNegative, type ParamGroup, type ParamsInput } from './optimizer.js';
 
 export interface AdamWOptions {
   lr?: number;
@@ -30,13 +30,16 @@ export class AdamW extends Optimizer {
   private readonly moments = new Map<Tensor, Moments>();
 
   constructor(params: ParamsInput, options: AdamWOptions = {}) {
+    checkOptionKeys('AdamW', options, ['lr', 'betas', 'eps', 'weightDecay']);
     super(params, { lr: options.lr ?? 1e-3, weightDecay: options.weightDecay ?? 0.01 }, 'AdamW');
-    [this.beta1, this.beta2] = options.betas ?? [0.9, 0.999];
+    const betas = options.betas ?? [0.9, 0.999];
+    if (!Array.isArray(betas) || betas.length !== 2) throw argumentError('AdamW', 'betas', betas, 'two numbers [beta1, beta2] in [0, 1)');
+    [this.beta1, this.beta2] = betas;
     this.eps = options.eps ?? 1e-8;
     for (const [name, beta] of [['betas[0]', this.beta1], ['betas[1]', this.beta2]] as const) {
-      if (!(beta >= 0 && beta < 1)) throw argumentError('AdamW', name, beta, 'a number in [0, 1)');
+      if (!(typeof beta === 'number' && beta >= 0 && beta < 1)) throw argumentError('AdamW', name, beta, 'a number in [0, 1)');
     }
-    if (!(this.eps >= 0)) throw argumentError('AdamW', 'eps', this.eps, 'a non-negative number');
+    if (!isNonNegative(this.eps)) throw argumentError('AdamW', 'eps', this.eps, 'a finite non-negative number');
   }
 
   /** A parameter's moments and step count (undefined before its first update): what a checkpoint saves. */

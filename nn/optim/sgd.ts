@@ -1,6 +1,6 @@
 import { Tensor } from '../../engine/index.js';
 import { argumentError } from '../../engine/errors.js';
-import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
+import { Optimizer, checkOptionKeys, isNonNegative, type ParamGroup, type ParamsInput } from './optimizer.js';
 
 export interface SgdOptions {
   lr: number;
@@ -26,11 +26,17 @@ export class SGD extends Optimizer {
   private readonly momentumBuffers = new Map<Tensor, Tensor>();
 
   constructor(params: ParamsInput, options: SgdOptions) {
-    super(params, { lr: options.lr, weightDecay: options.weightDecay ?? 0 }, 'SGD');
+    checkOptionKeys('SGD', options, ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov']);
+    // NOTE: lr has no default, as in torch.optim.SGD; a group's own lr may stand in for it.
+    const groupsHaveLr = Array.isArray(params) && params.length > 0 && params.every((group) => typeof group === 'object' && group !== null && 'lr' in group);
+    if (options.lr === undefined && !groupsHaveLr) throw argumentError('SGD', 'options.lr', undefined, 'a finite non-negative number (SGD has no default learning rate)');
+    super(params, { lr: options.lr ?? 0, weightDecay: options.weightDecay ?? 0 }, 'SGD');
     this.momentum = options.momentum ?? 0;
     this.dampening = options.dampening ?? 0;
     this.nesterov = options.nesterov ?? false;
-    if (!(this.momentum >= 0)) throw argumentError('SGD', 'momentum', this.momentum, 'a non-negative number');
+    if (!isNonNegative(this.momentum)) throw argumentError('SGD', 'momentum', this.momentum, 'a finite non-negative number');
+    if (!(typeof this.dampening === 'number' && this.dampening >= 0 && this.dampening <= 1)) throw argumentError('SGD', 'dampening', this.dampening, 'a number in [0, 1]');
+    if (typeof this.nesterov !== 'boolean') throw argumentError('SGD', 'nesterov', this.nesterov, 'true or false');
     if (this.nesterov && (this.momentum <= 0 || this.dampening !== 0)) {
       throw argumentError('SGD', 'nesterov', true, 'momentum > 0 and dampening 0 (as PyTorch requires)');
     }
