@@ -1,6 +1,6 @@
 // Runs the naive-Bayes baseline on the same split and the same first bytes the model sees.
-import { type Email } from './data/corpus.js';
-import { binaryMetrics, type BinaryMetrics } from './metrics.js';
+import type { Example } from './data/dataset.js';
+import { classificationMetrics, type ClassificationMetrics } from './metrics.js';
 import { fitNaiveBayes, predictNaiveBayes } from './naive-bayes.js';
 
 /** The first `byteCount` UTF-8 bytes of `text`, decoded back (a cut character becomes U+FFFD). */
@@ -12,8 +12,8 @@ export function firstBytes(text: string, byteCount: number): string {
 export interface BaselineResult {
   name: string;
   trainCount: number;
-  test: BinaryMetrics;
-  validation: BinaryMetrics;
+  test: ClassificationMetrics;
+  validation: ClassificationMetrics;
   seconds: number;
 }
 
@@ -21,13 +21,14 @@ export interface BaselineResult {
  * Fits naive Bayes on `train` and scores `validation` and `test`, each email cut to the
  * `seqLen - 2` bytes the transformer sees after [CLS] and before [SEP].
  */
-export function runNaiveBayesBaseline(train: readonly Email[], validation: readonly Email[], test: readonly Email[], seqLen: number): BaselineResult {
+export function runNaiveBayesBaseline(train: readonly Example[], validation: readonly Example[], test: readonly Example[], seqLen: number, classNames: readonly string[]): BaselineResult {
   const start = performance.now();
   const byteCount = Math.max(0, seqLen - 2);
-  const model = fitNaiveBayes(train.map((email) => firstBytes(email.text, byteCount)), train.map((email) => email.label));
-  const score = (emails: readonly Email[]) => binaryMetrics(
-    emails.map((email) => email.label),
-    emails.map((email) => predictNaiveBayes(model, firstBytes(email.text, byteCount))),
+  const model = fitNaiveBayes(train.map((example) => firstBytes(example.text, byteCount)), train.map((example) => example.label), classNames.length);
+  const score = (examples: readonly Example[]) => classificationMetrics(
+    examples.map((example) => example.label),
+    examples.map((example) => predictNaiveBayes(model, firstBytes(example.text, byteCount))),
+    classNames,
   );
   return {
     name: `multinomial naive Bayes on words of the first ${byteCount} bytes`,

@@ -1,9 +1,11 @@
-// What `lsgrad eval --errors` adds to the metrics: accuracy per corpus group, and every email the
-// model got wrong with its P(spam) and subject, most confident mistakes first. The groups differ
-// a lot (easy ham against hard ham), and the mistakes show which cues the model trusts.
-import type { Email } from './data/corpus.js';
+// What `lsgrad eval --errors` adds to the metrics: accuracy per group (the corpus group of the
+// spam corpus, the true class otherwise), and every document the model got wrong with the
+// probability it gave its wrong answer and its subject (or first line), most confident mistakes
+// first. The groups differ a lot (easy ham against hard ham), and the mistakes show which cues
+// the model trusts.
+import type { Example } from './data/dataset.js';
 import { subjectOf } from './data/mail.js';
-import { predictsSpam } from './evaluate.js';
+import { argmax } from './evaluate.js';
 
 export interface GroupAccuracy {
   group: string;
@@ -15,9 +17,13 @@ export interface GroupAccuracy {
 export interface Misclassified {
   key: string;
   group: string;
-  label: 'spam' | 'ham';
-  spamProbability: number;
+  /** The true class. */
+  label: string;
+  /** The class the model chose, and the probability it gave it. */
+  predicted: string;
+  probability: number;
   bytes: number;
+  /** The Subject header of an email, else the document's first line (at most 120 characters). */
   subject: string;
 }
 
@@ -26,44 +32,52 @@ export interface ErrorReport {
   errors: Misclassified[];
 }
 
+function headline(text: string): string {
+  const subject = subjectOf(text);
+  return (subject !== '' ? subject : text.trimStart().split('\n', 1)[0]!).slice(0, 120);
+}
+
 /**
- * Per-group accuracy (groups in first-seen order) and the misclassified emails, the most
+ * Per-group accuracy (groups in first-seen order) and the misclassified documents, the most
  * confident mistakes first.
- * @example errorReport(emails, scored.spamProbabilities).errors[0]?.subject
+ * @param probabilities (documents, classes): the class probabilities of each document
+ * @example errorReport(examples, scored.probabilities, ['ham', 'spam']).errors[0]?.subject
  */
-export function errorReport(emails: readonly Email[], spamProbabilities: ArrayLike<number>): ErrorReport {
-  if (emails.length !== spamProbabilities.length) {
-    throw new Error(`errorReport: ${emails.length} emails but ${spamProbabilities.length} probabilities; expected equal lengths`);
+export function errorReport(examples: readonly Example[], probabilities: ArrayLike<number>, labels: readonly string[]): ErrorReport {
+  const classes = labels.length;
+  if (examples.length * classes !== probabilities.length) {
+    throw new Error(`errorReport: ${examples.length} documents × ${classes} classes but ${probabilities.length} probabilities; expected one per document and class`);
   }
   const groups = new Map<string, GroupAccuracy>();
   const errors: Misclassified[] = [];
-  emails.forEach((email, index) => {
-    const probability = spamProbabilities[index]!;
-    const right = predictsSpam(probability) === (email.label === 1);
-    const group = groups.get(email.group) ?? { group: email.group, count: 0, correct: 0, accuracy: 0 };
+  examples.forEach((example, index) => {
+    const row = Array.prototype.slice.call(probabilities, index * classes, (index + 1) * classes) as number[];
+    const predicted = argmax(row);
+    const right = predicted === example.label;
+    const group = groups.get(example.group) ?? { group: example.group, count: 0, correct: 0, accuracy: 0 };
     group.count++;
     if (right) group.correct++;
-    groups.set(email.group, group);
+    groups.set(example.group, group);
     if (!right) {
       errors.push({
-        key: email.key, group: email.group, label: email.label === 1 ? 'spam' : 'ham', spamProbability: probability,
-        bytes: new TextEncoder().encode(email.text).length, subject: subjectOf(email.text),
+        key: example.key, group: example.group, label: labels[example.label]!, predicted: labels[predicted]!, probability: row[predicted]!,
+        bytes: new TextEncoder().encode(example.text).length, subject: headline(example.text),
       });
     }
   });
   for (const group of groups.values()) group.accuracy = group.correct / group.count;
-  const confidence = (error: Misclassified) => Math.abs(error.spamProbability - 0.5);
-  errors.sort((a, b) => confidence(b) - confidence(a) || a.key.localeCompare(b.key));
+  errors.sort((a, b) => b.probability - a.probability || a.key.localeCompare(b.key));
   return { groups: [...groups.values()], errors };
 }
 
 /** The report as text lines for a terminal. */
 export function formatErrorReport(report: ErrorReport): string {
-  const lines = report.groups.map((g) => `  ${g.group.padEnd(12)} ${(100 * g.accuracy).toFixed(1).padStart(5)}%  (${g.correct}/${g.count})`);
+  const width = Math.max(12, ...report.groups.map((g) => g.group.length));
+  const lines = report.groups.map((g) => `  ${g.group.padEnd(width)} ${(100 * g.accuracy).toFixed(1).padStart(5)}%  (${g.correct}/${g.count})`);
   lines.unshift('accuracy by group:');
-  lines.push(`misclassified (${report.errors.length}, most confident first): P(spam), true label, key, bytes, subject`);
+  lines.push(`misclassified (${report.errors.length}, most confident first): P(predicted), true label → predicted, key, bytes, subject or first line`);
   for (const e of report.errors) {
-    lines.push(`  ${e.spamProbability.toFixed(3)}  ${e.label.padEnd(4)}  ${e.key.padEnd(16)} ${String(e.bytes).padStart(6)}  ${e.subject.slice(0, 70)}`);
+    lines.push(`  ${e.probability.toFixed(3)}  ${`${e.label} → ${e.predicted}`.padEnd(12)}  ${e.key.padEnd(16)} ${String(e.bytes).padStart(6)}  ${e.subject.slice(0, 70)}`);
   }
   return lines.join('\n');
 }

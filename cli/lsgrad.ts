@@ -8,9 +8,9 @@ import { UsageError } from './args.js';
 type Subcommand = (argv: string[]) => Promise<void>;
 
 const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcommand> }> = {
-  train: { summary: 'train a classifier on the SpamAssassin corpus (what npm start runs)', load: async () => (await import('./train-command.js')).runTrain },
-  eval: { summary: 'lsgrad eval DIR: score a checkpoint on the test split', load: async () => (await import('./eval-command.js')).runEval },
-  predict: { summary: 'lsgrad predict DIR <file|->: classify one email', load: async () => (await import('./predict-command.js')).runPredict },
+  train: { summary: 'train a text classifier on --data (default: the SpamAssassin corpus, what npm start runs)', load: async () => (await import('./train-command.js')).runTrain },
+  eval: { summary: 'lsgrad eval DIR [--data PATH]: score a checkpoint on its test split or a labelled file', load: async () => (await import('./eval-command.js')).runEval },
+  predict: { summary: 'lsgrad predict DIR <file|->: classify a document (--jsonl: one a line)', load: async () => (await import('./predict-command.js')).runPredict },
   convert: { summary: 'convert a dense ALBERT checkpoint to LSG-ALBERT', load: async () => (await import('./convert.js')).runConvert },
 };
 

@@ -1,5 +1,4 @@
-// The classifier behind `lsgrad train/eval/predict`: a byte-level ALBERT for sequence
-// classification with LSG, local-only or dense attention, built from flags or loaded from a
+// The classifier behind `lsgrad train/eval/predict`: an ALBERT for sequence classification with LSG, local-only or dense attention, built from flags or loaded from a
 // HuggingFace-layout checkpoint, plus one head's attention pattern for attention.svg.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,17 +14,22 @@ import { mixSeed } from './data/batches.js';
 import { encodeBytes, SPECIAL_TOKENS, VOCAB_SIZE } from './data/tokenizer.js';
 import { attentionProbabilityGrid, type AttentionGrid } from './attention-grid.js';
 import type { AttentionKind, TrainOptions } from './train-flags.js';
+import { SPAM_LABELS, type DataSpec } from './data/dataset.js';
 import type { GpuJsMode } from '../backends/gpujs/modes.js';
 
 /** What train/eval/predict need from a model, whatever its attention. */
-export interface SpamClassifier {
+export interface TextClassifier {
   module: Module;
   description: string;
+  /** Class names by class id (config.json's id2label). */
+  labels: string[];
+  /** The data the model was trained on (absent in checkpoints written before datasets existed: the spam corpus). */
+  data?: DataSpec;
   /** Longest input the position embeddings allow. */
   maxLength: number;
   /** The --seq-len the model was trained with (bytes + CLS + SEP). */
   seqLen: number;
-  /** inputIds, attentionMask: (batch, seq) int32; labels: (batch) int32 → loss and (batch, 2) logits. */
+  /** inputIds, attentionMask: (batch, seq) int32; labels: (batch) int32 → loss and (batch, classes) logits. */
   forward(inputIds: Tensor, attentionMask: Tensor, labels?: Tensor): { loss?: Tensor; logits: Tensor };
   /** Makes dropout masks a function of (seed, step), so a resumed run repeats them. */
   reseedDropout(seed: number, step: number): void;
@@ -52,6 +56,7 @@ export interface AttentionSettings {
 interface ModelMeta extends AttentionSettings {
   tokenizer: 'utf8-bytes';
   seqLen: number;
+  data?: DataSpec;
 }
 
 export async function selectBackend(name: 'cpu' | 'gpujs', gpujsMode: GpuJsMode = 'gpu'): Promise<void> {
@@ -138,12 +143,14 @@ export function describeAttention(settings: AttentionSettings): string {
   }
 }
 
-function wrap(model: AlbertForSequenceClassification, meta: ModelMeta, lsgConfig: LsgConfig | undefined, attention: ReturnType<typeof attentionFor>, dropoutRng: ReseedableRng): SpamClassifier {
+function wrap(model: AlbertForSequenceClassification, meta: ModelMeta, lsgConfig: LsgConfig | undefined, attention: ReturnType<typeof attentionFor>, dropoutRng: ReseedableRng): TextClassifier {
   const config = model.config;
   return {
     module: model,
     maxLength: config.maxPositionEmbeddings,
     seqLen: meta.seqLen,
+    labels: Array.from({ length: config.numLabels }, (_, id) => config.id2label[id] ?? `LABEL_${id}`),
+    ...(meta.data ? { data: meta.data } : {}),
     description: `byte-level ALBERT ${config.numHiddenLayers}×${config.hiddenSize} (${config.numHiddenGroups} group${config.numHiddenGroups > 1 ? 's' : ''}, ${config.numAttentionHeads} heads), ${describeAttention(meta)}`,
     forward: (inputIds, attentionMask, labels) => {
       const out = model.forward({ inputIds, attentionMask, labels });
@@ -185,7 +192,7 @@ function wrap(model: AlbertForSequenceClassification, meta: ModelMeta, lsgConfig
  * A fresh classifier from train flags; its initial weights depend only on `--seed`.
  * @example createClassifier(parseArgs('train', TRAIN_FLAGS, ['--seq-len', '128']).flags)
  */
-export function createClassifier(options: TrainOptions): SpamClassifier {
+export function createClassifier(options: TrainOptions, labels: readonly string[] = SPAM_LABELS, data?: DataSpec): TextClassifier {
   const albertOptions: AlbertConfigOptions = {
     vocabSize: VOCAB_SIZE,
     embeddingSize: options.embeddingSize,
@@ -202,13 +209,13 @@ export function createClassifier(options: TrainOptions): SpamClassifier {
     padTokenId: SPECIAL_TOKENS.pad,
     bosTokenId: SPECIAL_TOKENS.cls,
     eosTokenId: SPECIAL_TOKENS.sep,
-    numLabels: 2,
-    id2label: { 0: 'ham', 1: 'spam' },
+    numLabels: labels.length,
+    id2label: Object.fromEntries(labels.map((name, id) => [id, name])),
   };
   const meta: ModelMeta = {
     attention: options.attention, sparsityType: options.sparsityType, blockSize: options.blockSize,
     sparseBlockSize: options.sparseBlockSize, sparsityFactor: options.sparsityFactor, numGlobalTokens: options.numGlobalTokens,
-    tokenizer: 'utf8-bytes', seqLen: options.seqLen,
+    tokenizer: 'utf8-bytes', seqLen: options.seqLen, ...(data ? { data } : {}),
   };
   const dropoutRng = new ReseedableRng(mixSeed(options.seed, 0));
   const build = { rng: createRng(options.seed), dropoutRng };
@@ -228,7 +235,7 @@ export function createClassifier(options: TrainOptions): SpamClassifier {
  * Loads a checkpoint written by `lsgrad train` (config.json, model.safetensors, lsgrad_model.json).
  * @example loadClassifier('runs/spam/checkpoints/step-000150')
  */
-export async function loadClassifier(directory: string): Promise<SpamClassifier> {
+export async function loadClassifier(directory: string): Promise<TextClassifier> {
   const metaPath = join(directory, LSGRAD_MODEL_FILE);
   if (!existsSync(metaPath)) {
     throw new Error(`loadClassifier: no ${LSGRAD_MODEL_FILE} in ${directory}; expected a checkpoint written by lsgrad train`);

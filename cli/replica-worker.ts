@@ -8,7 +8,7 @@ import { createClassifier, loadClassifier } from './model.js';
 import { flattenInto, shardBackward, shardLogits, type ReplicaSource, type WorkerReply } from './replicas.js';
 
 const { source, parameterBuffer, gradientBuffer } = workerData as { source: ReplicaSource; parameterBuffer: SharedArrayBuffer; gradientBuffer: SharedArrayBuffer };
-const classifier = 'options' in source ? createClassifier(source.options) : await loadClassifier(source.checkpoint);
+const classifier = 'options' in source ? createClassifier(source.options, source.labels) : await loadClassifier(source.checkpoint);
 const params = classifier.module.parameters();
 const shared = new Float32Array(parameterBuffer);
 const gradients = new Float32Array(gradientBuffer);

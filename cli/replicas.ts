@@ -7,11 +7,11 @@ import { Worker } from 'node:worker_threads';
 import { noGrad, tensor, type Tensor } from '../engine/index.js';
 import { inDeviceScope } from './device-scope.js';
 import { mixSeed, type Batch } from './data/batches.js';
-import type { SpamClassifier } from './model.js';
+import type { TextClassifier } from './model.js';
 import type { TrainOptions } from './train-flags.js';
 
 /** How a worker builds its replica: from train options (a fresh model) or from a checkpoint. */
-export type ReplicaSource = { options: TrainOptions } | { checkpoint: string };
+export type ReplicaSource = { options: TrainOptions; labels?: readonly string[] } | { checkpoint: string };
 
 /** Rows [start, end) of a batch, as views (no copy). */
 export function batchRows(batch: Batch, start: number, end: number): Batch {
@@ -50,7 +50,7 @@ function batchTensors(batch: Batch): [Tensor, Tensor, Tensor] {
 }
 
 /** Forward and backward of one shard on one replica: leaves the shard-mean gradient in `.grad`. */
-export function shardBackward(classifier: SpamClassifier, batch: Batch): number {
+export function shardBackward(classifier: TextClassifier, batch: Batch): number {
   const [inputIds, attentionMask, labels] = batchTensors(batch);
   const { loss } = classifier.forward(inputIds, attentionMask, labels);
   if (!loss) throw new Error('shardBackward: the classifier returned no loss although labels were given');
@@ -58,8 +58,8 @@ export function shardBackward(classifier: SpamClassifier, batch: Batch): number 
   return loss.item();
 }
 
-/** Logits (rows × 2) of a batch, without gradients. */
-export function shardLogits(classifier: SpamClassifier, batch: Batch): Float32Array {
+/** Logits (rows × classes) of a batch, without gradients. */
+export function shardLogits(classifier: TextClassifier, batch: Batch): Float32Array {
   return inDeviceScope(() => {
     const [inputIds, attentionMask] = batchTensors(batch);
     return Float32Array.from(noGrad(() => classifier.forward(inputIds, attentionMask).logits.toTypedArray()));
@@ -114,13 +114,13 @@ function workerBootstrap(): string {
  */
 export class Replicas {
   private constructor(
-    readonly classifier: SpamClassifier,
+    readonly classifier: TextClassifier,
     private readonly params: Tensor[],
     private readonly shared: Float32Array,
     private readonly remotes: RemoteReplica[],
   ) {}
 
-  static start(classifier: SpamClassifier, source: ReplicaSource, count: number): Replicas {
+  static start(classifier: TextClassifier, source: ReplicaSource, count: number): Replicas {
     if (!Number.isInteger(count) || count < 1) throw new Error(`Replicas.start: count ${count} is invalid; expected an integer >= 1`);
     // The replicas take the cores; the matmul helper thread (backends/cpu/matmul-pool.ts) would
     // only compete with them. Set before the first matmul starts it, and inherited by the workers.
@@ -190,7 +190,7 @@ export class Replicas {
     return shardBackward(this.classifier, batch);
   }
 
-  /** Logits of each batch (rows × 2), the batches spread round-robin over the replicas. */
+  /** Logits of each batch (rows × classes), the batches spread round-robin over the replicas. */
   async logits(batches: readonly Batch[]): Promise<Float32Array[]> {
     this.publish();
     const results: Float32Array[] = new Array(batches.length);

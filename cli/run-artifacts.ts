@@ -1,26 +1,28 @@
 // The end-of-run files in --out: metrics.json, curves.svg (loss and accuracy against the step)
-// and attention.svg (one head's attention pattern on a real email).
+// and attention.svg (one head's attention pattern on a real test document).
 import { join } from 'node:path';
 import { lineChartSvg, stackedChartsSvg } from '../viz/line-chart.js';
 import { heatmapSvg } from '../viz/heatmap.js';
 import type { AttentionGrid } from './attention-grid.js';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.js';
 import type { BaselineResult } from './baseline.js';
-import type { Email } from './data/corpus.js';
+import type { Dataset, Example } from './data/dataset.js';
 import type { Scored } from './evaluate.js';
-import type { SpamClassifier } from './model.js';
+import type { TextClassifier } from './model.js';
 import type { TrainerState } from './run-state.js';
 import type { TrainOptions } from './train-flags.js';
 
 export interface RunArtifacts {
   options: TrainOptions;
-  classifier: SpamClassifier;
+  out: string;
+  dataset: Pick<Dataset, 'name' | 'labels' | 'split'>;
+  classifier: TextClassifier;
   state: TrainerState;
   test: Scored;
   baseline?: BaselineResult;
   peakRssBytes: number;
   dataSizes: { train: number; validation: number; test: number };
-  attentionEmail: Email;
+  attentionExample: Example;
 }
 
 /** Mean of a trailing window, so the noisy per-batch loss shows its trend. */
@@ -35,7 +37,7 @@ export function movingAverage(values: readonly number[], window: number): number
   return out;
 }
 
-export function curvesSvg(state: TrainerState, test: Scored | undefined, baseline: BaselineResult | undefined): string {
+export function curvesSvg(state: TrainerState, test: Scored | undefined, baseline: BaselineResult | undefined, labels: readonly string[]): string {
   // Skipped steps (a non-finite loss; null once saved as JSON) have no point on the curve.
   const losses = state.losses.map((loss, index) => [index + 1, loss] as const).filter(([, loss]) => Number.isFinite(loss));
   const smoothedValues = movingAverage(losses.map(([, loss]) => loss), 10);
@@ -47,7 +49,7 @@ export function curvesSvg(state: TrainerState, test: Scored | undefined, baselin
   const last = state.step;
   const accuracySeries = [
     { name: 'validation accuracy', points: state.validations.map((point) => [point.step, point.metrics.accuracy] as const) },
-    { name: 'validation F1 (spam)', points: state.validations.map((point) => [point.step, point.metrics.f1] as const) },
+    { name: labels.length === 2 ? `validation F1 (${labels[1]})` : 'validation macro F1', points: state.validations.map((point) => [point.step, point.metrics.f1] as const) },
   ];
   if (test) accuracySeries.push({ name: 'test accuracy', points: [[last, test.metrics.accuracy]] });
   if (baseline) accuracySeries.push({ name: 'naive Bayes (test)', points: [[1, baseline.test.accuracy], [last, baseline.test.accuracy]] });
@@ -59,11 +61,11 @@ export function curvesSvg(state: TrainerState, test: Scored | undefined, baselin
 const ATTENTION_CLOSE_UP = 256;
 
 export async function writeRunArtifacts(run: RunArtifacts): Promise<void> {
-  const { options, state } = run;
+  const { options, state, out } = run;
   const stepsThisRun = state.losses.length;
   const metrics = {
     options,
-    data: { ...run.dataSizes, split: 'MD5-checksum fraction: train < 0.8 ≤ validation < 0.9 ≤ test', seqLen: options.seqLen },
+    data: { name: run.dataset.name, labels: run.dataset.labels, ...run.dataSizes, split: run.dataset.split, seqLen: options.seqLen },
     model: { description: run.classifier.description, parameters: run.classifier.module.parameters().reduce((total, p) => total + p.size, 0) },
     test: run.test.metrics,
     testSeconds: run.test.seconds,
@@ -83,16 +85,17 @@ export async function writeRunArtifacts(run: RunArtifacts): Promise<void> {
     },
     peakRssMiB: Math.round(run.peakRssBytes / 2 ** 20),
   };
-  writeJsonAtomic(join(options.out, 'metrics.json'), metrics);
-  writeFileAtomic(join(options.out, 'curves.svg'), curvesSvg(state, run.test, run.baseline));
-  const { whole, closeUp } = run.classifier.attentionPatterns(run.attentionEmail.text, options.seqLen, ATTENTION_CLOSE_UP);
-  const email = `test email ${run.attentionEmail.key} (${run.attentionEmail.label === 1 ? 'spam' : 'ham'})`;
+  writeJsonAtomic(join(out, 'metrics.json'), metrics);
+  writeFileAtomic(join(out, 'curves.svg'), curvesSvg(state, run.test, run.baseline, run.dataset.labels));
+  const example = run.attentionExample;
+  const { whole, closeUp } = run.classifier.attentionPatterns(example.text, options.seqLen, ATTENTION_CLOSE_UP);
+  const email = `test document ${example.key} (${run.dataset.labels[example.label]})`;
   const picture = (pattern: AttentionGrid, title: string) => heatmapSvg(pattern.values, pattern.rows, pattern.columns, {
     title,
     subtitles: [pattern.title, 'shade: p / largest p of the row; pale = may attend but barely does; white = cannot attend'],
     xLabel: `keys (${pattern.length})`,
     yLabel: `queries (${pattern.length})`,
   });
-  writeFileAtomic(join(options.out, 'attention.svg'), picture(whole, `Layer 0, head 0 attention on ${email}`));
-  writeFileAtomic(join(options.out, 'attention-start.svg'), picture(closeUp, `Layer 0, head 0 attention on the first ${closeUp.length} tokens of ${email}`));
+  writeFileAtomic(join(out, 'attention.svg'), picture(whole, `Layer 0, head 0 attention on ${email}`));
+  writeFileAtomic(join(out, 'attention-start.svg'), picture(closeUp, `Layer 0, head 0 attention on the first ${closeUp.length} tokens of ${email}`));
 }

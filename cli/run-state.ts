@@ -3,12 +3,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeJsonAtomic } from './atomic.js';
-import type { BinaryMetrics } from './metrics.js';
+import type { ClassificationMetrics } from './metrics.js';
 import type { TrainOptions } from './train-flags.js';
 
 export interface ValidationPoint {
   step: number;
-  metrics: BinaryMetrics;
+  metrics: ClassificationMetrics;
   seconds: number;
   cpuSeconds: number;
 }
@@ -49,8 +49,8 @@ export function writeRunOptions(outDir: string, options: TrainOptions): void {
 export function readRunOptions(outDir: string): TrainOptions {
   const path = join(outDir, RUN_FILE);
   if (!existsSync(path)) throw new Error(`--resume ${outDir}: no ${RUN_FILE} there; expected the --out directory of an earlier lsgrad train`);
-  // Runs saved before an option existed ran as its neutral value (no length warm-up, no crops, one replica).
-  return { shortSeqLen: 0, longSteps: 0, cropProb: 0, threads: 1, gpujsMode: 'gpu', ...JSON.parse(readFileSync(path, 'utf8')) } as TrainOptions;
+  // Runs saved before an option existed ran as its neutral value (no length warm-up, no crops, one replica, the spam corpus).
+  return { shortSeqLen: 0, longSteps: 0, cropProb: 0, threads: 1, gpujsMode: 'gpu', data: 'spam-assassin', textField: 'text', labelField: 'label', ...JSON.parse(readFileSync(path, 'utf8')) } as TrainOptions;
 }
 
 /** Points the run at its newest checkpoint; written last, so it never names a partial one. */

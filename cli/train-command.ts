@@ -1,15 +1,15 @@
 // `lsgrad train`: parses flags, prepares data and the baseline, builds or resumes the model,
 // trains, then scores the test split and writes metrics.json and the pictures into --out.
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { flagName, formatHelp, parseArgs, UsageError } from './args.js';
 import { runNaiveBayesBaseline, type BaselineResult } from './baseline.js';
 import { encodeSet } from './data/batches.js';
-import { labelCounts, loadCorpus, splitEmails, type Email } from './data/corpus.js';
+import { BUILT_IN_DATASET, dataSpecOf, describePart, loadDataset, type Dataset, type Example } from './data/dataset.js';
 import { scoreSet } from './evaluate.js';
 import { Replicas } from './replicas.js';
 import { formatMetrics } from './metrics.js';
-import { LSGRAD_MODEL_FILE, createClassifier, loadClassifier, selectBackend, type SpamClassifier } from './model.js';
+import { LSGRAD_MODEL_FILE, createClassifier, loadClassifier, selectBackend, type TextClassifier } from './model.js';
 import { writeRunArtifacts } from './run-artifacts.js';
 import { readRunOptions, resolveCheckpoint, writeRunOptions } from './run-state.js';
 import { EVAL_BATCH_SIZE, runTraining } from './trainer.js';
@@ -17,8 +17,10 @@ import { TRAIN_FLAGS, TRAIN_SECTIONS, crossCheckTrainOptions, warmUpSteps, type 
 
 const utf8 = new TextEncoder();
 
-const DESCRIPTION = `Trains a byte-level ALBERT classifier (LSG attention by default) to tell spam from ham in the
-SpamAssassin corpus, with the fixed split of docs/training.md (train 4,816 / validation 598 / test 632).
+const DESCRIPTION = `Trains a byte-level ALBERT text classifier (LSG attention by default) on --data: by default the
+built-in SpamAssassin corpus (spam against ham, train 4,816 / validation 598 / test 632), or your own
+labelled documents (.jsonl, .csv/.tsv with a header row, or one folder per label), split 80/10/10 by a
+hash of each text unless --validation / --test are given (see docs/training.md).
 Writes checkpoints, metrics.json, curves.svg and attention.svg into --out.`;
 
 export function trainHelp(): string {
@@ -28,8 +30,13 @@ export function trainHelp(): string {
 /** The flags that may go with --resume: where the run is, how far to go this time, how loudly. */
 const RESUME_FLAGS: ReadonlySet<string> = new Set(['resume', 'stopAt', 'quiet']);
 
+/** out/spam for the built-in corpus, out/<name of the file or folder> otherwise. */
+export function defaultOut(data: string): string {
+  return data === BUILT_IN_DATASET ? 'out/spam' : join('out', basename(resolve(data), extname(data)));
+}
+
 /** Flags given on the command line, resolved against a resumed run's saved options. */
-function resolveOptions(argv: string[]): { options: TrainOptions; resumeFrom?: string } | undefined {
+function resolveOptions(argv: string[]): { options: TrainOptions; out: string; resumeFrom?: string } | undefined {
   const parsed = parseArgs('lsgrad train', TRAIN_FLAGS, argv);
   if (parsed.help) {
     process.stdout.write(trainHelp() + '\n');
@@ -61,17 +68,12 @@ function resolveOptions(argv: string[]): { options: TrainOptions; resumeFrom?: s
     }
   }
   if (problems.length > 0) throw new UsageError(`lsgrad train: ${problems.join('; ')}`);
-  return { options, resumeFrom };
-}
-
-function describeSet(name: string, emails: readonly Email[]): string {
-  const counts = labelCounts(emails);
-  return `${name} ${emails.length} (${counts.spam} spam, ${counts.ham} ham)`;
+  return { options, out: options.out ?? defaultOut(options.data), resumeFrom };
 }
 
 function describeLengths(options: TrainOptions): string {
   const shortSteps = warmUpSteps(options);
-  const crops = options.cropProb > 0 ? ` · ${Math.round(options.cropProb * 100)}% of training emails read from a random line` : '';
+  const crops = options.cropProb > 0 ? ` · ${Math.round(options.cropProb * 100)}% of training documents read from a random line` : '';
   if (shortSteps === 0) return `seq-len ${options.seqLen}${crops}`;
   return `seq-len ${options.seqLen} (warm-up: steps 1–${shortSteps} read ${options.shortSeqLen} tokens, the last ${options.steps - shortSteps} all ${options.seqLen})${crops}`;
 }
@@ -83,7 +85,7 @@ function checkInitDirectory(checkpoint: string): void {
 }
 
 /** --init: copies a checkpoint's weights into the freshly built classifier, which must have its shape. */
-async function initializeFrom(classifier: SpamClassifier, init: string, log: (message: string) => void): Promise<void> {
+async function initializeFrom(classifier: TextClassifier, init: string, log: (message: string) => void): Promise<void> {
   const checkpoint = resolveCheckpoint(init);
   const source = await loadClassifier(checkpoint);
   try {
@@ -97,51 +99,55 @@ async function initializeFrom(classifier: SpamClassifier, init: string, log: (me
 export async function runTrain(argv: string[]): Promise<void> {
   const resolved = resolveOptions(argv);
   if (!resolved) return;
-  const { options, resumeFrom } = resolved;
+  const { options, out, resumeFrom } = resolved;
   const log = (message: string) => process.stderr.write(`${message}\n`);
+  // The data is read and checked before anything is written to --out or a model is built.
+  const data = dataSpecOf(options);
+  const dataset: Dataset = loadDataset(data, { train: options.limit, validation: options.evalLimit, test: options.testLimit });
+  const { train, validation, test, labels } = dataset;
   await selectBackend(options.backend, options.gpujsMode);
-
-  const corpus = loadCorpus();
-  const train = splitEmails(corpus, 'train', options.limit || undefined);
-  const validation = splitEmails(corpus, 'validation', options.evalLimit || undefined);
-  const test = splitEmails(corpus, 'test', options.testLimit || undefined);
-  log(`data: ${describeSet('train', train)} · ${describeSet('validation', validation)} · ${describeSet('test', test)} · ${describeLengths(options)}`);
-  const encode = (emails: readonly Email[]) => encodeSet(emails.map((email) => email.text), emails.map((email) => email.label), options.seqLen);
+  log(`data: ${data.data === BUILT_IN_DATASET ? BUILT_IN_DATASET : dataset.name}, ${labels.length} classes (${labels.join(', ')}); ${dataset.split}`);
+  log(`data: ${describePart('train', train, labels)} · ${describePart('validation', validation, labels)} · ${describePart('test', test, labels)} · ${describeLengths(options)}`);
+  const encode = (examples: readonly Example[]) => encodeSet(examples.map((example) => example.text), examples.map((example) => example.label), options.seqLen);
 
   let baseline: BaselineResult | undefined;
   if (options.baseline) {
     // The baseline always learns from the whole training split (it takes under a second), so its
     // number does not move with --limit; trainCount in metrics.json says so.
-    baseline = runNaiveBayesBaseline(splitEmails(corpus, 'train'), validation, test, options.seqLen);
-    log(`baseline (${baseline.name}, ${baseline.trainCount} train emails): test ${formatMetrics(baseline.test)}`);
+    const wholeTrain = options.limit > 0 ? loadDataset(data, { train: 0, validation: 1, test: 1 }).train : train;
+    baseline = runNaiveBayesBaseline(wholeTrain, validation, test, options.seqLen, labels);
+    log(`baseline (${baseline.name}, ${baseline.trainCount} train documents): test ${formatMetrics(baseline.test)}`);
   }
 
-  const classifier = resumeFrom ? await loadClassifier(resumeFrom) : createClassifier(options);
+  const classifier = resumeFrom ? await loadClassifier(resumeFrom) : createClassifier(options, labels, data);
+  if (resumeFrom && classifier.labels.join('\n') !== labels.join('\n')) {
+    throw new Error(`--resume ${out}: the checkpoint's classes (${classifier.labels.join(', ')}) are not those of its data now (${labels.join(', ')}); expected the same data as when the run started`);
+  }
   if (!resumeFrom && options.init !== undefined) await initializeFrom(classifier, options.init, log);
-  if (!resumeFrom) writeRunOptions(options.out, options);
+  if (!resumeFrom) writeRunOptions(out, options);
   const parameterCount = classifier.module.parameters().reduce((total, parameter) => total + parameter.size, 0);
   log(`model: ${classifier.description} · ${parameterCount.toLocaleString('en-US')} parameters · backend ${options.backend}`);
 
   const threads = options.backend === 'cpu' ? options.threads : 1;
   if (threads !== options.threads) log(`--threads ${options.threads}: replicas run on the cpu backend only; using one`);
-  const replicas = Replicas.start(classifier, { options }, threads);
+  const replicas = Replicas.start(classifier, { options, labels }, threads);
   try {
-    // The training emails are encoded to bytes once: the set is built from them, and --crop-prob reads them.
-    const trainBytes = train.map((email) => utf8.encode(email.text));
-    const trainSet = encodeSet(trainBytes, train.map((email) => email.label), options.seqLen);
-    const result = await runTraining({ options, replicas, train: trainSet, trainBytes, validation: encode(validation), testCount: test.length, resumeFrom, log });
+    // The training documents are encoded to bytes once: the set is built from them, and --crop-prob reads them.
+    const trainBytes = train.map((example) => utf8.encode(example.text));
+    const trainSet = encodeSet(trainBytes, train.map((example) => example.label), options.seqLen);
+    const result = await runTraining({ options, out, replicas, train: trainSet, trainBytes, validation: encode(validation), testCount: test.length, resumeFrom, log });
     if (result.stopped) {
-      log(`stopped after step ${result.state.step} (--stop-at); continue with: lsgrad train --resume ${options.out}`);
+      log(`stopped after step ${result.state.step} (--stop-at); continue with: lsgrad train --resume ${out}`);
       return;
     }
     const scored = await scoreSet(replicas, encode(test), EVAL_BATCH_SIZE);
     log(`test: ${formatMetrics(scored.metrics)} [${scored.seconds.toFixed(1)}s wall, ${scored.cpuSeconds.toFixed(1)}s CPU]`);
     await writeRunArtifacts({
-      options, classifier, state: result.state, test: scored, baseline, peakRssBytes: result.peakRssBytes,
+      options, out, dataset, classifier, state: result.state, test: scored, baseline, peakRssBytes: result.peakRssBytes,
       dataSizes: { train: train.length, validation: validation.length, test: test.length },
-      attentionEmail: test.find((email) => email.label === 1) ?? test[0]!,
+      attentionExample: test.find((example) => example.label === 1) ?? test[0]!,
     });
-    log(`wrote ${resolve(options.out)}/{metrics.json,curves.svg,attention.svg} and checkpoints/`);
+    log(`wrote ${resolve(out)}/{metrics.json,curves.svg,attention.svg} and checkpoints/`);
   } finally {
     await replicas.close();
   }

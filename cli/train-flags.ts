@@ -15,15 +15,25 @@ export const GPUJS_MODE_FLAG = {
   help: 'gpu.js mode for --backend gpujs: gpu = whichever gpu.js picks, webgpu = Dawn (Vulkan on a GPU machine), headlessgl, webasm, cpu',
 } as const;
 
+/** --data, --text-field and --label-field: shared by train and eval. */
+export const DATA_FLAGS = {
+  data: { kind: 'string', default: 'spam-assassin', placeholder: 'PATH', help: 'spam-assassin (the built-in corpus), a .jsonl file, a .csv/.tsv file with a header row, or a folder with one subfolder of text files per label' },
+  textField: { kind: 'string', default: 'text', placeholder: 'NAME', help: 'the JSONL field or CSV column holding the text' },
+  labelField: { kind: 'string', default: 'label', placeholder: 'NAME', help: 'the JSONL field or CSV column holding the label (a string or an integer)' },
+} as const satisfies FlagSpecs;
+
 export const TRAIN_FLAGS = {
   // data
-  seqLen: { kind: 'int', default: 4096, min: 8, help: 'tokens per email: [CLS], its first seq-len − 2 bytes, [SEP], padding' },
-  shortSeqLen: { kind: 'int', default: 256, min: 0, help: 'sequence-length warm-up: all steps but the last --long-steps read only this many tokens per email (0 = off)' },
+  ...DATA_FLAGS,
+  validation: { kind: 'string', placeholder: 'PATH', help: 'validation documents (same format as --data); default: 10% of --data by the hash split' },
+  test: { kind: 'string', placeholder: 'PATH', help: 'test documents (same format as --data); default: 10% of --data by the hash split' },
+  seqLen: { kind: 'int', default: 4096, min: 8, help: 'tokens per document: [CLS], its first seq-len − 2 tokens, [SEP], padding' },
+  shortSeqLen: { kind: 'int', default: 256, min: 0, help: 'sequence-length warm-up: all steps but the last --long-steps read only this many tokens per document (0 = off)' },
   longSteps: { kind: 'int', default: 60, min: 0, help: 'the last steps, which read the full --seq-len after the warm-up' },
-  cropProb: { kind: 'float', default: 0, min: 0, max: 1, help: 'augmentation: the chance that a training email is read from a random line on (often past its headers) rather than from its start' },
-  limit: { kind: 'int', default: 0, min: 0, help: 'training emails used, spread evenly over the split (0 = all 4,816)' },
-  evalLimit: { kind: 'int', default: 200, min: 0, help: 'validation emails scored every --eval-every steps (0 = all 598)' },
-  testLimit: { kind: 'int', default: 0, min: 0, help: 'test emails scored at the end (0 = all 632)' },
+  cropProb: { kind: 'float', default: 0, min: 0, max: 1, help: 'augmentation: the chance that a training document is read from a random line on (for emails: often past the headers) rather than from its start' },
+  limit: { kind: 'int', default: 0, min: 0, help: 'training documents used, spread evenly over the split (0 = all; 4,816 in spam-assassin)' },
+  evalLimit: { kind: 'int', default: 200, min: 0, help: 'validation documents scored every --eval-every steps (0 = all; 598 in spam-assassin)' },
+  testLimit: { kind: 'int', default: 0, min: 0, help: 'test documents scored at the end (0 = all; 632 in spam-assassin)' },
   // model
   hiddenSize: { kind: 'int', default: 64, min: 1, help: 'transformer width' },
   embeddingSize: { kind: 'int', default: 32, min: 1, help: 'factorized embedding width' },
@@ -41,7 +51,7 @@ export const TRAIN_FLAGS = {
   numGlobalTokens: { kind: 'int', default: 1, min: 1, help: 'LSG learned global tokens' },
   // optimisation
   steps: { kind: 'int', default: 900, min: 1, help: 'optimizer steps' },
-  batchSize: { kind: 'int', default: 8, min: 1, help: 'emails per step' },
+  batchSize: { kind: 'int', default: 8, min: 1, help: 'documents per step' },
   lr: { kind: 'float', default: 1e-3, min: 0, help: 'peak learning rate (AdamW)' },
   warmup: { kind: 'int', default: 50, min: 0, help: 'linear warmup steps, then linear decay to 0' },
   weightDecay: { kind: 'float', default: 0.01, min: 0, help: 'AdamW decoupled weight decay' },
@@ -53,7 +63,7 @@ export const TRAIN_FLAGS = {
   backend: { kind: 'choice', choices: BACKENDS, default: 'cpu', help: 'engine backend' },
   gpujsMode: GPUJS_MODE_FLAG,
   threads: { kind: 'int', default: 2, min: 1, max: 64, help: 'model replicas (worker threads), each computing a share of every batch; losses depend on this number' },
-  out: { kind: 'string', default: 'out/spam', placeholder: 'DIR', help: 'output directory' },
+  out: { kind: 'string', placeholder: 'DIR', help: 'output directory (default: out/spam for spam-assassin, out/<name of --data> otherwise)' },
   resume: { kind: 'string', placeholder: 'DIR', help: 'continue the run in DIR from its latest checkpoint, with its saved options' },
   init: { kind: 'string', placeholder: 'DIR', help: 'start from the weights of a checkpoint (or a run\'s latest) of the same model shape, with a fresh optimizer and schedule (fine-tuning)' },
   stopAt: { kind: 'int', default: 0, min: 0, help: 'checkpoint and stop after this step, as if interrupted (0 = run to --steps)' },
@@ -81,7 +91,7 @@ export function stepSeqLen(options: LengthOptions, step: number): number {
 }
 
 export const TRAIN_SECTIONS: Record<string, readonly (keyof typeof TRAIN_FLAGS)[]> = {
-  Data: ['seqLen', 'shortSeqLen', 'longSteps', 'cropProb', 'limit', 'evalLimit', 'testLimit'],
+  Data: ['data', 'textField', 'labelField', 'validation', 'test', 'seqLen', 'shortSeqLen', 'longSteps', 'cropProb', 'limit', 'evalLimit', 'testLimit'],
   Model: ['hiddenSize', 'embeddingSize', 'intermediateSize', 'numLayers', 'numGroups', 'heads', 'dropout'],
   Attention: ['attention', 'sparsityType', 'blockSize', 'sparseBlockSize', 'sparsityFactor', 'numGlobalTokens'],
   Optimisation: ['steps', 'batchSize', 'lr', 'warmup', 'weightDecay', 'clipNorm', 'seed'],

@@ -19,13 +19,15 @@ import { stepSeqLen, warmUpSteps, type TrainOptions } from './train-flags.js';
 
 export interface TrainerInputs {
   options: TrainOptions;
+  /** The run's directory (--out, or its default). */
+  out: string;
   /** The classifier and its replicas in worker threads (`--threads`). */
   replicas: Replicas;
   train: EncodedSet;
-  /** The training emails' UTF-8 bytes, indexed like `train`: what --crop-prob crops. */
+  /** The training documents' UTF-8 bytes, indexed like `train`: what --crop-prob crops. */
   trainBytes: readonly Uint8Array[];
   validation: EncodedSet;
-  /** Emails the test split will score after the last step: the progress ETA counts their time. */
+  /** Documents the test split will score after the last step: the progress ETA counts their time. */
   testCount: number;
   /** Set when resuming: the checkpoint directory whose optimizer state and history to restore. */
   resumeFrom?: string;
@@ -77,7 +79,7 @@ export function validationsFrom(options: Pick<TrainOptions, 'evalEvery' | 'steps
  * weights, the AdamW moments and the step, so a resumed run repeats the uninterrupted losses.
  */
 export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult> {
-  const { options, replicas, train, trainBytes, validation, log } = inputs;
+  const { options, out, replicas, train, trainBytes, validation, log } = inputs;
   const classifier = replicas.classifier;
   const module = classifier.module;
   const namedParameters = module.namedParameters();
@@ -103,13 +105,13 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
   module.train();
 
   const saveCheckpoint = async (step: number) => {
-    const directory = join(options.out, checkpointName(step));
+    const directory = join(out, checkpointName(step));
     await writeDirectoryAtomic(directory, async (temporary) => {
       await classifier.savePretrained(temporary);
       writeFileAtomic(join(temporary, OPTIMIZER_FILE), serializeOptimizerState(optimizer, namedParameters));
       writeJsonAtomic(join(temporary, TRAINER_STATE_FILE), state);
     });
-    writeLatest(options.out, step);
+    writeLatest(out, step);
     lastCheckpoint = directory;
     say(`checkpoint ${directory}`);
   };

@@ -70,11 +70,11 @@ test('predict: a missing, empty or directory email is a usage error naming it', 
   const run = join(root, 'nowhere-run');
   const missing = await cli(['predict', run, join(root, 'mail.eml')]);
   assert.is(missing.status, 2);
-  assert.match(missing.stderr, /lsgrad predict: email file ".*mail.eml" does not exist; expected a raw email/);
+  assert.match(missing.stderr, /lsgrad predict: document file ".*mail.eml" does not exist; expected a text file/);
   assert.not.match(missing.stderr, /ENOENT/);
   const empty = join(root, 'empty.eml');
   writeFileSync(empty, '');
-  assert.match((await cli(['predict', run, empty])).stderr, /email ".*empty.eml" is empty \(0 bytes\)/);
+  assert.match((await cli(['predict', run, empty])).stderr, /document ".*empty.eml" is empty \(0 bytes\)/);
   assert.match((await cli(['predict', run, root])).stderr, /is a directory/);
 });
 

@@ -97,19 +97,20 @@ test('eval and predict read a run directory', async () => {
   const bodies = JSON.parse((await cli(['eval', out, '--limit', '8', '--json', '--skip-headers', '--errors'])).stdout);
   assert.is(bodies.skipHeaders, true);
   assert.is(bodies.count, 8);
-  assert.match((await cli(['eval', out, '--limit', '8', '--skip-headers'])).stdout, /8 emails, 96 bytes of their bodies/);
+  assert.match((await cli(['eval', out, '--limit', '8', '--skip-headers'])).stdout, /8 documents, 96 tokens of their bodies/);
   const email = join(root, 'email.txt');
   writeFileSync(email, 'From: someone@example.com\nSubject: FREE money!!!\n\nClick here to claim your prize.\n');
   const predicted = await cli(['predict', out, email, '--json']);
   assert.is(predicted.status, 0);
   const answer = JSON.parse(predicted.stdout);
   assert.ok(answer.label === 'spam' || answer.label === 'ham');
-  assert.ok(answer.spamProbability >= 0 && answer.spamProbability <= 1);
+  assert.ok(answer.probabilities.spam >= 0 && answer.probabilities.spam <= 1);
+  assert.ok(Math.abs(answer.probabilities.spam + answer.probabilities.ham - 1) < 1e-9);
   // The same prediction on gpu.js (its cpu mode runs anywhere); --gpujs-mode picks the mode.
   try {
     const onGpuJs = await cli(['predict', out, email, '--json', '--backend', 'gpujs', '--gpujs-mode', 'cpu']);
     assert.is(onGpuJs.status, 0);
-    assert.ok(Math.abs(JSON.parse(onGpuJs.stdout).spamProbability - answer.spamProbability) < 1e-4);
+    assert.ok(Math.abs(JSON.parse(onGpuJs.stdout).probabilities.spam - answer.probabilities.spam) < 1e-4);
   } finally {
     useBackend('cpu');
   }
