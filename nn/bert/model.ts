@@ -3,7 +3,7 @@
  * the task models, which hold it under `bert` (RoBERTa's under `roberta`). Subclasses (RoBERTa,
  * the LSG variants) swap the embeddings, the encoder or the whole sub-model through hooks.
  */
-import { Tensor, ones, createRng } from '../../engine/index.js';
+import { Tensor, ones } from '../../engine/index.js';
 import { argumentError } from '../../engine/errors.js';
 import { PreTrainedModel } from '../pretrained.js';
 import { extendedAttentionMask, type AlbertInputs, type AlbertModelOutput } from '../albert/model.js';
@@ -49,8 +49,8 @@ export class BertModel extends BertPreTrainedModel {
 
   constructor(config: BertConfig, modelOptions: BertModelOptions = {}) {
     super(config);
-    // One generator for every dropout of the model, so no two layers draw the same masks.
-    const options = { ...modelOptions, dropoutRng: modelOptions.dropoutRng ?? createRng(0) };
+    // Every dropout of the model draws from options.dropoutRng, else from the global generator.
+    const options = modelOptions;
     this.embeddings = this.createEmbeddings(config, options);
     this.encoder = this.createEncoder(config, options);
     this.pooler = (options.addPoolingLayer ?? true) ? new BertPooler(config, options) : null;
@@ -79,13 +79,13 @@ export class BertModel extends BertPreTrainedModel {
   }
 }
 
-/** Build options with one dropout generator for the whole model, for the heads. */
+/** The build options the model was made with, for the heads. */
 abstract class BertFamilyTaskModel extends BertPreTrainedModel {
   protected readonly buildOptions: ModelBuildOptions;
 
   constructor(config: BertConfig, options: ModelBuildOptions) {
     super(config);
-    this.buildOptions = { ...options, dropoutRng: options.dropoutRng ?? createRng(0) };
+    this.buildOptions = options;
   }
 
   protected initOf(config: BertConfig): { rng?: ModelBuildOptions['rng']; dtype?: ModelBuildOptions['dtype']; std: number } {

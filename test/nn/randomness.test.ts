@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRng, dropout, manualSeed, ones, rand, randint, randn, tensor, type Tensor } from '../../engine/index.js';
-import { AlbertConfig, AlbertForSequenceClassification, Dropout, Embedding, Linear } from '../../nn/index.js';
+import { AlbertConfig, AlbertForSequenceClassification, BertConfig, BertForSequenceClassification, Dropout, Embedding, Linear, type Module } from '../../nn/index.js';
 import { LSGAlbertForSequenceClassification, LsgAlbertConfig, lsgSelfAttention } from '../../lsg/index.js';
 
 const values = (t: Tensor) => Array.from(t.toTypedArray() as ArrayLike<number>);
@@ -50,22 +50,29 @@ test('random ops and initialisers follow manualSeed', () => {
 const TINY = { vocabSize: 20, embeddingSize: 8, hiddenSize: 8, numHiddenLayers: 2, numAttentionHeads: 2, intermediateSize: 16, maxPositionEmbeddings: 32, numLabels: 2, hiddenDropoutProb: 0.3, attentionProbsDropoutProb: 0.3 };
 const ids = tensor([[2, 5, 6, 7, 8, 9, 10, 3]], { dtype: 'int32' });
 
-test('a model\'s dropout follows manualSeed, and two models built alike train with different masks', () => {
-  manualSeed(0);
-  const model = new AlbertForSequenceClassification(new AlbertConfig(TINY), { rng: createRng(1) });
-  const logits = () => values(model.forward({ inputIds: ids }).logits);
-  manualSeed(11);
-  const first = logits();
-  manualSeed(11);
-  assert.equal(logits(), first, 'the same seed repeats the masks');
-  manualSeed(12);
-  assert.not.equal(logits(), first, 'another seed, other masks');
-  const twin = new AlbertForSequenceClassification(new AlbertConfig(TINY), { rng: createRng(1) });
-  manualSeed(11);
-  const a = logits();
-  const b = values(twin.forward({ inputIds: ids }).logits);
-  assert.not.equal(a, b, 'the same weights, one after the other: the global stream moves on');
-});
+type Classifier = Module & { forward(inputs: { inputIds: Tensor }): { logits: Tensor } };
+const MODELS: Record<string, () => Classifier> = {
+  ALBERT: () => new AlbertForSequenceClassification(new AlbertConfig(TINY), { rng: createRng(1) }),
+  BERT: () => new BertForSequenceClassification(new BertConfig({ ...TINY, hiddenSize: 8 }), { rng: createRng(1) }),
+};
+
+for (const [family, build] of Object.entries(MODELS)) {
+  test(`${family}: the model's dropout follows manualSeed, and two models built alike draw different masks`, () => {
+    const model = build();
+    const logits = () => values(model.forward({ inputIds: ids }).logits);
+    manualSeed(11);
+    const first = logits();
+    manualSeed(11);
+    assert.equal(logits(), first, 'the same seed repeats the masks');
+    manualSeed(12);
+    assert.not.equal(logits(), first, 'another seed, other masks');
+    const twin = build();
+    manualSeed(11);
+    const a = logits();
+    const b = values(twin.forward({ inputIds: ids }).logits);
+    assert.not.equal(a, b, 'the same weights, one after the other: the global stream moves on');
+  });
+}
 
 test('LSH hyperplanes follow manualSeed unless a generator is given', () => {
   const config = new LsgAlbertConfig({ ...TINY, hiddenDropoutProb: 0, attentionProbsDropoutProb: 0, blockSize: 4, sparseBlockSize: 4, sparsityFactor: 2, sparsityType: 'lsh' });
