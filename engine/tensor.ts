@@ -13,6 +13,7 @@ import * as C from './ops/composite.js';
 import { matmul } from './ops/matmul.js';
 import { toBackend } from './ops/transfer.js';
 import { toNested, type NestedArray } from './nested.js';
+import { formatTensor } from './format.js';
 
 export type Axes = number | readonly number[];
 export type TensorLike = Tensor | number;
@@ -123,7 +124,14 @@ export class Tensor implements View<unknown> {
   /** Releases backend storage now (for backends whose memory is not garbage-collected). */
   dispose(): void { this.backend.dispose?.(this.storage); }
 
-  toString(): string { return `Tensor(${this.dtype}, shape [${this.shape}])`; }
+  /**
+   * Values (abbreviated past 1000 elements), dtype and shape, as PyTorch prints a tensor.
+   * @example String(tensor([[1, 2], [3, 4]]))  // 'tensor([[1., 2.],\n        [3., 4.]], dtype=float32, shape=[2, 2])'
+   */
+  toString(): string { return formatTensor(this); }
+
+  /** console.log(t) and util.inspect(t) in Node print toString(); the symbol is global, so no Node import. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string { return this.toString(); }
 
   // Elementwise
   add(other: TensorLike): Tensor { return E.add(this, other); }
