@@ -1,0 +1,139 @@
+// The LSG configs of the BERT family: BERT's (RoBERTa's, XLM-RoBERTa's) fields plus the reference's
+// LSG keys, `auto_map` and `base_model_prefix: "lsg"`, and whether lsgrad computes the reference's
+// behaviours exactly (`reference_quirks`, recorded in config.json).
+import { BertConfig, BERT_DEFAULTS, ROBERTA_DEFAULTS, camelToSnake, type BertConfigClass, type BertConfigOptions, type HfJson } from '../nn/index.js';
+import { LSG_ALBERT_DEFAULTS } from './albert.js';
+import { createLsgConfig, type LsgConfig } from './config.js';
+
+/** The LSG keys of config.json with the reference defaults, and lsgrad's record of its mode. */
+export const LSG_KEYS = { ...LSG_ALBERT_DEFAULTS, referenceQuirks: false };
+type LsgKeys = typeof LSG_KEYS;
+
+/** config.json's name for `referenceQuirks`; a checkpoint without it was made by the reference (true). */
+export const REFERENCE_QUIRKS_KEY = 'reference_quirks';
+
+/**
+ * The published LSG model repository whose modeling file each family's `auto_map` names, in
+ * HuggingFace's `repo_id--module.Class` form: `AutoModel.from_pretrained(dir, trust_remote_code=True)`
+ * fetches the reference's modeling code from there (lsgrad ships none of it).
+ */
+export const LSG_CODE_REPOSITORIES = {
+  albert: 'ccdv/lsg-albert-base-v2-4096',
+  bert: 'ccdv/lsg-bert-base-uncased-4096',
+  roberta: 'ccdv/lsg-base-4096',
+  'xlm-roberta': 'ccdv/lsg-xlm-roberta-base-4096',
+  camembert: 'ccdv/lsg-camembert-base-4096',
+} as const;
+
+/**
+ * The `auto_map` of an LSG family: each Auto class → `repo--modeling_lsg_<family>.LSG<Class>`.
+ * @example lsgAutoMap('roberta', 'Roberta', ['Model', 'ForMaskedLM'])
+ */
+export function lsgAutoMap(family: keyof typeof LSG_CODE_REPOSITORIES, classStem: string, heads: readonly string[]): Record<string, string> {
+  const module = `${LSG_CODE_REPOSITORIES[family]}--modeling_lsg_${family.replace('-', '_')}`;
+  const map: Record<string, string> = { AutoConfig: `${module}.LSG${classStem}Config` };
+  for (const head of heads) map[head === 'Model' ? 'AutoModel' : `AutoModel${head}`] = `${module}.LSG${classStem}${head}`;
+  return map;
+}
+
+/** A JSON object with `reference_quirks` set to true when absent (a checkpoint the reference made). */
+export function withReferenceDefault(json: HfJson): HfJson {
+  return REFERENCE_QUIRKS_KEY in json ? json : { ...json, [REFERENCE_QUIRKS_KEY]: true };
+}
+
+export type LsgBertConfigOptions = BertConfigOptions & Partial<LsgKeys>;
+
+/**
+ * BertConfig plus the LSG keys; `lsg` is the validated attention config.
+ * @example
+ *   const config = new LsgBertConfig({ vocabSize: 100, hiddenSize: 32, numAttentionHeads: 4,
+ *     maxPositionEmbeddings: 4096, blockSize: 64, sparsityType: 'norm' });
+ */
+export class LsgBertConfig extends BertConfig implements LsgKeys {
+  static override readonly defaults: object = { ...BERT_DEFAULTS, ...LSG_KEYS };
+  static readonly autoMap: Record<string, string> = lsgAutoMap('bert', 'Bert',
+    ['Model', 'ForMaskedLM', 'ForMultipleChoice', 'ForPreTraining', 'ForQuestionAnswering', 'ForSequenceClassification', 'ForTokenClassification']);
+
+  declare readonly blockSize: number;
+  declare readonly sparseBlockSize: number;
+  declare readonly sparsityFactor: number;
+  declare readonly sparsityType: string | null;
+  declare readonly numGlobalTokens: number;
+  declare readonly maskFirstToken: boolean;
+  declare readonly poolWithGlobal: boolean;
+  declare readonly adaptive: boolean;
+  declare readonly lshNumPreRounds: number;
+  /** Reproduce the reference's behaviours (docs/lsg.md); recorded in config.json as `reference_quirks`. */
+  declare readonly referenceQuirks: boolean;
+  readonly lsg: LsgConfig;
+
+  constructor(options: LsgBertConfigOptions = {}, extra: HfJson = {}) {
+    super(options as BertConfigOptions, extra);
+    this.lsg = createLsgConfig({
+      blockSize: this.blockSize,
+      sparseBlockSize: this.sparseBlockSize,
+      sparsityFactor: this.sparsityFactor,
+      sparsityType: (this.sparsityType ?? 'none') as LsgConfig['sparsityType'],
+      numGlobalTokens: this.numGlobalTokens,
+      maskFirstToken: this.maskFirstToken,
+      poolWithGlobal: this.poolWithGlobal,
+      adaptive: this.adaptive,
+      lshNumPreRounds: this.lshNumPreRounds,
+      referenceQuirks: this.referenceQuirks,
+    });
+  }
+
+  /** Rows of the position table before the first real position (RoBERTa: padTokenId + 1). */
+  get positionOffset(): number {
+    return 0;
+  }
+
+  /** The longest input the position table allows. */
+  get maxSequenceLength(): number {
+    return this.maxPositionEmbeddings - this.positionOffset;
+  }
+
+  /**
+   * Reads an LSG config.json (or a dense one, which gets the LSG defaults). Without a
+   * `reference_quirks` key the checkpoint came from the reference, so its behaviours are kept.
+   * @example LsgRobertaConfig.fromHfJson(JSON.parse(readFileSync('model/config.json', 'utf8')))
+   */
+  static override fromHfJson<C extends BertConfig>(this: BertConfigClass<C>, json: HfJson): C {
+    return BertConfig.fromHfJson.call(this, withReferenceDefault(json)) as C;
+  }
+
+  /** config.json in the reference's layout: the dense keys, the LSG keys, `auto_map`, `base_model_prefix` "lsg". */
+  override toHfJson(): HfJson {
+    const autoMap = (this.constructor as typeof LsgBertConfig).autoMap;
+    const json: HfJson = { ...super.toHfJson(), auto_map: autoMap, base_model_prefix: 'lsg' };
+    const sorted: HfJson = {};
+    for (const key of Object.keys(json).sort()) sorted[key] = json[key];
+    return sorted;
+  }
+}
+
+const ROBERTA_HEADS = ['Model', 'ForMaskedLM', 'ForMultipleChoice', 'ForQuestionAnswering', 'ForSequenceClassification', 'ForTokenClassification'];
+
+/** LSG-RoBERTa: RoBERTa's defaults, the LSG keys, positions after the padding offset. */
+export class LsgRobertaConfig extends LsgBertConfig {
+  static override readonly defaults: object = { ...ROBERTA_DEFAULTS, ...LSG_KEYS };
+  static override readonly modelType: string = 'roberta';
+  static override readonly autoMap: Record<string, string> = lsgAutoMap('roberta', 'Roberta', ROBERTA_HEADS);
+
+  override get positionOffset(): number {
+    return this.padTokenId + 1;
+  }
+}
+
+export class LsgXLMRobertaConfig extends LsgRobertaConfig {
+  static override readonly modelType: string = 'xlm-roberta';
+  static override readonly autoMap: Record<string, string> = lsgAutoMap('xlm-roberta', 'XLMRoberta', ROBERTA_HEADS);
+}
+
+export class LsgCamembertConfig extends LsgRobertaConfig {
+  static override readonly modelType: string = 'camembert';
+  static override readonly autoMap: Record<string, string> = lsgAutoMap('camembert', 'Camembert', ROBERTA_HEADS);
+}
+
+/** `camelToSnake` of every LSG key, as config.json spells them. */
+export const LSG_JSON_KEYS = Object.keys(LSG_KEYS).map(camelToSnake);

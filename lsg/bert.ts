@@ -1,0 +1,218 @@
+// LSG-BERT, LSG-RoBERTa, LSG-XLM-RoBERTa and LSG-CamemBERT: nn's BERT-family classes with the LSG
+// attention kernel, a 512-row `global_embeddings` table in the embeddings, and the LSG sequence
+// steps around the encoder, laid out as the reference's LSG model classes so checkpoints move
+// between the two unchanged.
+import type { Tensor } from '../engine/index.js';
+import {
+  BertModel, BertEmbeddings, BertEncoder, RobertaEmbeddings, Embedding,
+  BertForMaskedLM, BertForPreTraining, BertForSequenceClassification, BertForTokenClassification, BertForQuestionAnswering, BertForMultipleChoice,
+  RobertaForMaskedLM, RobertaForSequenceClassification, RobertaForTokenClassification, RobertaForQuestionAnswering, RobertaForMultipleChoice,
+  type BertConfig, type BertModelOptions, type EmbeddingInputs, type EncoderOutput, type HfJson, type ModelBuildOptions,
+} from '../nn/index.js';
+import { MAX_GLOBAL_TOKENS } from './config.js';
+import { LsgBertConfig, LsgRobertaConfig, LsgXLMRobertaConfig, LsgCamembertConfig } from './bert-config.js';
+import { withLsgAttention, prependGlobalRows, runLsgEncoder, lsgTooLongMessage, type LsgBuildOptions } from './encoder-steps.js';
+
+function asLsgConfig(config: BertConfig, owner: string): LsgBertConfig {
+  if (!(config instanceof LsgBertConfig)) throw new Error(`${owner}: config is a ${config.constructor.name}, expected an LSG config (LsgBertConfig, LsgRobertaConfig, …)`);
+  return config;
+}
+
+/** The global-token table (512 rows, as the reference's, whatever numGlobalTokens is). */
+function globalTable(config: LsgBertConfig, options: ModelBuildOptions): Embedding {
+  return new Embedding(MAX_GLOBAL_TOKENS, config.hiddenSize, { rng: options.rng, dtype: options.dtype, std: config.initializerRange });
+}
+
+export class LsgBertEmbeddings extends BertEmbeddings {
+  readonly globalEmbeddings: Embedding;
+  constructor(override readonly config: LsgBertConfig, options: ModelBuildOptions = {}) {
+    super(config, options);
+    this.globalEmbeddings = globalTable(config, options);
+  }
+  protected override tooLongMessage(): string { return lsgTooLongMessage(this.maxTokens()); }
+  /** (batch, seq) ids → (batch, g + seq, hidden). */
+  override forward(inputs: EmbeddingInputs): Tensor {
+    return this.normalize(prependGlobalRows(this.sumEmbeddings(inputs), this.globalEmbeddings.weight, this.config.numGlobalTokens));
+  }
+}
+
+export class LsgRobertaEmbeddings extends RobertaEmbeddings {
+  readonly globalEmbeddings: Embedding;
+  constructor(override readonly config: LsgBertConfig, options: ModelBuildOptions = {}) {
+    super(config, options);
+    this.globalEmbeddings = globalTable(config, options);
+  }
+  protected override tooLongMessage(): string { return lsgTooLongMessage(this.maxTokens()); }
+  /** (batch, seq) ids → (batch, g + seq, hidden); position ids come from the ids before any LSG padding. */
+  override forward(inputs: EmbeddingInputs): Tensor {
+    return this.normalize(prependGlobalRows(this.sumEmbeddings(inputs), this.globalEmbeddings.weight, this.config.numGlobalTokens));
+  }
+}
+
+/** BERT's layers inside the LSG sequence steps (mask the first token, pad, pool, cut back). */
+export class LsgBertEncoder extends BertEncoder {
+  constructor(override readonly config: LsgBertConfig, options: ModelBuildOptions = {}) {
+    super(config, options);
+  }
+  /** embedded: (batch, g + t, hidden); mask: additive (batch, 1, 1, t) over the real tokens. */
+  override forward(embedded: Tensor, mask: Tensor | null, options: { outputHiddenStates?: boolean; outputAttentions?: boolean } = {}): EncoderOutput {
+    return runLsgEncoder(embedded, mask, this.config.lsg, (hidden, paddedMask) => super.forward(hidden, paddedMask, options));
+  }
+}
+
+/**
+ * @example
+ *   const model = LSGBertModel.fromPretrained('lsg-bert-base-uncased-4096');
+ *   model.forward({ inputIds, attentionMask }).lastHiddenState;
+ */
+export class LSGBertModel extends BertModel {
+  static override readonly hfClassName: string = 'LSGBertModel';
+  constructor(config: LsgBertConfig, options: LsgBuildOptions & BertModelOptions = {}) {
+    super(asLsgConfig(config, 'LSGBertModel'), withLsgAttention(config.lsg, options));
+  }
+  static override configFromHfJson(json: HfJson): BertConfig { return LsgBertConfig.fromHfJson(json); }
+  protected override createEmbeddings(config: BertConfig, options: ModelBuildOptions): BertEmbeddings {
+    return new LsgBertEmbeddings(asLsgConfig(config, 'LSGBertModel'), options);
+  }
+  protected override createEncoder(config: BertConfig, options: ModelBuildOptions): BertEncoder {
+    return new LsgBertEncoder(asLsgConfig(config, 'LSGBertModel'), options);
+  }
+}
+
+export class LSGRobertaModel extends LSGBertModel {
+  static override readonly hfClassName: string = 'LSGRobertaModel';
+  static override readonly baseModelPrefix: string = 'roberta';
+  static override configFromHfJson(json: HfJson): BertConfig { return LsgRobertaConfig.fromHfJson(json); }
+  protected override createEmbeddings(config: BertConfig, options: ModelBuildOptions): BertEmbeddings {
+    return new LsgRobertaEmbeddings(asLsgConfig(config, 'LSGRobertaModel'), options);
+  }
+}
+
+export class LSGXLMRobertaModel extends LSGRobertaModel {
+  static override readonly hfClassName: string = 'LSGXLMRobertaModel';
+  static override configFromHfJson(json: HfJson): BertConfig { return LsgXLMRobertaConfig.fromHfJson(json); }
+}
+
+export class LSGCamembertModel extends LSGRobertaModel {
+  static override readonly hfClassName: string = 'LSGCamembertModel';
+  static override configFromHfJson(json: HfJson): BertConfig { return LsgCamembertConfig.fromHfJson(json); }
+}
+
+// The task classes: each dense head over the family's LSG model, built with the LSG kernel.
+const lsgOptions = (config: BertConfig, options: LsgBuildOptions, owner: string) => withLsgAttention(asLsgConfig(config, owner).lsg, options);
+const lsgBert = (config: BertConfig, options: BertModelOptions): BertModel => new LSGBertModel(asLsgConfig(config, 'LSG-BERT'), options);
+const lsgRoberta = (config: BertConfig, options: BertModelOptions): BertModel => new LSGRobertaModel(asLsgConfig(config, 'LSG-RoBERTa'), options);
+const bertJson = (json: HfJson): BertConfig => LsgBertConfig.fromHfJson(json);
+const robertaJson = (json: HfJson): BertConfig => LsgRobertaConfig.fromHfJson(json);
+const xlmrJson = (json: HfJson): BertConfig => LsgXLMRobertaConfig.fromHfJson(json);
+const camembertJson = (json: HfJson): BertConfig => LsgCamembertConfig.fromHfJson(json);
+
+export class LSGBertForMaskedLM extends BertForMaskedLM {
+  static override readonly hfClassName: string = 'LSGBertForMaskedLM';
+  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, lsgOptions(config, options, 'LSGBertForMaskedLM')); }
+  static override configFromHfJson(json: HfJson): BertConfig { return bertJson(json); }
+  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return lsgBert(config, options); }
+}
+export class LSGBertForPreTraining extends BertForPreTraining {
+  static override readonly hfClassName: string = 'LSGBertForPreTraining';
+  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, lsgOptions(config, options, 'LSGBertForPreTraining')); }
+  static override configFromHfJson(json: HfJson): BertConfig { return bertJson(json); }
+  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return lsgBert(config, options); }
+}
+export class LSGBertForSequenceClassification extends BertForSequenceClassification {
+  static override readonly hfClassName: string = 'LSGBertForSequenceClassification';
+  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, lsgOptions(config, options, 'LSGBertForSequenceClassification')); }
+  static override configFromHfJson(json: HfJson): BertConfig { return bertJson(json); }
+  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return lsgBert(config, options); }
+}
+export class LSGBertForTokenClassification extends BertForTokenClassification {
+  static override readonly hfClassName: string = 'LSGBertForTokenClassification';
+  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, lsgOptions(config, options, 'LSGBertForTokenClassification')); }
+  static override configFromHfJson(json: HfJson): BertConfig { return bertJson(json); }
+  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return lsgBert(config, options); }
+}
+export class LSGBertForQuestionAnswering extends BertForQuestionAnswering {
+  static override readonly hfClassName: string = 'LSGBertForQuestionAnswering';
+  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, lsgOptions(config, options, 'LSGBertForQuestionAnswering')); }
+  static override configFromHfJson(json: HfJson): BertConfig { return bertJson(json); }
+  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return lsgBert(config, options); }
+}
+export class LSGBertForMultipleChoice extends BertForMultipleChoice {
+  static override readonly hfClassName: string = 'LSGBertForMultipleChoice';
+  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, lsgOptions(config, options, 'LSGBertForMultipleChoice')); }
+  static override configFromHfJson(json: HfJson): BertConfig { return bertJson(json); }
+  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return lsgBert(config, options); }
+}
+
+export class LSGRobertaForMaskedLM extends RobertaForMaskedLM {
+  static override readonly hfClassName: string = 'LSGRobertaForMaskedLM';
+  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, lsgOptions(config, options, 'LSGRobertaForMaskedLM')); }
+  static override configFromHfJson(json: HfJson): BertConfig { return robertaJson(json); }
+  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return lsgRoberta(config, options); }
+}
+export class LSGRobertaForSequenceClassification extends RobertaForSequenceClassification {
+  static override readonly hfClassName: string = 'LSGRobertaForSequenceClassification';
+  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, lsgOptions(config, options, 'LSGRobertaForSequenceClassification')); }
+  static override configFromHfJson(json: HfJson): BertConfig { return robertaJson(json); }
+  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return lsgRoberta(config, options); }
+}
+export class LSGRobertaForTokenClassification extends RobertaForTokenClassification {
+  static override readonly hfClassName: string = 'LSGRobertaForTokenClassification';
+  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, lsgOptions(config, options, 'LSGRobertaForTokenClassification')); }
+  static override configFromHfJson(json: HfJson): BertConfig { return robertaJson(json); }
+  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return lsgRoberta(config, options); }
+}
+export class LSGRobertaForQuestionAnswering extends RobertaForQuestionAnswering {
+  static override readonly hfClassName: string = 'LSGRobertaForQuestionAnswering';
+  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, lsgOptions(config, options, 'LSGRobertaForQuestionAnswering')); }
+  static override configFromHfJson(json: HfJson): BertConfig { return robertaJson(json); }
+  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return lsgRoberta(config, options); }
+}
+export class LSGRobertaForMultipleChoice extends RobertaForMultipleChoice {
+  static override readonly hfClassName: string = 'LSGRobertaForMultipleChoice';
+  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, lsgOptions(config, options, 'LSGRobertaForMultipleChoice')); }
+  static override configFromHfJson(json: HfJson): BertConfig { return robertaJson(json); }
+  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return lsgRoberta(config, options); }
+}
+
+export class LSGXLMRobertaForMaskedLM extends LSGRobertaForMaskedLM {
+  static override readonly hfClassName: string = 'LSGXLMRobertaForMaskedLM';
+  static override configFromHfJson(json: HfJson): BertConfig { return xlmrJson(json); }
+}
+export class LSGXLMRobertaForSequenceClassification extends LSGRobertaForSequenceClassification {
+  static override readonly hfClassName: string = 'LSGXLMRobertaForSequenceClassification';
+  static override configFromHfJson(json: HfJson): BertConfig { return xlmrJson(json); }
+}
+export class LSGXLMRobertaForTokenClassification extends LSGRobertaForTokenClassification {
+  static override readonly hfClassName: string = 'LSGXLMRobertaForTokenClassification';
+  static override configFromHfJson(json: HfJson): BertConfig { return xlmrJson(json); }
+}
+export class LSGXLMRobertaForQuestionAnswering extends LSGRobertaForQuestionAnswering {
+  static override readonly hfClassName: string = 'LSGXLMRobertaForQuestionAnswering';
+  static override configFromHfJson(json: HfJson): BertConfig { return xlmrJson(json); }
+}
+export class LSGXLMRobertaForMultipleChoice extends LSGRobertaForMultipleChoice {
+  static override readonly hfClassName: string = 'LSGXLMRobertaForMultipleChoice';
+  static override configFromHfJson(json: HfJson): BertConfig { return xlmrJson(json); }
+}
+
+export class LSGCamembertForMaskedLM extends LSGRobertaForMaskedLM {
+  static override readonly hfClassName: string = 'LSGCamembertForMaskedLM';
+  static override configFromHfJson(json: HfJson): BertConfig { return camembertJson(json); }
+}
+export class LSGCamembertForSequenceClassification extends LSGRobertaForSequenceClassification {
+  static override readonly hfClassName: string = 'LSGCamembertForSequenceClassification';
+  static override configFromHfJson(json: HfJson): BertConfig { return camembertJson(json); }
+}
+export class LSGCamembertForTokenClassification extends LSGRobertaForTokenClassification {
+  static override readonly hfClassName: string = 'LSGCamembertForTokenClassification';
+  static override configFromHfJson(json: HfJson): BertConfig { return camembertJson(json); }
+}
+export class LSGCamembertForQuestionAnswering extends LSGRobertaForQuestionAnswering {
+  static override readonly hfClassName: string = 'LSGCamembertForQuestionAnswering';
+  static override configFromHfJson(json: HfJson): BertConfig { return camembertJson(json); }
+}
+export class LSGCamembertForMultipleChoice extends LSGRobertaForMultipleChoice {
+  static override readonly hfClassName: string = 'LSGCamembertForMultipleChoice';
+  static override configFromHfJson(json: HfJson): BertConfig { return camembertJson(json); }
+}
