@@ -19,6 +19,6 @@ export * from './albert.js';
 // The dense → LSG-ALBERT converter (lsg/convert.ts).
 export { convertAlbertCheckpoint, convertAlbertState, CONVERT_DEFAULTS, type ConvertOptions } from './convert.js';
 // LSG-BERT, LSG-RoBERTa, LSG-XLM-RoBERTa, LSG-CamemBERT (lsg/bert.ts, lsg/bert-config.ts).
-export * from './bert-config.js';
-export * from './bert.js';
-export { withLsgAttention, prependGlobalRows, runLsgEncoder, type LsgBuildOptions } from './encoder-steps.js';
+export * from './models/bert-config.js';
+export * from './models/bert.js';
+export { withLsgAttention, prependGlobalRows, runLsgEncoder, type LsgBuildOptions } from './models/encoder-steps.js';

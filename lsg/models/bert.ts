@@ -2,14 +2,14 @@
 // attention kernel, a 512-row `global_embeddings` table in the embeddings, and the LSG sequence
 // steps around the encoder, laid out as the reference's LSG model classes so checkpoints move
 // between the two unchanged.
-import type { Tensor } from '../engine/index.js';
+import type { Tensor } from '../../engine/index.js';
 import {
   BertModel, BertEmbeddings, BertEncoder, RobertaEmbeddings, Embedding,
   BertForMaskedLM, BertForPreTraining, BertForSequenceClassification, BertForTokenClassification, BertForQuestionAnswering, BertForMultipleChoice,
   RobertaForMaskedLM, RobertaForSequenceClassification, RobertaForTokenClassification, RobertaForQuestionAnswering, RobertaForMultipleChoice,
   type BertConfig, type BertModelOptions, type EmbeddingInputs, type EncoderOutput, type HfJson, type ModelBuildOptions,
-} from '../nn/index.js';
-import { MAX_GLOBAL_TOKENS } from './config.js';
+} from '../../nn/index.js';
+import { MAX_GLOBAL_TOKENS } from '../config.js';
 import { LsgBertConfig, LsgRobertaConfig, LsgXLMRobertaConfig, LsgCamembertConfig } from './bert-config.js';
 import { withLsgAttention, prependGlobalRows, runLsgEncoder, lsgTooLongMessage, type LsgBuildOptions } from './encoder-steps.js';
 

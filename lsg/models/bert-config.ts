@@ -1,9 +1,9 @@
 // The LSG configs of the BERT family: BERT's (RoBERTa's, XLM-RoBERTa's) fields plus the reference's
 // LSG keys, `auto_map` and `base_model_prefix: "lsg"`, and whether lsgrad computes the reference's
 // behaviours exactly (`reference_quirks`, recorded in config.json).
-import { BertConfig, BERT_DEFAULTS, ROBERTA_DEFAULTS, camelToSnake, type BertConfigClass, type BertConfigOptions, type HfJson } from '../nn/index.js';
-import { LSG_ALBERT_DEFAULTS } from './albert.js';
-import { createLsgConfig, type LsgConfig } from './config.js';
+import { BertConfig, BERT_DEFAULTS, ROBERTA_DEFAULTS, camelToSnake, type BertConfigClass, type BertConfigOptions, type HfJson } from '../../nn/index.js';
+import { LSG_ALBERT_DEFAULTS } from '../albert.js';
+import { createLsgConfig, type LsgConfig } from '../config.js';
 
 /** The LSG keys of config.json with the reference defaults, and lsgrad's record of its mode. */
 export const LSG_KEYS = { ...LSG_ALBERT_DEFAULTS, referenceQuirks: false };

@@ -1,12 +1,12 @@
 // What every LSG model (ALBERT, BERT, RoBERTa) adds around its dense encoder, as the reference's
 // LSG model classes do: the global-token rows in front of the embeddings, the LSG attention kernel,
 // and the sequence steps (mask the first token, pad to a block multiple, pool, cut back).
-import { cat, createRng, type Tensor } from '../engine/index.js';
-import { extendedAttentionMask, type EncoderOutput, type ModelBuildOptions } from '../nn/index.js';
-import { createLsgAttentionFunction } from './attention-function.js';
-import { prepareLsgInputs, finishLsgOutputs } from './sequence.js';
-import type { LsgRuntimeOptions } from './attention.js';
-import type { LsgConfig } from './config.js';
+import { cat, createRng, type Tensor } from '../../engine/index.js';
+import { extendedAttentionMask, type EncoderOutput, type ModelBuildOptions } from '../../nn/index.js';
+import { createLsgAttentionFunction } from '../attention-function.js';
+import { prepareLsgInputs, finishLsgOutputs } from '../sequence.js';
+import type { LsgRuntimeOptions } from '../attention.js';
+import type { LsgConfig } from '../config.js';
 
 export interface LsgBuildOptions extends ModelBuildOptions {
   /** LSH projections or a trace, passed to the LSG attention kernel. */
