@@ -1,11 +1,12 @@
 // The library runs in a browser: engine, nn and lsg bundle for the browser platform without Node
-// modules, and the demo's bundle trains LSG-ALBERT in a context that has no Node globals.
+// modules, and the playground's computations train LSG-ALBERT in a context that has no Node globals
+// (test/playground/page.test.ts runs the page itself in Chromium).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runInNewContext } from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { bundleDemo } from '../scripts/build-browser.js';
+import { bundlePlayground } from '../scripts/playground.js';
 import { createRng, tensor } from '../engine/index.js';
 import { AlbertConfig, AlbertForSequenceClassification } from '../nn/index.js';
 import { LSGAlbertForSequenceClassification, LsgAlbertConfig } from '../lsg/index.js';
@@ -42,45 +43,51 @@ test('without a file system, each disk function names the in-memory call to use'
   assert.throws(() => browserDisk.fileExists('m'), /fileExists\('m'\)/);
 });
 
-test('the demo bundle trains local-only and LSG attention, and classifies an email, where there is no process, require or Buffer', async () => {
-  const bundle = await bundleDemo(false);
-  const inputs = Object.keys(bundle.metafile.inputs);
-  assert.equal(inputs.filter((path) => path.startsWith('node:')), []);
+test('the playground bundles with no Node module, and its computations train and classify where there is no process, require or Buffer', async () => {
+  const page = await bundlePlayground(false);
+  assert.equal(Object.keys(page.metafile.inputs).filter((path) => path.startsWith('node:')), []);
+  const bundle = await build({
+    entryPoints: [fromRoot('test/helpers/browser-playground-entry.ts')],
+    bundle: true, write: false, metafile: true, platform: 'browser', format: 'iife', globalName: 'playground', logLevel: 'silent',
+  });
+  assert.equal(Object.keys(bundle.metafile.inputs).filter((path) => path.startsWith('node:')), []);
   const sandbox = pageGlobals();
-  runInNewContext(bundle.outputFiles![0]!.text, sandbox);
+  runInNewContext(bundle.outputFiles[0]!.text, sandbox);
   assert.is(runInNewContext('typeof process + typeof require + typeof Buffer', sandbox), 'undefinedundefinedundefined');
-  const demo = sandbox.lsgradDemo as { runDemo: (settings: object, onProgress: (p: { step: number; loss: number }) => void) => Promise<{ results: { kind: string; accuracy: number; finalLoss: number }[]; checkpoint: Record<string, string | Uint8Array>; patternSvg: string }> };
-  const progress: number[] = [];
-  const result = await demo.runDemo({ seqLen: 64, steps: 3, batchSize: 2, evalSize: 4, blockSize: 8, hiddenSize: 8, kinds: ['local', 'lsg:norm'] }, (p) => progress.push(p.loss));
-  assert.is(progress.length, 6);
-  assert.ok(progress.every(Number.isFinite));
-  assert.is(result.results.map((r) => r.kind).join(','), 'local,lsg:norm'); // (arrays of the sandbox's realm: compared as text)
-  for (const r of result.results) assert.ok(r.accuracy >= 0 && r.accuracy <= 1 && Number.isFinite(r.finalLoss));
-  assert.match(result.patternSvg, /^<svg[^>]*>[\s\S]*lsg:norm: the keys each query may attend to/);
-  for (const [settings, message] of [[{ steps: 0 }, /runDemo: steps 0 is invalid; expected an integer of at least 1/], [{ seqLen: 2.5 }, /seqLen 2\.5 is invalid/], [{ kinds: [] }, /kinds is empty/]] as const) {
-    const error = await demo.runDemo(settings, () => {}).then(() => null, (e: Error) => e);
-    assert.match(String(error), message);
-  }
+  type Trained = { kind: string; accuracy: number; finalLoss: number; checkpoint: Record<string, string | Uint8Array> | null }[];
+  const playground = sandbox.playground as {
+    trainSideBySide: (settings: object, onProgress: (p: { step: number; curves: { loss: unknown[] }[] }) => void) => Promise<Trained>;
+    TRAINING_DEFAULTS: object;
+    classifyEmail: (files: object, text: string) => { label: string; spamProbability: number; bytesUsed: number };
+  };
+  const steps: number[] = [];
+  const trained = await playground.trainSideBySide({ ...playground.TRAINING_DEFAULTS, seqLen: 64, steps: 3, batchSize: 2, evalSize: 4, evalEvery: 2, blockSize: 8 }, (p) => steps.push(p.step));
+  assert.is(steps.join(), '1,2,3');
+  assert.is(trained.map((r) => r.kind).join(','), 'local,lsg:norm,dense'); // (arrays of the sandbox's realm: compared as text)
+  for (const r of trained) assert.ok(r.accuracy >= 0 && r.accuracy <= 1 && Number.isFinite(r.finalLoss));
+  assert.is(trained[0]!.checkpoint, null);
+  // The page's LSG checkpoint loads in Node (strictly: every parameter present) and saves to the same bytes.
+  // (its bytes are the sandbox realm's Uint8Array, which fromPretrained accepts as they are)
+  const files = { 'config.json': trained[1]!.checkpoint!['config.json'] as string, 'model.safetensors': trained[1]!.checkpoint!['model.safetensors'] as Uint8Array };
+  const model = LSGAlbertForSequenceClassification.fromPretrained(files);
+  assert.ok(model.config instanceof LsgAlbertConfig && model.config.lsg.sparsityType === 'norm');
+  assert.ok(Buffer.from(model.toPretrainedFiles()['model.safetensors']).equals(Buffer.from(files['model.safetensors'])));
   // A checkpoint made in Node classifies an email in the sandbox as it does here.
   const classifier = new LSGAlbertForSequenceClassification(new LsgAlbertConfig({
     vocabSize: VOCAB_SIZE, embeddingSize: 8, hiddenSize: 16, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 32, maxPositionEmbeddings: 96,
     blockSize: 16, sparseBlockSize: 16, sparsityFactor: 2, numGlobalTokens: 1,
   }), { rng: createRng(1) });
   const email = 'From: a@b.example\nSubject: FREE money now\n\nClick here to claim your prize, and tell nobody. '.repeat(2);
-  const classify = sandbox.lsgradDemo as { classifyEmail: (files: object, text: string) => { label: string; spamProbability: number; bytesUsed: number } };
-  const verdict = classify.classifyEmail(classifier.toPretrainedFiles(), email);
+  const verdict = playground.classifyEmail(classifier.toPretrainedFiles(), email);
   const encoded = encodeBytes(email, 96);
   const logits = classifier.eval().forward({ inputIds: tensor(encoded.inputIds, { shape: [1, 96], dtype: 'int32' }), attentionMask: tensor(encoded.attentionMask, { shape: [1, 96], dtype: 'int32' }) }).logits.toTypedArray();
   assert.ok(Math.abs(verdict.spamProbability - spamProbability(logits[0]!, logits[1]!)) < 1e-6, `${verdict.spamProbability}`);
   assert.is(verdict.bytesUsed, 94);
   const dense = new AlbertForSequenceClassification(new AlbertConfig({ vocabSize: VOCAB_SIZE, embeddingSize: 8, hiddenSize: 16, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 32 }), { rng: createRng(1) });
-  assert.throws(() => classify.classifyEmail(dense.toPretrainedFiles(), email), /classifyEmail: files\['config\.json'\] is for AlbertForSequenceClassification; expected LSGAlbertForSequenceClassification/);
-  // The page's checkpoint loads in Node (strictly: every parameter present) and saves to the same bytes.
-  // (its bytes are the sandbox realm's Uint8Array, which fromPretrained accepts as they are)
-  const files = { 'config.json': result.checkpoint['config.json'] as string, 'model.safetensors': result.checkpoint['model.safetensors'] as Uint8Array };
-  const model = LSGAlbertForSequenceClassification.fromPretrained(files);
-  assert.ok(model.config instanceof LsgAlbertConfig && model.config.lsg.sparsityType === 'norm');
-  assert.ok(Buffer.from(model.toPretrainedFiles()['model.safetensors']).equals(Buffer.from(files['model.safetensors'])));
+  assert.throws(() => playground.classifyEmail(dense.toPretrainedFiles(), email), /classifyEmail: files\['config\.json'\] is for AlbertForSequenceClassification; expected LSGAlbertForSequenceClassification/);
+  // The training panel's model is not an email model, and an empty email is not an email.
+  assert.throws(() => playground.classifyEmail(files, email), /classifyEmail: files\['config\.json'\] has vocab_size 22; expected 261, the byte vocabulary of an email model of lsgrad train\. This checkpoint is not an email model/);
+  assert.throws(() => playground.classifyEmail(classifier.toPretrainedFiles(), ' \n'), /classifyEmail: email is empty; expected the raw text of an email/);
 });
 
 test('the gpu.js plugin bundles for the browser and runs its cpu and webasm modes there; webgpu says it needs Node', async () => {

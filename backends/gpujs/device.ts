@@ -14,6 +14,8 @@ export const KERNEL_CLASS: Record<Exclude<GpuJsMode, 'gpu'>, string> = {
   cpu: 'CPUKernel',
   webasm: 'WebAssemblyKernel',
   headlessgl: 'HeadlessGLKernel',
+  webgl: 'WebGLKernel',
+  webgl2: 'WebGL2Kernel',
   webgpu: 'WebGPUKernel',
 };
 
@@ -61,7 +63,7 @@ export class InProcessDevice implements Device {
     } catch (error) {
       const message = (error as Error).message;
       if (message.startsWith('createGpuJsBackend')) throw error;
-      throw new Error(`createGpuJsBackend: mode '${mode}' is unavailable (gpu.js: ${message}); ${MODE_HINT[mode]}`);
+      throw new Error(`createGpuJsBackend: mode '${mode}' is unavailable (gpu.js: ${message}); ${modeHint(mode)}`);
     }
   }
 
@@ -98,7 +100,7 @@ export class InProcessDevice implements Device {
     // 'gpu' lets gpu.js choose per kernel; an explicit mode must be the one that ran.
     const expected = this.mode === 'gpu' ? name : KERNEL_CLASS[this.mode];
     if (name !== expected) {
-      throw new Error(`createGpuJsBackend: mode '${this.mode}' was requested but gpu.js ran ${name} (expected ${expected}) for kernel ${spec.key.slice(0, 80)}; ${MODE_HINT[this.mode]}`);
+      throw new Error(`createGpuJsBackend: mode '${this.mode}' was requested but gpu.js ran ${name} (expected ${expected}) for kernel ${spec.key.slice(0, 80)}; ${modeHint(this.mode)}`);
     }
   }
 
@@ -135,12 +137,25 @@ function glRenderer(kernel: Kernel | undefined): string | undefined {
   return String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
 }
 
-const MODE_HINT: Record<Exclude<GpuJsMode, 'webgpu'>, string> = {
-  gpu: 'no mode was forced',
-  cpu: 'the cpu mode should run everywhere',
-  webasm: 'WebAssembly (with SIMD) is needed',
-  headlessgl: "headless-gl needs the 'gl' package built and an X display: run under xvfb-run -a",
-};
+/** A page has a DOM; Node (where headless-gl and xvfb-run apply) has none. */
+const inPage = () => typeof (globalThis as { document?: unknown }).document !== 'undefined';
+
+/** What to try when a mode cannot start, for where the code runs (a page or Node). */
+function modeHint(mode: Exclude<GpuJsMode, 'webgpu'>): string {
+  const page = inPage();
+  switch (mode) {
+    case 'gpu': return 'no mode was forced';
+    case 'cpu': return 'the cpu mode should run everywhere';
+    case 'webasm': return 'WebAssembly (with SIMD) is needed';
+    case 'headlessgl': return page
+      ? "headless-gl is Node's GL (the 'gl' package); in a page use mode 'webgl2' or 'webgl'"
+      : "headless-gl needs the 'gl' package built and an X display: run under xvfb-run -a";
+    case 'webgl':
+    case 'webgl2': return page
+      ? `the browser offers no ${mode === 'webgl2' ? 'WebGL2' : 'WebGL'} context here (hardware acceleration off, or blocked); use mode 'cpu' or 'webasm'`
+      : `${mode} is a browser's GL; in Node use mode 'headlessgl' (under xvfb-run -a) or 'webgpu'`;
+  }
+}
 
 const fillSpec: KernelSpec = {
   key: 'fill|probe',

@@ -1,6 +1,6 @@
 /**
  * The long-range task and its training, without Node: the study (examples/long-range-study.ts)
- * runs it in child processes, the browser demo (examples/browser/) in a page.
+ * runs it in child processes, the playground (examples/playground/) in a page.
  *
  * The task: token 1 is a key drawn from `keys` key symbols; the rest is filler drawn from
  * other symbols. Half of the sequences (label 1) repeat the key somewhere in the second half
@@ -19,7 +19,8 @@ const FIRST_KEY = 2;
 const MAX_KEYS = 4;
 const FIRST_FILLER = FIRST_KEY + MAX_KEYS;
 const FILLER_COUNT = 16;
-const VOCAB_SIZE = FIRST_FILLER + FILLER_COUNT;
+/** Tokens of the task's vocabulary: pad, [CLS], the key symbols and the filler. */
+export const TASK_VOCAB_SIZE = FIRST_FILLER + FILLER_COUNT;
 
 export interface StudyOptions {
   seqLen: number;
@@ -100,7 +101,7 @@ function localAttention(blockSize: number): AttentionFunction {
 
 function buildModel(kind: string, options: StudyOptions): AlbertForSequenceClassification {
   const albert = {
-    vocabSize: VOCAB_SIZE, embeddingSize: 16, hiddenSize: options.hiddenSize, numHiddenLayers: options.numLayers,
+    vocabSize: TASK_VOCAB_SIZE, embeddingSize: 16, hiddenSize: options.hiddenSize, numHiddenLayers: options.numLayers,
     numAttentionHeads: 2, intermediateSize: 2 * options.hiddenSize, maxPositionEmbeddings: options.seqLen,
     classifierDropoutProb: 0, padTokenId: PAD,
   };
@@ -146,23 +147,30 @@ export function startKind(kind: string, options: StudyOptions): KindRun {
       optimizer.zeroGrad();
       return output.loss!.item();
     },
-    evaluate() {
-      model.eval();
-      let correct = 0;
-      noGrad(() => {
-        // NOTE: index -1 - i never collides with a training step, so the held-out set is unseen.
-        for (let first = 0; first < options.evalSize; first += options.batchSize) {
-          const size = Math.min(options.batchSize, options.evalSize - first);
-          const batch = makeBatch(options.seed, -1 - first, size, options.seqLen, options.keys, options.copies);
-          const logits = model.forward({ inputIds: batch.inputIds, attentionMask: batch.attentionMask }).logits.toTypedArray();
-          const labels = batch.labels.toTypedArray();
-          for (let row = 0; row < size; row++) correct += Number((logits[2 * row + 1]! > logits[2 * row]! ? 1 : 0) === labels[row]);
-        }
-      });
-      model.train();
-      return correct / options.evalSize;
-    },
+    evaluate: () => heldOutAccuracy(model, options),
   };
+}
+
+/**
+ * A model's accuracy on the task's fixed held-out set (evalSize sequences), in eval mode, then
+ * back to training mode. Any model of the task's vocabulary: one trained here or reloaded.
+ * @example heldOutAccuracy(startKind('dense', options).model, options) // about 0.5 untrained
+ */
+export function heldOutAccuracy(model: AlbertForSequenceClassification, options: StudyOptions): number {
+  model.eval();
+  let correct = 0;
+  noGrad(() => {
+    // NOTE: index -1 - i never collides with a training step, so the held-out set is unseen.
+    for (let first = 0; first < options.evalSize; first += options.batchSize) {
+      const size = Math.min(options.batchSize, options.evalSize - first);
+      const batch = makeBatch(options.seed, -1 - first, size, options.seqLen, options.keys, options.copies);
+      const logits = model.forward({ inputIds: batch.inputIds, attentionMask: batch.attentionMask }).logits.toTypedArray();
+      const labels = batch.labels.toTypedArray();
+      for (let row = 0; row < size; row++) correct += Number((logits[2 * row + 1]! > logits[2 * row]! ? 1 : 0) === labels[row]);
+    }
+  });
+  model.train();
+  return correct / options.evalSize;
 }
 
 /** Trains one kind for `options.steps` in this process and scores it on the held-out set. */

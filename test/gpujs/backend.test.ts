@@ -64,9 +64,11 @@ function expectCloseTo(actual: ArrayLike<number>, expected: ArrayLike<number>): 
 }
 
 test('bad options throw, naming the option, the value and what is allowed', () => {
-  assert.throws(() => createGpuJsBackend({ mode: 'opencl' as never }), /options\.mode "opencl" is invalid; expected one of gpu, cpu, webasm, headlessgl, webgpu/);
+  assert.throws(() => createGpuJsBackend({ mode: 'opencl' as never }), /options\.mode "opencl" is invalid; expected one of gpu, cpu, webasm, headlessgl, webgl, webgl2, webgpu/);
   assert.throws(() => createGpuJsBackend({ mode: 'cpu', precision: 'double' as never }), /options\.precision "double" is invalid/);
   assert.throws(() => createGpuJsBackend({ mode: 'cpu', maxOutputElements: 0 }), /maxOutputElements 0 is invalid/);
+  // A browser's modes name Node's instead (the page test checks the reverse).
+  assert.throws(() => createGpuJsBackend({ mode: 'webgl2' }), /mode 'webgl2' is unavailable .*webgl2 is a browser's GL; in Node use mode 'headlessgl'/);
 });
 
 test('an explicit headlessgl mode without a display throws instead of running another mode', () => {

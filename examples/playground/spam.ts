@@ -6,15 +6,21 @@
 import type { PretrainedFiles } from '../../nn/index.js';
 import { LSGAlbertForSequenceClassification } from '../../lsg/index.js';
 import { classifyOne, type EmailVerdict } from '../../cli/evaluate.js';
+import { VOCAB_SIZE } from '../../cli/data/tokenizer.js';
 
 export type { EmailVerdict };
 
 let loaded: { files: PretrainedFiles; model: LSGAlbertForSequenceClassification } | null = null;
 
-/** The model of `files`, loaded once for as long as the same files are passed. */
+/** The model of `files`, loaded once for as long as the same files are passed; anything but an email model is refused. */
 function modelOf(files: PretrainedFiles): LSGAlbertForSequenceClassification {
   if (loaded?.files === files) return loaded.model;
-  const architecture = (JSON.parse(files['config.json']) as { architectures?: string[] }).architectures?.[0];
+  const config = JSON.parse(files['config.json']) as { architectures?: string[]; vocab_size?: number };
+  // An email model reads bytes: its vocabulary is the byte tokenizer's, whatever its size otherwise.
+  if (config.vocab_size !== VOCAB_SIZE) {
+    throw new Error(`classifyEmail: files['config.json'] has vocab_size ${config.vocab_size}; expected ${VOCAB_SIZE}, the byte vocabulary of an email model of lsgrad train. This checkpoint is not an email model (a ${config.vocab_size}-token model, such as the training panel's, reads that panel's task only)`);
+  }
+  const architecture = config.architectures?.[0];
   if (architecture !== 'LSGAlbertForSequenceClassification') {
     throw new Error(`classifyEmail: files['config.json'] is for ${architecture ?? 'an unnamed architecture'}; expected LSGAlbertForSequenceClassification (a run of lsgrad train with --attention lsg, the default)`);
   }
@@ -27,6 +33,7 @@ function modelOf(files: PretrainedFiles): LSGAlbertForSequenceClassification {
  * @example classifyEmail(files, 'From: a@b\nSubject: FREE money\n\nClick here').label
  */
 export function classifyEmail(files: PretrainedFiles, email: string): EmailVerdict {
+  if (email.trim() === '') throw new Error('classifyEmail: email is empty; expected the raw text of an email (headers, a blank line, the body)');
   const model = modelOf(files);
   return classifyOne((inputIds, attentionMask) => model.forward({ inputIds, attentionMask }).logits, email, model.config.maxPositionEmbeddings);
 }

@@ -1,0 +1,27 @@
+/**
+ * A checkpoint picked in a file dialog: one .json and one .safetensors file, whatever the browser
+ * named them when it downloaded them (a second download of config.json arrives as `config (1).json`).
+ */
+import type { PretrainedFiles } from '../../nn/index.js';
+
+/** What the page's File objects offer (and what a test can build without a DOM). */
+export interface PickedFile {
+  readonly name: string;
+  text(): Promise<string>;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/**
+ * The checkpoint of the picked files, matched by extension.
+ * @example await readPretrainedFiles('email classifier', [...input.files])
+ */
+export async function readPretrainedFiles(reader: string, files: readonly PickedFile[]): Promise<PretrainedFiles> {
+  const withExtension = (extension: string) => files.filter((file) => file.name.toLowerCase().endsWith(extension));
+  const configs = withExtension('.json');
+  const weights = withExtension('.safetensors');
+  if (configs.length !== 1 || weights.length !== 1) {
+    const names = files.length === 0 ? 'no file' : files.map((file) => file.name).join(', ');
+    throw new Error(`${reader}: picked ${names}; expected one .json file (config.json) and one .safetensors file (model.safetensors) of one checkpoint, renamed or not`);
+  }
+  return { 'config.json': await configs[0]!.text(), 'model.safetensors': new Uint8Array(await weights[0]!.arrayBuffer()) };
+}
