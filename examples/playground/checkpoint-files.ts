@@ -2,7 +2,7 @@
  * A checkpoint picked in a file dialog: one .json and one .safetensors file, whatever the browser
  * named them when it downloaded them (a second download of config.json arrives as `config (1).json`).
  */
-import type { PretrainedFiles } from '../../nn/index.js';
+import type { PretrainedFiles } from 'lsgrad/nn';
 
 /** What the page's File objects offer (and what a test can build without a DOM). */
 export interface PickedFile {

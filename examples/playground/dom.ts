@@ -1,5 +1,5 @@
 /** Small DOM helpers shared by the panels. */
-import type { PretrainedFiles } from '../../nn/index.js';
+import type { PretrainedFiles } from 'lsgrad/nn';
 
 /** The element with this id; a missing one is a bug in index.html, so it throws. */
 export function byId<T extends HTMLElement = HTMLElement>(id: string): T {

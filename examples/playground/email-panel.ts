@@ -1,5 +1,5 @@
 /** The email classifier: a checkpoint of `npm start` picked from disk, and a pasted email. */
-import type { PretrainedFiles } from '../../nn/index.js';
+import type { PretrainedFiles } from 'lsgrad/nn';
 import { readPretrainedFiles } from './checkpoint-files.js';
 import { byId, messageOf } from './dom.js';
 import { classifyEmail } from './spam.js';

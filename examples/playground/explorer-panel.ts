@@ -1,5 +1,5 @@
 /** The pattern explorer's controls, picture and counts; redrawn whenever a control changes. */
-import { SPARSITY_TYPES, type SparsityType } from '../../lsg/index.js';
+import { SPARSITY_TYPES, type SparsityType } from 'lsgrad/lsg';
 import { byId, checkedIn, compact, messageOf, numberIn, valueIn } from './dom.js';
 import { explorePattern, type PatternResult, type PatternSettings } from './pattern.js';
 

@@ -3,7 +3,7 @@
  * panel, a training panel and an email classifier, all on lsgrad in the page. The functions the
  * panels use are on `globalThis.lsgradPlayground`, so a test (or a curious user's console) can call them.
  */
-import { createGpuJsBackend } from '../../backends/gpujs/index.js';
+import { createGpuJsBackend } from 'lsgrad/gpujs';
 import { byId } from './dom.js';
 import { setUpEmailPanel } from './email-panel.js';
 import { setUpExplorer } from './explorer-panel.js';

@@ -4,9 +4,8 @@
  * a picture with one colour per reason (global, local, sparse, masked), with the counts beside
  * it: keys per query, the fraction of the dense matrix, and the attention's cost against dense.
  */
-import { createRng, ones, randn, zeros, type Tensor } from '../../engine/index.js';
-import { argumentError } from '../../engine/errors.js';
-import { createLsgConfig, lsgAttention, lsgModelConnectivity, prepareLsgInputs, type LsgConfig, type SparsityType } from '../../lsg/index.js';
+import { argumentError, createRng, ones, randn, zeros, type Tensor } from 'lsgrad';
+import { createLsgConfig, lsgAttention, lsgModelConnectivity, prepareLsgInputs, type LsgConfig, type SparsityType } from 'lsgrad/lsg';
 import { heatmapSvg, type HeatmapCategory } from '../../viz/heatmap.js';
 
 export interface PatternSettings {

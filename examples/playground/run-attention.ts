@@ -3,10 +3,9 @@
  * on seeded inputs, timed on a registered backend (the CPU backend, or gpu.js in WebGL2 mode in
  * a page that has it). The same function gives Node and the page the same outputs to compare.
  */
-import { createRng, getBackend, ones, randn, registerBackend, withBackend, zeros, type Tensor } from '../../engine/index.js';
-import { argumentError } from '../../engine/errors.js';
-import { denseAttention, lsgAttention } from '../../lsg/index.js';
-import { createGpuJsBackend, type GpuJsBackend } from '../../backends/gpujs/index.js';
+import { argumentError, createRng, getBackend, ones, randn, registerBackend, withBackend, zeros, type Tensor } from 'lsgrad';
+import { denseAttention, lsgAttention } from 'lsgrad/lsg';
+import { createGpuJsBackend, type GpuJsBackend } from 'lsgrad/gpujs';
 import { patternConfig, type PatternSettings } from './pattern.js';
 
 export type RunSettings = Omit<PatternSettings, 'head' | 'causal' | 'maskFirstToken'>;

@@ -3,8 +3,8 @@
  * config.json + model.safetensors, picked by the user), as `lsgrad predict` does in Node.
  * LSG checkpoints only: a local-only or dense run's attention is not in config.json.
  */
-import type { PretrainedFiles } from '../../nn/index.js';
-import { LSGAlbertForSequenceClassification } from '../../lsg/index.js';
+import type { PretrainedFiles } from 'lsgrad/nn';
+import { LSGAlbertForSequenceClassification } from 'lsgrad/lsg';
 import { classifyOne, type EmailVerdict } from '../../cli/evaluate.js';
 import { VOCAB_SIZE } from '../../cli/data/tokenizer.js';
 

@@ -1,6 +1,6 @@
 /** The training panel: three attentions trained side by side with live curves, then saved and reloaded. */
-import type { PretrainedFiles } from '../../nn/index.js';
-import { SPARSITY_TYPES } from '../../lsg/index.js';
+import type { PretrainedFiles } from 'lsgrad/nn';
+import { SPARSITY_TYPES } from 'lsgrad/lsg';
 import { lineChartSvg, type Series } from '../../viz/line-chart.js';
 import { readPretrainedFiles } from './checkpoint-files.js';
 import { byId, downloadFiles, duration, messageOf, numberIn, valueIn } from './dom.js';

@@ -4,10 +4,9 @@
  * (one step of each in turn, yielding to the page between steps), with loss and held-out accuracy
  * as series for live curves, an ETA, and each model's checkpoint in HuggingFace layout.
  */
-import type { AlbertForSequenceClassification, PretrainedFiles } from '../../nn/index.js';
-import { AlbertForSequenceClassification as DenseModel } from '../../nn/index.js';
-import { LSGAlbertForSequenceClassification, SPARSITY_TYPES, type SparsityType } from '../../lsg/index.js';
-import { argumentError } from '../../engine/errors.js';
+import { AlbertForSequenceClassification, type PretrainedFiles } from 'lsgrad/nn';
+import { LSGAlbertForSequenceClassification, SPARSITY_TYPES, type SparsityType } from 'lsgrad/lsg';
+import { argumentError } from 'lsgrad';
 import { heldOutAccuracy, startKind, STUDY_DEFAULTS, TASK_VOCAB_SIZE, type KindRun, type StudyOptions } from '../long-range/task.js';
 
 export interface Task {
@@ -171,7 +170,7 @@ export function reloadAndScore(files: PretrainedFiles, settings: TrainingSetting
   }
   let model: AlbertForSequenceClassification;
   if (architecture === 'LSGAlbertForSequenceClassification') model = LSGAlbertForSequenceClassification.fromPretrained(files);
-  else if (architecture === 'AlbertForSequenceClassification') model = DenseModel.fromPretrained(files);
+  else if (architecture === 'AlbertForSequenceClassification') model = AlbertForSequenceClassification.fromPretrained(files);
   else throw argumentError('reloadAndScore', "files['config.json'].architectures[0]", architecture, 'LSGAlbertForSequenceClassification or AlbertForSequenceClassification');
   const seqLen = model.config.maxPositionEmbeddings;
   return { architecture, seqLen, accuracy: heldOutAccuracy(model, { ...studyOptions({ ...settings, seqLen }) }) };
