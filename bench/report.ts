@@ -1,6 +1,6 @@
 // Markdown tables and the chart of a suite report.
 import { attentionImpls, ATTENTION_MODES, DENSE_ID, type AttentionMode } from './attention-cases.js';
-import { logLogChartSvg, type LogSeries } from './chart.js';
+import { lineChartSvg, sideBySideChartsSvg, type Series } from '../viz/line-chart.js';
 import type { ModeResult } from './measure.js';
 import type { AttentionRow, SuiteReport } from './suite.js';
 import type { TargetCheck } from './targets.js';
@@ -112,14 +112,19 @@ export function chartSvg(report: SuiteReport): string {
     { id: 'tfjs-wasm', color: '#ff7f0e', dashed: true },
     { id: 'tfjs-cpu', color: '#9467bd', dashed: true },
   ];
-  const series = (value: (r: ModeResult) => number): LogSeries[] => picks.map(({ id, color, dashed }) => ({
+  const series = (value: (r: ModeResult) => number): Series[] => picks.map(({ id, color, dashed }) => ({
     name: attentionImpls().find((impl) => impl.id === id)!.label, color, dashed,
     points: report.attention.filter((r) => r.implId === id && r.mode === 'forwardBackward' && r.result).map((r) => [r.length, value(r.result!)] as const),
   })).filter((s) => s.points.length > 0);
+  const lengths = [...new Set(report.attention.map((r) => r.length))].sort((a, b) => a - b);
   const fmtSeconds = (s: number) => (s >= 1 ? `${s} s` : `${Math.round(s * 1000)} ms`);
-  return logLogChartSvg([
-    { title: 'forward+backward, wall time', yLabel: 'seconds (log)', yFormat: fmtSeconds, series: series((r) => r.medianMs / 1000) },
-    { title: 'forward+backward, CPU time', yLabel: 'seconds (log)', yFormat: fmtSeconds, series: series((r) => r.medianCpuMs / 1000) },
-    { title: 'attention buffers, forward+backward', yLabel: 'MiB (log)', yFormat: (v) => String(v), series: series((r) => r.allocatedBytes / MiB) },
+  const panel = (title: string, yLabel: string, yFormat: (value: number) => string, value: (r: ModeResult) => number) => lineChartSvg(series(value), {
+    title, xLabel: 'sequence length (log)', yLabel, yFormat, xScale: 'log', yScale: 'log', xTicks: lengths,
+    width: 400, height: 300, markers: true, legend: 'below',
+  });
+  return sideBySideChartsSvg([
+    panel('forward+backward, wall time', 'seconds (log)', fmtSeconds, (r) => r.medianMs / 1000),
+    panel('forward+backward, CPU time', 'seconds (log)', fmtSeconds, (r) => r.medianCpuMs / 1000),
+    panel('attention buffers, forward+backward', 'MiB (log)', String, (r) => r.allocatedBytes / MiB),
   ], `batch 1, 4 heads × 64, float32; ${report.meta.date}, load average ${report.meta.loadAverageStart}–${report.meta.loadAverageEnd} on ${report.meta.cores} cores`);
 }
