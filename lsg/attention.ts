@@ -2,15 +2,13 @@
 // (reference modeling_lsg_albert.py: LSGSelfAttention.not_causal_forward + LSGAttentionProduct),
 // spec §3. The numGlobalTokens global tokens are rows 0..g-1 of q, k and v: LSG-ALBERT
 // prepends them to the hidden states before the Q/K/V projections (docs/lsg-albert-wiring.md).
-import { cat, zeros, type Tensor } from '../engine/index.js';
+import { cat, denseAttention, zeros, type Tensor } from '../engine/index.js';
 import { argumentError } from '../engine/errors.js';
 import { blockAttention, type KeySet } from './block-attention.js';
 import type { LsgConfig, SparsityType } from './config.js';
-import { denseAttention } from './dense.js';
 import { keepToAdditive } from './masks.js';
 import { lshSource, type LshOptions } from './layer.js';
-import { normalSlots, referenceSlots, type SparseSlots } from './slots.js';
-import { selectSparseTokens, type SparseTokens } from './sparse/index.js';
+import { planSparsePart, type SparsePart } from './sparse-part.js';
 import { noTrace, type TensorTrace } from './trace.js';
 
 export interface LsgRuntimeOptions {
@@ -28,7 +26,7 @@ export interface ModelPlan {
   readonly tokenMask: Tensor;
   readonly isShort: boolean;
   readonly global: KeySet;
-  readonly sparse?: SparseTokens & { readonly slots: SparseSlots; readonly step: number };
+  readonly sparse?: SparsePart;
 }
 
 /** @internal The model attention's plan: masks, global keys and sparse tokens. */
@@ -55,27 +53,19 @@ export function planLsgAttention(q: Tensor, k: Tensor, v: Tensor, tokenKeep: Ten
   }
   const split = (x: Tensor) => x.narrow(2, numGlobalTokens, tokens);
   const sparsityType = effectiveSparsityType(config);
-  const sparseTokens = sparseBlockSize > 0
-    ? selectSparseTokens(sparsityType, {
-        queries: split(q), keys: split(k), values: split(v),
-        mask: tokenMask,
-        poolingMask: tokenMask,
-        blockSize, sparsityFactor,
-        chunkSize: Math.min(blockSize, sparseBlockSize),
-        // NOTE: model pooling builds its mask from counts (correct); only bos_pooling overflows (spec 6a).
-        poolingMasksNeverMask: referenceQuirks && sparsityType === 'bos_pooling',
-        lshNumPreRounds: config.lshNumPreRounds,
-        lsh: lshSource(runtime.lsh),
-      })
-    : undefined;
-  const geometry = { blockSize, sparsityFactor, slotsPerSide: sparseBlockSize, isCausal };
-  // Slots only matter (and the reference only fails on an odd step) when there are sparse tokens.
-  const slots = sparseTokens ? (referenceQuirks ? referenceSlots('model', geometry) : normalSlots(geometry)) : undefined;
-  const hasSlots = slots !== undefined && slots.left.length + slots.right.length > 0;
-  return {
-    config, allMask, tokenMask, isShort: false, global,
-    sparse: sparseTokens && hasSlots ? { ...sparseTokens, slots, step: blockSize / sparsityFactor } : undefined,
-  };
+  // NOTE: the reference reads sparseBlockSize 0 as "no sparse part", whatever the sparsity type.
+  const sparse = planSparsePart('model', sparseBlockSize > 0 ? sparsityType : 'none', {
+    queries: split(q), keys: split(k), values: split(v),
+    mask: tokenMask,
+    poolingMask: tokenMask,
+    blockSize, sparsityFactor,
+    chunkSize: Math.min(blockSize, sparseBlockSize),
+    // NOTE: model pooling builds its mask from counts (correct); only bos_pooling overflows (spec 6a).
+    poolingMasksNeverMask: referenceQuirks && sparsityType === 'bos_pooling',
+    lshNumPreRounds: config.lshNumPreRounds,
+    lsh: lshSource(runtime.lsh),
+  }, { blockSize, sparsityFactor, slotsPerSide: sparseBlockSize, isCausal }, referenceQuirks);
+  return { config, allMask, tokenMask, isShort: false, global, sparse };
 }
 
 /**

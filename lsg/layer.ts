@@ -1,13 +1,12 @@
 // The parameter-free standalone layer: reference LSGSelfAttention / BlockLocalSelfAttention
 // (lsg_converter/attention_layers/lsg_self_attention.py), spec §2.
-import { cat, full, zeros, type Rng, type Tensor } from '../engine/index.js';
+import { cat, denseAttention, full, MASK_VALUE, zeros, type Rng, type Tensor } from '../engine/index.js';
 import { argumentError } from '../engine/errors.js';
 import { blockAttention, type KeySet } from './block-attention.js';
 import { createLsgLayerConfig, type LsgLayerConfig } from './config.js';
-import { denseAttention } from './dense.js';
-import { causalMask, keepAll, keepToAdditive, MASK_VALUE } from './masks.js';
-import { normalSlots, referenceSlots, type SparseSlots } from './slots.js';
-import { injectedProjections, seededProjections, selectSparseTokens, type LshProjections, type SparseTokens } from './sparse/index.js';
+import { causalMask, keepAll, keepToAdditive } from './masks.js';
+import { planSparsePart, type SparsePart } from './sparse-part.js';
+import { injectedProjections, seededProjections, type LshProjections } from './sparse/index.js';
 import { noTrace, type TensorTrace } from './trace.js';
 
 /** Where LSH hyperplanes come from: recorded tensors (call order), a generator, or (neither) the global generator. */
@@ -61,7 +60,7 @@ export interface LayerPlan {
   /** Additive mask (batch, 1, T) of the local and sparse keys (token 0 removed when global). */
   readonly selectionMask?: Tensor;
   readonly global?: KeySet;
-  readonly sparse?: SparseTokens & { readonly slots: SparseSlots; readonly step: number };
+  readonly sparse?: SparsePart;
   /** Query 0 attends densely to every key, replacing its block result. */
   readonly firstQueryIsGlobal: boolean;
 }
@@ -96,7 +95,7 @@ export function planLsgSelfAttention(q: Tensor, k: Tensor, v: Tensor, options: L
 
   // The reference standalone layer has no lsh: the name falls back to "no sparse part".
   const sparsityType = referenceQuirks && config.sparsityType === 'lsh' ? 'none' : config.sparsityType;
-  const sparseTokens = selectSparseTokens(sparsityType, {
+  const sparse = planSparsePart('standalone', sparsityType, {
     queries, keys, values,
     mask: selectionMask,
     poolingMask: paddedMask,
@@ -105,14 +104,10 @@ export function planLsgSelfAttention(q: Tensor, k: Tensor, v: Tensor, options: L
     poolingMasksNeverMask: referenceQuirks,
     lshNumPreRounds: lsh?.numPreRounds ?? 1,
     lsh: lshSource(lsh),
-  });
-  const geometry = { blockSize, sparsityFactor, slotsPerSide: blockSize, isCausal };
-  const slots = sparseTokens ? (referenceQuirks ? referenceSlots('standalone', geometry) : normalSlots(geometry)) : undefined;
-  const hasSlots = slots !== undefined && slots.left.length + slots.right.length > 0;
+  }, { blockSize, sparsityFactor, slotsPerSide: blockSize, isCausal }, referenceQuirks);
   return {
     config, originalMask, isShort: false,
-    queries, keys, values, selectionMask, global,
-    sparse: sparseTokens && hasSlots ? { ...sparseTokens, slots, step: blockSize / sparsityFactor } : undefined,
+    queries, keys, values, selectionMask, global, sparse,
     // Non-causal: query 0 is the global query and attends densely to every key (spec §2 step 2).
     // NOTE: the reference also does this for bos_pooling without global attention.
     firstQueryIsGlobal: !isCausal && (useGlobal || (referenceQuirks && sparsityType === 'bos_pooling')),
