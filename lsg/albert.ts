@@ -11,24 +11,18 @@ import {
   Embedding, ALBERT_DEFAULTS, parseHfJson, camelToSnake, extendedAttentionMask,
   type AlbertConfigOptions, type AlbertModelOptions, type EmbeddingInputs, type EncoderOutput, type HfJson, type ModelBuildOptions,
 } from '../nn/index.js';
-import { createLsgConfig, MAX_GLOBAL_TOKENS, type LsgConfig } from './config.js';
+import { createLsgConfig, MAX_GLOBAL_TOKENS, MODEL_DEFAULTS, type LsgConfig } from './config.js';
 import { createLsgAttentionFunction } from './attention-function.js';
 import { prepareLsgInputs, finishLsgOutputs } from './sequence.js';
 import type { LsgRuntimeOptions } from './attention.js';
 
-/** The LSG keys of config.json with the reference LSGAlbertConfig defaults (camelCase). */
-export const LSG_ALBERT_DEFAULTS = {
-  blockSize: 128,
-  sparseBlockSize: 128,
-  sparsityFactor: 2,
-  sparsityType: 'norm' as string | null,
-  numGlobalTokens: 1,
-  maskFirstToken: false,
-  poolWithGlobal: true,
-  adaptive: true,
-  lshNumPreRounds: 1,
-};
-type LsgKeys = typeof LSG_ALBERT_DEFAULTS;
+/** The LSG keys of config.json (camelCase): the model attention's settings less isCausal (ALBERT's own
+ * `is_decoder`) and referenceQuirks (never written); a checkpoint may say `sparsity_type: null`. */
+type LsgKeys = Omit<LsgConfig, 'isCausal' | 'referenceQuirks' | 'sparsityType'> & { readonly sparsityType: string | null };
+
+const { isCausal: _isCausal, referenceQuirks: _referenceQuirks, ...lsgKeyDefaults } = MODEL_DEFAULTS;
+/** The LSG keys' defaults, taken from MODEL_DEFAULTS (the reference LSGAlbertConfig's), in config.json's key order. */
+export const LSG_ALBERT_DEFAULTS: LsgKeys = lsgKeyDefaults;
 
 /** The reference's `auto_map`: which class of modeling_lsg_albert.py each Auto class loads. */
 export const LSG_ALBERT_AUTO_MAP: Record<string, string> = {
