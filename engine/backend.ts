@@ -42,8 +42,10 @@ export interface FusedKernel<Forward, Backward> {
   readonly backward: Backward;
 }
 
-export const UNARY_OPS: readonly UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'abs', 'sign', 'tanh', 'sigmoid', 'relu', 'erf', 'reciprocal'];
-export const BINARY_OPS: readonly BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'];
+export interface TidyOptions {
+  /** Tensors whose storage (read at the end of the scope, so after assign()) survives the scope, e.g. parameters. */
+  keep?: readonly unknown[];
+}
 
 /**
  * A compute backend. Every kernel returns new contiguous storage (row-major, offset 0) of the
@@ -111,8 +113,8 @@ export interface Backend<S = unknown> {
   >;
   /** Storage now owned by a long-lived tensor (assign): a scoped backend must not release it when a scope ends. */
   adopt?(storage: S): void;
-  /** Runs fn in a memory scope that releases the storage made inside it, except what fn returns. */
-  tidy?<T>(fn: () => T): T;
+  /** Runs fn in a memory scope that releases the storage made inside it, except what fn returns or `options.keep` names. */
+  tidy?<T>(fn: () => T, options?: TidyOptions): T;
   /** Releases storage that is no longer used (for backends whose memory is not garbage-collected). */
   dispose?(storage: S): void;
 }
@@ -167,11 +169,12 @@ export function withBackend<T>(name: string, fn: () => T): T {
 }
 
 /**
- * Runs fn in a memory scope of the current backend: storage made inside and not returned is
- * released at the end (on backends whose memory is not garbage-collected; elsewhere it just runs fn).
- * @example const loss = tidy(() => model.forward(x).loss);
+ * Runs fn in a memory scope of the current backend: storage made inside, not returned and not in
+ * `options.keep` is released at the end (on backends whose memory is not garbage-collected, such as
+ * gpu.js; elsewhere it just runs fn).
+ * @example const loss = tidy(() => step(model, batch), { keep: [model, optimizer] });
  */
-export function tidy<T>(fn: () => T): T {
+export function tidy<T>(fn: () => T, options?: TidyOptions): T {
   const backend = getBackend();
-  return backend.tidy ? backend.tidy(fn) : fn();
+  return backend.tidy ? backend.tidy(fn, options) : fn();
 }

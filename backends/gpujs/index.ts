@@ -1,13 +1,13 @@
 // lsgrad/gpujs: the gpu.js backend plugin. Register it explicitly:
 //   registerBackend(createGpuJsBackend({ mode: 'headlessgl' })); useBackend('gpujs');
-import type { Backend } from '../../engine/backend.js';
+import type { Backend, TidyOptions } from '../../engine/backend.js';
 import { GpuJsKernels, type KernelStats } from './backend.js';
 import { InProcessDevice, type Device } from './device.js';
 import { GPUJS_MODES, type GpuJsMode } from './modes.js';
 import { GpuJsStorage, MemoryPool, storagesIn, type MemoryReport } from './memory.js';
 import { SyncWebGpuDevice } from './sync-webgpu.js';
 
-export type { GpuJsMode, MemoryReport, KernelStats };
+export type { GpuJsMode, MemoryReport, KernelStats, TidyOptions };
 export { GpuJsStorage, GPUJS_MODES };
 
 export interface GpuJsBackendOptions {
@@ -42,10 +42,6 @@ export interface GpuJsBackend extends Backend<GpuJsStorage> {
   destroy(): Promise<void>;
 }
 
-export interface TidyOptions {
-  /** Tensors whose storage (read at the end of the scope, so after assign()) survives the scope, e.g. parameters. */
-  keep?: readonly unknown[];
-}
 
 const CLASS_TO_MODE: Record<string, string> = {
   CPUKernel: 'cpu', WebAssemblyKernel: 'webasm', HeadlessGLKernel: 'headlessgl', WebGLKernel: 'webgl', WebGL2Kernel: 'webgl2', WebGPUKernel: 'webgpu',
@@ -122,14 +118,6 @@ export function createGpuJsBackend(options: GpuJsBackendOptions = {}): GpuJsBack
     },
   };
   return backend;
-}
-
-/**
- * Runs fn on `backend` and releases the storages it made that fn did not return.
- * @example const loss = tidy(gpu, () => step(model, batch), { keep: model.parameters() });
- */
-export function tidy<T>(backend: GpuJsBackend, fn: () => T, options?: TidyOptions): T {
-  return backend.tidy(fn, options);
 }
 
 /** Live buffers and bytes of a gpujs backend. @example memory(gpu).liveBuffers */

@@ -4,8 +4,8 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { randn, createRng, registerBackend, tensor, withBackend } from '../../engine/index.js';
-import { createGpuJsBackend, memory, tidy } from '../../backends/gpujs/index.js';
+import { randn, createRng, registerBackend, tensor, tidy, withBackend } from '../../engine/index.js';
+import { createGpuJsBackend, memory } from '../../backends/gpujs/index.js';
 import { lsgSelfAttention } from '../../lsg/index.js';
 import { OP_CASES } from './op-cases.js';
 import { checkCase } from './parity.js';
@@ -126,14 +126,14 @@ test('dispose releases a storage, and using it afterwards throws a clear error',
   });
 });
 
-test('tidy frees what was not returned, keeps results (also nested in objects) and kept tensors', () => {
+test('the engine\'s tidy on gpujs frees what was not returned, keeps results (also nested in objects) and kept tensors', () => {
   const gpu = freshBackend('gpujs-tidy');
   withBackend(gpu.name, () => {
     const before = memory(gpu).liveBuffers;
     const kept = tensor([0, 0]);
-    const { a, list } = tidy(gpu, () => {
+    const { a, list } = tidy(() => {
       const x = tensor([1, 2]).mul(3).add(1);
-      const inner = tidy(gpu, () => x.exp().add(x)); // nested scope: only its result survives
+      const inner = tidy(() => x.exp().add(x)); // nested scope: only its result survives
       kept.assign(x.sub(1));
       return { a: inner, list: [x.neg()] };
     }, { keep: [kept] });
