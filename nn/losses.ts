@@ -1,32 +1,18 @@
 /**
  * Losses as PyTorch computes them, composed from engine ops (so gradients come free).
+ * Cross entropy is the engine's op (any leading shape), re-exported here beside the other losses.
  */
-import { crossEntropy as engineCrossEntropy, type CrossEntropyOptions, type Tensor } from '../engine/index.js';
+import type { Tensor } from '../engine/index.js';
 import { argumentError } from '../engine/errors.js';
 
-export type Reduction = 'mean' | 'sum' | 'none';
+export { crossEntropy, type CrossEntropyOptions } from '../engine/index.js';
 
-export type { CrossEntropyOptions };
+export type Reduction = 'mean' | 'sum' | 'none';
 
 function reduce(values: Tensor, reduction: Reduction, count: Tensor | number): Tensor {
   if (reduction === 'none') return values;
   const total = values.sum();
   return reduction === 'sum' ? total : total.div(count);
-}
-
-/**
- * Cross entropy of logits `[N, C]` against class indices `[N]` (int32), as torch.nn.functional.cross_entropy
- * (ignoreIndex -100, labelSmoothing, reduction). The math is the engine's `crossEntropy`; this
- * layer only insists on PyTorch's 2-D shapes.
- * @example
- *   crossEntropy(tensor([[2, 0, -1]]), tensor([0], { dtype: 'int32' })).item(); // 0.1698...
- */
-export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
-  if (logits.rank !== 2) throw argumentError('crossEntropy', 'logits.shape', logits.shape, '[N, C]');
-  if (target.rank !== 1 || target.shape[0] !== logits.shape[0]) {
-    throw argumentError('crossEntropy', 'target.shape', target.shape, `[${logits.shape[0]}] (one class index per row of logits)`);
-  }
-  return engineCrossEntropy(logits, target, options);
 }
 
 /**

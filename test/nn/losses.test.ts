@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { tensor, randn, createRng, crossEntropy as engineCrossEntropy } from '../../engine/index.js';
+import { tensor, randn, createRng } from '../../engine/index.js';
 import { crossEntropy, mse, bceWithLogits } from '../../nn/index.js';
 import { gradcheck } from './gradcheck.js';
 
@@ -16,18 +16,15 @@ test('crossEntropy: hand-computed value, ignoreIndex, label smoothing', () => {
   // (1-ε)·nll + ε·mean_c(-log p_c) with ε = 0.1: 0.9·0.169846 + 0.1·1.836513.
   close(crossEntropy(tensor([[2, 0, -1]]), ints([0]), { labelSmoothing: 0.1 }).item(), 0.3365128);
   assert.equal(crossEntropy(tensor([[2, 0], [1, 1]]), ints([1, -100]), { reduction: 'none' }).shape, [2]);
-  assert.throws(() => crossEntropy(tensor([[1, 2]]), ints([0, 1])), /crossEntropy: target.shape \[2\] is invalid/);
+  assert.throws(() => crossEntropy(tensor([[1, 2]]), ints([0, 1])), /crossEntropy: logits.shape \[1,2\] must be target.shape \[2\] plus a class axis/);
 });
 
-test('crossEntropy agrees with the engine op and passes a float64 gradient check', () => {
+test('crossEntropy passes a float64 gradient check with and without label smoothing', () => {
   const rng = createRng(11);
   const logits = randn([6, 5], { rng, ...F64 });
   logits.requiresGrad = true;
   const target = ints([0, 4, -100, 2, 2, 1]);
   for (const labelSmoothing of [0, 0.2]) {
-    const ours = crossEntropy(logits, target, { labelSmoothing }).item();
-    const engine = engineCrossEntropy(logits, target, { labelSmoothing }).item();
-    close(ours, engine, 1e-12);
     gradcheck(`crossEntropy(ε=${labelSmoothing})`, () => crossEntropy(logits, target, { labelSmoothing }), [logits]);
   }
 });
