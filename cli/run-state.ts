@@ -71,7 +71,3 @@ export function resolveCheckpoint(dir: string): string {
   const { path } = JSON.parse(readFileSync(latest, 'utf8')) as { path: string };
   return resolve(dir, path);
 }
-
-export function readTrainerState(checkpointDir: string): TrainerState {
-  return JSON.parse(readFileSync(join(checkpointDir, TRAINER_STATE_FILE), 'utf8')) as TrainerState;
-}

@@ -26,7 +26,7 @@ export const UNARY_EXPRESSIONS: Record<UnaryOp, string> = {
   reciprocal: 'return 1.0 / v;',
 };
 
-/** Binary float32 ops on `a` and `b`. Comparisons write bool, so they run on the host (see fallback.ts). */
+/** Binary float32 ops on `a` and `b`. Comparisons write bool, so they run on the host (the CPU loops, see `fallback` in backend.ts). */
 export const BINARY_EXPRESSIONS: Partial<Record<BinaryOp, string>> = {
   add: 'return a + b;',
   sub: 'return a - b;',
