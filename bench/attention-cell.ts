@@ -1,7 +1,7 @@
 // One attention cell: an implementation at one sequence length, forward then forward+backward.
 // Runs in its own process (bench/cell.ts), so the process peak belongs to this cell alone.
-import { createRng, noGrad, ones, randn, tensor, useBackend, type Tensor } from '../engine/index.js';
-import { createLsgConfig, denseAttention, lsgAttention } from '../lsg/index.js';
+import { createRng, denseAttention, noGrad, ones, randn, tensor, useBackend, type Tensor } from '../engine/index.js';
+import { createLsgConfig, lsgAttention } from '../lsg/index.js';
 import { attentionImpls, HEAD_DIM, HEADS, type AttentionImpl, type AttentionMode } from './attention-cases.js';
 import { baselineRss, collectGarbage, peakRss, timingFields, type ModeResult } from './measure.js';
 import { loadTfjs, tfjsDenseAttention, countTfjsAllocations } from './tfjs.js';

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng, cat, createRng, ones, registerBackend, tensor, useBackend, type Tensor } from '../engine/index.js';
-import { AlbertConfig, AlbertForSequenceClassification, denseAttention, type AlbertConfigOptions, type AttentionFunction, type Module } from '../nn/index.js';
+import { AlbertConfig, AlbertForSequenceClassification, denseAttentionFunction, type AlbertConfigOptions, type AttentionFunction, type Module } from '../nn/index.js';
 import {
   LSGAlbertForSequenceClassification, LsgAlbertConfig, createLsgAttentionFunction, lsgModelConnectivity, lsgSelfAttention, lsgConnectivity,
   type LsgConfig,
@@ -107,7 +107,7 @@ function attentionFor(settings: AttentionSettings, lsgConfig: LsgConfig | undefi
   const kernel: AttentionFunction = (q, k, v, mask, context) => {
     if (capture.next) { capture.value = { q, k, mask }; capture.next = false; }
     switch (settings.attention) {
-      case 'dense': return denseAttention(q, k, v, mask, context);
+      case 'dense': return denseAttentionFunction(q, k, v, mask, context);
       case 'local': return lsgSelfAttention(q, k, v, { ...LOCAL_LAYER, blockSize: settings.blockSize, attentionMask: keepFromAdditive(mask, q) });
       case 'lsg': return lsgKernel!(q, k, v, mask, context);
     }

@@ -1,8 +1,8 @@
 // The block product shared by the standalone layer and the model: every query block attends to
 // its [global | sparse | local] keys with one batched matmul (spec §2 steps 4–5, §3).
-import { cat, ones, type Tensor } from '../engine/index.js';
+import { cat, ones, MASK_VALUE, type Tensor } from '../engine/index.js';
 import { blockTable, chunkQueries, gatherBlocks, keyBank, maskBank } from './blocks.js';
-import { blockCausalMask, MASK_VALUE } from './masks.js';
+import { blockCausalMask } from './masks.js';
 import type { SparseSlots } from './slots.js';
 import { noTrace, type TensorTrace } from './trace.js';
 

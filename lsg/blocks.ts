@@ -4,8 +4,7 @@
 // The keys come from a "bank": the rows [global | sparse sequence | tokens | one pad row]
 // stacked along the sequence axis; a slot outside the sequence points at the pad row, whose
 // key and value are zero and whose mask is MASK_VALUE (the reference pads the same way).
-import { cat, tensor, zeros, full, type Tensor } from '../engine/index.js';
-import { MASK_VALUE } from './masks.js';
+import { cat, tensor, zeros, full, MASK_VALUE, type Tensor } from '../engine/index.js';
 import type { SparseSlots } from './slots.js';
 
 export interface BlockTableSpec {

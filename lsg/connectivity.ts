@@ -3,12 +3,10 @@
 // independently of the block layout, so tests can check LSG against dense attention over it,
 // and pictures can show it. Each query row sees a key `count` times (2 only where the
 // reference duplicates a key, in its degenerate layouts).
-import { cat, tensor, where, type Tensor } from '../engine/index.js';
+import { cat, denseAttention, MASK_VALUE, tensor, where, type Tensor } from '../engine/index.js';
 import { planLsgAttention, type LsgRuntimeOptions } from './attention.js';
 import type { LsgConfig } from './config.js';
-import { denseAttention } from './dense.js';
 import { planLsgSelfAttention, type LsgSelfAttentionOptions } from './layer.js';
-import { MASK_VALUE } from './masks.js';
 import type { SparseTokens } from './sparse/index.js';
 import type { SparseSlots } from './slots.js';
 

@@ -4,8 +4,7 @@ export {
   createLsgConfig, createLsgLayerConfig, parseSparsityType,
   type SparsityType, type LsgConfig, type LsgLayerConfig,
 } from './config.js';
-export { MASK_VALUE, keepToAdditive } from './masks.js';
-export { denseAttention } from './dense.js';
+export { keepToAdditive } from './masks.js';
 export { lsgSelfAttention, blockLocalSelfAttention, type LsgSelfAttentionOptions, type LshOptions } from './layer.js';
 export { lsgAttention, type LsgRuntimeOptions } from './attention.js';
 export { prepareLsgInputs, finishLsgOutputs, type PreparedLsgInputs } from './sequence.js';

@@ -1,13 +1,6 @@
 // Additive attention masks, as the reference uses them: 0 keeps a key, MASK_VALUE removes it.
-import { tensor, type Tensor } from '../engine/index.js';
+import { MASK_VALUE, tensor, type Tensor } from '../engine/index.js';
 import type { DType } from '../engine/dtype.js';
-
-/**
- * torch.finfo(float32).min, the reference's mask value.
- * NOTE: finite, not -Infinity: a fully masked row then gives uniform weights instead of NaN, and
- * `score + MASK_VALUE == MASK_VALUE` in float32, so masked keys get exactly zero weight.
- */
-export const MASK_VALUE = -3.4028234663852886e38;
 
 /**
  * Keep flags (batch, seq), 1 keep and 0 pad, as an additive mask (batch, 1, seq).
@@ -16,11 +9,6 @@ export const MASK_VALUE = -3.4028234663852886e38;
 export function keepToAdditive(keep: Tensor, dtype: DType): Tensor {
   const flags = keep.cast(dtype);
   return flags.neg().add(1).mul(MASK_VALUE).unsqueeze(1);
-}
-
-/** 1 where an additive mask keeps the key, 0 where it removes it (same shape, given dtype). */
-export function additiveToKeep(mask: Tensor, dtype: DType): Tensor {
-  return mask.eq(0).cast(dtype);
 }
 
 /** An additive mask of all keeps, shape (batch, 1, length). */

@@ -40,20 +40,6 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   return e.div(e.sum(a, true));
 }
 
-/**
- * Attention weights softmax(q·kᵀ/√headDim + mask) over the last axis: q (..., queries, headDim),
- * k (..., keys, headDim), an additive mask broadcasting to (..., queries, keys).
- * @example attentionProbabilities(q, k, paddingMask).matmul(v) // dense attention
- */
-export function attentionProbabilities(q: Tensor, k: Tensor, mask?: Tensor | null): Tensor {
-  checkTensor('attentionProbabilities', 'q', q);
-  checkTensor('attentionProbabilities', 'k', k);
-  const headDim = q.shape[q.rank - 1]!;
-  let scores = q.matmul(transpose(k, -1, -2)).div(Math.sqrt(headDim));
-  if (mask) scores = scores.add(mask);
-  return softmax(scores, -1);
-}
-
 /** log softmax(x), computed as x − logΣexp(x) so that it stays finite where softmax underflows. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   const a = normalizeAxis('logSoftmax', axis, x.rank);

@@ -26,11 +26,13 @@ export interface AttentionResult {
 export type AttentionFunction = (q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, context: AttentionContext) => Tensor | AttentionResult;
 
 /**
- * softmax(q kᵀ / sqrt(headDim) + mask) v, as HuggingFace's eager ALBERT attention.
+ * The engine's dense attention as ALBERT's default attention function (HuggingFace's eager
+ * attention): it adds dropout on the probabilities while training, and returns the probabilities
+ * when asked, so it composes `attentionProbabilities` itself rather than calling `denseAttention`.
  * @example
- *   const { context } = denseAttention(q, k, v, null, { training: false, dropoutProb: 0 });
+ *   const { context } = denseAttentionFunction(q, k, v, null, { training: false, dropoutProb: 0 });
  */
-export function denseAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, context: AttentionContext): AttentionResult {
+export function denseAttentionFunction(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, context: AttentionContext): AttentionResult {
   const probs = attentionProbabilities(q, k, mask); // (batch, heads, seq, seq)
   const dropped = context.training && context.dropoutProb > 0 ? dropout(probs, context.dropoutProb, { rng: context.rng, training: true }) : probs;
   return { context: matmul(dropped, v), probs: context.outputAttentions ? probs : undefined };

@@ -11,7 +11,7 @@ import { Dropout } from '../dropout.js';
 import { multiHeadSelfAttention } from '../encoder/self-attention.js';
 import type { AlbertConfig } from './config.js';
 import type { ModelBuildOptions } from './build-options.js';
-import { denseAttention, type AttentionFunction } from './attention-function.js';
+import { denseAttentionFunction, type AttentionFunction } from './attention-function.js';
 
 export class AlbertAttention extends Module {
   readonly query: Linear;
@@ -32,7 +32,7 @@ export class AlbertAttention extends Module {
     this.dense = new Linear(config.hiddenSize, config.hiddenSize, init);
     this.layerNorm = new LayerNorm(config.hiddenSize, { ...init, eps: config.layerNormEps });
     this.outputDropout = new Dropout(config.hiddenDropoutProb, { rng: options.dropoutRng });
-    this.attentionFunction = options.attention ?? denseAttention;
+    this.attentionFunction = options.attention ?? denseAttentionFunction;
     this.options = options;
   }
 

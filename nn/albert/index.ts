@@ -1,12 +1,12 @@
 export { AlbertConfig, ALBERT_DEFAULTS, HIDDEN_ACTS, PROBLEM_TYPES, type HiddenAct, type ProblemType, type AlbertConfigOptions } from './config.js';
 export { camelToSnake, snakeToCamel, parseHfJson, toHfJsonFields, configError, isPositiveInteger, type HfJson } from './config-json.js';
-export { denseAttention, type AttentionFunction, type AttentionContext, type AttentionResult } from './attention-function.js';
+export { denseAttentionFunction, type AttentionFunction, type AttentionContext, type AttentionResult } from './attention-function.js';
 export type { ModelBuildOptions } from './build-options.js';
 export { AlbertEmbeddings, type EmbeddingInputs } from './embeddings.js';
 export { AlbertAttention } from './attention.js';
 export { AlbertLayer, AlbertLayerGroup } from './layer.js';
 export { AlbertTransformer, groupIndexForLayer, type EncoderOutput } from './transformer.js';
-export { AlbertModel, extendedAttentionMask, MASK_MIN, type AlbertInputs, type AlbertModelOutput, type AlbertModelOptions } from './model.js';
+export { AlbertModel, extendedAttentionMask, type AlbertInputs, type AlbertModelOutput, type AlbertModelOptions } from './model.js';
 export { AlbertPreTrainedModel, BASE_MODEL_PREFIX } from './pretrained.js';
 export { AlbertTaskModel } from './task-base.js';
 export { AlbertMLMHead, AlbertSOPHead, TiedLinear, MLM_TIED_KEYS } from './heads.js';

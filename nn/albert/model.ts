@@ -3,7 +3,7 @@
  * AlbertModel. Subclasses (LSG-ALBERT) replace the embeddings or the encoder through the
  * `createEmbeddings` / `createEncoder` hooks.
  */
-import { Tensor, ones } from '../../engine/index.js';
+import { Tensor, ones, MASK_VALUE } from '../../engine/index.js';
 import { argumentError } from '../../engine/errors.js';
 import { AlbertPreTrainedModel } from './pretrained.js';
 import { Linear } from '../linear.js';
@@ -11,9 +11,6 @@ import type { AlbertConfig } from './config.js';
 import type { ModelBuildOptions } from './build-options.js';
 import { AlbertEmbeddings } from './embeddings.js';
 import { AlbertTransformer } from './transformer.js';
-
-/** torch.finfo(float32).min: HuggingFace's additive mask value. Finite, so fully masked rows stay finite. */
-export const MASK_MIN = -3.4028234663852886e38;
 
 export interface AlbertInputs {
   inputIds: Tensor;               // (batch, seq) int32
@@ -38,13 +35,13 @@ export interface AlbertModelOptions extends ModelBuildOptions {
 }
 
 /**
- * Keep-mask (batch, seq) → additive mask (batch, 1, 1, seq): 0 where kept, MASK_MIN where padded.
+ * Keep-mask (batch, seq) → additive mask (batch, 1, 1, seq): 0 where kept, MASK_VALUE where padded.
  * @example
  *   extendedAttentionMask(tensor([[1, 0]], { dtype: 'int32' }), 'float32'); // [[[[0, -3.4e38]]]]
  */
 export function extendedAttentionMask(attentionMask: Tensor, dtype: Tensor['dtype']): Tensor {
   const [batch, seqLength] = attentionMask.shape as [number, number];
-  return attentionMask.cast(dtype).neg().add(1).mul(MASK_MIN).reshape([batch, 1, 1, seqLength]);
+  return attentionMask.cast(dtype).neg().add(1).mul(MASK_VALUE).reshape([batch, 1, 1, seqLength]);
 }
 
 export class AlbertModel extends AlbertPreTrainedModel {

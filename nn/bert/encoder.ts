@@ -10,7 +10,7 @@ import { LayerNorm } from '../layernorm.js';
 import { Dropout } from '../dropout.js';
 import { ACTIVATIONS, type Activation } from '../activations.js';
 import { multiHeadSelfAttention } from '../encoder/self-attention.js';
-import { denseAttention, type AttentionFunction } from '../albert/attention-function.js';
+import { denseAttentionFunction, type AttentionFunction } from '../albert/attention-function.js';
 import type { ModelBuildOptions } from '../albert/build-options.js';
 import type { EncoderOutput } from '../albert/transformer.js';
 import type { BertConfig } from './config.js';
@@ -30,7 +30,7 @@ export class BertSelfAttention extends Module {
     this.query = new Linear(config.hiddenSize, config.hiddenSize, init);
     this.key = new Linear(config.hiddenSize, config.hiddenSize, init);
     this.value = new Linear(config.hiddenSize, config.hiddenSize, init);
-    this.attentionFunction = options.attention ?? denseAttention;
+    this.attentionFunction = options.attention ?? denseAttentionFunction;
   }
 
   /** hidden (batch, seq, hidden) → context (batch, seq, hidden), before the output projection. */

@@ -2,7 +2,7 @@
 // Each row names the public op it exercises, how to build its inputs, and a function of those inputs.
 import {
   abs, add, argmax, argmin, cast, cat, clamp, contiguous, createRng, crossEntropy, div, dropout, embedding, eq,
-  attentionProbabilities, erf, exp, expand, flatten, flip, gather, ge, gelu, geluNew, gt, indexSelect, layerNorm, le, log, logSoftmax,
+  attentionProbabilities, denseAttention, erf, exp, expand, flatten, flip, gather, ge, gelu, geluNew, gt, indexSelect, layerNorm, le, log, logSoftmax,
   logSumExp, lt, maskedFill, matmul, max, maximum, mean, min, minimum, mul, narrow, ne, neg, pad, permute, pow,
   reciprocal, relu, reshape, rsqrt, scatterAdd, sigmoid, sign, slice, softmax, sqrt, squeeze, stack, sub, sum,
   tanh, tensor, toBackend, topk, transpose, unfold, unsqueeze, variance, where, registerBackend, type DType, type Tensor,
@@ -132,6 +132,7 @@ export const OP_CASES: readonly OpCase[] = [
   { name: 'softmax', inputs: [f(3, 4)], run: (x) => softmax(x) },
   { name: 'softmax', variant: 'axis 0', inputs: [{ shape: [3, 2], range: [-30, 30] }], run: (x) => softmax(x, 0) },
   { name: 'attentionProbabilities', inputs: [f(2, 3, 4), f(2, 5, 4), f(1, 3, 5)], run: (q, k, mask) => attentionProbabilities(q, k, mask) },
+  { name: 'denseAttention', inputs: [f(1, 2, 3, 4), f(1, 2, 5, 4), f(1, 2, 5, 4), f(1, 1, 1, 5)], run: (q, k, v, mask) => denseAttention(q, k, v, mask) },
   { name: 'logSoftmax', inputs: [f(3, 4)], run: (x) => logSoftmax(x) },
   { name: 'logSoftmax', variant: 'axis 1 of 3', inputs: [f(2, 3, 2)], run: (x) => logSoftmax(x, 1) },
 

@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { arange, tensor } from '../../engine/index.js';
 import { blockTable, gatherBlocks, keyBank, maskBank } from '../../lsg/blocks.js';
-import { MASK_VALUE } from '../../lsg/masks.js';
+import { MASK_VALUE } from '../../engine/index.js';
 
 test('causal table: blocks see [previous, current]; out-of-range slots read the pad row', () => {
   const table = blockTable({ blockSize: 2, tokenLength: 4, numGlobal: 0, sparseLength: 0, sparseStep: 1, slots: { left: [], right: [] }, isCausal: true });

@@ -4,10 +4,10 @@
 // fast-check prints the seed and path of a failing case; paste them into a regression test.
 import { test } from 'uvu';
 import fc from 'fast-check';
-import { createRng, tensor, type Tensor } from '../../engine/index.js';
+import { createRng, denseAttention, MASK_VALUE, tensor, type Tensor } from '../../engine/index.js';
 import {
-  attendOverConnectivity, denseAttention, keepToAdditive, lsgAttention, lsgConnectivity, lsgModelConnectivity,
-  lsgSelfAttention, MASK_VALUE,
+  attendOverConnectivity, keepToAdditive, lsgAttention, lsgConnectivity, lsgModelConnectivity,
+  lsgSelfAttention,
 } from '../../lsg/index.js';
 import { expectClose } from '../helpers/close.js';
 import { layerCase, modelCase } from './helpers/arbitraries.js';

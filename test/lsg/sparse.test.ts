@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tensor, type Tensor } from '../../engine/index.js';
-import { MASK_VALUE } from '../../lsg/masks.js';
+import { MASK_VALUE } from '../../engine/index.js';
 import { injectedProjections, SPARSE, selectSparseTokens, type SparseSource } from '../../lsg/sparse/index.js';
 import { expectClose } from '../helpers/close.js';
 

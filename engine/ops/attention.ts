@@ -1,0 +1,44 @@
+// Dense softmax attention, the one definition that nn's ALBERT and lsg's LSG attention both build on.
+import { argumentError } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+import { softmax } from './composite.js';
+import { transpose } from './movement.js';
+import { checkTensor } from './prepare.js';
+
+/**
+ * The additive mask value that removes a key: torch.finfo(float32).min, as HuggingFace and the LSG
+ * reference use it.
+ * NOTE: finite, not -Infinity: a fully masked row then gives uniform weights instead of NaN, and
+ * `score + MASK_VALUE == MASK_VALUE` in float32, so masked keys get exactly zero weight.
+ */
+export const MASK_VALUE = -3.4028234663852886e38;
+
+/**
+ * Attention weights softmax(q·kᵀ/√headDim + mask) over the last axis: q (..., queries, headDim),
+ * k (..., keys, headDim), an additive mask (0 keeps, MASK_VALUE removes) broadcasting to (..., queries, keys).
+ * @example attentionProbabilities(q, k, paddingMask).matmul(v) // dense attention
+ */
+export function attentionProbabilities(q: Tensor, k: Tensor, mask?: Tensor | null): Tensor {
+  checkTensor('attentionProbabilities', 'q', q);
+  checkTensor('attentionProbabilities', 'k', k);
+  const headDim = q.shape[q.rank - 1]!;
+  let scores = q.matmul(transpose(k, -1, -2)).div(Math.sqrt(headDim));
+  if (mask) scores = scores.add(mask);
+  return softmax(scores, -1);
+}
+
+/**
+ * softmax(q·kᵀ/√headDim + mask)·v over every key.
+ * q (batch, heads, queries, headDim); k, v (batch, heads, keys, headDim); `mask` is additive
+ * (0 keeps, MASK_VALUE removes) and broadcasts against (batch, heads, queries, keys), e.g. a
+ * padding mask (batch, 1, 1, keys).
+ * @example
+ * const q = randn([1, 2, 5, 4]);
+ * denseAttention(q, q, q).shape // [1, 2, 5, 4]
+ */
+export function denseAttention(q: Tensor, k: Tensor, v: Tensor, mask?: Tensor | null): Tensor {
+  if (q.rank !== 4 || k.rank !== 4 || v.rank !== 4) {
+    throw argumentError('denseAttention', 'q, k, v shapes', [q.shape, k.shape, v.shape], 'rank-4 tensors (batch, heads, seq, headDim)');
+  }
+  return attentionProbabilities(q, k, mask).matmul(v);                  // (B, H, queries, keys) weights
+}
