@@ -3,8 +3,8 @@
 import { parseArgs } from '../../cli/args.js';
 import { createClassifier } from '../../cli/model.js';
 import { TRAIN_FLAGS } from '../../cli/train-flags.js';
-import { createRng, randint, randn, tensor, ones, type Tensor } from '../../engine/index.js';
-import { denseAttention, lsgSelfAttention } from '../../lsg/index.js';
+import { createRng, denseAttention, randint, randn, tensor, ones, type Tensor } from '../../engine/index.js';
+import { lsgSelfAttention } from '../../lsg/index.js';
 import { AdamW, clipGradNorm, weightDecayGroups } from '../../nn/index.js';
 import { emit } from '../measure.js';
 import type { TorchCellSpec, TorchWorkload } from './workloads.js';
