@@ -1,4 +1,5 @@
 // The dynamic tape: graph nodes recorded by ops, reverse-mode backward, and grad mode.
+import { checkBackward, duringBackward } from './anomaly.js';
 import { opError } from './errors.js';
 import { sameShape } from './shape.js';
 import type { Tensor } from './tensor.js';
@@ -9,6 +10,8 @@ export interface GraphNode {
   inputs: readonly Tensor[];
   /** null once a backward pass has released the saved tensors. */
   gradient: ((dy: Tensor) => readonly (Tensor | null)[]) | null;
+  /** Where the op was called, recorded only under detectAnomaly. */
+  readonly createdAt?: string[];
 }
 
 let gradEnabled = true;
@@ -63,7 +66,7 @@ export interface BackwardOptions {
 export function runBackward(root: Tensor, grad: Tensor, options: BackwardOptions = {}): void {
   const order = topologicalOrder(root);
   const grads = new Map<Tensor, Tensor>([[root, grad]]);
-  noGrad(() => {
+  noGrad(() => duringBackward(() => {
     for (let i = order.length - 1; i >= 0; i--) {
       const tensor = order[i]!;
       const dy = grads.get(tensor);
@@ -73,6 +76,7 @@ export function runBackward(root: Tensor, grad: Tensor, options: BackwardOptions
       if (!node || tensor.retainsGrad) tensor.grad = tensor.grad ? tensor.grad.add(dy) : dy;
       if (!node) continue;
       const inputGrads = node.gradient!(dy);
+      checkBackward(node.op, node.inputs, tensor, dy, inputGrads, node.createdAt);
       node.inputs.forEach((input, k) => {
         const g = inputGrads[k];
         if (!g || !input.requiresGrad) return;
@@ -89,5 +93,5 @@ export function runBackward(root: Tensor, grad: Tensor, options: BackwardOptions
         node.inputs = [];
       }
     }
-  });
+  }));
 }

@@ -9,6 +9,7 @@ export type { DType, TypedArray } from './dtype.js';
 export { registerBackend, useBackend, withBackend, getBackend, listBackends, tidy } from './backend.js';
 export type { Backend, TidyOptions, View, Layout, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp, FusedKernel, ActivationKind, LayerNormGradients } from './backend.js';
 export { noGrad, isGradEnabled, type BackwardOptions } from './autograd.js';
+export { detectAnomaly, isAnomalyDetectionEnabled, AnomalyError, type AnomalyReport } from './anomaly.js';
 export { defineOp, definedOpNames, type OpDefinition } from './op.js';
 export { tensor, zeros, ones, full, fullLike, zerosLike, onesLike, arange, randn, rand, randint, type TensorOptions, type RandomOptions } from './creation.js';
 export { createRng, manualSeed, getDefaultRng, Rng } from './random.js';

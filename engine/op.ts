@@ -1,5 +1,6 @@
 // defineOp: the one place that runs a kernel and records the graph node for its gradient.
 import type { Backend } from './backend.js';
+import { captureCallSite, checkForward } from './anomaly.js';
 import { isGradEnabled } from './autograd.js';
 import type { DType } from './dtype.js';
 import { opError } from './errors.js';
@@ -55,12 +56,15 @@ export function defineOp<Params = void>(definition: OpDefinition<Params>): Op<Pa
       dtype: result.dtype,
       backend: result.backend ?? backend,
     });
+    const createdAt = captureCallSite(); // undefined unless detectAnomaly runs
+    checkForward(definition.name, inputs, output, createdAt);
     const { gradient } = definition;
     if (gradient && isGradEnabled() && inputs.some((input) => input.requiresGrad)) {
       output.node = {
         op: definition.name,
         inputs,
         gradient: (dy) => gradient(inputs, output, dy, params),
+        ...(createdAt ? { createdAt } : {}),
       };
     }
     return output;

@@ -210,6 +210,8 @@ export const INTERNAL_OPS: Readonly<Record<string, readonly string[]>> = {
 export const NOT_OPS: readonly string[] = [
   // The error classes and their factories.
   'ArgumentError', 'CheckpointError', 'ConfigError', 'DataError', 'LsgradError', 'ShapeError', 'configError',
+  // Anomaly detection.
+  'AnomalyError', 'detectAnomaly', 'isAnomalyDetectionEnabled',
   'Rng', 'Tensor', 'arange', 'argumentError', 'createRng', 'defineOp', 'definedOpNames', 'fromNdarray', 'full',
   'fullLike', 'getBackend', 'getDefaultRng', 'isGradEnabled', 'listBackends', 'manualSeed', 'noGrad', 'ones',
   'onesLike', 'opError', 'rand', 'randint', 'randn', 'registerBackend', 'tensor', 'toNdarray', 'useBackend',
