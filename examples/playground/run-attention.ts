@@ -3,8 +3,8 @@
  * on seeded inputs, timed on a registered backend (the CPU backend, or gpu.js in WebGL2 mode in
  * a page that has it). The same function gives Node and the page the same outputs to compare.
  */
-import { argumentError, createRng, getBackend, ones, randn, registerBackend, withBackend, zeros, type Tensor } from 'lsgrad';
-import { denseAttention, lsgAttention } from 'lsgrad/lsg';
+import { argumentError, createRng, denseAttention, getBackend, ones, randn, registerBackend, withBackend, zeros, type Tensor } from 'lsgrad';
+import { lsgAttention } from 'lsgrad/lsg';
 import { createGpuJsBackend, type GpuJsBackend } from 'lsgrad/gpujs';
 import { patternConfig, type PatternSettings } from './pattern.js';
 
