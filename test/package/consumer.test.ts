@@ -121,15 +121,20 @@ const TSCONFIG = {
 
 let tarball = '';
 
-test('npm pack builds dist/ and ships it with README, LICENSE and package.json only', () => {
-  rmSync(join(root, 'dist'), { recursive: true, force: true });
+/** What `npm run build` writes (dist/browser, the demo's bundle, is not part of the package). */
+const LIBRARY_DIRS = ['engine', 'nn', 'lsg', 'backends', 'cli', 'viz'].map((dir) => `dist/${dir}/`);
+
+test('npm pack builds dist/ afresh and ships it with README, LICENSE and package.json only', () => {
+  const started = Date.now();
   execFileSync('npm', ['pack', '--pack-destination', work], { cwd: root, env: { ...process.env, FORCE_COLOR: '0' }, stdio: 'pipe', timeout: 300_000 });
   const name = readdirSync(work).find((file) => file.endsWith('.tgz'));
   assert.ok(name, `no tarball in ${readdirSync(work).join(', ')}`);
   tarball = join(work, name);
   const entries = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n').map((entry) => entry.replace(/^package\//, ''));
-  const outside = entries.filter((entry) => !entry.startsWith('dist/') && !['package.json', 'README.md', 'LICENSE'].includes(entry));
+  const outside = entries.filter((entry) => !LIBRARY_DIRS.some((dir) => entry.startsWith(dir)) && !['package.json', 'README.md', 'LICENSE'].includes(entry));
   assert.equal(outside, []);
+  // prepack ran the build: what was packed was written just now.
+  assert.ok(statSync(join(root, 'dist', 'engine', 'index.js')).mtimeMs >= started, 'dist/engine/index.js predates npm pack');
   for (const entry of ['LICENSE', 'dist/engine/index.js', 'dist/engine/index.d.ts', 'dist/engine/index.js.map', 'dist/cli/lsgrad.js', 'dist/backends/gpujs/index.js', 'dist/nn/disk.browser.js']) {
     assert.ok(entries.includes(entry), `the tarball lacks ${entry}`);
   }
