@@ -112,8 +112,8 @@ export function explorePattern(settings: PatternSettings): PatternResult {
   const [q, k, v] = [0, 1, 2].map(() => randn([1, settings.heads, rows, settings.headDim], { rng })) as [Tensor, Tensor, Tensor];
   const actual = keyCounts(config, q, k, v, prepared.tokenKeep, settings.seed);
   // The same attention with nothing hidden: what it sees and `actual` does not is masked.
-  const open = createLsgConfig({ ...config, maskFirstToken: false, isCausal: false });
-  const unmasked = keyCounts(open, q, k, v, ones([1, tokens]), settings.seed);
+  const hides = config.maskFirstToken || config.isCausal;
+  const unmasked = hides ? keyCounts(createLsgConfig({ ...config, maskFirstToken: false, isCausal: false }), q, k, v, ones([1, tokens]), settings.seed) : actual;
 
   const realRows = g + settings.seqLen;
   const pooled = actual.columns - actual.numKeys;

@@ -4,9 +4,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Download, Page } from 'playwright-core';
-import { buildPlayground, servePlayground } from '../../scripts/playground.js';
+import { buildPlayground, PLAYGROUND_DIR, servePlayground } from '../../scripts/playground.js';
 import { launchChromium, type Chromium } from '../helpers/chromium.js';
 import { explorePattern, PATTERN_DEFAULTS } from '../../examples/playground/pattern.js';
 import { maxAbsDifference, runAttention, RUN_DEFAULTS, type RunSettings } from '../../examples/playground/run-attention.js';
@@ -62,6 +62,15 @@ test('the page loads cross-origin isolated, without console errors, and says the
   assert.is(report.matmul, 'wasm');
   assert.match(await text('#kernels'), /WebAssembly kernel \(SIMD over shared memory/);
   await page.screenshot({ path: join(OUTPUT, 'page.png'), fullPage: true });
+});
+
+test('opened from file:// (not cross-origin isolated) the page says it runs the TypeScript fallback, and why', async () => {
+  const plain = await chromium.context.newPage();
+  await plain.goto(pathToFileURL(join(PLAYGROUND_DIR, 'index.html')).href);
+  await plain.waitForFunction(() => 'lsgradPlayground' in globalThis);
+  assert.is(await plain.evaluate(() => crossOriginIsolated), false);
+  assert.match(await plain.$eval('#kernels', (element) => element.textContent ?? ''), /^Matmul runs in the TypeScript fallback kernel: this page is not cross-origin isolated \(served without the COOP\/COEP headers of npm run playground, or from file:\/\/\)/);
+  await plain.close();
 });
 
 test('the explorer: none vs norm changes keys per query as the library counts them; an invalid combination shows the library error', async () => {
@@ -121,6 +130,9 @@ test('an LSG output computed in the page equals the Node result for the same see
 });
 
 test('the run panel times LSG and dense on the CPU backend and gpu.js, and compares the outputs', async () => {
+  // Two small heads keep gpu.js on software GL quick.
+  await setControl('p-heads', '2');
+  await setControl('p-headDim', '16');
   await page.fill('#r-seqLen', '256');
   await page.click('#r-run');
   await page.waitForFunction(() => document.getElementById('r-status')!.textContent === 'done' || document.getElementById('r-error')!.textContent !== '', undefined, { timeout: 60_000 });
