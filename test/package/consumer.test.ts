@@ -76,16 +76,16 @@ short.forEach((value, i) => close(value, dense[i], 'short LSG vs dense at ' + i)
 if (!String(tensor([1, 2])).startsWith('tensor([1., 2.]')) throw new Error('printing: ' + String(tensor([1, 2])));
 `;
 
-const ESM_APP = `import { tensor, randn, full, createRng } from 'lsgrad';
+const ESM_APP = `import { tensor, randn, full, createRng, denseAttention } from 'lsgrad';
 import { Linear } from 'lsgrad/nn';
-import { lsgSelfAttention, denseAttention } from 'lsgrad/lsg';
+import { lsgSelfAttention } from 'lsgrad/lsg';
 ${CHECKS}
 console.log('esm ok');
 `;
 
-const CJS_APP = `const { tensor, randn, full, createRng } = require('lsgrad');
+const CJS_APP = `const { tensor, randn, full, createRng, denseAttention } = require('lsgrad');
 const { Linear } = require('lsgrad/nn');
-const { lsgSelfAttention, denseAttention } = require('lsgrad/lsg');
+const { lsgSelfAttention } = require('lsgrad/lsg');
 ${CHECKS}
 console.log('cjs ok');
 `;
