@@ -93,7 +93,7 @@ export async function runEval(argv: string[]): Promise<void> {
   const { examples, described } = examplesToScore(classifier, flags, parsed.given.has('split'));
   if (examples.length === 0) throw dataError('lsgrad eval', `${described} holds no documents; expected at least one`);
   const read = flags.skipHeaders ? bodyOf : (text: string) => text;
-  const set = encodeSet(examples.map((example) => read(example.text)), examples.map((example) => example.label), seqLen);
+  const set = encodeSet(examples.map((example) => read(example.text)), examples.map((example) => example.label), seqLen, classifier.encode, classifier.tokenizer.special.sep);
   const replicas = Replicas.start(classifier, { checkpoint }, flags.backend === 'cpu' ? flags.threads : 1);
   const scored = await scoreSet(replicas, set, flags.batchSize).finally(() => replicas.close());
   const report = flags.errors ? errorReport(examples, scored.probabilities, classifier.labels) : undefined;

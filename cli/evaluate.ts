@@ -1,7 +1,7 @@
 // Scores a classifier on an encoded set: batched forward passes without gradients, in eval mode;
 // and one document at a time, for `lsgrad predict` and the browser demo.
 import { noGrad, tensor, type Tensor } from '../engine/index.js';
-import { gatherRows, type EncodedSet } from './data/batches.js';
+import { gatherRows, type EncodedSet, type RowEncoder } from './data/batches.js';
 import { encodeBytes } from './data/tokenizer.js';
 import { classificationMetrics, type ClassificationMetrics } from './metrics.js';
 import type { Replicas } from './replicas.js';
@@ -67,8 +67,8 @@ export interface Verdict {
  * Classifies one document (its first seqLen − 2 bytes) with a model's forward pass.
  * @example classifyDocument((ids, mask) => model.forward({ inputIds: ids, attentionMask: mask }).logits, text, 4096, ['neg', 'pos']).label
  */
-export function classifyDocument(forward: (inputIds: Tensor, attentionMask: Tensor) => Tensor, text: string | Uint8Array, seqLen: number, labels: readonly string[]): Verdict {
-  const encoded = encodeBytes(text, seqLen);
+export function classifyDocument(forward: (inputIds: Tensor, attentionMask: Tensor) => Tensor, text: string | Uint8Array, seqLen: number, labels: readonly string[], encode: RowEncoder = encodeBytes): Verdict {
+  const encoded = encode(text, seqLen);
   // One document needs no padding: only its real tokens are computed.
   const shape = [1, encoded.length];
   const logits = noGrad(() => forward(

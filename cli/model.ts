@@ -11,7 +11,8 @@ import {
 import { writeJsonAtomic } from './atomic.js';
 import { useDeviceScopes } from './device-scope.js';
 import { mixSeed } from './data/batches.js';
-import { encodeBytes, SPECIAL_TOKENS, VOCAB_SIZE } from './data/tokenizer.js';
+import { BYTE_TOKENIZER, encodeForModel, loadTokenizerJson, saveTokenizer, type TextTokenizer } from './data/tokenizers.js';
+import type { RowEncoder } from './data/batches.js';
 import { attentionProbabilityGrid, type AttentionGrid } from './attention-grid.js';
 import type { AttentionKind, TrainOptions } from './train-flags.js';
 import { SPAM_LABELS, type DataSpec } from './data/dataset.js';
@@ -23,6 +24,10 @@ export interface TextClassifier {
   description: string;
   /** Class names by class id (config.json's id2label). */
   labels: string[];
+  /** How its inputs are tokenized (saved beside the weights as tokenizer.json and friends). */
+  tokenizer: TextTokenizer;
+  /** The tokenizer's row layout at a length: [CLS] tokens [SEP] [PAD]…. */
+  encode: RowEncoder;
   /** The data the model was trained on (absent in checkpoints written before datasets existed: the spam corpus). */
   data?: DataSpec;
   /** Longest input the position embeddings allow. */
@@ -53,10 +58,13 @@ export interface AttentionSettings {
   numGlobalTokens: number;
 }
 
-interface ModelMeta extends AttentionSettings {
-  tokenizer: 'utf8-bytes';
+export interface ModelMeta extends AttentionSettings {
+  /** utf8-bytes: the byte tokenizer; tokenizer.json: the HuggingFace tokenizer saved beside the weights. */
+  tokenizer: 'utf8-bytes' | 'tokenizer.json';
   seqLen: number;
   data?: DataSpec;
+  /** masked-lm: a pretrain checkpoint (LSGAlbertForMaskedLM); absent: a classifier. */
+  task?: 'masked-lm';
 }
 
 export async function selectBackend(name: 'cpu' | 'gpujs', gpujsMode: GpuJsMode = 'gpu'): Promise<void> {
@@ -74,7 +82,7 @@ export async function selectBackend(name: 'cpu' | 'gpujs', gpujsMode: GpuJsMode 
  * A generator whose stream can be restarted from a new seed; handed to the model as its dropout
  * generator, so every dropout layer draws from the stream of the current step.
  */
-class ReseedableRng extends Rng {
+export class ReseedableRng extends Rng {
   // NOTE: optional because Rng's constructor already draws (warm-up) before this field is set.
   private current?: Rng;
   constructor(seed: number) { super(seed); this.current = createRng(seed); }
@@ -101,7 +109,7 @@ interface Captured { q: Tensor; k: Tensor; mask: Tensor | null }
  * The attention kernel for a kind, wrapped so that it can capture layer 0's q and k for the picture.
  * `lsg` is the LSG-ALBERT kernel (global rows first in q, k, v).
  */
-function attentionFor(settings: AttentionSettings, lsgConfig: LsgConfig | undefined): { kernel: AttentionFunction; capture: { next: boolean; value?: Captured } } {
+export function attentionFor(settings: AttentionSettings, lsgConfig: LsgConfig | undefined): { kernel: AttentionFunction; capture: { next: boolean; value?: Captured } } {
   const capture: { next: boolean; value?: Captured } = { next: false };
   const lsgKernel = lsgConfig ? createLsgAttentionFunction(lsgConfig) : undefined;
   const kernel: AttentionFunction = (q, k, v, mask, context) => {
@@ -143,15 +151,17 @@ export function describeAttention(settings: AttentionSettings): string {
   }
 }
 
-function wrap(model: AlbertForSequenceClassification, meta: ModelMeta, lsgConfig: LsgConfig | undefined, attention: ReturnType<typeof attentionFor>, dropoutRng: ReseedableRng): TextClassifier {
+function wrap(model: AlbertForSequenceClassification, meta: ModelMeta, lsgConfig: LsgConfig | undefined, attention: ReturnType<typeof attentionFor>, dropoutRng: ReseedableRng, tokenizer: TextTokenizer): TextClassifier {
   const config = model.config;
   return {
+    tokenizer,
+    encode: (text, seqLen) => encodeForModel(tokenizer, text, seqLen),
     module: model,
     maxLength: config.maxPositionEmbeddings,
     seqLen: meta.seqLen,
     labels: Array.from({ length: config.numLabels }, (_, id) => config.id2label[id] ?? `LABEL_${id}`),
     ...(meta.data ? { data: meta.data } : {}),
-    description: `byte-level ALBERT ${config.numHiddenLayers}×${config.hiddenSize} (${config.numHiddenGroups} group${config.numHiddenGroups > 1 ? 's' : ''}, ${config.numAttentionHeads} heads), ${describeAttention(meta)}`,
+    description: `${tokenizer.description} ALBERT ${config.numHiddenLayers}×${config.hiddenSize} (${config.numHiddenGroups} group${config.numHiddenGroups > 1 ? 's' : ''}, ${config.numAttentionHeads} heads), ${describeAttention(meta)}`,
     forward: (inputIds, attentionMask, labels) => {
       const out = model.forward({ inputIds, attentionMask, labels });
       return { loss: out.loss, logits: out.logits };
@@ -159,11 +169,12 @@ function wrap(model: AlbertForSequenceClassification, meta: ModelMeta, lsgConfig
     reseedDropout: (seed, step) => dropoutRng.reseed(mixSeed(seed, step)),
     savePretrained: (directory) => {
       model.savePretrained(directory);
+      saveTokenizer(tokenizer, directory, config.maxPositionEmbeddings);
       writeJsonAtomic(join(directory, LSGRAD_MODEL_FILE), meta);
     },
     attentionPatterns: (text, seqLen, closeUpTokens) => {
       const length = Math.min(seqLen, config.maxPositionEmbeddings);
-      const encoded = encodeBytes(text, length);
+      const encoded = encodeForModel(tokenizer, text, length);
       const shape = [1, length];
       const wasTraining = model.training;
       model.eval();
@@ -192,9 +203,14 @@ function wrap(model: AlbertForSequenceClassification, meta: ModelMeta, lsgConfig
  * A fresh classifier from train flags; its initial weights depend only on `--seed`.
  * @example createClassifier(parseArgs('train', TRAIN_FLAGS, ['--seq-len', '128']).flags)
  */
-export function createClassifier(options: TrainOptions, labels: readonly string[] = SPAM_LABELS, data?: DataSpec): TextClassifier {
+/** The model and attention flags shared by train and pretrain. */
+export type ModelOptions = Pick<TrainOptions, 'embeddingSize' | 'hiddenSize' | 'numLayers' | 'numGroups' | 'heads' | 'intermediateSize' | 'dropout' | 'seqLen'
+  | 'attention' | 'sparsityType' | 'blockSize' | 'sparseBlockSize' | 'sparsityFactor' | 'numGlobalTokens' | 'seed'>;
+
+/** The config of the model these flags describe, as an LsgAlbertConfig for LSG attention, else an AlbertConfig. */
+export function modelConfig(options: ModelOptions, tokenizer: TextTokenizer, labels: readonly string[] = SPAM_LABELS): AlbertConfig {
   const albertOptions: AlbertConfigOptions = {
-    vocabSize: VOCAB_SIZE,
+    vocabSize: tokenizer.vocabSize,
     embeddingSize: options.embeddingSize,
     hiddenSize: options.hiddenSize,
     numHiddenLayers: options.numLayers,
@@ -206,29 +222,43 @@ export function createClassifier(options: TrainOptions, labels: readonly string[
     attentionProbsDropoutProb: options.attention === 'lsg' ? 0 : options.dropout,
     classifierDropoutProb: options.dropout,
     maxPositionEmbeddings: options.seqLen,
-    padTokenId: SPECIAL_TOKENS.pad,
-    bosTokenId: SPECIAL_TOKENS.cls,
-    eosTokenId: SPECIAL_TOKENS.sep,
+    padTokenId: tokenizer.special.pad,
+    bosTokenId: tokenizer.special.cls,
+    eosTokenId: tokenizer.special.sep,
     numLabels: labels.length,
     id2label: Object.fromEntries(labels.map((name, id) => [id, name])),
   };
-  const meta: ModelMeta = {
+  if (options.attention !== 'lsg') return new AlbertConfig(albertOptions);
+  return new LsgAlbertConfig({
+    ...albertOptions, blockSize: options.blockSize, sparseBlockSize: options.sparseBlockSize, sparsityFactor: options.sparsityFactor,
+    sparsityType: options.sparsityType, numGlobalTokens: options.numGlobalTokens,
+  });
+}
+
+/** What lsgrad_model.json records for a model built from these flags. */
+export function modelMeta(options: ModelOptions, tokenizer: TextTokenizer, data?: DataSpec): ModelMeta {
+  return {
     attention: options.attention, sparsityType: options.sparsityType, blockSize: options.blockSize,
     sparseBlockSize: options.sparseBlockSize, sparsityFactor: options.sparsityFactor, numGlobalTokens: options.numGlobalTokens,
-    tokenizer: 'utf8-bytes', seqLen: options.seqLen, ...(data ? { data } : {}),
+    tokenizer: tokenizer.kind === 'bytes' ? 'utf8-bytes' : 'tokenizer.json', seqLen: options.seqLen, ...(data ? { data } : {}),
   };
+}
+
+/**
+ * A fresh classifier from train flags; its initial weights depend only on `--seed`.
+ * @example createClassifier(parseArgs('train', TRAIN_FLAGS, ['--seq-len', '128']).flags)
+ */
+export function createClassifier(options: TrainOptions, labels: readonly string[] = SPAM_LABELS, data?: DataSpec, tokenizer: TextTokenizer = BYTE_TOKENIZER): TextClassifier {
+  const config = modelConfig(options, tokenizer, labels);
+  const meta = modelMeta(options, tokenizer, data);
   const dropoutRng = new ReseedableRng(mixSeed(options.seed, 0));
   const build = { rng: createRng(options.seed), dropoutRng };
-  if (options.attention === 'lsg') {
-    const config = new LsgAlbertConfig({
-      ...albertOptions, blockSize: options.blockSize, sparseBlockSize: options.sparseBlockSize, sparsityFactor: options.sparsityFactor,
-      sparsityType: options.sparsityType, numGlobalTokens: options.numGlobalTokens,
-    });
+  if (config instanceof LsgAlbertConfig) {
     const attention = attentionFor(meta, config.lsg);
-    return wrap(new LSGAlbertForSequenceClassification(config, { ...build, attention: attention.kernel }), meta, config.lsg, attention, dropoutRng);
+    return wrap(new LSGAlbertForSequenceClassification(config, { ...build, attention: attention.kernel }), meta, config.lsg, attention, dropoutRng, tokenizer);
   }
   const attention = attentionFor(meta, undefined);
-  return wrap(new AlbertForSequenceClassification(new AlbertConfig(albertOptions), { ...build, attention: attention.kernel }), meta, undefined, attention, dropoutRng);
+  return wrap(new AlbertForSequenceClassification(config, { ...build, attention: attention.kernel }), meta, undefined, attention, dropoutRng, tokenizer);
 }
 
 /**
@@ -242,13 +272,14 @@ export async function loadClassifier(directory: string): Promise<TextClassifier>
   }
   const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as ModelMeta;
   const dropoutRng = new ReseedableRng(0);
+  const tokenizer = meta.tokenizer === 'tokenizer.json' ? loadTokenizerJson(join(directory, 'tokenizer.json')) : BYTE_TOKENIZER;
   if (meta.attention === 'lsg') {
     const config = LsgAlbertConfig.fromHfJson(JSON.parse(readFileSync(join(directory, 'config.json'), 'utf8')));
     const attention = attentionFor(meta, config.lsg);
     const model = LSGAlbertForSequenceClassification.fromPretrained(directory, { dropoutRng, attention: attention.kernel });
-    return wrap(model, meta, config.lsg, attention, dropoutRng);
+    return wrap(model, meta, config.lsg, attention, dropoutRng, tokenizer);
   }
   const attention = attentionFor(meta, undefined);
   const model = AlbertForSequenceClassification.fromPretrained(directory, { dropoutRng, attention: attention.kernel });
-  return wrap(model, meta, undefined, attention, dropoutRng);
+  return wrap(model, meta, undefined, attention, dropoutRng, tokenizer);
 }

@@ -26,7 +26,7 @@ function formatVerdict(verdict: Verdict): string {
 }
 
 function classify(classifier: TextClassifier, text: string | Uint8Array): Verdict {
-  return classifyDocument((ids, mask) => classifier.forward(ids, mask).logits, text, classifier.seqLen, classifier.labels);
+  return classifyDocument((ids, mask) => classifier.forward(ids, mask).logits, text, classifier.seqLen, classifier.labels, classifier.encode);
 }
 
 /** --jsonl: one result a line; a bad line is an error naming it, before any result is printed. */
@@ -77,7 +77,8 @@ export async function runPredict(argv: string[]): Promise<void> {
   if (flags.json) {
     process.stdout.write(JSON.stringify({ ...verdict, tokensRead: bytes.length }) + '\n');
   } else {
-    process.stdout.write(`${formatVerdict(verdict)}; ${verdict.tokensUsed} of ${bytes.length} bytes read\n`);
+    const read = classifier.tokenizer.kind === 'bytes' ? `${verdict.tokensUsed} of ${bytes.length} bytes read` : `${verdict.tokensUsed} tokens read (${bytes.length} bytes)`;
+    process.stdout.write(`${formatVerdict(verdict)}; ${read}\n`);
   }
 }
 

@@ -5,10 +5,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { tensor } from '../engine/index.js';
 import type { Batch } from './data/batches.js';
 import { createClassifier, loadClassifier } from './model.js';
+import { loadTokenizer } from './data/tokenizers.js';
 import { flattenInto, shardBackward, shardLogits, type ReplicaSource, type WorkerReply } from './replicas.js';
 
 const { source, parameterBuffer, gradientBuffer } = workerData as { source: ReplicaSource; parameterBuffer: SharedArrayBuffer; gradientBuffer: SharedArrayBuffer };
-const classifier = 'options' in source ? createClassifier(source.options, source.labels) : await loadClassifier(source.checkpoint);
+const classifier = 'options' in source ? createClassifier(source.options, source.labels, undefined, loadTokenizer(source.options.tokenizer ?? 'bytes')) : await loadClassifier(source.checkpoint);
 const params = classifier.module.parameters();
 const shared = new Float32Array(parameterBuffer);
 const gradients = new Float32Array(gradientBuffer);

@@ -5,6 +5,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { flagName, formatHelp, parseArgs, UsageError } from './args.js';
 import { runNaiveBayesBaseline, type BaselineResult } from './baseline.js';
 import { encodeSet } from './data/batches.js';
+import { loadTokenizer } from './data/tokenizers.js';
 import { BUILT_IN_DATASET, dataSpecOf, describePart, loadDataset, type Dataset, type Example } from './data/dataset.js';
 import { scoreSet } from './evaluate.js';
 import { Replicas } from './replicas.js';
@@ -105,10 +106,10 @@ export async function runTrain(argv: string[]): Promise<void> {
   const data = dataSpecOf(options);
   const dataset: Dataset = loadDataset(data, { train: options.limit, validation: options.evalLimit, test: options.testLimit });
   const { train, validation, test, labels } = dataset;
+  const tokenizer = resumeFrom ? undefined : loadTokenizer(options.tokenizer);
   await selectBackend(options.backend, options.gpujsMode);
   log(`data: ${data.data === BUILT_IN_DATASET ? BUILT_IN_DATASET : dataset.name}, ${labels.length} classes (${labels.join(', ')}); ${dataset.split}`);
   log(`data: ${describePart('train', train, labels)} · ${describePart('validation', validation, labels)} · ${describePart('test', test, labels)} · ${describeLengths(options)}`);
-  const encode = (examples: readonly Example[]) => encodeSet(examples.map((example) => example.text), examples.map((example) => example.label), options.seqLen);
 
   let baseline: BaselineResult | undefined;
   if (options.baseline) {
@@ -119,7 +120,10 @@ export async function runTrain(argv: string[]): Promise<void> {
     log(`baseline (${baseline.name}, ${baseline.trainCount} train documents): test ${formatMetrics(baseline.test)}`);
   }
 
-  const classifier = resumeFrom ? await loadClassifier(resumeFrom) : createClassifier(options, labels, data);
+  const classifier = resumeFrom ? await loadClassifier(resumeFrom) : createClassifier(options, labels, data, tokenizer);
+  const encodeTexts = (texts: readonly (string | Uint8Array)[], examples: readonly Example[]) =>
+    encodeSet(texts, examples.map((example) => example.label), options.seqLen, classifier.encode, classifier.tokenizer.special.sep);
+  const encode = (examples: readonly Example[]) => encodeTexts(examples.map((example) => example.text), examples);
   if (resumeFrom && classifier.labels.join('\n') !== labels.join('\n')) {
     throw new Error(`--resume ${out}: the checkpoint's classes (${classifier.labels.join(', ')}) are not those of its data now (${labels.join(', ')}); expected the same data as when the run started`);
   }
@@ -134,7 +138,7 @@ export async function runTrain(argv: string[]): Promise<void> {
   try {
     // The training documents are encoded to bytes once: the set is built from them, and --crop-prob reads them.
     const trainBytes = train.map((example) => utf8.encode(example.text));
-    const trainSet = encodeSet(trainBytes, train.map((example) => example.label), options.seqLen);
+    const trainSet = encodeTexts(trainBytes, train);
     const result = await runTraining({ options, out, replicas, train: trainSet, trainBytes, validation: encode(validation), testCount: test.length, resumeFrom, log });
     if (result.stopped) {
       log(`stopped after step ${result.state.step} (--stop-at); continue with: lsgrad train --resume ${out}`);

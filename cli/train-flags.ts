@@ -25,6 +25,7 @@ export const DATA_FLAGS = {
 export const TRAIN_FLAGS = {
   // data
   ...DATA_FLAGS,
+  tokenizer: { kind: 'string', default: 'bytes', placeholder: 'bytes|PATH', help: 'bytes (every UTF-8 byte a token), or a HuggingFace tokenizer.json (WordPiece, BPE or Unigram) or a folder holding one' },
   validation: { kind: 'string', placeholder: 'PATH', help: 'validation documents (same format as --data); default: 10% of --data by the hash split' },
   test: { kind: 'string', placeholder: 'PATH', help: 'test documents (same format as --data); default: 10% of --data by the hash split' },
   seqLen: { kind: 'int', default: 4096, min: 8, help: 'tokens per document: [CLS], its first seq-len − 2 tokens, [SEP], padding' },
@@ -91,7 +92,7 @@ export function stepSeqLen(options: LengthOptions, step: number): number {
 }
 
 export const TRAIN_SECTIONS: Record<string, readonly (keyof typeof TRAIN_FLAGS)[]> = {
-  Data: ['data', 'textField', 'labelField', 'validation', 'test', 'seqLen', 'shortSeqLen', 'longSteps', 'cropProb', 'limit', 'evalLimit', 'testLimit'],
+  Data: ['data', 'textField', 'labelField', 'tokenizer', 'validation', 'test', 'seqLen', 'shortSeqLen', 'longSteps', 'cropProb', 'limit', 'evalLimit', 'testLimit'],
   Model: ['hiddenSize', 'embeddingSize', 'intermediateSize', 'numLayers', 'numGroups', 'heads', 'dropout'],
   Attention: ['attention', 'sparsityType', 'blockSize', 'sparseBlockSize', 'sparsityFactor', 'numGlobalTokens'],
   Optimisation: ['steps', 'batchSize', 'lr', 'warmup', 'weightDecay', 'clipNorm', 'seed'],

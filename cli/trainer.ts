@@ -121,7 +121,7 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
     const startedCpu = process.cpuUsage();
     for (const group of optimizer.paramGroups) group.lr = group.initialLr * lrFactor(step);
     const rows = batchIndices(train.count, options.batchSize, step, options.seed);
-    const batch = cropBatch(gatherRows(train, rows, stepSeqLen(options, step)), trainBytes, rows, options.cropProb, options.seed, step);
+    const batch = cropBatch(gatherRows(train, rows, stepSeqLen(options, step)), trainBytes, rows, options.cropProb, options.seed, step, classifier.encode);
     // A step whose loss or gradient norm is not finite changes nothing: no update, gradients dropped.
     const update = (loss: number) => {
       const norm = options.clipNorm > 0 ? clipGradNorm(module.parameters(), options.clipNorm) : gradNorm(module.parameters());

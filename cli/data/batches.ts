@@ -1,6 +1,6 @@
 // Deterministic batches: which emails form step `s` depends only on (seed, s), never on what ran
 // before, so a resumed run sees exactly the batches an uninterrupted run would have seen.
-import { SPECIAL_TOKENS, encodeBytes } from './tokenizer.js';
+import { SPECIAL_TOKENS, encodeBytes, type EncodedText } from './tokenizer.js';
 
 /** splitmix32: a small, well-mixed integer hash, used to derive per-epoch shuffle seeds. */
 export function mixSeed(seed: number, salt: number): number {
@@ -47,10 +47,12 @@ export function batchIndices(datasetSize: number, batchSize: number, step: numbe
   return indices;
 }
 
-/** Emails encoded once into flat (count × seqLen) id and mask buffers. */
+/** Documents encoded once into flat (count × seqLen) id and mask buffers. */
 export interface EncodedSet {
   count: number;
   seqLen: number;
+  /** The [SEP] id, which ends a row cut shorter (gatherRows). */
+  sepId: number;
   inputIds: Int32Array;
   attentionMask: Int32Array;
   labels: Int32Array;
@@ -58,18 +60,24 @@ export interface EncodedSet {
   lengths: Int32Array;
 }
 
-/** `texts` may be strings or their UTF-8 bytes already (see encodeBytes). */
-export function encodeSet(texts: readonly (string | Uint8Array)[], labels: readonly number[], seqLen: number): EncodedSet {
+/** How a document becomes one row: [CLS] tokens [SEP] [PAD]… (encodeBytes, or a tokenizer's encodeForModel). */
+export type RowEncoder = (text: string | Uint8Array, seqLen: number) => EncodedText;
+
+/**
+ * `texts` may be strings or their UTF-8 bytes already; `encode` is the tokenizer's row layout
+ * (default: bytes), `sepId` its [SEP].
+ */
+export function encodeSet(texts: readonly (string | Uint8Array)[], labels: readonly number[], seqLen: number, encode: RowEncoder = encodeBytes, sepId: number = SPECIAL_TOKENS.sep): EncodedSet {
   const inputIds = new Int32Array(texts.length * seqLen);
   const attentionMask = new Int32Array(texts.length * seqLen);
   const lengths = new Int32Array(texts.length);
   texts.forEach((text, index) => {
-    const encoded = encodeBytes(text, seqLen);
+    const encoded = encode(text, seqLen);
     inputIds.set(encoded.inputIds, index * seqLen);
     attentionMask.set(encoded.attentionMask, index * seqLen);
     lengths[index] = encoded.length;
   });
-  return { count: texts.length, seqLen, inputIds, attentionMask, labels: Int32Array.from(labels), lengths };
+  return { count: texts.length, seqLen, sepId, inputIds, attentionMask, labels: Int32Array.from(labels), lengths };
 }
 
 /** A batch of rows, `width` tokens each. */
@@ -104,7 +112,7 @@ export function gatherRows(set: EncodedSet, indices: readonly number[], maxWidth
     const to = position * width;
     inputIds.set(set.inputIds.subarray(from, from + width), to);
     attentionMask.set(set.attentionMask.subarray(from, from + width), to);
-    if (set.lengths[row]! > width) inputIds[to + width - 1] = SPECIAL_TOKENS.sep;
+    if (set.lengths[row]! > width) inputIds[to + width - 1] = set.sepId;
     labels[position] = set.labels[row]!;
   });
   return { inputIds, attentionMask, labels, width };

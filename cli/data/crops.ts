@@ -4,7 +4,7 @@
 // what the body says; a cropped row often holds body text only, and reaches text past the
 // first --seq-len bytes. Evaluation always reads from the start.
 import { createRng } from '../../engine/index.js';
-import { mixSeed, type Batch } from './batches.js';
+import { mixSeed, type Batch, type RowEncoder } from './batches.js';
 import { encodeBytes } from './tokenizer.js';
 
 const NEWLINE = 0x0a;
@@ -30,7 +30,7 @@ export function cropStart(bytes: Uint8Array, uniform: number): number {
  * uncropped row would have kept, since a row shorter than the width was the whole email.
  * @param emails the UTF-8 bytes of every training email, indexed like the batch's `indices`
  */
-export function cropBatch(batch: Batch, emails: readonly Uint8Array[], indices: readonly number[], cropProb: number, seed: number, step: number): Batch {
+export function cropBatch(batch: Batch, emails: readonly Uint8Array[], indices: readonly number[], cropProb: number, seed: number, step: number, encode: RowEncoder = encodeBytes): Batch {
   if (!(cropProb >= 0 && cropProb <= 1)) throw new Error(`cropBatch: cropProb ${cropProb} is invalid; expected a number in [0, 1]`);
   if (indices.length !== batch.labels.length) throw new Error(`cropBatch: ${indices.length} indices for a batch of ${batch.labels.length} rows; expected equal`);
   if (cropProb === 0) return batch;
@@ -43,7 +43,7 @@ export function cropBatch(batch: Batch, emails: readonly Uint8Array[], indices: 
     const where = rng.uniform(); // drawn for every row, so one row's choice never shifts another's
     if (!crop) return;
     const bytes = emails[row]!;
-    const encoded = encodeBytes(bytes.subarray(cropStart(bytes, where)), width);
+    const encoded = encode(bytes.subarray(cropStart(bytes, where)), width);
     inputIds.set(encoded.inputIds, position * width);
     attentionMask.set(encoded.attentionMask, position * width);
   });
