@@ -34,6 +34,31 @@ export interface LayerNormGradients<S> {
 }
 
 /**
+ * Where the query blocks of a block-sparse attention read their keys (LSG's product): block i's
+ * queries are rows i·blockSize … (i+1)·blockSize − 1, and its `width` keys are the bank rows
+ * `rows[i·width …(i+1)·width − 1]`. With `isCausal`, query r of a block does not see the last
+ * blockSize columns past its own position (column width − blockSize + c for c > r).
+ */
+export interface BlockAttentionPlan {
+  readonly rows: Int32Array;
+  readonly numBlocks: number;
+  readonly blockSize: number;
+  readonly width: number;
+  readonly isCausal: boolean;
+  /** The scores are scale · q·k + mask (the usual scale is 1/√headDim). */
+  readonly scale: number;
+  /** The score of a causally masked column (LSG: the float32 minimum, as its padding mask). */
+  readonly maskValue: number;
+}
+
+/** What the block attention's backward returns: storage of the queries' and of the banks' shapes. */
+export interface BlockAttentionGradients<S> {
+  readonly dq: S;
+  readonly dkeys: S;
+  readonly dvalues: S;
+}
+
+/**
  * A fused kernel and its exact backward, offered together: the type makes a backend provide both
  * or neither, so a fused forward never meets a gradient that assumes a different formula.
  */
@@ -110,6 +135,19 @@ export interface Backend<S = unknown> {
   layerNorm?: FusedKernel<
     (x: View<S>, weight: View<S> | null, bias: View<S> | null, eps: number) => S,
     (x: View<S>, weight: View<S> | null, dy: View<S>, eps: number) => LayerNormGradients<S>
+  >;
+  /**
+   * Optional fused block-sparse attention (LSG's product) without gathering the key blocks: for
+   * queries q (B, H, T, headDim), banks of keys and values (B, H, R, headDim) and an additive mask
+   * (B, H, R) over the bank rows (broadcast by stride 0 is fine), returns (B, H, T, headDim) with
+   * each query's softmax(scale·q·k + mask) over the keys the plan gives its block; a causally masked
+   * column scores plan.maskValue (as the composition's add-then-clamp). `backward` gets the forward's
+   * output and its gradient and returns the gradients of q and of both banks (the mask is a
+   * constant). Without the pair the engine gathers the blocks and composes matmul and softmax.
+   */
+  blockAttention?: FusedKernel<
+    (q: View<S>, keys: View<S>, values: View<S>, mask: View<S>, plan: BlockAttentionPlan) => S,
+    (q: View<S>, keys: View<S>, values: View<S>, mask: View<S>, out: View<S>, dout: View<S>, plan: BlockAttentionPlan) => BlockAttentionGradients<S>
   >;
   /** Storage now owned by a long-lived tensor (assign): a scoped backend must not release it when a scope ends. */
   adopt?(storage: S): void;

@@ -1,6 +1,10 @@
 // The block product shared by the standalone layer and the model: every query block attends to
-// its [global | sparse | local] keys with one batched matmul (spec §2 steps 4–5, §3).
+// its [global | sparse | local] keys (spec §2 steps 4–5, §3). On a backend with the fused
+// blockAttention kernels it is one op that reads the keys through the block table; otherwise (and
+// when a trace asks for the intermediates) the composition below gathers the key blocks and runs
+// one batched matmul, softmax and matmul: the reference the fused op is tested against.
 import { cat, ones, MASK_VALUE, type Tensor } from '../engine/index.js';
+import { blockSparseAttention, hasFusedBlockAttention } from '../engine/ops/block-attention.js';
 import { blockTable, chunkQueries, gatherBlocks, keyBank, maskBank } from './blocks.js';
 import { blockCausalMask } from './masks.js';
 import type { SparseSlots } from './slots.js';
@@ -49,6 +53,11 @@ export function blockAttention(inputs: BlockAttentionInputs): Tensor {
   });
   const parts = <T>(pick: (set: KeySet) => T, tokens: T): T[] =>
     [...(global ? [pick(global)] : []), ...(sparse ? [pick(sparse)] : []), tokens];
+  if (trace === noTrace && hasFusedBlockAttention(queries)) {
+    const plan = { ...table, blockSize, isCausal, scale: 1 / Math.sqrt(headDim), maskValue: MASK_VALUE };
+    return blockSparseAttention(queries, keyBank(parts((set) => set.keys, inputs.keys)), keyBank(parts((set) => set.values, inputs.values)),
+      maskBank(parts((set) => set.mask, inputs.mask)), plan);
+  }
   // NOTE: the additive mask rides along as one extra key feature, met by a constant 1 appended to
   // every query, so the score matmul yields q·k/sqrt(d) + mask without another (tokens × width)
   // tensor. MASK_VALUE absorbs any score (score + MASK_VALUE == MASK_VALUE), as the reference's sum.

@@ -1,0 +1,130 @@
+// Runs block-attention.wat: copies the float32 operands into the module's own memory, calls the
+// forward or backward export, and copies the results out. Where WebAssembly SIMD is missing, or
+// LSGRAD_WASM=0, or a head dimension is not a multiple of 4, block-attention.ts runs its
+// TypeScript loops instead.
+import type { BlockAttentionGradients, BlockAttentionPlan } from '../../../engine/backend.js';
+import type { TypedArray } from '../../../engine/dtype.js';
+import { BLOCK_ATTENTION_WASM_BASE64 } from './block-attention-wasm.generated.js';
+
+/** The operands as row-major arrays with their start offsets, and the sizes. */
+export interface BlockAttentionOperands {
+  readonly q: { data: TypedArray; start: number };
+  readonly keys: { data: TypedArray; start: number };
+  readonly values: { data: TypedArray; start: number };
+  /** (B, H, R) contiguous. */
+  readonly mask: TypedArray;
+  /** batch × heads */
+  readonly pairs: number;
+  readonly tokens: number;
+  readonly bankRows: number;
+  readonly headDim: number;
+}
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  forward: (...args: number[]) => void;
+  backward: (...args: number[]) => void;
+}
+
+const PAGE_BYTES = 65536;
+/** Operands past this stay in TypeScript: byte addresses are i32 in the module. */
+const MAX_BYTES = 2 ** 31 - PAGE_BYTES;
+
+function load(): Exports | null {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  if (env?.LSGRAD_WASM === '0' || typeof WebAssembly === 'undefined') return null;
+  const bytes = Uint8Array.from(atob(BLOCK_ATTENTION_WASM_BASE64), (char) => char.charCodeAt(0));
+  if (!WebAssembly.validate(bytes)) return null;
+  try {
+    return new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as Exports;
+  } catch {
+    return null;
+  }
+}
+
+let loaded: Exports | null | undefined;
+
+function kernel(): Exports | null {
+  if (loaded === undefined) loaded = load();
+  return loaded;
+}
+
+/** Byte offsets of consecutive arrays of these float counts, 16-byte aligned, and the total. */
+function layout(counts: readonly number[]): { offsets: number[]; bytes: number } {
+  const offsets: number[] = [];
+  let at = 0;
+  for (const count of counts) {
+    offsets.push(at);
+    at += Math.ceil((count * 4) / 16) * 16;
+  }
+  return { offsets, bytes: at };
+}
+
+function reserve(memory: WebAssembly.Memory, bytes: number): void {
+  const pages = Math.ceil(bytes / PAGE_BYTES) - memory.buffer.byteLength / PAGE_BYTES;
+  if (pages > 0) memory.grow(pages);
+}
+
+/** Whether the wasm kernel takes these operands (float32, head dimension a multiple of 4, size). */
+export function wasmBlockAttentionReady(ops: BlockAttentionOperands, floats: number): boolean {
+  return ops.q.data instanceof Float32Array && ops.headDim % 4 === 0 && floats * 4 < MAX_BYTES && kernel() !== null;
+}
+
+function sizes(ops: BlockAttentionOperands, plan: BlockAttentionPlan) {
+  const tokenFloats = ops.pairs * ops.tokens * ops.headDim;
+  const bankFloats = ops.pairs * ops.bankRows * ops.headDim;
+  return { tokenFloats, bankFloats, maskFloats: ops.pairs * ops.bankRows, rowFloats: plan.rows.length, weightFloats: Math.ceil(plan.width / 4) * 4 };
+}
+
+function put(memory: WebAssembly.Memory, at: number, source: { data: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> }; start: number }, count: number): void {
+  new Float32Array(memory.buffer, at, count).set(source.data.subarray(source.start, source.start + count));
+}
+
+const planArgs = (ops: BlockAttentionOperands, plan: BlockAttentionPlan) =>
+  [0, ops.pairs, ops.tokens, ops.bankRows, ops.headDim, plan.numBlocks, plan.blockSize, plan.width, plan.isCausal ? 1 : 0, plan.scale, plan.maskValue];
+
+/** The forward in wasm, or null when the kernel does not take these operands. */
+export function wasmBlockAttentionForward(ops: BlockAttentionOperands, plan: BlockAttentionPlan): Float32Array | null {
+  const s = sizes(ops, plan);
+  const { offsets, bytes } = layout([s.tokenFloats, s.bankFloats, s.bankFloats, s.maskFloats, s.rowFloats, s.tokenFloats, s.weightFloats]);
+  if (!wasmBlockAttentionReady(ops, bytes / 4)) return null;
+  const { memory, forward } = kernel()!;
+  reserve(memory, bytes);
+  const [q, keys, values, mask, rows, out, weights] = offsets as [number, number, number, number, number, number, number];
+  put(memory, q, ops.q as never, s.tokenFloats);
+  put(memory, keys, ops.keys as never, s.bankFloats);
+  put(memory, values, ops.values as never, s.bankFloats);
+  new Float32Array(memory.buffer, mask, s.maskFloats).set(ops.mask);
+  new Int32Array(memory.buffer, rows, s.rowFloats).set(plan.rows);
+  forward(q, keys, values, mask, rows, out, weights, ...planArgs(ops, plan));
+  return new Float32Array(memory.buffer, out, s.tokenFloats).slice();
+}
+
+/** The backward in wasm, or null when the kernel does not take these operands. */
+export function wasmBlockAttentionBackward(
+  ops: BlockAttentionOperands, output: { data: Float32Array; start: number }, gradOut: { data: Float32Array; start: number }, plan: BlockAttentionPlan,
+): BlockAttentionGradients<Float32Array> | null {
+  const s = sizes(ops, plan);
+  const { offsets, bytes } = layout([
+    s.tokenFloats, s.bankFloats, s.bankFloats, s.maskFloats, s.rowFloats, s.tokenFloats, s.tokenFloats,
+    s.tokenFloats, s.bankFloats, s.bankFloats, s.weightFloats,
+  ]);
+  if (!wasmBlockAttentionReady(ops, bytes / 4)) return null;
+  const { memory, backward } = kernel()!;
+  reserve(memory, bytes);
+  const [q, keys, values, mask, rows, out, dout, dq, dkeys, dvalues, weights] = offsets as number[] as [number, number, number, number, number, number, number, number, number, number, number];
+  put(memory, q, ops.q as never, s.tokenFloats);
+  put(memory, keys, ops.keys as never, s.bankFloats);
+  put(memory, values, ops.values as never, s.bankFloats);
+  new Float32Array(memory.buffer, mask, s.maskFloats).set(ops.mask);
+  new Int32Array(memory.buffer, rows, s.rowFloats).set(plan.rows);
+  put(memory, out, output, s.tokenFloats);
+  put(memory, dout, gradOut, s.tokenFloats);
+  new Uint8Array(memory.buffer, dq, weights - dq).fill(0);
+  backward(q, keys, values, mask, rows, out, dout, dq, dkeys, dvalues, weights, ...planArgs(ops, plan));
+  return {
+    dq: new Float32Array(memory.buffer, dq, s.tokenFloats).slice(),
+    dkeys: new Float32Array(memory.buffer, dkeys, s.bankFloats).slice(),
+    dvalues: new Float32Array(memory.buffer, dvalues, s.bankFloats).slice(),
+  };
+}
