@@ -86,7 +86,7 @@ test('the playground bundles with no Node module, and its computations train and
   const dense = new AlbertForSequenceClassification(new AlbertConfig({ vocabSize: VOCAB_SIZE, embeddingSize: 8, hiddenSize: 16, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 32 }), { rng: createRng(1) });
   assert.throws(() => playground.classifyEmail(dense.toPretrainedFiles(), email), /classifyEmail: files\['config\.json'\] is for AlbertForSequenceClassification; expected LSGAlbertForSequenceClassification/);
   // The training panel's model is not an email model, and an empty email is not an email.
-  assert.throws(() => playground.classifyEmail(files, email), /classifyEmail: files\['config\.json'\] has vocab_size 22; expected 261, the byte vocabulary of an email model of lsgrad train\. This checkpoint is not an email model/);
+  assert.throws(() => playground.classifyEmail(files, email), /classifyEmail: files\['config\.json'\] has vocab_size 22; expected 261, the byte vocabulary this page reads emails with\. This checkpoint is not a byte-level email model/);
   assert.throws(() => playground.classifyEmail(classifier.toPretrainedFiles(), ' \n'), /classifyEmail: email is empty; expected the raw text of an email/);
 });
 

@@ -16,9 +16,9 @@ let loaded: { files: PretrainedFiles; model: LSGAlbertForSequenceClassification 
 function modelOf(files: PretrainedFiles): LSGAlbertForSequenceClassification {
   if (loaded?.files === files) return loaded.model;
   const config = JSON.parse(files['config.json']) as { architectures?: string[]; vocab_size?: number };
-  // An email model reads bytes: its vocabulary is the byte tokenizer's, whatever its size otherwise.
+  // The page encodes emails as bytes (as lsgrad train does by default): the model's vocabulary must be the byte tokenizer's.
   if (config.vocab_size !== VOCAB_SIZE) {
-    throw new Error(`classifyEmail: files['config.json'] has vocab_size ${config.vocab_size}; expected ${VOCAB_SIZE}, the byte vocabulary of an email model of lsgrad train. This checkpoint is not an email model (a ${config.vocab_size}-token model, such as the training panel's, reads that panel's task only)`);
+    throw new Error(`classifyEmail: files['config.json'] has vocab_size ${config.vocab_size}; expected ${VOCAB_SIZE}, the byte vocabulary this page reads emails with. This checkpoint is not a byte-level email model of lsgrad train: a ${config.vocab_size}-token model of another task (such as the training panel's), or one trained with --tokenizer on a tokenizer.json (classify with lsgrad predict instead)`);
   }
   const architecture = config.architectures?.[0];
   if (architecture !== 'LSGAlbertForSequenceClassification') {

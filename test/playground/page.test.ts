@@ -192,7 +192,7 @@ test('a few training steps draw the curves; the LSG model downloads as config.js
   assert.match(await text('#e-verdict'), /classifyEmail: email is empty/);
   await page.fill('#e-text', 'From: a@b.example\nSubject: hello\n\nLunch tomorrow?');
   await page.click('#e-classify');
-  assert.match(await text('#e-verdict'), /has vocab_size 22; expected 261, .* This checkpoint is not an email model/);
+  assert.match(await text('#e-verdict'), /has vocab_size 22; expected 261, .* This checkpoint is not a byte-level email model/);
   const emailModel = new LSGAlbertForSequenceClassification(new LsgAlbertConfig({
     vocabSize: VOCAB_SIZE, embeddingSize: 8, hiddenSize: 16, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 32, maxPositionEmbeddings: 96,
     blockSize: 16, sparseBlockSize: 16, sparsityFactor: 2, numGlobalTokens: 1,
