@@ -1,9 +1,9 @@
-// The op table on gpujs in gpu.js's 'webasm' mode (WebAssembly kernels, in-process).
+// The shared op table on gpujs in gpu.js's 'webasm' mode (WebAssembly kernels, in-process).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { registerBackend } from '../../engine/index.js';
 import { createGpuJsBackend } from '../../backends/gpujs/index.js';
-import { OP_CASES } from './op-cases.js';
+import { caseLabel, OP_CASES } from '../helpers/op-cases.js';
 import { checkCase } from './parity.js';
 import { checkLargeOutput } from './large-index.js';
 
@@ -15,9 +15,7 @@ test('gpu.js ran the webasm mode it was asked for', () => {
   assert.is(backend.kernelClass, 'WebAssemblyKernel');
 });
 
-OP_CASES.forEach((opCase, k) => {
-  test(`webasm mode: ${opCase.name}`, () => checkCase(opCase, k + 1, backend.name));
-});
+for (const opCase of OP_CASES) test(`webasm mode: ${caseLabel(opCase)}`, () => checkCase(opCase, backend.name));
 
 for (const result of checkLargeOutput(backend.name)) {
   test(`webasm mode: ${result.name}`, () => assert.ok(result.ok, result.message));

@@ -1,4 +1,6 @@
-// OP_CASES: one table of op cases, shared by the gradient check (float64, CPU) and backend parity (float32).
+// OP_CASES: the one table of op cases. The CPU backend gradient-checks every row in float64 on three
+// memory layouts (test/engine/gradcheck.test.ts); every other backend (each gpu.js mode) runs the same
+// rows in float32 and must match the CPU backend's values and gradients (test/gpujs/parity.ts).
 // Each row names the public op it exercises, how to build its inputs, and a function of those inputs.
 import {
   abs, add, argmax, argmin, cast, cat, clamp, contiguous, createRng, crossEntropy, div, dropout, embedding, eq,
@@ -57,6 +59,7 @@ export const OP_CASES: readonly OpCase[] = [
   { name: 'add', variant: 'number', inputs: [f(2, 3)], run: (a) => add(2.5, a) },
   { name: 'sub', inputs: [f(3, 1), f(1, 4)], run: (a, b) => sub(a, b) },
   { name: 'sub', variant: 'number', inputs: [f(4)], run: (a) => sub(a, 1).add(sub(1, a).mul(3)) },
+  { name: 'sub', variant: 'transposed operand', inputs: [f(3, 4), f(4, 3)], run: (a, b) => sub(a, b.transpose()) },
   { name: 'mul', inputs: [f(2, 3), f(2, 1)], run: (a, b) => mul(a, b) },
   { name: 'mul', variant: 'same input twice', inputs: [f(5)], run: (a) => mul(a, a) },
   { name: 'div', inputs: [f(2, 3), away(3)], run: (a, b) => div(a, b) },
@@ -65,6 +68,8 @@ export const OP_CASES: readonly OpCase[] = [
   { name: 'pow', variant: 'number exponent', inputs: [positive(5)], run: (a) => pow(a, 2.5) },
   { name: 'pow', variant: 'number base', inputs: [f(5)], run: (b) => pow(3, b) },
   { name: 'pow', variant: 'zero base, zero exponent', inputs: [exact([3], [0, 1.5, 0]), exact([3], [2, 0, 3])], run: (a, b) => pow(a, b) },
+  // NOTE: GLSL and WGSL leave pow(negative, y) undefined; gpu.js kernels restore the sign for integer exponents.
+  { name: 'pow', variant: 'integer exponent, any sign', inputs: [f(6)], run: (a) => pow(a, 3) },
   { name: 'maximum', inputs: [f(2, 3), f(3)], run: (a, b) => maximum(a, b) },
   { name: 'minimum', inputs: [f(2, 3), f(2, 1)], run: (a, b) => minimum(a, b) },
   { name: 'clamp', inputs: [f(8)], run: (x) => clamp(x, -0.5, 0.7) },
@@ -98,6 +103,14 @@ export const OP_CASES: readonly OpCase[] = [
     grad: false,
   })),
   { name: 'lt', variant: 'float vs number', inputs: [f(2, 3)], run: (a) => lt(a, 0.25), grad: false },
+  ...(['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const).map((name): OpCase => ({
+    name,
+    variant: 'float operands, broadcast',
+    inputs: [f(3, 4), f(4)],
+    // eq and ne compare a with max(a, b), equal to a wherever a ≥ b, so both outcomes occur.
+    run: (a, b) => ({ eq, ne, lt, le, gt, ge })[name](a, name === 'eq' || name === 'ne' ? maximum(a, b) : b),
+    grad: false,
+  })),
   { name: 'where', inputs: [bools(2, 3), f(2, 3), f(3)], run: (c, a, b) => where(c, a, b) },
   { name: 'where', variant: 'number branch', inputs: [bools(3, 1), f(3, 2)], run: (c, a) => where(c, a, -1) },
   { name: 'maskedFill', inputs: [f(2, 3), bools(3)], run: (x, m) => maskedFill(x, m, -5) },
@@ -106,6 +119,7 @@ export const OP_CASES: readonly OpCase[] = [
   { name: 'sum', variant: 'all', inputs: [f(2, 3, 2)], run: (x) => sum(x) },
   { name: 'sum', variant: 'axes [0, 2] keepDim', inputs: [f(2, 3, 2)], run: (x) => sum(x, [0, 2], true) },
   { name: 'sum', variant: 'axis -1', inputs: [f(2, 3, 4)], run: (x) => sum(x, -1) },
+  { name: 'sum', variant: 'axes of a permuted view', inputs: [f(2, 3, 4)], run: (x) => sum(permute(x, [2, 0, 1]), [0, 2], true) },
   { name: 'mean', inputs: [f(2, 3, 2)], run: (x) => mean(x, [1]) },
   { name: 'mean', variant: 'all keepDim', inputs: [f(2, 3)], run: (x) => mean(x, undefined, true) },
   { name: 'max', inputs: [f(3, 4)], run: (x) => max(x, 1) },
@@ -126,11 +140,13 @@ export const OP_CASES: readonly OpCase[] = [
   { name: 'matmul', variant: 'broadcast batch', inputs: [f(2, 1, 3, 4), f(3, 4, 2)], run: (a, b) => matmul(a, b) },
   { name: 'matmul', variant: 'shared weight', inputs: [f(2, 3, 4), f(4, 5)], run: (a, b) => matmul(a, b) },
   { name: 'matmul', variant: 'transposed operands', inputs: [f(4, 3), f(5, 4)], run: (a, b) => matmul(a.transpose(), b.transpose()) },
+  { name: 'matmul', variant: 'batched, transposed b', inputs: [f(2, 3, 5), f(2, 4, 5)], run: (a, b) => matmul(a, b.transpose()) },
   { name: 'matmul', variant: '1-D @ 2-D', inputs: [f(4), f(4, 3)], run: (a, b) => matmul(a, b) },
   { name: 'matmul', variant: '2-D @ 1-D', inputs: [f(3, 4), f(4)], run: (a, b) => matmul(a, b) },
   { name: 'matmul', variant: '1-D @ 1-D', inputs: [f(5), f(5)], run: (a, b) => matmul(a, b) },
   { name: 'softmax', inputs: [f(3, 4)], run: (x) => softmax(x) },
   { name: 'softmax', variant: 'axis 0', inputs: [{ shape: [3, 2], range: [-30, 30] }], run: (x) => softmax(x, 0) },
+  { name: 'softmax', variant: 'middle axis', inputs: [f(2, 4, 3)], run: (x) => softmax(x, 1) },
   { name: 'attentionProbabilities', inputs: [f(2, 3, 4), f(2, 5, 4), f(1, 3, 5)], run: (q, k, mask) => attentionProbabilities(q, k, mask) },
   { name: 'denseAttention', inputs: [f(1, 2, 3, 4), f(1, 2, 5, 4), f(1, 2, 5, 4), f(1, 1, 1, 5)], run: (q, k, v, mask) => denseAttention(q, k, v, mask) },
   { name: 'logSoftmax', inputs: [f(3, 4)], run: (x) => logSoftmax(x) },
@@ -144,6 +160,8 @@ export const OP_CASES: readonly OpCase[] = [
   { name: 'transpose', inputs: [f(2, 3, 4)], run: (x) => transpose(x, 0, -1) },
   { name: 'slice', variant: 'step 2', inputs: [f(7, 3)], run: (x) => slice(x, 0, 1, 6, 2) },
   { name: 'slice', variant: 'negative start', inputs: [f(3, 5)], run: (x) => slice(x, -1, -3) },
+  // The gradient of a strided slice of the last axis, read through a permutation, is one scatterView.
+  { name: 'slice', variant: 'step 2 on the last axis, permuted', inputs: [f(4, 6)], run: (x) => permute(slice(x, 1, 1, 6, 2), [1, 0]) },
   { name: 'narrow', inputs: [f(4, 5)], run: (x) => narrow(x, 1, 1, 3) },
   { name: 'expand', inputs: [f(3, 1)], run: (x) => expand(x, [2, 3, 4]) },
   { name: 'flip', inputs: [f(2, 3, 2)], run: (x) => flip(x, [0, 2]) },
@@ -174,15 +192,29 @@ export const OP_CASES: readonly OpCase[] = [
     run: (x) => toBackend(toBackend(x, OTHER_BACKEND).tanh(), x.backend.name).mul(x),
   },
   { name: 'toBackend', variant: 'int32 copies, no gradient', inputs: [ints([2, 3], [0, 5])], run: (i) => toBackend(i, OTHER_BACKEND), grad: false },
+  {
+    name: 'toBackend',
+    variant: 'of a transposed view',
+    inputs: [f(3, 4)],
+    run: (x) => toBackend(toBackend(x.transpose(), OTHER_BACKEND).tanh(), x.backend.name).mul(x.transpose()),
+  },
 
   // Indexing.
   { name: 'gather', inputs: [f(2, 3), ints([2, 4], [0, 3])], run: (x, i) => gather(x, 1, i) },
   { name: 'gather', variant: 'axis 0', inputs: [f(3, 2), ints([4, 2], [0, 3])], run: (x, i) => gather(x, 0, i) },
   { name: 'indexSelect', inputs: [f(4, 3), exact([5], [3, 0, 3, 1, 2], 'int')], run: (x, i) => indexSelect(x, 0, i) },
   { name: 'scatterAdd', inputs: [f(3, 4), ints([2, 4], [0, 3]), f(2, 4)], run: (x, i, s) => scatterAdd(x, 0, i, s) },
+  // gpu.js keys its lists by the axes where the index varies: along the axis only (indexSelect's gradient; src an
+  // offset view), along the axis and a leading axis (a per-head index), and an index covering part of x (general lists).
+  { name: 'scatterAdd', variant: 'index varies along the axis only', inputs: [f(4, 3), ints([5], [0, 4]), f(6, 3)],
+    run: (x, i, s) => scatterAdd(x, 0, i.reshape([5, 1]).expand([5, 3]), s.slice(0, 1, 6)) },
+  { name: 'scatterAdd', variant: 'per-head index', inputs: [f(2, 4, 3), ints([2, 5, 1], [0, 4]), f(2, 5, 3)],
+    run: (x, i, s) => scatterAdd(x, 1, i.expand([2, 5, 3]), s) },
+  { name: 'scatterAdd', variant: 'into part of x', inputs: [f(4, 4), ints([2, 3], [0, 4]), f(2, 3)], run: (x, i, s) => scatterAdd(x, 1, i, s) },
   { name: 'topk', inputs: [f(3, 5)], run: (x) => topk(x, 2).values },
   { name: 'topk', variant: 'smallest along axis 0', inputs: [f(4, 3)], run: (x) => topk(x, 3, { axis: 0, largest: false }).values },
   { name: 'topk', variant: 'indices', inputs: [f(3, 5)], run: (x) => topk(x, 2).indices, grad: false },
+  { name: 'topk', variant: 'indices of the smallest', inputs: [f(3, 6)], run: (x) => topk(x, 2, { largest: false }).indices, grad: false },
   { name: 'embedding', inputs: [f(5, 3), ints([2, 3], [0, 5])], run: (w, ids) => embedding(w, ids) },
 
   // nn-ish compositions.

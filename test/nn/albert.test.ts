@@ -8,7 +8,7 @@ import {
   AlbertConfig, AlbertModel, AlbertForMaskedLM, AlbertForPreTraining, AlbertForSequenceClassification,
   AlbertForTokenClassification, AlbertForQuestionAnswering, AlbertForMultipleChoice, groupIndexForLayer, parseSafetensors,
 } from '../../nn/index.js';
-import { gradcheck } from './gradcheck.js';
+import { gradcheckParameters } from '../helpers/gradcheck.js';
 import { readCase, intTensor } from './golden-helpers.js';
 
 const tiny = (changes = {}) => new AlbertConfig({
@@ -46,7 +46,7 @@ test('gradients from every use of a shared layer accumulate into one tensor (flo
   const target = tensor(Array.from({ length: 2 * 6 * 8 }, (_, i) => Math.sin(i)), { shape: [2, 6, 8], dtype: 'float64' });
   const loss = () => model.forward({ inputIds: INPUT, attentionMask: MASK }).lastHiddenState.mul(target).sum();
   const layer = model.encoder.albertLayerGroups[0]!.albertLayers[0]!;
-  gradcheck('shared layer', loss, [layer.attention.query.weight, layer.ffn.bias!, layer.fullLayerLayerNorm.weight, model.embeddings.positionEmbeddings.weight]);
+  gradcheckParameters(loss, [layer.attention.query.weight, layer.ffn.bias!, layer.fullLayerLayerNorm.weight, model.embeddings.positionEmbeddings.weight], { op: 'shared layer' });
 });
 
 test('every head: shapes and losses', () => {

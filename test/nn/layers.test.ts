@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tensor, createRng, randn, zeros } from '../../engine/index.js';
 import { Linear, LayerNorm, Embedding, Dropout, ACTIVATIONS } from '../../nn/index.js';
-import { gradcheck } from './gradcheck.js';
+import { gradcheckParameters } from '../helpers/gradcheck.js';
 
 const F64 = { dtype: 'float64' as const };
 
@@ -24,10 +24,10 @@ test('Linear and LayerNorm gradients (float64 central differences)', () => {
   const rng = createRng(3);
   const x = randn([2, 3, 4], { rng, ...F64 });
   const linear = new Linear(4, 3, { rng, ...F64 });
-  gradcheck('Linear', () => linear.forward(x).tanh().sum(), linear.parameters());
+  gradcheckParameters(() => linear.forward(x).tanh().sum(), linear.parameters(), { op: 'Linear' });
   const norm = new LayerNorm(4, { eps: 1e-12, ...F64 });
   const target = randn([2, 3, 4], { rng, ...F64 });
-  gradcheck('LayerNorm', () => norm.forward(x).mul(target).sum(), norm.parameters());
+  gradcheckParameters(() => norm.forward(x).mul(target).sum(), norm.parameters(), { op: 'LayerNorm' });
 });
 
 test('LayerNorm normalises with biased variance and the given eps', () => {
@@ -48,7 +48,7 @@ test('Embedding: padding row starts at zero and never receives gradient', () => 
   const t = target.toArray() as number[][][];
   grad[2]!.forEach((value, j) => assert.ok(Math.abs(value - (t[0]![1]![j]! + t[0]![2]![j]!)) < 1e-12));
   const free = new Embedding(5, 3, { rng: createRng(6), ...F64 });
-  gradcheck('Embedding', () => free.forward(ids).mul(target).sum(), free.parameters());
+  gradcheckParameters(() => free.forward(ids).mul(target).sum(), free.parameters(), { op: 'Embedding' });
   assert.throws(() => new Embedding(5, 3, { paddingIdx: 5 }), /Embedding: paddingIdx 5 is invalid/);
 });
 

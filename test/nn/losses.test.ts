@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tensor, randn, createRng } from '../../engine/index.js';
 import { crossEntropy, mse, bceWithLogits } from '../../nn/index.js';
-import { gradcheck } from './gradcheck.js';
+import { gradcheck } from '../helpers/gradcheck.js';
 
 const F64 = { dtype: 'float64' as const };
 const ints = (values: number[]) => tensor(values, { dtype: 'int32' });
@@ -25,7 +25,7 @@ test('crossEntropy passes a float64 gradient check with and without label smooth
   logits.requiresGrad = true;
   const target = ints([0, 4, -100, 2, 2, 1]);
   for (const labelSmoothing of [0, 0.2]) {
-    gradcheck(`crossEntropy(ε=${labelSmoothing})`, () => crossEntropy(logits, target, { labelSmoothing }), [logits]);
+    gradcheck((l) => crossEntropy(l, target, { labelSmoothing }), [logits], { op: `crossEntropy(ε=${labelSmoothing})` });
   }
 });
 
@@ -40,8 +40,8 @@ test('mse and bceWithLogits: values and gradients', () => {
   x.requiresGrad = true;
   const target = randn([3, 4], { rng, ...F64 });
   const bits = tensor([[1, 0, 1, 1], [0, 0, 1, 0], [1, 1, 1, 0]], F64);
-  gradcheck('mse', () => mse(x, target), [x]);
-  gradcheck('bceWithLogits', () => bceWithLogits(x, bits), [x]);
+  gradcheck((input) => mse(input, target), [x], { op: 'mse' });
+  gradcheck((input) => bceWithLogits(input, bits), [x], { op: 'bceWithLogits' });
   assert.throws(() => mse(x, tensor([1])), /mse: target.shape \[1\] is invalid/);
 });
 
