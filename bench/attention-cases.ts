@@ -9,7 +9,7 @@ export interface LsgShape {
   readonly sparsityFactor: number;
 }
 
-/** The two LSG settings of issue 8. */
+/** The two LSG settings the performance targets name (bench/targets.ts). */
 export const LSG_SHAPES: Readonly<Record<'b128' | 'b32', LsgShape>> = {
   b128: { blockSize: 128, sparseBlockSize: 128, sparsityFactor: 2 },
   b32: { blockSize: 32, sparseBlockSize: 32, sparsityFactor: 4 },
@@ -43,6 +43,6 @@ export function attentionImpls(): AttentionImpl[] {
 export const ATTENTION_MODES = ['forward', 'forwardBackward'] as const;
 export type AttentionMode = (typeof ATTENTION_MODES)[number];
 
-/** Batch 1, 4 heads, head dimension 64 (issue 8). */
+/** Batch 1, 4 heads, head dimension 64: the shapes of the performance targets. */
 export const HEADS = 4;
 export const HEAD_DIM = 64;

@@ -90,7 +90,7 @@ export function markdownReport(report: SuiteReport, targets: TargetCheck[]): str
   if (report.torch) out.push(...torchMarkdown(report.torch));
   out.push('## Kernels: matmul GFLOP/s (bench/matmul.ts)', '');
   out.push(...(report.kernels.status === 'ok' ? report.kernels.lines : [report.kernels.note ?? report.kernels.status]), '');
-  out.push('## Targets (issue 8)', '');
+  out.push('## Targets', '');
   const times = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : `${x.toFixed(2)}×`);
   const verdict = (met: boolean | null, value: number | undefined, t: TargetCheck) => {
     if (met === null || value === undefined || !Number.isFinite(value)) return 'not measured';

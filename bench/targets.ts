@@ -1,4 +1,4 @@
-// Issue 8's targets, checked against ratios measured in one run (never against absolute times).
+// The project's performance targets, checked against ratios measured in one run (never against absolute times).
 // Each time ratio is given by wall-clock time (the target) and by CPU time (steadier on a loaded machine).
 import { DENSE_ID } from './attention-cases.js';
 import type { ModeResult } from './measure.js';

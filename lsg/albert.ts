@@ -150,7 +150,7 @@ export class LsgAlbertEmbeddings extends AlbertEmbeddings {
   }
 }
 
-/** The encoder wrapped in the reference's sequence steps (spec §3): pad, run the layers, pool, cut. */
+/** The encoder wrapped in the reference's sequence steps (docs/lsg-reference.md#model-sequence-steps): pad, run the layers, pool, cut. */
 export class LsgAlbertTransformer extends AlbertTransformer {
   constructor(override readonly config: LsgAlbertConfig, options: ModelBuildOptions = {}) {
     super(config, options);

@@ -1,6 +1,6 @@
 // Model-level LSG attention, the kernel LSG-ALBERT injects into its attention sublayer
 // (reference modeling_lsg_albert.py: LSGSelfAttention.not_causal_forward + LSGAttentionProduct),
-// spec §3. The numGlobalTokens global tokens are rows 0..g-1 of q, k and v: LSG-ALBERT
+// docs/lsg-reference.md#model-attention. The numGlobalTokens global tokens are rows 0..g-1 of q, k and v: LSG-ALBERT
 // prepends them to the hidden states before the Q/K/V projections (docs/lsg-albert-wiring.md).
 import { cat, denseAttention, zeros, type Tensor } from '../engine/index.js';
 import { argumentError } from '../engine/errors.js';
@@ -60,7 +60,7 @@ export function planLsgAttention(q: Tensor, k: Tensor, v: Tensor, tokenKeep: Ten
     poolingMask: tokenMask,
     blockSize, sparsityFactor,
     chunkSize: Math.min(blockSize, sparseBlockSize),
-    // NOTE: model pooling builds its mask from counts (correct); only bos_pooling overflows (spec 6a).
+    // NOTE: model pooling builds its mask from counts (correct); only bos_pooling overflows (docs/lsg-reference.md#pooled-masks).
     poolingMasksNeverMask: referenceQuirks && sparsityType === 'bos_pooling',
     lshNumPreRounds: config.lshNumPreRounds,
     lsh: lshSource(runtime.lsh),
@@ -85,7 +85,7 @@ export function lsgAttention(q: Tensor, k: Tensor, v: Tensor, tokenKeep: Tensor,
   if (plan.isShort) return denseAttention(q, k, v, allMask);
   const g = config.numGlobalTokens;
   const tokens = q.shape[2]! - g;
-  // Global queries attend to every key (bidirectional even when causal, spec 6h).
+  // Global queries attend to every key (bidirectional even when causal, docs/lsg-reference.md#half-causal-decoder).
   const globalContext = denseAttention(q.narrow(2, 0, g), k, v, allMask);
   const split = (x: Tensor) => x.narrow(2, g, tokens);
   const tokenContext = blockAttention({
@@ -100,7 +100,7 @@ export function lsgAttention(q: Tensor, k: Tensor, v: Tensor, tokenKeep: Tensor,
   return cat([globalContext, tokenContext], 2);
 }
 
-/** NOTE: with sparsityFactor == sparseBlockSize the reference's lsh silently runs bos_pooling (spec 6f). */
+/** NOTE: with sparsityFactor == sparseBlockSize the reference's lsh silently runs bos_pooling (docs/lsg-reference.md#lsh). */
 export function effectiveSparsityType(config: LsgConfig): SparsityType {
   const lshFallsBack = config.sparsityType === 'lsh' && config.sparsityFactor === config.sparseBlockSize && config.sparsityFactor > 1;
   return config.referenceQuirks && lshFallsBack ? 'bos_pooling' : config.sparsityType;

@@ -1,5 +1,5 @@
 // The block product shared by the standalone layer and the model: every query block attends to
-// its [global | sparse | local] keys (spec §2 steps 4–5, §3). On a backend with the fused
+// its [global | sparse | local] keys (docs/lsg-reference.md#block-keys, #model-attention). On a backend with the fused
 // blockAttention kernels it is one op that reads the keys through the block table; otherwise (and
 // when a trace asks for the intermediates) the composition below gathers the key blocks and runs
 // one batched matmul, softmax and matmul: the reference the fused op is tested against.

@@ -1,5 +1,5 @@
 // Turns sequences into per-block key lists with one index table and one gather, so no
-// (seq × seq) tensor ever exists. Every query block i sees, in this order (spec §2 step 4):
+// (seq × seq) tensor ever exists. Every query block i sees, in this order (docs/lsg-reference.md#block-keys):
 //   [global keys | sparse slots left | sparse slots right | local blocks i-1, i (, i+1)]
 // The keys come from a "bank": the rows [global | sparse sequence | tokens | one pad row]
 // stacked along the sequence axis; a slot outside the sequence points at the pad row, whose

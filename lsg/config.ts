@@ -1,5 +1,5 @@
 // Typed, defaulted and validated configurations for LSG attention (arXiv 2210.15497).
-// Two shapes of config exist because the reference has two code paths (docs/lsg.md, spec §1):
+// Two shapes of config exist because the reference has two code paths (docs/lsg.md, docs/lsg-reference.md#configuration):
 // the parameter-free standalone layer and the model-level (LSG-ALBERT) attention.
 import { configError } from '../engine/errors.js';
 
@@ -145,7 +145,7 @@ export function createLsgConfig(options: Partial<LsgConfig> = {}): LsgConfig {
   }
   const usesChunks = (sparsityType === 'norm' || sparsityType === 'lsh') && sparseBlockSize > 0 && sparsityFactor > 1;
   if (usesChunks) {
-    // norm and lsh work in chunks of min(blockSize, sparseBlockSize) tokens (spec §4).
+    // norm and lsh work in chunks of min(blockSize, sparseBlockSize) tokens (docs/lsg-reference.md#sparse-tokens).
     const chunk = Math.min(blockSize, sparseBlockSize);
     if (blockSize % chunk !== 0 || chunk % sparsityFactor !== 0) {
       throw configError(fn, 'sparseBlockSize', sparseBlockSize,

@@ -1,4 +1,4 @@
-// The explicit key set of every query (spec §7): a count matrix over the original keys plus the
+// The explicit key set of every query (docs/lsg-reference.md#dense-equivalence): a count matrix over the original keys plus the
 // pooled sparse tokens. It is computed by plain index arithmetic from the paper's description,
 // independently of the block layout, so tests can check LSG against dense attention over it,
 // and pictures can show it. Each query row sees a key `count` times (2 only where the

@@ -1,5 +1,5 @@
 // The parameter-free standalone layer: reference LSGSelfAttention / BlockLocalSelfAttention
-// (lsg_converter/attention_layers/lsg_self_attention.py), spec §2.
+// (lsg_converter/attention_layers/lsg_self_attention.py), docs/lsg-reference.md#standalone-layer.
 import { cat, denseAttention, full, MASK_VALUE, zeros, type Rng, type Tensor } from '../engine/index.js';
 import { argumentError } from '../engine/errors.js';
 import { blockAttention, type KeySet } from './block-attention.js';
@@ -88,7 +88,7 @@ export function planLsgSelfAttention(q: Tensor, k: Tensor, v: Tensor, options: L
     ? {
         keys: keys.narrow(2, 0, 1),
         values: values.narrow(2, 0, 1),
-        // NOTE: the reference gives the global key mask 0 even when token 0 is padding (spec 6e).
+        // NOTE: the reference gives the global key mask 0 even when token 0 is padding (docs/lsg-reference.md#global-key-padding).
         mask: referenceQuirks ? zeros([batch, 1, 1], { dtype }) : originalMask.narrow(2, 0, 1),
       }
     : undefined;
@@ -108,7 +108,7 @@ export function planLsgSelfAttention(q: Tensor, k: Tensor, v: Tensor, options: L
   return {
     config, originalMask, isShort: false,
     queries, keys, values, selectionMask, global, sparse,
-    // Non-causal: query 0 is the global query and attends densely to every key (spec §2 step 2).
+    // Non-causal: query 0 is the global query and attends densely to every key (docs/lsg-reference.md#standalone-global-token).
     // NOTE: the reference also does this for bos_pooling without global attention.
     firstQueryIsGlobal: !isCausal && (useGlobal || (referenceQuirks && sparsityType === 'bos_pooling')),
   };

@@ -1,4 +1,4 @@
-// The sequence-level steps around the LSG layers (reference LSGAlbertTransformer.forward, spec §3):
+// The sequence-level steps around the LSG layers (reference LSGAlbertTransformer.forward, docs/lsg-reference.md#model-sequence-steps):
 // masking the first token, adaptive padding before the layers; pooling with the global token and
 // cutting back to the real tokens after them.
 import { cat, ones, zeros, type Tensor } from '../engine/index.js';

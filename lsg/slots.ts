@@ -1,4 +1,4 @@
-// Which sparse-sequence slots each query block sees (spec §2 step 4, §3, §5).
+// Which sparse-sequence slots each query block sees (docs/lsg-reference.md#block-keys, #model-attention, #slot-arithmetic).
 // Slots are given as offsets from `blockIndex * step` in sparse-token units, where
 // step = blockSize / sparsityFactor is the number of sparse tokens per block.
 import { argumentError } from '../engine/errors.js';
@@ -42,7 +42,7 @@ function pythonSlice(size: number, start: number, stop: number): number[] {
 }
 
 /**
- * The layout the reference's pad-unfold-slice arithmetic actually produces (spec §5), which
+ * The layout the reference's pad-unfold-slice arithmetic actually produces (docs/lsg-reference.md#slot-arithmetic), which
  * differs from `normalSlots` in degenerate regimes (empty sides, shifted or duplicated slots).
  * Throws where the reference itself crashes.
  * @example referenceSlots('standalone', { blockSize: 8, sparsityFactor: 2, slotsPerSide: 8, isCausal: false }) // { left: [], right: [] }

@@ -1,5 +1,5 @@
 // block_stride: in every block, head h takes the blockSize/sparsityFactor consecutive tokens
-// starting at h·blockSize/sparsityFactor (wrapping inside the block) (spec §4).
+// starting at h·blockSize/sparsityFactor (wrapping inside the block) (docs/lsg-reference.md#sparse-tokens).
 import { selectPositions, headPositions } from './select.js';
 import type { SparseSelector } from './types.js';
 

@@ -1,5 +1,5 @@
 // bos_pooling: each group of sparsityFactor tokens is pooled with the softmax weights of the
-// first query over the group's keys (spec §4; scaled by 1/sqrt(headDim), spec 6k).
+// first query over the group's keys (docs/lsg-reference.md#sparse-tokens; scaled by 1/sqrt(headDim), #scaling).
 import { zeros } from '../../engine/index.js';
 import { maskFromCounts } from '../masks.js';
 import type { SparseSelector } from './types.js';
@@ -20,7 +20,7 @@ export const bosPooling: SparseSelector = (source) => {
   return {
     keys: pool(source.keys),
     values: pool(source.values),
-    // NOTE: as for pooling, the reference never masks a pooled token (spec 6a); a fully padded
+    // NOTE: as for pooling, the reference never masks a pooled token (docs/lsg-reference.md#pooled-masks); a fully padded
     // group then contributes the plain average of its padded keys.
     mask: source.poolingMasksNeverMask ? zeros([batch, 1, groups], { dtype: source.keys.dtype }) : maskFromCounts(keptPerGroup),
   };

@@ -1,4 +1,4 @@
-// One selector per sparsity type (spec §4).
+// One selector per sparsity type (docs/lsg-reference.md#sparse-tokens).
 import { arange } from '../../engine/index.js';
 import type { SparsityType } from '../config.js';
 import { blockStride } from './block-stride.js';

@@ -1,5 +1,5 @@
 // Where LSH hyperplanes come from: a seeded generator, or tensors recorded from the reference
-// (which draws torch.randn(1, heads, 1, headDim, hashes) once per round, spec 6f).
+// (which draws torch.randn(1, heads, 1, headDim, hashes) once per round, docs/lsg-reference.md#lsh).
 import { randn, type Rng, type Tensor } from '../../engine/index.js';
 import { argumentError } from '../../engine/errors.js';
 import type { DType } from '../../engine/dtype.js';

@@ -1,6 +1,6 @@
 // lsh: in every chunk, keys are hashed into buckets by random hyperplanes (argmax over [P, -P]
 // of the normalised key projections) and averaged per bucket: lshNumPreRounds rounds into
-// chunkSize buckets, then one round into chunkSize / sparsityFactor buckets (spec 6f).
+// chunkSize buckets, then one round into chunkSize / sparsityFactor buckets (docs/lsg-reference.md#lsh).
 import { cat, noGrad, zeros, type Tensor } from '../../engine/index.js';
 import { argumentError } from '../../engine/errors.js';
 import { maskFromCounts } from '../masks.js';

@@ -1,5 +1,5 @@
 // norm: in every chunk, keep the tokens whose keys have the largest L2 norm (masked keys count
-// as norm 0). The choice runs without gradient, as in the reference (spec 6g).
+// as norm 0). The choice runs without gradient, as in the reference (docs/lsg-reference.md#norm-without-gradient).
 import { arange, noGrad, type Tensor } from '../../engine/index.js';
 import { selectPositions } from './select.js';
 import type { SparseSelector } from './types.js';

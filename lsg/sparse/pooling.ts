@@ -1,5 +1,5 @@
 // pooling: each sparse token is the mean of the kept keys (and values) of sparsityFactor
-// consecutive tokens (spec §4).
+// consecutive tokens (docs/lsg-reference.md#sparse-tokens).
 import { zeros } from '../../engine/index.js';
 import { maskFromCounts } from '../masks.js';
 import type { SparseSelector } from './types.js';
@@ -17,7 +17,7 @@ export const pooling: SparseSelector = (source) => {
     keys: average(source.keys),
     values: average(source.values),
     // NOTE: the reference standalone layer compares a float32 mean of MASK_VALUEs (which overflows
-    // to -Infinity) with MASK_VALUE, so its pooled tokens are never masked (spec 6a).
+    // to -Infinity) with MASK_VALUE, so its pooled tokens are never masked (docs/lsg-reference.md#pooled-masks).
     mask: source.poolingMasksNeverMask
       ? zeros([batch, 1, groups], { dtype: source.keys.dtype })
       : maskFromCounts(counts.reshape([batch, 1, groups])),

@@ -1,5 +1,5 @@
 // stride: sparse token j of head h is token j·sparsityFactor + (h mod sparsityFactor), so the
-// heads together cover every token (spec §4).
+// heads together cover every token (docs/lsg-reference.md#sparse-tokens).
 import { selectPositions, headPositions } from './select.js';
 import type { SparseSelector } from './types.js';
 

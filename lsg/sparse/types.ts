@@ -1,4 +1,4 @@
-// What every sparse selector receives and returns (spec §4).
+// What every sparse selector receives and returns (docs/lsg-reference.md#sparse-tokens).
 import type { Tensor } from '../../engine/index.js';
 import type { LshProjections } from './lsh-projections.js';
 
@@ -16,7 +16,7 @@ export interface SparseSource {
   readonly sparsityFactor: number;
   /** norm and lsh work in chunks of this many tokens: min(blockSize, sparseBlockSize). */
   readonly chunkSize: number;
-  /** Pooled tokens are never masked, as in the reference's float32 mask mean (spec 6a). */
+  /** Pooled tokens are never masked, as in the reference's float32 mask mean (docs/lsg-reference.md#pooled-masks). */
   readonly poolingMasksNeverMask: boolean;
   readonly lshNumPreRounds: number;
   readonly lsh?: LshProjections;

@@ -1,4 +1,5 @@
-// Every reference golden case (test/fixtures/lsg, copied from ../shared/golden/lsg): outputs and
+// Every golden case in test/fixtures/lsg (recorded by running the reference PyTorch implementation,
+// see its README): outputs and
 // gradients within the case's tolerance, with referenceQuirks on. The LSH case is compared fully
 // with its recorded projections injected, and by shape with seeded ones.
 import { test } from 'uvu';

@@ -16,7 +16,7 @@ import { layerCase, modelCase } from './helpers/arbitraries.js';
 const TOL = { atol: 1e-9, rtol: 1e-7 };
 const RUNS = Number(process.env.LSG_PROPERTY_RUNS ?? 60);
 
-/** Per-row weights (batch, heads, rows, 1): 1 for rows with at least one key, else 0 (spec 6b). */
+/** Per-row weights (batch, heads, rows, 1): 1 for rows with at least one key, else 0 (docs/lsg-reference.md#empty-rows). */
 function nonEmptyRows(counts: Tensor): Tensor {
   return counts.sum(-1, true).gt(0).cast(counts.dtype);
 }

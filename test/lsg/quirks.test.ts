@@ -120,7 +120,7 @@ test('an odd step fails with referenceQuirks only where the reference has sparse
   assert.equal(lsgAttention(q, k, v, keep, createLsgConfig({ ...config, sparsityType: 'stride', referenceQuirks: false })).shape, [1, 1, 97, 2]);
 });
 
-test('rows with no unmasked key stay finite: a uniform average over the window (spec 6b)', () => {
+test('rows with no unmasked key stay finite: a uniform average over the window (docs/lsg-reference.md#empty-rows)', () => {
   for (const dtype of ['float32', 'float64'] as const) {
     const [q, k, v] = [0, 1, 2].map(() => randn([2, 1, 20, 2], { rng, dtype }));
     const attentionMask = tensor([Array(20).fill(1), Array(20).fill(0)], { dtype });

@@ -1,4 +1,4 @@
-// The sparse slot arithmetic against the layouts the spec (§5) and the golden cases describe.
+// The sparse slot arithmetic against the layouts docs/lsg-reference.md#slot-arithmetic and the golden cases describe.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { normalSlots, referenceSlots } from '../../lsg/slots.js';

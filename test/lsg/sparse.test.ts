@@ -1,4 +1,4 @@
-// Each sparse selector on a small hand-checked input (spec §4).
+// Each sparse selector on a small hand-checked input (docs/lsg-reference.md#sparse-tokens).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tensor, type Tensor } from '../../engine/index.js';

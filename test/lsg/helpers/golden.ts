@@ -1,4 +1,5 @@
-// Loads the reference golden cases copied from ../shared/golden/lsg into test/fixtures/lsg.
+// Loads the golden cases of test/fixtures/lsg: inputs, outputs and gradients the reference PyTorch
+// implementation produced (how, and every field: test/fixtures/lsg/README.md).
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
