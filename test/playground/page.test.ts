@@ -32,6 +32,8 @@ test.before(async () => {
   closeServer = () => server.close();
   chromium = await launchChromium();
   page = await chromium.context.newPage();
+  // Generous: CI shares two cores between two test files, and gpu.js runs on software GL there.
+  page.setDefaultTimeout(120_000);
   // (warnings are the browser's own, e.g. SwiftShader's "GPU stall due to ReadPixels")
   page.on('console', (message) => { if (message.type() === 'error') problems.push(`console error: ${message.text()}`); });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
