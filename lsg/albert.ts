@@ -4,7 +4,7 @@
  * reference `modeling_lsg_albert.py` (ccdv-ai/convert_checkpoint_to_lsg) lays them out, so
  * checkpoints move between the two unchanged.
  */
-import { cat, type Tensor } from '../engine/index.js';
+import { ConfigError, cat, type Tensor } from '../engine/index.js';
 import {
   AlbertConfig, AlbertEmbeddings, AlbertTransformer, AlbertModel, AlbertForMaskedLM, AlbertForPreTraining,
   AlbertForSequenceClassification, AlbertForTokenClassification, AlbertForQuestionAnswering, AlbertForMultipleChoice,
@@ -181,7 +181,7 @@ function withLsgAttention<T extends LsgAlbertBuildOptions>(config: LsgAlbertConf
 }
 
 function asLsgConfig(config: AlbertConfig, owner: string): LsgAlbertConfig {
-  if (!(config instanceof LsgAlbertConfig)) throw new Error(`${owner}: config is an AlbertConfig, expected an LsgAlbertConfig (LSG keys)`);
+  if (!(config instanceof LsgAlbertConfig)) throw new ConfigError(owner, `config is an AlbertConfig, expected an LsgAlbertConfig (LSG keys)`);
   return config;
 }
 

@@ -9,7 +9,7 @@
  *   architecture name.
  */
 import { tensor, createRng } from '../engine/index.js';
-import { argumentError } from '../engine/errors.js';
+import { argumentError, CheckpointError } from '../engine/errors.js';
 import { AlbertConfig, loadSafetensors, saveSafetensors, writeFileAtomic, readConfigJson, type HfJson, type StateDict } from '../nn/index.js';
 import { copyFile, fileExists, joinPath, makeDirectory, readText } from '../nn/disk.js';
 import { LsgAlbertConfig, LSG_ALBERT_DEFAULTS, GLOBAL_EMBEDDING_ROWS, LSG_ALBERT_CLASSES, type LsgAlbertConfigOptions } from './albert.js';
@@ -105,7 +105,7 @@ export function tilePositions(positions: Float32Array, rows: number, width: numb
 
 function float32Of(state: StateDict, name: string): Float32Array {
   const value = state[name];
-  if (value === undefined) throw new Error(`convertAlbertToLsg: the checkpoint has no ${name}`);
+  if (value === undefined) throw new CheckpointError('convertAlbertToLsg', `the checkpoint has no ${name}`);
   return Float32Array.from(value.toTypedArray() as ArrayLike<number>);
 }
 
@@ -174,7 +174,7 @@ export function convertAlbertCheckpoint(inDir: string, outDir: string, options: 
   const json = readConfigJson(inDir, 'convertAlbertToLsg');
   const dense = json.base_model_prefix === 'lsg' ? LsgAlbertConfig.fromHfJson(json) : AlbertConfig.fromHfJson(json);
   const weights = joinPath(inDir, 'model.safetensors');
-  if (!fileExists(weights)) throw new Error(`convertAlbertToLsg: no model.safetensors in ${inDir} (PyTorch .bin checkpoints are not read; save with safe_serialization)`);
+  if (!fileExists(weights)) throw new CheckpointError('convertAlbertToLsg', `no model.safetensors in ${inDir} (PyTorch .bin checkpoints are not read; save with safe_serialization)`);
   const { config, state, architecture } = convertAlbertState(loadSafetensors(weights, 'float32'), dense, options);
   makeDirectory(outDir);
   saveSafetensors(joinPath(outDir, 'model.safetensors'), state);

@@ -1,7 +1,7 @@
 /**
  * Safetensors bytes ↔ state dicts of tensors, and the same through files on disk (written atomically).
  */
-import { tensor, type DType } from '../engine/index.js';
+import { CheckpointError, tensor, type DType } from '../engine/index.js';
 import { readBytes, writeFileAtomic } from './disk.js';
 import { parseSafetensors, serializeSafetensors, type SafetensorsInput } from './safetensors.js';
 import type { StateDict } from './module.js';
@@ -46,7 +46,7 @@ export function loadSafetensors(path: string, dtype?: DType): StateDict {
   try {
     return stateDictFromSafetensors(readBytes(path), dtype);
   } catch (error) {
-    throw new Error(`loadSafetensors: cannot read ${path}: ${(error as Error).message}`);
+    throw new CheckpointError('loadSafetensors', `cannot read ${path}: ${(error as Error).message}`);
   }
 }
 

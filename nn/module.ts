@@ -3,7 +3,7 @@
  * fields (tensors, child modules, arrays of either), so a model's dotted names come from its
  * structure, exactly as PyTorch's `named_parameters()` / `state_dict()` name them.
  */
-import { Tensor, noGrad } from '../engine/index.js';
+import { CheckpointError, Tensor, noGrad } from '../engine/index.js';
 
 export type StateDict = Record<string, Tensor>;
 
@@ -140,7 +140,7 @@ export abstract class Module {
     if (strict && unexpectedKeys.length > 0) problems.push(`unexpected keys (${unexpectedKeys.length}): ${unexpectedKeys.join(', ')}`);
     if (shapeMismatches.length > 0) problems.push(`shape mismatches (${shapeMismatches.length}): ${shapeMismatches.join('; ')}`);
     if (problems.length > 0) {
-      throw new Error(`loadStateDict: state does not fit ${this.constructor.name}:\n  ${problems.join('\n  ')}`);
+      throw new CheckpointError('loadStateDict', `state does not fit ${this.constructor.name}:\n  ${problems.join('\n  ')}`);
     }
     noGrad(() => {
       for (const [name, parameter] of own) {

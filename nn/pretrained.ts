@@ -8,6 +8,7 @@ import { loadSafetensors, safetensorsFromStateDict, stateDictFromSafetensors } f
 import { fileExists, joinPath, makeDirectory, readText, writeFileAtomic } from './disk.js';
 import type { HfJson } from './albert/config-json.js';
 import type { ModelBuildOptions } from './albert/build-options.js';
+import { ArgumentError, CheckpointError, ConfigError } from '../engine/errors.js';
 
 /** What the checkpoint code needs of a config. */
 export interface PretrainedConfig {
@@ -37,7 +38,7 @@ export interface PretrainedClass<M extends PreTrainedModel> {
 
 export function readConfigJson(dir: string, owner: string): HfJson {
   const path = joinPath(dir, 'config.json');
-  if (!fileExists(path)) throw new Error(`${owner}: no config.json in ${dir}`);
+  if (!fileExists(path)) throw new CheckpointError(owner, `no config.json in ${dir}`);
   return parseConfigJson(readText(path), owner, path);
 }
 
@@ -45,7 +46,7 @@ function parseConfigJson(text: string, owner: string, where: string): HfJson {
   try {
     return JSON.parse(text) as HfJson;
   } catch (error) {
-    throw new Error(`${owner}: ${where} is not valid JSON (${(error as Error).message})`);
+    throw new ConfigError(owner, `${where} is not valid JSON (${(error as Error).message})`);
   }
 }
 
@@ -55,11 +56,11 @@ function readWeights(source: string | PretrainedFiles, owner: string, dtype: Fro
     try {
       return stateDictFromSafetensors(source['model.safetensors'], dtype ?? 'float32');
     } catch (error) {
-      throw new Error(`${owner}: files['model.safetensors'] is not a safetensors file (${(error as Error).message})`);
+      throw new CheckpointError(owner, `files['model.safetensors'] is not a safetensors file (${(error as Error).message})`);
     }
   }
   const path = joinPath(source, 'model.safetensors');
-  if (!fileExists(path)) throw new Error(`${owner}: no model.safetensors in ${source}`);
+  if (!fileExists(path)) throw new CheckpointError(owner, `no model.safetensors in ${source}`);
   return loadSafetensors(path, dtype ?? 'float32');
 }
 
@@ -91,7 +92,7 @@ export abstract class PreTrainedModel extends Module {
     const owner = `${this.name}.fromPretrained`;
     const where = typeof source === 'string' ? source : 'files';
     if (typeof source !== 'string' && (typeof source?.['config.json'] !== 'string' || !isBytes(source['model.safetensors']))) {
-      throw new Error(`${owner}: source is ${describeSource(source)}; expected a folder path or { 'config.json': string, 'model.safetensors': Uint8Array }`);
+      throw new ArgumentError(owner, `source is ${describeSource(source)}; expected a folder path or { 'config.json': string, 'model.safetensors': Uint8Array }`);
     }
     const json = typeof source === 'string' ? readConfigJson(source, owner) : parseConfigJson(source['config.json'], owner, "files['config.json']");
     const config = this.configFromHfJson(json);
@@ -100,7 +101,7 @@ export abstract class PreTrainedModel extends Module {
     try {
       model.loadStateDict(state, { strict: options.strict ?? true, ignoredKeys: model.tiedKeys });
     } catch (error) {
-      throw new Error(`${owner}(${where}): ${(error as Error).message}`);
+      throw new CheckpointError(`${owner}(${where})`, (error as Error).message);
     }
     return model.eval();
   }

@@ -8,6 +8,7 @@
  * Every check runs on the header before any tensor buffer is allocated, so a malformed or
  * hostile file fails with a clear message instead of a huge allocation.
  */
+import { CheckpointError, ShapeError } from '../engine/errors.js';
 
 /** Storage dtypes we read. F16 and BF16 are upcast to float32 on load; F64 stays float64. */
 export const SAFETENSORS_DTYPES = ['F32', 'F16', 'BF16', 'F64'] as const;
@@ -31,8 +32,8 @@ export interface SafetensorsFile {
 /** The largest header we accept; the reference library uses the same 100 MB bound. */
 const MAX_HEADER_BYTES = 100_000_000;
 
-function formatError(message: string): Error {
-  return new Error(`parseSafetensors: ${message}`);
+function formatError(message: string): CheckpointError {
+  return new CheckpointError('parseSafetensors', message);
 }
 
 interface HeaderEntry {
@@ -215,7 +216,7 @@ export function serializeSafetensors(tensors: Record<string, SafetensorsInput>, 
     const { shape, data } = tensors[name]!;
     const elementCount = shape.reduce((product, dim) => product * dim, 1);
     if (elementCount !== data.length) {
-      throw new Error(`serializeSafetensors: tensor "${name}" has shape [${shape.join(', ')}] (${elementCount} values) but ${data.length} values`);
+      throw new ShapeError('serializeSafetensors', `tensor "${name}" has shape [${shape.join(', ')}] (${elementCount} values) but ${data.length} values`);
     }
     const dtype: SafetensorsDtype = data instanceof Float64Array ? 'F64' : 'F32';
     header[name] = { dtype, shape: [...shape], data_offsets: [offset, offset + data.byteLength] };

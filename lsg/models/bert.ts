@@ -3,6 +3,7 @@
 // steps around the encoder, laid out as the reference's LSG model classes so checkpoints move
 // between the two unchanged.
 import type { Tensor } from '../../engine/index.js';
+import { ConfigError } from '../../engine/errors.js';
 import {
   BertModel, BertEmbeddings, BertEncoder, RobertaEmbeddings, Embedding,
   BertForMaskedLM, BertForPreTraining, BertForSequenceClassification, BertForTokenClassification, BertForQuestionAnswering, BertForMultipleChoice,
@@ -14,7 +15,7 @@ import { LsgBertConfig, LsgRobertaConfig, LsgXLMRobertaConfig, LsgCamembertConfi
 import { withLsgAttention, prependGlobalRows, runLsgEncoder, lsgTooLongMessage, type LsgBuildOptions } from './encoder-steps.js';
 
 function asLsgConfig(config: BertConfig, owner: string): LsgBertConfig {
-  if (!(config instanceof LsgBertConfig)) throw new Error(`${owner}: config is a ${config.constructor.name}, expected an LSG config (LsgBertConfig, LsgRobertaConfig, …)`);
+  if (!(config instanceof LsgBertConfig)) throw new ConfigError(owner, `config is a ${config.constructor.name}, expected an LSG config (LsgBertConfig, LsgRobertaConfig, …)`);
   return config;
 }
 

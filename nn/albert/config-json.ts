@@ -2,6 +2,7 @@
  * Shared helpers to move a camelCase config to and from HuggingFace's snake_case config.json.
  * Used by AlbertConfig and by the LSG-ALBERT config that extends it.
  */
+import { ConfigError } from '../../engine/errors.js';
 
 export type HfJson = Record<string, unknown>;
 
@@ -18,8 +19,8 @@ export function isPositiveInteger(value: unknown): value is number {
 }
 
 /** `AlbertConfig: numAttentionHeads is 5, expected ...`: names the field, the value and the expectation. */
-export function configError(field: string, value: unknown, expected: string, owner = 'AlbertConfig'): Error {
-  return new Error(`${owner}: ${field} is ${JSON.stringify(value)}, expected ${expected}`);
+export function configError(field: string, value: unknown, expected: string, owner = 'AlbertConfig'): ConfigError {
+  return new ConfigError(owner, `${field} is ${JSON.stringify(value)}, expected ${expected}`, { argument: field, value, expected });
 }
 
 /**
@@ -29,7 +30,7 @@ export function configError(field: string, value: unknown, expected: string, own
  */
 export function parseHfJson(json: HfJson, defaults: object, owner: string): { options: Record<string, unknown>; extra: HfJson } {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new Error(`${owner}: json is ${JSON.stringify(json)}, expected a config.json object`);
+    throw new ConfigError(owner, `json is ${JSON.stringify(json)}, expected a config.json object`);
   }
   const options: Record<string, unknown> = {};
   const extra: HfJson = {};
@@ -54,14 +55,14 @@ export function parseHfJson(json: HfJson, defaults: object, owner: string): { op
 
 function parseId2Label(value: unknown, owner: string): Record<number, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new Error(`${owner}: id2label is ${JSON.stringify(value)}, expected an object mapping class index to name`);
+    throw new ConfigError(owner, `id2label is ${JSON.stringify(value)}, expected an object mapping class index to name`);
   }
   const labels: Record<number, string> = {};
   const entries = Object.entries(value as Record<string, unknown>);
   for (const [index, name] of entries) {
     const classIndex = Number(index);
     if (!Number.isInteger(classIndex) || classIndex < 0 || classIndex >= entries.length) {
-      throw new Error(`${owner}: id2label key ${JSON.stringify(index)} is not a class index in 0..${entries.length - 1}`);
+      throw new ConfigError(owner, `id2label key ${JSON.stringify(index)} is not a class index in 0..${entries.length - 1}`);
     }
     labels[classIndex] = String(name);
   }
