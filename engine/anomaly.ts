@@ -4,7 +4,7 @@
 // (PyTorch's detect_anomaly checks backward only; forward is checked here too, since a NaN loss
 // usually starts in the forward pass.) Off by default: the checks read every value back.
 import { isFloat } from './dtype.js';
-import { LsgradError } from './errors.js';
+import { LsgradError, checkFunction } from './errors.js';
 import type { Tensor } from './tensor.js';
 
 /** Where an anomaly appeared. */
@@ -60,6 +60,7 @@ export function isAnomalyDetectionEnabled(): boolean {
  *   }); // AnomalyError: detectAnomaly: op 'log': forward output [2,3] holds -Infinity at index 4 …
  */
 export function detectAnomaly<T>(fn: () => T): T {
+  checkFunction('detectAnomaly', 'fn', fn);
   const previous = state;
   state = { checkingBackward: 0 };
   try {

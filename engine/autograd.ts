@@ -1,6 +1,6 @@
 // The dynamic tape: graph nodes recorded by ops, reverse-mode backward, and grad mode.
 import { checkBackward, duringBackward } from './anomaly.js';
-import { opError } from './errors.js';
+import { checkFunction, opError } from './errors.js';
 import { sameShape } from './shape.js';
 import type { Tensor } from './tensor.js';
 
@@ -25,6 +25,7 @@ export function isGradEnabled(): boolean {
  * @example const prediction = noGrad(() => model.forward(x));
  */
 export function noGrad<T>(fn: () => T): T {
+  checkFunction('noGrad', 'fn', fn);
   const previous = gradEnabled;
   gradEnabled = false;
   try {

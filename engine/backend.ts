@@ -1,7 +1,7 @@
 // The kernel vocabulary every backend implements, and the registry of backends.
 // The engine calls kernels only through this interface; a missing kernel is a compile error.
 import type { DType, TypedArray } from './dtype.js';
-import { argumentError } from './errors.js';
+import { argumentError, checkFunction } from './errors.js';
 
 /** Where a tensor's elements sit in its storage: element (i0, i1, …) is at offset + Σ i_k·strides[k]. */
 export interface Layout {
@@ -213,6 +213,7 @@ export function withBackend<T>(name: string, fn: () => T): T {
  * @example const loss = tidy(() => step(model, batch), { keep: [model, optimizer] });
  */
 export function tidy<T>(fn: () => T, options?: TidyOptions): T {
+  checkFunction('tidy', 'fn', fn);
   const backend = getBackend();
   return backend.tidy ? backend.tidy(fn, options) : fn();
 }

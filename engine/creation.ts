@@ -1,7 +1,7 @@
 // Making tensors: from data, constants, ranges and random draws.
 import { getBackend } from './backend.js';
-import { allocate, dtypeOfArray, DTYPES, type DType, type TypedArray } from './dtype.js';
-import { argumentError } from './errors.js';
+import { allocate, checkDtype, dtypeOfArray, type DType, type TypedArray } from './dtype.js';
+import { argumentError, optionsOf } from './errors.js';
 import { flattenNested } from './nested.js';
 import { getDefaultRng, type Rng } from './random.js';
 import { checkShape, contiguousStrides, sizeOf } from './shape.js';
@@ -19,11 +19,6 @@ export interface RandomOptions {
   requiresGrad?: boolean;
 }
 
-function checkDtype(fn: string, dtype: unknown): DType {
-  if (!DTYPES.includes(dtype as DType)) throw argumentError(fn, 'dtype', dtype, `one of ${DTYPES.join(', ')}`);
-  return dtype as DType;
-}
-
 /** Wraps a typed array (taken over, not copied) as a contiguous tensor on the current backend. */
 export function fromStorageArray(data: TypedArray, shape: readonly number[], dtype: DType, requiresGrad = false): Tensor {
   const backend = getBackend();
@@ -36,7 +31,8 @@ export function fromStorageArray(data: TypedArray, shape: readonly number[], dty
  * A tensor from nested arrays, a number, or a flat typed array with a shape (the array is copied).
  * @example tensor([[1, 2], [3, 4]]); tensor(new Float32Array(6), { shape: [2, 3] }); tensor([0, 2], { dtype: 'int32' });
  */
-export function tensor(data: unknown, options: TensorOptions = {}): Tensor {
+export function tensor(data: unknown, options?: TensorOptions): Tensor {
+  options = optionsOf('tensor', options);
   let inferred = dtypeOfArray(data);
   let shape: readonly number[];
   let values: ArrayLike<number>;
@@ -59,8 +55,9 @@ export function tensor(data: unknown, options: TensorOptions = {}): Tensor {
   return fromStorageArray(storage, shape, dtype, options.requiresGrad);
 }
 
-function filled(fn: string, shape: readonly number[], value: number, options: Omit<TensorOptions, 'shape'>): Tensor {
+function filled(fn: string, shape: readonly number[], value: number, options: Omit<TensorOptions, 'shape'> | undefined): Tensor {
   checkShape(fn, 'shape', shape);
+  options = optionsOf(fn, options);
   const dtype = checkDtype(fn, options.dtype ?? 'float32');
   const backend = getBackend();
   const t = new Tensor({ storage: backend.full(sizeOf(shape), value, dtype), shape, strides: contiguousStrides(shape), offset: 0, dtype, backend });
@@ -110,8 +107,9 @@ export function arange(start: number, end?: number, step = 1, options: Omit<Tens
   return fromStorageArray(data, [length], dtype, options.requiresGrad);
 }
 
-function randomTensor(fn: string, shape: readonly number[], options: RandomOptions, draw: (rng: Rng) => number): Tensor {
+function randomTensor(fn: string, shape: readonly number[], options: RandomOptions | undefined, draw: (rng: Rng) => number): Tensor {
   checkShape(fn, 'shape', shape);
+  options = optionsOf(fn, options);
   const rng = options.rng ?? getDefaultRng();
   const dtype = checkDtype(fn, options.dtype ?? 'float32');
   const data = allocate(dtype, sizeOf(shape));

@@ -1,9 +1,17 @@
+import { argumentError } from './errors.js';
+
 /** Element types. `bool` is stored one byte per element; `int32` holds indices. */
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
+
+/** `dtype` if it is one of DTYPES; else an ArgumentError naming `fn`. */
+export function checkDtype(fn: string, dtype: unknown): DType {
+  if (!DTYPES.includes(dtype as DType)) throw argumentError(fn, 'dtype', dtype, `one of ${DTYPES.join(', ')}`);
+  return dtype as DType;
+}
 
 const CONSTRUCTORS = {
   float32: Float32Array,
@@ -12,9 +20,15 @@ const CONSTRUCTORS = {
   bool: Uint8Array,
 } as const;
 
+/** The most elements one tensor may hold (a typed array's length limit, 2^31 - 1, minus nothing). */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
 /** A zero-filled typed array of `size` elements for `dtype`. */
 export function allocate(dtype: DType, size: number): TypedArray {
-  return new CONSTRUCTORS[dtype](size);
+  if (!Number.isInteger(size) || size < 0 || size > MAX_ELEMENTS) {
+    throw argumentError('allocate', 'size', size, `a whole number of elements from 0 to ${MAX_ELEMENTS} (2^31 - 1)`);
+  }
+  return new CONSTRUCTORS[checkDtype('allocate', dtype)](size);
 }
 
 /** The dtype whose storage is this typed array, or undefined for other array kinds. */

@@ -83,6 +83,22 @@ export function opError(fn: string, message: string): LsgradError {
 }
 
 /**
+ * An options argument: `{}` when undefined, else it must be a plain object (null, a number or an
+ * array would otherwise fail later with a TypeError from inside lsgrad).
+ * @example const { keepDim = false } = optionsOf('variance', options);
+ */
+export function optionsOf<T extends object>(fn: string, options: T | undefined): T {
+  if (options === undefined) return {} as T;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw argumentError(fn, 'options', options, 'an object (or nothing)');
+  return options;
+}
+
+/** A function argument that must be callable (tidy, noGrad, detectAnomaly). */
+export function checkFunction(fn: string, argument: string, value: unknown): void {
+  if (typeof value !== 'function') throw argumentError(fn, argument, value, 'a function');
+}
+
+/**
  * A configuration value that cannot be used.
  * @example throw configError('createLsgConfig', 'sparsityFactor', 4, 'a divisor of blockSize 7');
  */

@@ -28,6 +28,7 @@ export interface NdArrayView {
  * @example const nd = toNdarray(tensor([[1, 2], [3, 4]])); nd.get(1, 0) // 3
  */
 export function toNdarray(t: Tensor): NdArrayView {
+  if (!(t instanceof Tensor)) throw argumentError('toNdarray', 't', t, 'a Tensor');
   if (t.backend.name !== 'cpu') throw argumentError('toNdarray', 'tensor.backend', t.backend.name, "'cpu' (copy it with toBackend('cpu') first)");
   return ndarray(t.storage as Float32Array, [...t.shape], [...t.strides], t.offset);
 }
@@ -37,6 +38,7 @@ export function toNdarray(t: Tensor): NdArrayView {
  * @example fromNdarray(ndarray(new Float32Array(6), [2, 3]))
  */
 export function fromNdarray(nd: Pick<NdArrayView, 'data' | 'shape' | 'stride' | 'offset'>): Tensor {
+  if (nd === null || typeof nd !== 'object') throw argumentError('fromNdarray', 'nd', nd, 'an ndarray ({ data, shape, stride, offset })');
   const dtype = dtypeOfArray(nd.data);
   if (!dtype) throw argumentError('fromNdarray', 'nd.data', Object.prototype.toString.call(nd.data), 'a Float32Array, Float64Array, Int32Array or Uint8Array');
   const backend = getBackend('cpu');

@@ -38,7 +38,14 @@ export function checkShape(fn: string, argument: string, shape: unknown): Shape 
   if (!Array.isArray(shape) || !shape.every((dim) => Number.isInteger(dim) && dim >= 0)) {
     throw argumentError(fn, argument, shape, 'an array of non-negative integers');
   }
+  if (sizeOf(shape) > 2 ** 31 - 1) throw argumentError(fn, argument, shape, 'a shape of at most 2^31 - 1 elements');
   return shape as Shape;
+}
+
+/** An array of integers (a shape that may hold -1, a list of axes): anything else is an ArgumentError. */
+export function checkIntegers(fn: string, argument: string, value: unknown): readonly number[] {
+  if (!Array.isArray(value) || !value.every((item) => Number.isInteger(item))) throw argumentError(fn, argument, value, 'an array of integers');
+  return value;
 }
 
 /** Resolves a possibly negative axis against a rank. */
@@ -52,8 +59,11 @@ export function normalizeAxis(fn: string, axis: number, rank: number): number {
 /** Resolves reduction axes: undefined means all axes; duplicates are rejected. Returns them sorted. */
 export function normalizeAxes(fn: string, axes: number | readonly number[] | undefined, rank: number): number[] {
   if (axes === undefined) return Array.from({ length: rank }, (_, axis) => axis);
+  if (typeof axes !== 'number' && !Array.isArray(axes)) throw argumentError(fn, 'axes', axes, 'an axis, an array of axes, or nothing (all axes)');
   const list = typeof axes === 'number' ? [axes] : [...axes];
   const resolved = list.map((axis) => normalizeAxis(fn, axis, rank)).sort((a, b) => a - b);
+  // NOTE: a scalar may name axis 0 (as in PyTorch); it has no axis to reduce, so it is its own result.
+  if (rank === 0) return [];
   for (let i = 1; i < resolved.length; i++) {
     if (resolved[i] === resolved[i - 1]) throw argumentError(fn, 'axes', axes, 'distinct axes');
   }

@@ -104,6 +104,7 @@ export class Tensor implements View<unknown> {
    * meant for optimizer updates and loading weights.
    */
   assign(other: Tensor): this {
+    if (!(other instanceof Tensor)) throw argumentError('assign', 'other', other, `a ${this.dtype} tensor of shape [${this.shape}]`);
     if (!sameShape(other.shape, this.shape) || other.dtype !== this.dtype) {
       throw argumentError('assign', 'other', `${other.dtype}[${other.shape}]`, `a ${this.dtype} tensor of shape [${this.shape}]`);
     }

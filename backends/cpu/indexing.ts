@@ -1,6 +1,7 @@
 // Index kernels: gather, scatterAdd and topk along one axis.
 import type { View } from '../../engine/backend.js';
 import { allocate, type TypedArray } from '../../engine/dtype.js';
+import { opError } from '../../engine/errors.js';
 import { contiguousStrides, sizeOf } from '../../engine/shape.js';
 import { forEachRun } from './strided.js';
 import { contiguous } from './movement.js';
@@ -12,7 +13,7 @@ const BULK_COPY_LENGTH = 32;
 
 function checkIndex(fn: string, index: number, size: number, axis: number): void {
   if (!(index >= 0 && index < size)) {
-    throw new RangeError(`${fn}: index ${index} is out of range for axis ${axis} of size ${size}`);
+    throw opError(fn, `index ${index} is out of range for axis ${axis} of size ${size}`);
   }
 }
 

@@ -2,6 +2,7 @@
 // and the kernels whose output is an index or a bool, run the CPU loops of backends/cpu on the host.
 import type { ArgReduceOp, Backend, BinaryOp, Layout, ReduceOp, UnaryOp, View } from '../../engine/backend.js';
 import type { DType, TypedArray } from '../../engine/dtype.js';
+import { opError } from '../../engine/errors.js';
 import { contiguousStrides, sizeOf } from '../../engine/shape.js';
 import * as cpuKernels from '../cpu/kernels.js';
 import type { Device, KernelArgument } from './device.js';
@@ -284,7 +285,7 @@ export class GpuJsKernels implements Omit<Backend<S>, 'name' | FusedPairs> {
     cpuKernels.forEachRun(shape, [{ strides, offset }], (bases, length, _o, steps) => {
       for (let j = 0, i = bases[0]!; j < length; j++, i += steps[0]!) {
         const position = values[i]!;
-        if (!(position >= 0 && position < axisSize)) throw new RangeError(`${fn}: index ${position} is out of range for axis ${axis} of size ${axisSize}`);
+        if (!(position >= 0 && position < axisSize)) throw opError(fn, `index ${position} is out of range for axis ${axis} of size ${axisSize}`);
       }
     });
   }

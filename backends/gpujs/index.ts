@@ -1,6 +1,7 @@
 // lsgrad/gpujs: the gpu.js backend plugin. Register it explicitly:
 //   registerBackend(createGpuJsBackend({ mode: 'headlessgl' })); useBackend('gpujs');
 import type { Backend, TidyOptions } from '../../engine/backend.js';
+import { argumentError } from '../../engine/errors.js';
 import { GpuJsKernels, type KernelStats } from './backend.js';
 import { InProcessDevice, type Device } from './device.js';
 import { GPUJS_MODES, type GpuJsMode } from './modes.js';
@@ -53,10 +54,10 @@ const CLASS_TO_MODE: Record<string, string> = {
  */
 export function createGpuJsBackend(options: GpuJsBackendOptions = {}): GpuJsBackend {
   const { mode = 'gpu', precision = 'single', name = 'gpujs', maxOutputElements } = options;
-  if (!(GPUJS_MODES as readonly string[]).includes(mode)) throw new RangeError(`createGpuJsBackend: options.mode ${JSON.stringify(mode)} is invalid; expected one of ${GPUJS_MODES.join(', ')}`);
-  if (precision !== 'single') throw new RangeError(`createGpuJsBackend: options.precision ${JSON.stringify(precision)} is invalid; expected 'single' (float32 kernels only)`);
+  if (!(GPUJS_MODES as readonly string[]).includes(mode)) throw argumentError('createGpuJsBackend', 'options.mode', mode, `one of ${GPUJS_MODES.join(', ')}`);
+  if (precision !== 'single') throw argumentError('createGpuJsBackend', 'options.precision', precision, "'single' (float32 kernels only)");
   if (maxOutputElements !== undefined && !(Number.isInteger(maxOutputElements) && maxOutputElements > 0)) {
-    throw new RangeError(`createGpuJsBackend: options.maxOutputElements ${maxOutputElements} is invalid; expected a positive integer`);
+    throw argumentError('createGpuJsBackend', 'options.maxOutputElements', maxOutputElements, 'a positive integer');
   }
   const device: Device = mode === 'webgpu' ? new SyncWebGpuDevice(maxOutputElements) : new InProcessDevice(mode, maxOutputElements);
   const pool = new MemoryPool((array) => device.release(array));

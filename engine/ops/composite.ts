@@ -1,6 +1,6 @@
 // Ops composed from other ops (and softmax, fused where the backend has the kernel). GELU and
 // layerNorm live in activations.ts and normalization.ts: fused ops with a composed fallback.
-import { argumentError, opError } from '../errors.js';
+import { argumentError, opError, optionsOf } from '../errors.js';
 import type { Rng } from '../random.js';
 import { getDefaultRng } from '../random.js';
 import { normalizeAxis } from '../shape.js';
@@ -31,6 +31,7 @@ const softmaxLastAxisOp = defineOp({
 export function softmax(x: Tensor, axis = -1): Tensor {
   checkTensor('softmax', 'x', x);
   const a = normalizeAxis('softmax', axis, x.rank);
+  if (x.rank === 0) return softmax(x.reshape([1])).reshape([]); // a scalar's axis 0: one entry, weight 1
   const input = asFloat(x);
   if (input.backend.softmax) {
     if (a === x.rank - 1) return softmaxLastAxisOp([input], undefined);
@@ -53,8 +54,10 @@ export interface DropoutOptions {
 }
 
 /** Zeroes each element with probability p and scales the rest by 1/(1−p). The mask comes from a seeded rng. */
-export function dropout(x: Tensor, p: number, options: DropoutOptions = {}): Tensor {
-  if (!(p >= 0 && p < 1)) throw argumentError('dropout', 'p', p, 'a probability in [0, 1)');
+export function dropout(x: Tensor, p: number, dropoutOptions?: DropoutOptions): Tensor {
+  const options = optionsOf('dropout', dropoutOptions);
+  checkTensor('dropout', 'x', x);
+  if (!(typeof p === 'number' && p >= 0 && p < 1)) throw argumentError('dropout', 'p', p, 'a probability in [0, 1)');
   if (options.training === false || p === 0) return x;
   const rng = options.rng ?? getDefaultRng();
   const keep = allocate(x.dtype, x.size);
@@ -76,8 +79,8 @@ export interface CrossEntropyOptions {
  * Cross entropy of logits [..., C] against int32 class targets [...].
  * @example crossEntropy(logits, labels, { ignoreIndex: -100 })
  */
-export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
-  const { ignoreIndex = -100, reduction = 'mean', labelSmoothing = 0 } = options;
+export function crossEntropy(logits: Tensor, target: Tensor, options?: CrossEntropyOptions): Tensor {
+  const { ignoreIndex = -100, reduction = 'mean', labelSmoothing = 0 } = optionsOf('crossEntropy', options);
   checkTensor('crossEntropy', 'logits', logits);
   checkTensor('crossEntropy', 'target', target);
   if (target.dtype !== 'int32') throw argumentError('crossEntropy', 'target.dtype', target.dtype, "'int32' class indices");

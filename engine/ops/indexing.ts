@@ -1,5 +1,5 @@
 // Index ops: gather and scatterAdd are kernels (each the other's gradient); the rest compose them.
-import { argumentError, opError } from '../errors.js';
+import { argumentError, opError, optionsOf } from '../errors.js';
 import { defineOp, type Op } from '../op.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
@@ -78,8 +78,9 @@ const topkIndicesOp = defineOp<{ k: number; largest: boolean }>({
  * Values are gathered, so their gradient flows back to the chosen positions.
  * @example const { values, indices } = scores.topk(4);
  */
-export function topk(x: Tensor, k: number, options: TopkOptions = {}): { values: Tensor; indices: Tensor } {
+export function topk(x: Tensor, k: number, topkOptions?: TopkOptions): { values: Tensor; indices: Tensor } {
   checkTensor('topk', 'x', x);
+  const options = optionsOf('topk', topkOptions);
   const a = normalizeAxis('topk', options.axis ?? -1, x.rank);
   if (!Number.isInteger(k) || k < 0 || k > x.shape[a]!) throw argumentError('topk', 'k', k, `an integer in [0, ${x.shape[a]}]`);
   const last = x.rank - 1;

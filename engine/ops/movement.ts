@@ -1,10 +1,10 @@
 // Movement ops. Views (permute, slice, expand, flip, unfold, reshape when possible) share storage;
 // the gradient of every view scatters dy back through the same layout map (repeats accumulate).
 import type { Layout } from '../backend.js';
-import type { DType } from '../dtype.js';
+import { checkDtype, type DType } from '../dtype.js';
 import { argumentError, opError } from '../errors.js';
 import { defineOp, type ForwardResult } from '../op.js';
-import { contiguousStrides, isContiguous, normalizeAxes, normalizeAxis, sameShape, sizeOf } from '../shape.js';
+import { checkIntegers, contiguousStrides, isContiguous, normalizeAxes, normalizeAxis, sameShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
 export const rowMajor = contiguousStrides;
@@ -40,6 +40,7 @@ const permuteOp = defineViewOp<readonly number[]>('permute', (x, axes) => ({
 
 /** Reorders axes (a view). @example x.permute([0, 2, 1, 3]) */
 export function permute(x: Tensor, axes: readonly number[]): Tensor {
+  checkIntegers('permute', 'axes', axes);
   const resolved = axes.map((a) => normalizeAxis('permute', a, x.rank));
   if (resolved.length !== x.rank || new Set(resolved).size !== x.rank) {
     throw argumentError('permute', 'axes', axes, `a permutation of [0..${x.rank - 1}]`);
@@ -99,6 +100,7 @@ const expandOp = defineViewOp<readonly number[]>('expand', (x, shape) => {
 
 /** Broadcasts size-1 (and new leading) axes to `shape` without copying; -1 keeps a size. */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  checkIntegers('expand', 'shape', shape);
   const lead = shape.length - x.rank;
   const resolved = shape.map((d, a) => (d === -1 && a >= lead ? x.shape[a - lead]! : d));
   const valid = lead >= 0 && resolved.every((d, a) => Number.isInteger(d) && d >= 0 && (a < lead || x.shape[a - lead] === d || x.shape[a - lead] === 1));
@@ -177,6 +179,7 @@ const reshapeOp = defineOp<readonly number[]>({
 
 /** Same elements, new shape (one -1 is inferred); a view when the layout allows, else a copy. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  checkIntegers('reshape', 'shape', shape);
   const known = shape.filter((d) => d !== -1);
   const inferred = shape.length - known.length;
   const knownSize = sizeOf(known);
@@ -225,6 +228,7 @@ const castOp = defineOp<DType>({
 });
 
 export function cast(x: Tensor, dtype: DType): Tensor {
+  checkDtype('cast', dtype);
   return x.dtype === dtype ? x : castOp([x], dtype);
 }
 
@@ -270,6 +274,8 @@ export function cat(tensors: readonly Tensor[], axis = 0): Tensor {
     throw argumentError('cat', 'tensors', tensors, 'a non-empty array of Tensors');
   }
   const first = tensors[0]!;
+  // NOTE: normalizeAxis lets a scalar's reductions name axis 0; a scalar has no axis to join along.
+  if (first.rank === 0) throw argumentError('cat', 'tensors[0].shape', first.shape, 'at least one axis (a scalar has none to join along; use stack)');
   const a = normalizeAxis('cat', axis, first.rank);
   tensors.forEach((t, i) => {
     if (t.rank !== first.rank || t.shape.some((d, k) => k !== a && d !== first.shape[k])) {
@@ -282,7 +288,9 @@ export function cat(tensors: readonly Tensor[], axis = 0): Tensor {
 
 /** Joins tensors of one shape along a new axis. */
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
-  if (!Array.isArray(tensors) || tensors.length === 0) throw argumentError('stack', 'tensors', tensors, 'a non-empty array of Tensors');
+  if (!Array.isArray(tensors) || tensors.length === 0 || !tensors.every((t) => t instanceof Tensor)) {
+    throw argumentError('stack', 'tensors', tensors, 'a non-empty array of Tensors');
+  }
   const a = normalizeAxis('stack', axis, tensors[0]!.rank + 1);
   return cat(tensors.map((t) => unsqueeze(t, a)), a);
 }

@@ -1,6 +1,6 @@
 // Reductions over any axes. mean, variance and logSumExp are compositions of sum and max.
 import type { ReduceOp } from '../backend.js';
-import { argumentError, opError } from '../errors.js';
+import { argumentError, opError, optionsOf } from '../errors.js';
 import { defineOp } from '../op.js';
 import { normalizeAxes, normalizeAxis, reducedShape, sizeOf } from '../shape.js';
 import type { Axes, Tensor } from '../tensor.js';
@@ -58,8 +58,8 @@ export interface VarianceOptions {
   keepDim?: boolean;
 }
 
-export function variance(x: Tensor, axes?: Axes, options: VarianceOptions = {}): Tensor {
-  const { correction = 1, keepDim = false } = options;
+export function variance(x: Tensor, axes?: Axes, options?: VarianceOptions): Tensor {
+  const { correction = 1, keepDim = false } = optionsOf('variance', options);
   const resolved = normalizeAxes('var', axes, x.rank);
   const count = sizeOf(resolved.map((a) => x.shape[a]!));
   const centered = asFloat(x).sub(mean(x, resolved, true));
@@ -91,6 +91,7 @@ function argReduce(op: typeof argmaxOp, fn: string, x: Tensor, axis: number | un
     return op([flatten(x)], 0);
   }
   const a = normalizeAxis(fn, axis, x.rank);
+  if (x.rank === 0) return op([flatten(x)], 0); // a scalar's axis 0: index 0
   if (x.shape[a] === 0) throw argumentError(fn, 'axis', axis, `an axis of non-zero length (axis ${a} of shape [${x.shape}] is empty)`);
   const out = op([x], a);
   return keepDim ? reshape(out, reducedShape(x.shape, [a], true)) : out;
