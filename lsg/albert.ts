@@ -11,14 +11,12 @@ import {
   Embedding, ALBERT_DEFAULTS, parseHfJson, camelToSnake, extendedAttentionMask,
   type AlbertConfigOptions, type AlbertModelOptions, type EmbeddingInputs, type EncoderOutput, type HfJson, type ModelBuildOptions,
 } from '../nn/index.js';
-import { createLsgConfig, MAX_GLOBAL_TOKENS, MODEL_DEFAULTS, type LsgConfig } from './config.js';
+import { lsgConfigFromCheckpointKeys, MAX_GLOBAL_TOKENS, MODEL_DEFAULTS, type LsgCheckpointKeys, type LsgConfig } from './config.js';
 import { createLsgAttentionFunction } from './attention-function.js';
 import { prepareLsgInputs, finishLsgOutputs } from './sequence.js';
 import type { LsgRuntimeOptions } from './attention.js';
 
-/** The LSG keys of config.json (camelCase): the model attention's settings less isCausal (ALBERT's own
- * `is_decoder`) and referenceQuirks (never written); a checkpoint may say `sparsity_type: null`. */
-type LsgKeys = Omit<LsgConfig, 'isCausal' | 'referenceQuirks' | 'sparsityType'> & { readonly sparsityType: string | null };
+type LsgKeys = LsgCheckpointKeys;
 
 const { isCausal: _isCausal, referenceQuirks: _referenceQuirks, ...lsgKeyDefaults } = MODEL_DEFAULTS;
 /** The LSG keys' defaults, taken from MODEL_DEFAULTS (the reference LSGAlbertConfig's), in config.json's key order. */
@@ -83,18 +81,7 @@ export class LsgAlbertConfig extends AlbertConfig implements LsgKeys {
     this.adaptive = merged.adaptive;
     this.lshNumPreRounds = merged.lshNumPreRounds;
     this.referenceQuirks = options.referenceQuirks ?? false;
-    this.lsg = createLsgConfig({
-      blockSize: this.blockSize,
-      sparseBlockSize: this.sparseBlockSize,
-      sparsityFactor: this.sparsityFactor,
-      sparsityType: (this.sparsityType ?? 'none') as LsgConfig['sparsityType'],
-      numGlobalTokens: this.numGlobalTokens,
-      maskFirstToken: this.maskFirstToken,
-      poolWithGlobal: this.poolWithGlobal,
-      adaptive: this.adaptive,
-      lshNumPreRounds: this.lshNumPreRounds,
-      referenceQuirks: this.referenceQuirks,
-    });
+    this.lsg = lsgConfigFromCheckpointKeys(this);
   }
 
   override toOptions(): LsgAlbertConfigOptions {

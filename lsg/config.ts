@@ -65,6 +65,29 @@ export const MODEL_DEFAULTS: LsgConfig = {
   referenceQuirks: false,
 };
 
+/** The LSG keys of a checkpoint's config.json (camelCase): the model attention's settings less isCausal
+ * (the encoder's own `is_decoder`) and referenceQuirks; a checkpoint may say `sparsity_type: null`. */
+export type LsgCheckpointKeys = Omit<LsgConfig, 'isCausal' | 'referenceQuirks' | 'sparsityType'> & { readonly sparsityType: string | null };
+
+/**
+ * The validated model attention config of a checkpoint config's LSG keys (null sparsity means none).
+ * @example lsgConfigFromCheckpointKeys({ ...LSG_ALBERT_DEFAULTS, sparsityType: null, referenceQuirks: false }).sparsityType // 'none'
+ */
+export function lsgConfigFromCheckpointKeys(keys: LsgCheckpointKeys & { readonly referenceQuirks: boolean }): LsgConfig {
+  return createLsgConfig({
+    blockSize: keys.blockSize,
+    sparseBlockSize: keys.sparseBlockSize,
+    sparsityFactor: keys.sparsityFactor,
+    sparsityType: (keys.sparsityType ?? 'none') as SparsityType,
+    numGlobalTokens: keys.numGlobalTokens,
+    maskFirstToken: keys.maskFirstToken,
+    poolWithGlobal: keys.poolWithGlobal,
+    adaptive: keys.adaptive,
+    lshNumPreRounds: keys.lshNumPreRounds,
+    referenceQuirks: keys.referenceQuirks,
+  });
+}
+
 /** The reference's global-embedding table has 512 rows. */
 export const MAX_GLOBAL_TOKENS = 512;
 

@@ -121,28 +121,27 @@ function chartParts(chart: string): { width: number; height: number; inner: stri
   return { width, height, inner: chart.replace(/^<svg[^>]*>\n?/, '').replace(/<\/svg>\s*$/, '') };
 }
 
-/** Charts stacked in one SVG, top to bottom (e.g. loss above, accuracy below). */
-export function stackedChartsSvg(charts: readonly string[]): string {
+/** Charts in one SVG, one after another along `direction`, with an optional caption under them. */
+function arrangeCharts(charts: readonly string[], direction: 'down' | 'across', caption?: string): string {
   const parts = charts.map(chartParts);
   let offset = 0;
-  const body = parts.map(({ height, inner }) => {
-    const group = `<g transform="translate(0 ${offset})">\n${inner}</g>`;
-    offset += height;
+  const body = parts.map(({ width, height, inner }) => {
+    const group = `<g transform="translate(${direction === 'across' ? `${offset} 0` : `0 ${offset}`})">\n${inner}</g>`;
+    offset += direction === 'across' ? width : height;
     return group;
   });
-  return svgDocument(Math.max(...parts.map((part) => part.width)), offset, body);
+  const width = direction === 'across' ? offset : Math.max(...parts.map((part) => part.width));
+  const height = direction === 'down' ? offset : Math.max(...parts.map((part) => part.height));
+  if (caption) body.push(`<text x="${width / 2}" y="${height + 16}" text-anchor="middle">${escapeXml(caption)}</text>`);
+  return svgDocument(width, height + (caption ? 24 : 0), body);
+}
+
+/** Charts stacked in one SVG, top to bottom (e.g. loss above, accuracy below). */
+export function stackedChartsSvg(charts: readonly string[]): string {
+  return arrangeCharts(charts, 'down');
 }
 
 /** Charts side by side in one SVG, left to right, with an optional caption under them. */
 export function sideBySideChartsSvg(charts: readonly string[], caption?: string): string {
-  const parts = charts.map(chartParts);
-  let offset = 0;
-  const body = parts.map(({ width, inner }) => {
-    const group = `<g transform="translate(${offset} 0)">\n${inner}</g>`;
-    offset += width;
-    return group;
-  });
-  const height = Math.max(...parts.map((part) => part.height));
-  if (caption) body.push(`<text x="${offset / 2}" y="${height + 16}" text-anchor="middle">${escapeXml(caption)}</text>`);
-  return svgDocument(offset, height + (caption ? 24 : 0), body);
+  return arrangeCharts(charts, 'across', caption);
 }

@@ -3,7 +3,7 @@
 // behaviours exactly (`reference_quirks`, recorded in config.json).
 import { BertConfig, BERT_DEFAULTS, ROBERTA_DEFAULTS, camelToSnake, type BertConfigClass, type BertConfigOptions, type HfJson } from '../../nn/index.js';
 import { LSG_ALBERT_DEFAULTS } from '../albert.js';
-import { createLsgConfig, type LsgConfig } from '../config.js';
+import { lsgConfigFromCheckpointKeys, type LsgConfig } from '../config.js';
 
 /** The LSG keys of config.json with the reference defaults, and lsgrad's record of its mode. */
 export const LSG_KEYS = { ...LSG_ALBERT_DEFAULTS, referenceQuirks: false };
@@ -69,18 +69,7 @@ export class LsgBertConfig extends BertConfig implements LsgKeys {
 
   constructor(options: LsgBertConfigOptions = {}, extra: HfJson = {}) {
     super(options as BertConfigOptions, extra);
-    this.lsg = createLsgConfig({
-      blockSize: this.blockSize,
-      sparseBlockSize: this.sparseBlockSize,
-      sparsityFactor: this.sparsityFactor,
-      sparsityType: (this.sparsityType ?? 'none') as LsgConfig['sparsityType'],
-      numGlobalTokens: this.numGlobalTokens,
-      maskFirstToken: this.maskFirstToken,
-      poolWithGlobal: this.poolWithGlobal,
-      adaptive: this.adaptive,
-      lshNumPreRounds: this.lshNumPreRounds,
-      referenceQuirks: this.referenceQuirks,
-    });
+    this.lsg = lsgConfigFromCheckpointKeys(this);
   }
 
   /** Rows of the position table before the first real position (RoBERTa: padTokenId + 1). */
