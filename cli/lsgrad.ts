@@ -11,6 +11,8 @@ const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcomm
   train: { summary: 'train a text classifier on --data (default: the SpamAssassin corpus, what npm start runs)', load: async () => (await import('./train-command.js')).runTrain },
   eval: { summary: 'lsgrad eval DIR [--data PATH]: score a checkpoint on its test split or a labelled file', load: async () => (await import('./eval-command.js')).runEval },
   predict: { summary: 'lsgrad predict DIR <file|->: classify a document (--jsonl: one a line)', load: async () => (await import('./predict-command.js')).runPredict },
+  pretrain: { summary: 'pretrain an LSG-ALBERT masked language model on raw text (--data PATH)', load: async () => (await import('./pretrain-command.js')).runPretrain },
+  'fill-mask': { summary: 'lsgrad fill-mask DIR "text with [MASK]": the top-k fillings of each [MASK]', load: async () => (await import('./fill-mask-command.js')).runFillMask },
   convert: { summary: 'convert a dense ALBERT checkpoint to LSG-ALBERT', load: async () => (await import('./convert.js')).runConvert },
 };
 

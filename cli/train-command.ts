@@ -5,6 +5,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { flagName, formatHelp, parseArgs, UsageError } from './args.js';
 import { runNaiveBayesBaseline, type BaselineResult } from './baseline.js';
 import { encodeSet } from './data/batches.js';
+import { initialWeights, optionsFromInit, readInitSource, type InitReport, type InitSource } from './init-weights.js';
 import { loadTokenizer } from './data/tokenizers.js';
 import { BUILT_IN_DATASET, dataSpecOf, describePart, loadDataset, type Dataset, type Example } from './data/dataset.js';
 import { scoreSet } from './evaluate.js';
@@ -37,7 +38,7 @@ export function defaultOut(data: string): string {
 }
 
 /** Flags given on the command line, resolved against a resumed run's saved options. */
-function resolveOptions(argv: string[]): { options: TrainOptions; out: string; resumeFrom?: string } | undefined {
+function resolveOptions(argv: string[]): { options: TrainOptions; out: string; resumeFrom?: string; initSource?: InitSource } | undefined {
   const parsed = parseArgs('lsgrad train', TRAIN_FLAGS, argv);
   if (parsed.help) {
     process.stdout.write(trainHelp() + '\n');
@@ -61,15 +62,19 @@ function resolveOptions(argv: string[]): { options: TrainOptions; out: string; r
     resumeFrom = existsSync(join(runDirectory, 'latest-checkpoint.json')) ? resolveCheckpoint(runDirectory) : undefined;
   }
   const problems = crossCheckTrainOptions(options);
+  let initSource: InitSource | undefined;
   if (options.init !== undefined && options.resume === undefined) {
     try {
-      checkInitDirectory(resolveCheckpoint(options.init));
+      initSource = readInitSource(resolveCheckpoint(options.init));
+      const adopted = optionsFromInit(options, parsed.given, initSource);
+      options = adopted.options;
+      problems.push(...adopted.problems.map((problem) => `--init ${options.init}: ${problem}`), ...crossCheckTrainOptions(options));
     } catch (error) {
       problems.push(`--init ${options.init}: ${(error as Error).message}`);
     }
   }
-  if (problems.length > 0) throw new UsageError(`lsgrad train: ${problems.join('; ')}`);
-  return { options, out: options.out ?? defaultOut(options.data), resumeFrom };
+  if (problems.length > 0) throw new UsageError(`lsgrad train: ${[...new Set(problems)].join('; ')}`);
+  return { options, out: options.out ?? defaultOut(options.data), resumeFrom, initSource };
 }
 
 function describeLengths(options: TrainOptions): string {
@@ -79,34 +84,29 @@ function describeLengths(options: TrainOptions): string {
   return `seq-len ${options.seqLen} (warm-up: steps 1–${shortSteps} read ${options.shortSeqLen} tokens, the last ${options.steps - shortSteps} all ${options.seqLen})${crops}`;
 }
 
-/** A checkpoint of lsgrad train has config.json, model.safetensors and lsgrad_model.json. */
-function checkInitDirectory(checkpoint: string): void {
-  const missing = ['config.json', 'model.safetensors', LSGRAD_MODEL_FILE].filter((name) => !existsSync(join(checkpoint, name)));
-  if (missing.length > 0) throw new Error(`${checkpoint} has no ${missing.join(', ')}; expected a checkpoint of lsgrad train (or its run directory)`);
-}
-
-/** --init: copies a checkpoint's weights into the freshly built classifier, which must have its shape. */
-async function initializeFrom(classifier: TextClassifier, init: string, log: (message: string) => void): Promise<void> {
-  const checkpoint = resolveCheckpoint(init);
-  const source = await loadClassifier(checkpoint);
+/** --init: the checkpoint's weights in the freshly built classifier, and what was loaded and what initialised. */
+function initializeFrom(classifier: TextClassifier, source: InitSource, options: TrainOptions, log: (message: string) => void): void {
+  let report: InitReport;
   try {
-    classifier.module.loadStateDict(source.module.stateDict());
+    report = initialWeights(classifier, source, options);
   } catch (error) {
-    throw new UsageError(`lsgrad train: --init ${init}: its weights (${source.description}) do not fit the model these flags build (${classifier.description}): ${(error as Error).message}`);
+    throw new UsageError(`lsgrad train: --init ${options.init}: ${(error as Error).message}`);
   }
-  log(`initialized from ${checkpoint}`);
+  const converted = report.converted ? ' (a dense checkpoint, converted to LSG-ALBERT on the fly)' : '';
+  const head = report.headKept ? 'its classification head too (same classes)' : 'a new classification head';
+  log(`initialized from ${source.checkpoint}${converted}: loaded ${report.loaded.length} weights, ${head}; initialised ${report.initialised.length}${report.initialised.length > 0 ? ` (${report.initialised.join(', ')})` : ''}`);
 }
 
 export async function runTrain(argv: string[]): Promise<void> {
   const resolved = resolveOptions(argv);
   if (!resolved) return;
-  const { options, out, resumeFrom } = resolved;
+  const { options, out, resumeFrom, initSource } = resolved;
   const log = (message: string) => process.stderr.write(`${message}\n`);
   // The data is read and checked before anything is written to --out or a model is built.
   const data = dataSpecOf(options);
   const dataset: Dataset = loadDataset(data, { train: options.limit, validation: options.evalLimit, test: options.testLimit });
   const { train, validation, test, labels } = dataset;
-  const tokenizer = resumeFrom ? undefined : loadTokenizer(options.tokenizer);
+  const tokenizer = resumeFrom ? undefined : initSource ? initSource.tokenizer : loadTokenizer(options.tokenizer);
   await selectBackend(options.backend, options.gpujsMode);
   log(`data: ${data.data === BUILT_IN_DATASET ? BUILT_IN_DATASET : dataset.name}, ${labels.length} classes (${labels.join(', ')}); ${dataset.split}`);
   log(`data: ${describePart('train', train, labels)} · ${describePart('validation', validation, labels)} · ${describePart('test', test, labels)} · ${describeLengths(options)}`);
@@ -127,7 +127,7 @@ export async function runTrain(argv: string[]): Promise<void> {
   if (resumeFrom && classifier.labels.join('\n') !== labels.join('\n')) {
     throw new Error(`--resume ${out}: the checkpoint's classes (${classifier.labels.join(', ')}) are not those of its data now (${labels.join(', ')}); expected the same data as when the run started`);
   }
-  if (!resumeFrom && options.init !== undefined) await initializeFrom(classifier, options.init, log);
+  if (!resumeFrom && initSource) initializeFrom(classifier, initSource, options, log);
   if (!resumeFrom) writeRunOptions(out, options);
   const parameterCount = classifier.module.parameters().reduce((total, parameter) => total + parameter.size, 0);
   log(`model: ${classifier.description} · ${parameterCount.toLocaleString('en-US')} parameters · backend ${options.backend}`);

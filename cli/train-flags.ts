@@ -2,6 +2,7 @@
 // `npm start` configuration (see docs/training.md for how they were chosen and measured).
 import { flagName, type FlagSpecs, type FlagValues } from './args.js';
 import { GPUJS_MODES } from '../backends/gpujs/modes.js';
+import { MODEL_PARTS } from './freeze.js';
 import { ConfigError } from '../engine/errors.js';
 import { createLsgConfig, createLsgLayerConfig } from '../lsg/config.js';
 
@@ -66,6 +67,7 @@ export const TRAIN_FLAGS = {
   threads: { kind: 'int', default: 2, min: 1, max: 64, help: 'model replicas (worker threads), each computing a share of every batch; losses depend on this number' },
   out: { kind: 'string', placeholder: 'DIR', help: 'output directory (default: out/spam for spam-assassin, out/<name of --data> otherwise)' },
   resume: { kind: 'string', placeholder: 'DIR', help: 'continue the run in DIR from its latest checkpoint, with its saved options' },
+  trainOnly: { kind: 'list', default: [], choices: MODEL_PARTS, placeholder: 'PARTS', help: 'train only these parts, freezing the rest (no gradient, no optimizer state, no weight decay); all parts when not given' },
   init: { kind: 'string', placeholder: 'DIR', help: 'start from the weights of a checkpoint (or a run\'s latest) of the same model shape, with a fresh optimizer and schedule (fine-tuning)' },
   stopAt: { kind: 'int', default: 0, min: 0, help: 'checkpoint and stop after this step, as if interrupted (0 = run to --steps)' },
   baseline: { kind: 'bool', default: true, help: 'also fit the naive-Bayes baseline (--no-baseline to skip)' },
@@ -96,7 +98,7 @@ export const TRAIN_SECTIONS: Record<string, readonly (keyof typeof TRAIN_FLAGS)[
   Model: ['hiddenSize', 'embeddingSize', 'intermediateSize', 'numLayers', 'numGroups', 'heads', 'dropout'],
   Attention: ['attention', 'sparsityType', 'blockSize', 'sparseBlockSize', 'sparsityFactor', 'numGlobalTokens'],
   Optimisation: ['steps', 'batchSize', 'lr', 'warmup', 'weightDecay', 'clipNorm', 'seed'],
-  Run: ['evalEvery', 'checkpointEvery', 'backend', 'gpujsMode', 'threads', 'out', 'resume', 'init', 'stopAt', 'baseline', 'quiet'],
+  Run: ['evalEvery', 'checkpointEvery', 'backend', 'gpujsMode', 'threads', 'out', 'resume', 'init', 'trainOnly', 'stopAt', 'baseline', 'quiet'],
 };
 
 /** Cross-flag checks that a single flag's range cannot express. Returns problems, empty if none. */
@@ -110,6 +112,9 @@ export function crossCheckTrainOptions(options: TrainOptions): string[] {
   }
   if (options.shortSeqLen > 0 && options.shortSeqLen < 8) {
     problems.push(`--short-seq-len ${options.shortSeqLen} is too short; expected 0 (no warm-up) or at least 8`);
+  }
+  if ((options.trainOnly ?? []).includes('global') && options.attention !== 'lsg') {
+    problems.push(`--train-only global needs LSG attention (global tokens); --attention is ${options.attention}`);
   }
   if (options.warmup > options.steps) {
     problems.push(`--warmup ${options.warmup} is larger than --steps ${options.steps}`);

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AdamW, clipGradNorm, gradNorm, warmupSchedule, weightDecayGroups } from '../nn/index.js';
 import { inDeviceScope } from './device-scope.js';
+import { freezeAllBut } from './freeze.js';
 import { writeDirectoryAtomic, writeFileAtomic, writeJsonAtomic } from './atomic.js';
 import { batchIndices, gatherRows, type EncodedSet } from './data/batches.js';
 import { cropBatch } from './data/crops.js';
@@ -83,7 +84,14 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
   const classifier = replicas.classifier;
   const module = classifier.module;
   const namedParameters = module.namedParameters();
-  const optimizer = new AdamW(weightDecayGroups(module, options.weightDecay), { lr: options.lr, weightDecay: options.weightDecay });
+  // Frozen parameters (--train-only) get no gradient, no optimizer state and no weight decay.
+  const trainable = freezeAllBut(module, options.trainOnly ?? []);
+  const groups = weightDecayGroups(module, options.weightDecay).map((group) => ({ ...group, params: group.params.filter((p) => p.requiresGrad) })).filter((group) => group.params.length > 0);
+  const optimizer = new AdamW(groups, { lr: options.lr, weightDecay: options.weightDecay });
+  if (trainable.length < namedParameters.length) {
+    const count = (params: readonly { size: number }[]) => params.reduce((total, p) => total + p.size, 0).toLocaleString('en-US');
+    log(`--train-only ${options.trainOnly.join(',')}: training ${count(trainable)} of ${count(module.parameters())} parameters (${trainable.length} of ${namedParameters.length} tensors)`);
+  }
   const lrFactor = warmupSchedule({ warmupSteps: options.warmup, totalSteps: options.steps, decay: 'linear' });
   let state: TrainerState = { step: 0, losses: [], validations: [], trainSeconds: 0, trainCpuSeconds: 0, trainTokens: 0 };
   if (inputs.resumeFrom) {
@@ -124,7 +132,7 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
     const batch = cropBatch(gatherRows(train, rows, stepSeqLen(options, step)), trainBytes, rows, options.cropProb, options.seed, step, classifier.encode);
     // A step whose loss or gradient norm is not finite changes nothing: no update, gradients dropped.
     const update = (loss: number) => {
-      const norm = options.clipNorm > 0 ? clipGradNorm(module.parameters(), options.clipNorm) : gradNorm(module.parameters());
+      const norm = options.clipNorm > 0 ? clipGradNorm(trainable, options.clipNorm) : gradNorm(trainable);
       const finite = Number.isFinite(loss) && Number.isFinite(norm);
       if (finite) optimizer.step();
       optimizer.zeroGrad();

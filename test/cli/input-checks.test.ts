@@ -60,7 +60,7 @@ test('train: --init and --resume problems are reported before any work', async (
   writeFileSync(join(notACheckpoint, 'config.json'), '{}');
   const incomplete = await cli(['train', '--init', notACheckpoint]);
   assert.is(incomplete.status, 2);
-  assert.match(incomplete.stderr, /has no model.safetensors, lsgrad_model.json; expected a checkpoint of lsgrad train/);
+  assert.match(incomplete.stderr, /has no model.safetensors; expected a HuggingFace-layout ALBERT or LSG-ALBERT checkpoint/);
   const resumeWithFlags = await cli(['train', '--resume', join(root, 'run'), '--lr', '0.1', '--no-baseline']);
   assert.is(resumeWithFlags.status, 2);
   assert.match(resumeWithFlags.stderr, /--resume continues a run with its saved options; --lr, --baseline cannot change them/);

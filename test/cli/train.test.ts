@@ -125,7 +125,7 @@ test('bad usage exits 2 with a clear message', async () => {
   assert.is((await cli(['frobnicate'])).status, 2);
   assert.match((await cli(['train', '--help'])).stdout, /--sparsity-type/);
   assert.match((await cli(['convert', '--help'])).stdout, /max-sequence-length/); // dispatched to cli/convert.ts
-  assert.match((await cli(['--help'])).stdout, /train.*\n.*eval.*\n.*predict.*\n.*convert/);
+  assert.match((await cli(['--help'])).stdout, /train.*\n.*eval.*\n.*predict.*\n.*pretrain.*\n.*fill-mask.*\n.*convert/);
 });
 
 test.run();
