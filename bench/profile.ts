@@ -1,11 +1,14 @@
-// npm run bench:profile -- <implementation id> <length> [--threads 1]
+// npm run bench:profile -- <implementation id> <length> [--unfused]
+// (--unfused: the CPU backend without its fused blockAttention pair, i.e. LSG's composed block
+// product, for before/after profiles in one checkout)
 // Where one lsgrad attention forward+backward spends its CPU time, per backend kernel (and, for
 // the elementwise families, per op): a wrapper times every kernel call with process.cpuUsage.
 // Single-threaded by default (LSGRAD_THREADS=1 is set before the engine loads), so the process's
 // CPU time is the calling thread's.
 import { argumentError } from '../engine/errors.js';
 
-const [implId, lengthText] = process.argv.slice(2);
+const unfused = process.argv.includes('--unfused');
+const [implId, lengthText] = process.argv.slice(2).filter((arg) => arg !== '--unfused');
 if (!implId || !lengthText) throw argumentError('bench/profile', 'arguments', process.argv.slice(2), '<implementation id> <length>, e.g. lsg-b128-norm 4096');
 process.env.LSGRAD_THREADS ??= '1';
 const { createRng, getBackend, randn, registerBackend, useBackend } = await import('../engine/index.js');
@@ -25,7 +28,8 @@ function matmulFlops(args: unknown[]): number {
   const batch = a.shape.slice(0, -2).reduce((x, y) => x * y, 1);
   return 2 * batch * a.shape.at(-2)! * a.shape.at(-1)! * b.shape.at(-1)!;
 }
-const cpu = getBackend('cpu');
+const { blockAttention: _fusedPair, ...withoutFused } = getBackend('cpu');
+const cpu = unfused ? (withoutFused as typeof withoutFused & { name: string }) : getBackend('cpu');
 const timed = wrapKernels(cpu, 'profiled-cpu', (kernelName, kernel) => (...args) => {
   // unary/binary/reduce name their op in the first argument.
   const key = typeof args[0] === 'string' ? `${kernelName}:${args[0]}` : kernelName;
@@ -57,7 +61,7 @@ const run = () => {
 run();                                    // warm-up (compiles the kernels)
 const total = run();
 const kernelMs = [...totals.values()].reduce((s, e) => s + e.ms, 0);
-console.log(`${impl.label}, length ${length}, forward+backward: ${total.toFixed(0)} ms of CPU time (threads: ${process.env.LSGRAD_THREADS}; CPU time, since the machine may be shared)`);
+console.log(`${impl.label}${unfused ? ' (composed block product)' : ''}, length ${length}, forward+backward: ${total.toFixed(0)} ms of CPU time (threads: ${process.env.LSGRAD_THREADS}; CPU time, since the machine may be shared)`);
 console.log('| kernel | ms | share | calls | GFLOP/s |');
 console.log('| --- | ---: | ---: | ---: | ---: |');
 for (const [key, entry] of [...totals].sort((a, b) => b[1].ms - a[1].ms)) {

@@ -107,12 +107,12 @@ export function wasmBlockAttentionBackward(
   const s = sizes(ops, plan);
   const { offsets, bytes } = layout([
     s.tokenFloats, s.bankFloats, s.bankFloats, s.maskFloats, s.rowFloats, s.tokenFloats, s.tokenFloats,
-    s.tokenFloats, s.bankFloats, s.bankFloats, s.weightFloats,
+    s.tokenFloats, s.bankFloats, s.bankFloats, s.weightFloats, s.weightFloats,
   ]);
   if (!wasmBlockAttentionReady(ops, bytes / 4)) return null;
   const { memory, backward } = kernel()!;
   reserve(memory, bytes);
-  const [q, keys, values, mask, rows, out, dout, dq, dkeys, dvalues, weights] = offsets as number[] as [number, number, number, number, number, number, number, number, number, number, number];
+  const [q, keys, values, mask, rows, out, dout, dq, dkeys, dvalues, weights, scratch] = offsets as number[] as [number, number, number, number, number, number, number, number, number, number, number, number];
   put(memory, q, ops.q as never, s.tokenFloats);
   put(memory, keys, ops.keys as never, s.bankFloats);
   put(memory, values, ops.values as never, s.bankFloats);
@@ -121,7 +121,7 @@ export function wasmBlockAttentionBackward(
   put(memory, out, output, s.tokenFloats);
   put(memory, dout, gradOut, s.tokenFloats);
   new Uint8Array(memory.buffer, dq, weights - dq).fill(0);
-  backward(q, keys, values, mask, rows, out, dout, dq, dkeys, dvalues, weights, ...planArgs(ops, plan));
+  backward(q, keys, values, mask, rows, out, dout, dq, dkeys, dvalues, weights, scratch, ...planArgs(ops, plan));
   return {
     dq: new Float32Array(memory.buffer, dq, s.tokenFloats).slice(),
     dkeys: new Float32Array(memory.buffer, dkeys, s.bankFloats).slice(),
