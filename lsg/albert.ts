@@ -15,6 +15,7 @@ import { lsgConfigFromCheckpointKeys, MAX_GLOBAL_TOKENS, MODEL_DEFAULTS, type Ls
 import { createLsgAttentionFunction } from './attention-function.js';
 import { prepareLsgInputs, finishLsgOutputs } from './sequence.js';
 import type { LsgRuntimeOptions } from './attention.js';
+import { lsgAutoMap, withReferenceDefault, whereReferenceDiffers, refusalMarker, REFUSAL_PREFIX, REFERENCE_QUIRKS_KEY } from './models/pytorch.js';
 
 type LsgKeys = LsgCheckpointKeys;
 
@@ -22,23 +23,15 @@ const { isCausal: _isCausal, referenceQuirks: _referenceQuirks, ...lsgKeyDefault
 /** The LSG keys' defaults, taken from MODEL_DEFAULTS (the reference LSGAlbertConfig's), in config.json's key order. */
 export const LSG_ALBERT_DEFAULTS: LsgKeys = lsgKeyDefaults;
 
-/** The reference's `auto_map`: which class of modeling_lsg_albert.py each Auto class loads. */
-export const LSG_ALBERT_AUTO_MAP: Record<string, string> = {
-  AutoConfig: 'modeling_lsg_albert.LSGAlbertConfig',
-  AutoModel: 'modeling_lsg_albert.LSGAlbertModel',
-  AutoModelForMaskedLM: 'modeling_lsg_albert.LSGAlbertForMaskedLM',
-  AutoModelForMultipleChoice: 'modeling_lsg_albert.LSGAlbertForMultipleChoice',
-  AutoModelForPreTraining: 'modeling_lsg_albert.LSGAlbertForPreTraining',
-  AutoModelForQuestionAnswering: 'modeling_lsg_albert.LSGAlbertForQuestionAnswering',
-  AutoModelForSequenceClassification: 'modeling_lsg_albert.LSGAlbertForSequenceClassification',
-  AutoModelForTokenClassification: 'modeling_lsg_albert.LSGAlbertForTokenClassification',
-};
+/** `auto_map`: each Auto class → the LSG-ALBERT class of the published modeling code (lsg/models/pytorch.ts). */
+export const LSG_ALBERT_AUTO_MAP: Record<string, string> = lsgAutoMap('albert', 'Albert',
+  ['Model', 'ForMaskedLM', 'ForMultipleChoice', 'ForPreTraining', 'ForQuestionAnswering', 'ForSequenceClassification', 'ForTokenClassification']);
 
 /** Rows of the global-embedding table: always 512 in the reference, whatever numGlobalTokens is. */
 export const GLOBAL_EMBEDDING_ROWS = MAX_GLOBAL_TOKENS;
 
 export type LsgAlbertConfigOptions = AlbertConfigOptions & Partial<LsgKeys> & {
-  /** Reproduce reference behaviours that the LSG module otherwise corrects (see docs/lsg.md). Not written to config.json. */
+  /** Reproduce reference behaviours that the LSG module otherwise corrects (see docs/lsg.md); recorded in config.json as `reference_quirks`. */
   referenceQuirks?: boolean;
 };
 
@@ -61,7 +54,10 @@ export class LsgAlbertConfig extends AlbertConfig implements LsgKeys {
   readonly referenceQuirks: boolean;
   readonly lsg: LsgConfig;
 
-  constructor(options: LsgAlbertConfigOptions = {}, extra: HfJson = {}) {
+  constructor(options: LsgAlbertConfigOptions = {}, extraJson: HfJson = {}) {
+    // A refusal marker lsgrad wrote is recomputed on save from reference_quirks, never kept.
+    const { attn_implementation: marker, ...rest } = extraJson;
+    const extra = typeof marker === 'string' && marker.startsWith(REFUSAL_PREFIX) ? rest : extraJson;
     const albertOptions: Record<string, unknown> = { ...options };
     const lsgOptions: Record<string, unknown> = {};
     for (const key of Object.keys(LSG_ALBERT_DEFAULTS)) {
@@ -96,18 +92,25 @@ export class LsgAlbertConfig extends AlbertConfig implements LsgKeys {
   }
 
   /**
-   * Reads an LSG-ALBERT config.json (or a dense ALBERT one, which gets the LSG defaults).
+   * Reads an LSG-ALBERT config.json (or a dense ALBERT one, which gets the LSG defaults). Without a
+   * `reference_quirks` record the checkpoint came from the reference, so its behaviours are kept.
    * @example
    *   LsgAlbertConfig.fromHfJson(JSON.parse(readFileSync('model/config.json', 'utf8')));
    */
   static override fromHfJson(json: HfJson): LsgAlbertConfig {
-    const { options, extra } = parseHfJson(json, { ...ALBERT_DEFAULTS, ...LSG_ALBERT_DEFAULTS }, 'LsgAlbertConfig.fromHfJson');
+    const { options, extra } = parseHfJson(withReferenceDefault(json), { ...ALBERT_DEFAULTS, ...LSG_ALBERT_DEFAULTS, referenceQuirks: false }, 'LsgAlbertConfig.fromHfJson');
     return new LsgAlbertConfig(options as LsgAlbertConfigOptions, extra);
   }
 
-  /** config.json in the reference's layout: the ALBERT keys, the LSG keys, `auto_map`, `base_model_prefix` "lsg". */
+  /**
+   * config.json in the reference's layout: the ALBERT keys, the LSG keys, `auto_map`,
+   * `base_model_prefix` "lsg", lsgrad's `reference_quirks`, and a refusal marker where PyTorch
+   * would compute something else (lsg/models/pytorch.ts).
+   */
   override toHfJson(): HfJson {
-    const json: HfJson = { ...super.toHfJson(), auto_map: LSG_ALBERT_AUTO_MAP, base_model_prefix: 'lsg' };
+    const json: HfJson = { ...super.toHfJson(), auto_map: LSG_ALBERT_AUTO_MAP, base_model_prefix: 'lsg', [REFERENCE_QUIRKS_KEY]: this.referenceQuirks };
+    const differs = whereReferenceDiffers(this.lsg);
+    if (differs !== null) json.attn_implementation = refusalMarker(differs);
     for (const key of Object.keys(LSG_ALBERT_DEFAULTS)) json[camelToSnake(key)] = (this as unknown as Record<string, unknown>)[key];
     return Object.fromEntries(Object.entries(json).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }

@@ -19,5 +19,6 @@ export * from './albert.js';
 export { convertAlbertCheckpoint, convertAlbertState, CONVERT_DEFAULTS, type ConvertOptions } from './convert.js';
 // LSG-BERT, LSG-RoBERTa, LSG-XLM-RoBERTa, LSG-CamemBERT (lsg/bert.ts, lsg/bert-config.ts).
 export * from './models/bert-config.js';
+export * from './models/pytorch.js';
 export * from './models/bert.js';
 export { withLsgAttention, prependGlobalRows, runLsgEncoder, type LsgBuildOptions } from './models/encoder-steps.js';

@@ -4,42 +4,11 @@
 import { BertConfig, BERT_DEFAULTS, ROBERTA_DEFAULTS, camelToSnake, type BertConfigClass, type BertConfigOptions, type HfJson } from '../../nn/index.js';
 import { LSG_ALBERT_DEFAULTS } from '../albert.js';
 import { lsgConfigFromCheckpointKeys, type LsgConfig } from '../config.js';
+import { lsgAutoMap, withReferenceDefault, whereReferenceDiffers, refusalMarker, REFUSAL_PREFIX } from './pytorch.js';
 
 /** The LSG keys of config.json with the reference defaults, and lsgrad's record of its mode. */
 export const LSG_KEYS = { ...LSG_ALBERT_DEFAULTS, referenceQuirks: false };
 type LsgKeys = typeof LSG_KEYS;
-
-/** config.json's name for `referenceQuirks`; a checkpoint without it was made by the reference (true). */
-export const REFERENCE_QUIRKS_KEY = 'reference_quirks';
-
-/**
- * The published LSG model repository whose modeling file each family's `auto_map` names, in
- * HuggingFace's `repo_id--module.Class` form: `AutoModel.from_pretrained(dir, trust_remote_code=True)`
- * fetches the reference's modeling code from there (lsgrad ships none of it).
- */
-export const LSG_CODE_REPOSITORIES = {
-  albert: 'ccdv/lsg-albert-base-v2-4096',
-  bert: 'ccdv/lsg-bert-base-uncased-4096',
-  roberta: 'ccdv/lsg-base-4096',
-  'xlm-roberta': 'ccdv/lsg-xlm-roberta-base-4096',
-  camembert: 'ccdv/lsg-camembert-base-4096',
-} as const;
-
-/**
- * The `auto_map` of an LSG family: each Auto class → `repo--modeling_lsg_<family>.LSG<Class>`.
- * @example lsgAutoMap('roberta', 'Roberta', ['Model', 'ForMaskedLM'])
- */
-export function lsgAutoMap(family: keyof typeof LSG_CODE_REPOSITORIES, classStem: string, heads: readonly string[]): Record<string, string> {
-  const module = `${LSG_CODE_REPOSITORIES[family]}--modeling_lsg_${family.replace('-', '_')}`;
-  const map: Record<string, string> = { AutoConfig: `${module}.LSG${classStem}Config` };
-  for (const head of heads) map[head === 'Model' ? 'AutoModel' : `AutoModel${head}`] = `${module}.LSG${classStem}${head}`;
-  return map;
-}
-
-/** A JSON object with `reference_quirks` set to true when absent (a checkpoint the reference made). */
-export function withReferenceDefault(json: HfJson): HfJson {
-  return REFERENCE_QUIRKS_KEY in json ? json : { ...json, [REFERENCE_QUIRKS_KEY]: true };
-}
 
 export type LsgBertConfigOptions = BertConfigOptions & Partial<LsgKeys>;
 
@@ -68,7 +37,9 @@ export class LsgBertConfig extends BertConfig implements LsgKeys {
   readonly lsg: LsgConfig;
 
   constructor(options: LsgBertConfigOptions = {}, extra: HfJson = {}) {
-    super(options as BertConfigOptions, extra);
+    // A refusal marker lsgrad wrote is recomputed on save from reference_quirks, never kept.
+    const { attn_implementation: marker, ...rest } = extra;
+    super(options as BertConfigOptions, typeof marker === 'string' && marker.startsWith(REFUSAL_PREFIX) ? rest : extra);
     this.lsg = lsgConfigFromCheckpointKeys(this);
   }
 
@@ -95,6 +66,8 @@ export class LsgBertConfig extends BertConfig implements LsgKeys {
   override toHfJson(): HfJson {
     const autoMap = (this.constructor as typeof LsgBertConfig).autoMap;
     const json: HfJson = { ...super.toHfJson(), auto_map: autoMap, base_model_prefix: 'lsg' };
+    const differs = whereReferenceDiffers(this.lsg);
+    if (differs !== null) json.attn_implementation = refusalMarker(differs);
     const sorted: HfJson = {};
     for (const key of Object.keys(json).sort()) sorted[key] = json[key];
     return sorted;

@@ -1,0 +1,81 @@
+// What makes a checkpoint lsgrad writes compute the same in PyTorch: `auto_map` entries that name
+// the published LSG model code (lsgrad ships none of it), the record of lsgrad's mode
+// (`reference_quirks`), and a refusal marker for checkpoints PyTorch would run differently.
+import { normalSlots, referenceSlots } from '../slots.js';
+import type { LsgConfig } from '../config.js';
+
+/**
+ * The published LSG model repository whose modeling file each family's `auto_map` names, in
+ * HuggingFace's `repo_id--module.Class` form: `AutoModel.from_pretrained(dir, trust_remote_code=True)`
+ * fetches the reference's modeling file from there (a local folder needs no copy of it).
+ */
+export const LSG_CODE_REPOSITORIES = {
+  albert: 'ccdv/lsg-albert-base-v2-4096',
+  bert: 'ccdv/lsg-bert-base-uncased-4096',
+  roberta: 'ccdv/lsg-base-4096',
+  'xlm-roberta': 'ccdv/lsg-xlm-roberta-base-4096',
+  camembert: 'ccdv/lsg-camembert-base-4096',
+} as const;
+export type LsgFamily = keyof typeof LSG_CODE_REPOSITORIES;
+
+/**
+ * The `auto_map` of an LSG family: each Auto class → `repo--modeling_lsg_<family>.LSG<Stem><Head>`.
+ * @example lsgAutoMap('roberta', 'Roberta', ['Model', 'ForMaskedLM']).AutoModel
+ *   // 'ccdv/lsg-base-4096--modeling_lsg_roberta.LSGRobertaModel'
+ */
+export function lsgAutoMap(family: LsgFamily, classStem: string, heads: readonly string[]): Record<string, string> {
+  const module = `${LSG_CODE_REPOSITORIES[family]}--modeling_lsg_${family.replace('-', '_')}`;
+  const map: Record<string, string> = { AutoConfig: `${module}.LSG${classStem}Config` };
+  for (const head of heads) map[head === 'Model' ? 'AutoModel' : `AutoModel${head}`] = `${module}.LSG${classStem}${head}`;
+  return map;
+}
+
+/** config.json's name for `referenceQuirks`. */
+export const REFERENCE_QUIRKS_KEY = 'reference_quirks';
+
+/**
+ * A config.json object with `reference_quirks: true` when it has no record: such a checkpoint was
+ * made by the reference (or by lsgrad before it recorded its mode), so lsgrad computes what PyTorch does.
+ */
+export function withReferenceDefault<T extends Record<string, unknown>>(json: T): T {
+  return REFERENCE_QUIRKS_KEY in json ? json : { ...json, [REFERENCE_QUIRKS_KEY]: true };
+}
+
+/**
+ * Why the reference computes something else than lsgrad's corrected mode (`referenceQuirks: false`)
+ * for this configuration, or null when the two modes agree on every input.
+ * @example whereReferenceDiffers(createLsgConfig({ sparsityType: 'bos_pooling' })) // 'bos_pooling: …'
+ */
+export function whereReferenceDiffers(lsg: LsgConfig): string | null {
+  if (lsg.referenceQuirks) return null;
+  if (lsg.sparsityType === 'bos_pooling') return 'bos_pooling: the reference attends groups made only of padding';
+  if (lsg.sparsityType === 'lsh' && lsg.sparsityFactor === lsg.sparseBlockSize && lsg.sparsityFactor > 1) {
+    return 'lsh with sparsity_factor == sparse_block_size: the reference runs bos_pooling';
+  }
+  if (lsg.sparsityType !== 'none' && lsg.sparseBlockSize > 0) {
+    const geometry = { blockSize: lsg.blockSize, sparsityFactor: lsg.sparsityFactor, slotsPerSide: lsg.sparseBlockSize, isCausal: lsg.isCausal };
+    const ours = normalSlots(geometry);
+    let theirs: ReturnType<typeof referenceSlots> | null;
+    try {
+      theirs = referenceSlots('model', geometry);
+    } catch {
+      theirs = null;
+    }
+    if (theirs === null || ours.left.join() !== theirs.left.join() || ours.right.join() !== theirs.right.join()) {
+      return `block_size ${lsg.blockSize}, sparse_block_size ${lsg.sparseBlockSize}, sparsity_factor ${lsg.sparsityFactor}: the reference takes other sparse keys`;
+    }
+  }
+  return null;
+}
+
+/** The prefix of every `attn_implementation` value lsgrad writes to stop PyTorch running a checkpoint. */
+export const REFUSAL_PREFIX = 'lsgrad-';
+
+/**
+ * An `attn_implementation` value that transformers refuses when loading ("Specified
+ * attn_implementation=… is not supported"), so a checkpoint PyTorch would compute differently
+ * fails to load there instead of running. No "/" in it: newer transformers read "org/repo" as a kernel repository.
+ */
+export function refusalMarker(reason: string): string {
+  return `${REFUSAL_PREFIX}only (${reason.replaceAll('/', ' or ')}; PyTorch would compute something else: load it with lsgrad)`;
+}
