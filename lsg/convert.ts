@@ -1,50 +1,145 @@
 /**
- * Dense ALBERT → LSG-ALBERT checkpoint conversion, as the reference converter
- * (ccdv-ai/convert_checkpoint_to_lsg, `AlbertConversionScript`) does it with its default,
- * non-random global initialisation:
- * - position embeddings tiled to `maxSequenceLength` rows (rows n.. repeat rows 0..);
- * - a 512-row global-embedding table: row i = P'[i] + W[i == 0 ? bos : mask] + T[0], with P' the
- *   position table reordered with the global positional stride (see `orderPositions`);
- * - every other tensor copied unchanged; config.json gains the LSG keys, `auto_map` and the LSG
- *   architecture name.
+ * Dense → LSG checkpoint conversion for ALBERT, BERT, RoBERTa, XLM-RoBERTa and CamemBERT, as the
+ * reference converter (ccdv-ai/convert_checkpoint_to_lsg) does it with its default, non-random
+ * global initialisation:
+ * - the position table's real rows tiled to `maxSequenceLength` rows (RoBERTa-family tables keep
+ *   their `padTokenId + 1` offset rows in front);
+ * - a 512-row global-embedding table: row i = P'[i] + W[i == 0 ? bos : mask] (+ T[0] for ALBERT
+ *   and BERT with `useTokenIds`), with P' the real position rows reordered by the global stride;
+ * - the target class's weights copied, its new heads initialised, weights it lacks dropped;
+ *   config.json gains the LSG keys, `auto_map`, `reference_quirks` and the LSG architecture name.
+ * Where the reference is buggy (the RoBERTa family's too-short position table for some lengths),
+ * lsgrad writes the full table and says how its output differs.
  */
 import { tensor, createRng } from '../engine/index.js';
 import { argumentError, CheckpointError } from '../engine/errors.js';
-import { AlbertConfig, loadSafetensors, saveSafetensors, writeFileAtomic, readConfigJson, type HfJson, type StateDict } from '../nn/index.js';
+import {
+  AlbertConfig, BertConfig, RobertaConfig, XLMRobertaConfig, CamembertConfig, adaptPrefix, loadSafetensors, stateDictFromSafetensors,
+  writeFileAtomic, readConfigJson, type HfJson, type StateDict, type PretrainedFiles, type PreTrainedModel, type ModelBuildOptions,
+} from '../nn/index.js';
 import { copyFile, fileExists, joinPath, makeDirectory, readText } from '../nn/disk.js';
-import { LsgAlbertConfig, LSG_ALBERT_DEFAULTS, GLOBAL_EMBEDDING_ROWS, LSG_ALBERT_CLASSES, type LsgAlbertConfigOptions } from './albert.js';
+import { LsgAlbertConfig, LSG_ALBERT_DEFAULTS, GLOBAL_EMBEDDING_ROWS, LSG_ALBERT_CLASSES } from './albert.js';
+import { LsgBertConfig, LsgRobertaConfig, LsgXLMRobertaConfig, LsgCamembertConfig } from './models/bert-config.js';
+import * as lsgBertClasses from './models/bert.js';
 
 export interface ConvertOptions extends Partial<typeof LSG_ALBERT_DEFAULTS> {
-  /** Rows of the new position table: the longest input the converted model accepts (default 4096). */
+  /** The longest input the converted model accepts (default 4096); RoBERTa-family tables get 2 more rows. */
   maxSequenceLength?: number;
   /** Stride used to spread the original positions over the global tokens (reference default 64). */
   globalPositionalStride?: number;
-  /** Add the token-type-0 embedding to every global token (reference default true). */
+  /** Add the token-type-0 embedding to every global token (ALBERT and BERT; reference default true). */
   useTokenIds?: boolean;
-  /** Target class, dense or LSG name (default: the checkpoint's architectures[0], else AlbertForPreTraining). */
+  /** Target class, dense or LSG name (default: the checkpoint's architectures[0], else the family's pre-training or masked-LM class). */
   architecture?: string;
-  /** Word id added to global token 0 (default: config bos_token_id, [CLS] = 2 for ALBERT). */
+  /** Word id added to global token 0 (default: the tokenizer's bos or [CLS], else the family's default). */
   bosTokenId?: number;
-  /** Word id added to the other global tokens (default 4, ALBERT's [MASK]). */
+  /** Word id added to the other global tokens (default: the tokenizer's mask token, else the family's default). */
   maskTokenId?: number;
-  /** Seed for the random rows used when the position table has fewer than 512 rows. */
+  /** Compute the reference's behaviours exactly (default: the source's record, true for a dense source: the output is meant for PyTorch). */
+  referenceQuirks?: boolean;
+  /** Seed for new heads and for the random rows used when the position table has fewer than 512 rows. */
   seed?: number;
 }
 
-export const CONVERT_DEFAULTS = { maxSequenceLength: 4096, globalPositionalStride: 64, useTokenIds: true, maskTokenId: 4, seed: 0 };
+export const CONVERT_DEFAULTS = { maxSequenceLength: 4096, globalPositionalStride: 64, useTokenIds: true, seed: 0 };
 
-/** Default target class, as the reference's `_DEFAULT_ARCHITECTURE_TYPE`. */
-const DEFAULT_ARCHITECTURE = 'AlbertForPreTraining';
-const TOKENIZER_FILES = ['spiece.model', 'tokenizer.json', 'special_tokens_map.json', 'vocab.txt'];
+type LsgConfigLike = LsgAlbertConfig | LsgBertConfig;
+type DenseConfigLike = AlbertConfig | BertConfig;
+interface LsgClass {
+  new (config: never, options?: ModelBuildOptions): PreTrainedModel & { readonly tiedKeys: readonly string[] };
+  readonly hfClassName: string;
+}
 
-/** `AlbertForMaskedLM` or `LSGAlbertForMaskedLM` → `LSGAlbertForMaskedLM`, checked against the known classes. */
-export function lsgArchitectureName(architecture: string): keyof typeof LSG_ALBERT_CLASSES {
+/** Ids found in a checkpoint folder's tokenizer files. */
+export interface TokenizerIds {
+  bos?: number;
+  mask?: number;
+  /** Which file they came from. */
+  source: string;
+}
+
+/** What differs between the families: tables, offsets, defaults and the classes. */
+interface Family {
+  readonly name: 'albert' | 'bert' | 'roberta' | 'xlm-roberta' | 'camembert';
+  readonly dense: (json: HfJson) => DenseConfigLike;
+  readonly lsg: (options: Record<string, unknown>, extra: HfJson) => LsgConfigLike;
+  readonly lsgFromJson: (json: HfJson) => LsgConfigLike;
+  readonly classes: Record<string, LsgClass>;
+  readonly defaultArchitecture: string;
+  readonly width: (config: DenseConfigLike) => number;
+  /** Rows in front of the real positions (RoBERTa family: padTokenId + 1). */
+  readonly positionOffset: (config: DenseConfigLike) => number;
+  /** Whether the global rows get the token-type-0 row (the reference's RoBERTa scripts ignore useTokenIds). */
+  readonly tokenTypeInGlobals: boolean;
+  /** bos and mask ids when neither a flag nor a tokenizer file gives them. */
+  readonly defaultIds: (config: DenseConfigLike) => { bos: number; mask: number; source: string };
+}
+
+const bertClasses = (stem: string): Record<string, LsgClass> => Object.fromEntries(
+  Object.entries(lsgBertClasses).filter(([name, value]) => typeof value === 'function' && new RegExp(`^LSG${stem}(Model|For\\w+)$`).test(name)),
+) as Record<string, LsgClass>;
+const robertaIds = (config: DenseConfigLike) => ({ bos: config.bosTokenId ?? 0, mask: config.vocabSize - 1, source: 'bos_token_id; <mask> is the last id, as in roberta-base, xlm-roberta-base and camembert-base' });
+const robertaFamily = (name: 'roberta' | 'xlm-roberta' | 'camembert', stem: string, Dense: typeof RobertaConfig, Lsg: typeof LsgRobertaConfig, dense: string): Family => ({
+  name,
+  dense: (json) => Dense.fromHfJson(json),
+  lsg: (options, extra) => new Lsg(options as never, extra),
+  lsgFromJson: (json) => Lsg.fromHfJson(json),
+  classes: bertClasses(stem),
+  defaultArchitecture: `${dense}ForMaskedLM`,
+  width: (config) => config.hiddenSize,
+  positionOffset: (config) => config.padTokenId + 1,
+  tokenTypeInGlobals: false,
+  defaultIds: robertaIds,
+});
+
+const FAMILIES: Record<Family['name'], Family> = {
+  albert: {
+    name: 'albert',
+    dense: (json) => AlbertConfig.fromHfJson(json),
+    lsg: (options, extra) => new LsgAlbertConfig(options, extra),
+    lsgFromJson: (json) => LsgAlbertConfig.fromHfJson(json),
+    classes: LSG_ALBERT_CLASSES as unknown as Record<string, LsgClass>,
+    defaultArchitecture: 'AlbertForPreTraining',
+    width: (config) => (config as AlbertConfig).embeddingSize,
+    positionOffset: () => 0,
+    tokenTypeInGlobals: true,
+    defaultIds: (config) => ({ bos: config.bosTokenId ?? 2, mask: 4, source: 'bos_token_id; [MASK] is 4 in albert-base-v2' }),
+  },
+  bert: {
+    name: 'bert',
+    dense: (json) => BertConfig.fromHfJson(json),
+    lsg: (options, extra) => new LsgBertConfig(options as never, extra),
+    lsgFromJson: (json) => LsgBertConfig.fromHfJson(json),
+    classes: bertClasses('Bert'),
+    defaultArchitecture: 'BertForPreTraining',
+    width: (config) => config.hiddenSize,
+    positionOffset: () => 0,
+    tokenTypeInGlobals: true,
+    defaultIds: () => ({ bos: 101, mask: 103, source: '[CLS] 101 and [MASK] 103 of the bert-base vocabularies' }),
+  },
+  roberta: robertaFamily('roberta', 'Roberta', RobertaConfig, LsgRobertaConfig, 'Roberta'),
+  'xlm-roberta': robertaFamily('xlm-roberta', 'XLMRoberta', XLMRobertaConfig, LsgXLMRobertaConfig, 'XLMRoberta'),
+  camembert: robertaFamily('camembert', 'Camembert', CamembertConfig, LsgCamembertConfig, 'Camembert'),
+};
+
+/** The families `lsgrad convert` reads, by config.json's `model_type`. */
+export const CONVERTIBLE_MODEL_TYPES = Object.keys(FAMILIES);
+
+function familyOf(json: HfJson): Family {
+  const modelType = json.model_type;
+  if (typeof modelType === 'string' && Object.hasOwn(FAMILIES, modelType)) return FAMILIES[modelType as Family['name']];
+  throw argumentError('convertToLsg', 'config.json model_type', modelType, `one of ${CONVERTIBLE_MODEL_TYPES.join(', ')}`);
+}
+
+/** `RobertaForMaskedLM` or `LSGRobertaForMaskedLM` → `LSGRobertaForMaskedLM`, checked against the family's classes. */
+export function lsgArchitectureName(family: Family['name'], architecture: string): string {
   const name = architecture.startsWith('LSG') ? architecture : `LSG${architecture}`;
-  if (!(name in LSG_ALBERT_CLASSES)) {
-    const known = Object.keys(LSG_ALBERT_CLASSES).map((lsg) => lsg.slice(3));
-    throw argumentError('convertAlbertToLsg', 'architecture', architecture, `one of ${known.join(', ')} (optionally with the LSG prefix)`);
+  const classes = FAMILIES[family].classes;
+  if (!(name in classes)) {
+    const known = Object.keys(classes).map((lsg) => lsg.slice(3)).sort();
+    throw argumentError('convertToLsg', 'architecture', architecture, `one of ${known.join(', ')} (optionally with the LSG prefix) for a ${family} checkpoint`);
   }
-  return name as keyof typeof LSG_ALBERT_CLASSES;
+  return name;
 }
 
 /**
@@ -103,89 +198,181 @@ export function tilePositions(positions: Float32Array, rows: number, width: numb
   return out;
 }
 
-function float32Of(state: StateDict, name: string): Float32Array {
-  const value = state[name];
-  if (value === undefined) throw new CheckpointError('convertAlbertToLsg', `the checkpoint has no ${name}`);
+/**
+ * How many position rows the reference converter writes: it repeats the real rows
+ * ⌊length / tableRows⌋ + 1 times, counting the offset rows in `tableRows`, so for RoBERTa-family
+ * lengths between 512·m and 514·m its table comes out shorter than `length + offset`.
+ * @example referencePositionRows(1025, 512, 2) // 1026, where 1027 are needed
+ */
+export function referencePositionRows(length: number, realRows: number, offset: number): number {
+  const copies = Math.floor(length / (realRows + offset)) + 1;
+  return Math.min(offset + copies * realRows, length + offset);
+}
+
+function keyEndingWith(state: StateDict, suffix: string): string | undefined {
+  return Object.keys(state).find((name) => name === suffix || name.endsWith(`.${suffix}`));
+}
+
+function float32Of(state: StateDict, name: string | undefined, what: string): Float32Array {
+  const value = name === undefined ? undefined : state[name];
+  if (value === undefined) throw new CheckpointError('convertToLsg', `the checkpoint has no ${what}`);
   return Float32Array.from(value.toTypedArray() as ArrayLike<number>);
 }
 
+/** What a conversion did, for the summary line and the tests. */
+export interface ConversionReport {
+  family: Family['name'];
+  architecture: string;
+  config: LsgConfigLike;
+  /** Target-class weights the source lacked, initialised (normal(0, initializer_range), zero biases). */
+  initialised: string[];
+  /** Source weights the target class has no place for. */
+  dropped: string[];
+  /** The word ids added to the global rows and where they came from. */
+  tokenIds: { bos: number; mask: number; source: string };
+  /** Where the output differs from what the reference converter would write. */
+  notes: string[];
+}
+
 /**
- * Converts a dense ALBERT state dict and config to LSG-ALBERT (in memory).
+ * Converts a checkpoint held in memory (config.json text + model.safetensors bytes, as
+ * `toPretrainedFiles` gives) and returns the LSG checkpoint's files and a report.
  * @example
- *   const { config, state } = convertAlbertState(denseState, denseConfig, { maxSequenceLength: 4096, blockSize: 128 });
+ *   const { files, report } = convertToLsgFiles(model.toPretrainedFiles(), { maxSequenceLength: 4096 });
  */
-export function convertAlbertState(state: StateDict, dense: AlbertConfig, options: ConvertOptions = {}): { config: LsgAlbertConfig; state: StateDict; architecture: string } {
+export function convertToLsgFiles(source: PretrainedFiles, options: ConvertOptions & { tokenizerIds?: TokenizerIds } = {}): { files: PretrainedFiles; report: ConversionReport } {
+  const json = JSON.parse(source['config.json']) as HfJson;
+  const { model, report } = convertToLsgModel(json, stateDictFromSafetensors(source['model.safetensors'], 'float32'), options);
+  return { files: model.toPretrainedFiles(), report };
+}
+
+/** The conversion itself: the LSG model holding the converted weights, and the report. */
+function convertToLsgModel(json: HfJson, sourceState: StateDict, options: ConvertOptions & { tokenizerIds?: TokenizerIds }): { model: PreTrainedModel; report: ConversionReport } {
+  const family = familyOf(json);
   const settings = { ...CONVERT_DEFAULTS, ...options };
-  const { maxSequenceLength, globalPositionalStride, useTokenIds, maskTokenId, seed } = settings;
+  const { maxSequenceLength, globalPositionalStride, useTokenIds, seed } = settings;
   if (!Number.isInteger(maxSequenceLength) || maxSequenceLength <= 0) {
-    throw argumentError('convertAlbertToLsg', 'maxSequenceLength', maxSequenceLength, 'a positive integer');
+    throw argumentError('convertToLsg', 'maxSequenceLength', maxSequenceLength, 'a positive integer');
   }
-  const architecture = lsgArchitectureName(options.architecture ?? dense.architectures?.[0] ?? DEFAULT_ARCHITECTURE);
-  const isLsg = dense instanceof LsgAlbertConfig || dense.extra.base_model_prefix === 'lsg' || (dense.architectures?.[0] ?? '').startsWith('LSG');
-  const prefix = 'albert.embeddings.position_embeddings.weight' in state ? 'albert.' : '';
-  const names = {
-    position: `${prefix}embeddings.position_embeddings.weight`,
-    word: `${prefix}embeddings.word_embeddings.weight`,
-    tokenType: `${prefix}embeddings.token_type_embeddings.weight`,
-    global: `${prefix}embeddings.global_embeddings.weight`,
+  const isLsg = json.base_model_prefix === 'lsg' || String((json.architectures as string[] | undefined)?.[0] ?? '').startsWith('LSG');
+  const source: DenseConfigLike = isLsg ? family.lsgFromJson(json) : family.dense(json);
+  const architecture = lsgArchitectureName(family.name, options.architecture ?? source.architectures?.[0] ?? family.defaultArchitecture);
+  const Target = family.classes[architecture]!;
+
+  const width = family.width(source);
+  const offset = family.positionOffset(source);
+  const positionKey = keyEndingWith(sourceState, 'embeddings.position_embeddings.weight');
+  const positions = float32Of(sourceState, positionKey, 'embeddings.position_embeddings.weight');
+  const tableRows = positions.length / width;
+  const realRows = tableRows - offset;
+  if (realRows < 1) throw new CheckpointError('convertToLsg', `the position table has ${tableRows} rows, fewer than the ${offset} offset rows of a ${family.name} table`);
+  const state: StateDict = { ...sourceState };
+  const real = positions.subarray(offset * width);
+  const newTable = new Float32Array((maxSequenceLength + offset) * width);
+  newTable.set(positions.subarray(0, offset * width));
+  newTable.set(tilePositions(real, realRows, width, maxSequenceLength), offset * width);
+  state[positionKey!] = tensor(newTable, { shape: [maxSequenceLength + offset, width], dtype: 'float32' });
+  const notes: string[] = [];
+  const referenceRows = referencePositionRows(maxSequenceLength, realRows, offset);
+  if (referenceRows < maxSequenceLength + offset) {
+    notes.push(`the reference converter would write only ${referenceRows} position rows for --max-sequence-length ${maxSequenceLength} ` +
+      `(its config says ${maxSequenceLength + offset}, so PyTorch refuses the checkpoint with a size mismatch); lsgrad writes all ${maxSequenceLength + offset}`);
+  }
+
+  const defaults = family.defaultIds(source);
+  const fromTokenizer = options.tokenizerIds;
+  const tokenIds = {
+    bos: options.bosTokenId ?? fromTokenizer?.bos ?? defaults.bos,
+    mask: options.maskTokenId ?? fromTokenizer?.mask ?? defaults.mask,
+    source: options.bosTokenId !== undefined && options.maskTokenId !== undefined ? 'the command line' : (fromTokenizer?.bos !== undefined || fromTokenizer?.mask !== undefined) ? fromTokenizer!.source : defaults.source,
   };
-  const width = dense.embeddingSize;
-  const positions = float32Of(state, names.position);
-  const rows = positions.length / width;
-  const out: StateDict = { ...state };
-  out[names.position] = tensor(tilePositions(positions, rows, width, maxSequenceLength), { shape: [maxSequenceLength, width], dtype: 'float32' });
+  const globalKey = positionKey!.replace('position_embeddings', 'global_embeddings');
   // An LSG checkpoint keeps its trained global tokens (the reference's --resize_lsg).
-  if (!isLsg || out[names.global] === undefined) {
-    const words = float32Of(state, names.word);
-    const bosTokenId = options.bosTokenId ?? dense.bosTokenId;
-    for (const [flag, id] of [['bosTokenId', bosTokenId], ['maskTokenId', maskTokenId]] as const) {
-      if (!Number.isInteger(id) || id < 0 || id >= dense.vocabSize) throw argumentError('convertAlbertToLsg', flag, id, `a word id in [0, ${dense.vocabSize})`);
+  if (!isLsg || state[globalKey] === undefined) {
+    for (const [flag, id] of [['bosTokenId', tokenIds.bos], ['maskTokenId', tokenIds.mask]] as const) {
+      if (!Number.isInteger(id) || id < 0 || id >= source.vocabSize) {
+        throw argumentError('convertToLsg', flag, id, `a word id in [0, ${source.vocabSize}) (from ${tokenIds.source}; give --bos-token-id / --mask-token-id)`);
+      }
     }
-    const global = orderPositions(positions, rows, width, globalPositionalStride, seed);
-    const typeZero = useTokenIds ? float32Of(state, names.tokenType).subarray(0, width) : null;
-    // NOTE: two float32 additions in the reference's order ((P + W) + T), each rounded, so the
-    // result equals the reference bit for bit.
+    const words = float32Of(state, keyEndingWith(state, 'embeddings.word_embeddings.weight'), 'embeddings.word_embeddings.weight');
+    const global = orderPositions(real, realRows, width, globalPositionalStride, seed);
+    const typeZero = family.tokenTypeInGlobals && useTokenIds
+      ? float32Of(state, keyEndingWith(state, 'embeddings.token_type_embeddings.weight'), 'embeddings.token_type_embeddings.weight').subarray(0, width)
+      : null;
+    // NOTE: float32 additions in the reference's order ((P + W) + T), each rounded, so the result
+    // equals the reference bit for bit.
     for (let row = 0; row < GLOBAL_EMBEDDING_ROWS; row++) {
-      const word = (row === 0 ? bosTokenId : maskTokenId) * width;
+      const word = (row === 0 ? tokenIds.bos : tokenIds.mask) * width;
       for (let j = 0; j < width; j++) global[row * width + j] = global[row * width + j]! + words[word + j]!;
       if (typeZero) for (let j = 0; j < width; j++) global[row * width + j] = global[row * width + j]! + typeZero[j]!;
     }
-    out[names.global] = tensor(global, { shape: [GLOBAL_EMBEDDING_ROWS, width], dtype: 'float32' });
+    state[globalKey] = tensor(global, { shape: [GLOBAL_EMBEDDING_ROWS, width], dtype: 'float32' });
   }
+
+  // LSG settings: the flags given, else the source's own (an LSG checkpoint), else the defaults.
   const lsgOptions: Record<string, unknown> = {};
-  for (const key of Object.keys(LSG_ALBERT_DEFAULTS)) {
-    const value = (options as Record<string, unknown>)[key] ?? (dense instanceof LsgAlbertConfig ? (dense as unknown as Record<string, unknown>)[key] : undefined);
+  for (const key of [...Object.keys(LSG_ALBERT_DEFAULTS), 'referenceQuirks']) {
+    const value = (options as Record<string, unknown>)[key] ?? (isLsg ? (source as unknown as Record<string, unknown>)[key] : undefined);
     if (value !== undefined) lsgOptions[key] = value;
   }
-  const config = new LsgAlbertConfig(
-    { ...dense.toOptions(), ...lsgOptions, maxPositionEmbeddings: maxSequenceLength, architectures: [architecture] } as LsgAlbertConfigOptions,
-    dense.extra,
+  // A dense source's output is meant for PyTorch: compute what the reference computes.
+  lsgOptions.referenceQuirks ??= true;
+  const config = family.lsg(
+    { ...source.toOptions(), ...lsgOptions, maxPositionEmbeddings: maxSequenceLength + offset, architectures: [architecture] },
+    source.extra,
   );
-  return { config, state: out, architecture };
+  const model = new Target(config as never, { rng: createRng(seed) });
+  const { missingKeys, unexpectedKeys } = model.loadStateDict(adaptPrefix(state, model, (Target as unknown as typeof PreTrainedModel).baseModelPrefix), { strict: false, ignoredKeys: model.tiedKeys });
+  return { model, report: { family: family.name, architecture, config, initialised: missingKeys, dropped: unexpectedKeys, tokenIds, notes } };
 }
 
 /**
- * Reads a dense ALBERT checkpoint folder, converts it, and writes the LSG-ALBERT folder
- * (config.json, model.safetensors, and the tokenizer files that exist, with model_max_length updated).
- * @example
- *   convertAlbertCheckpoint('albert-base-v2', 'lsg-albert-base-v2-4096', { maxSequenceLength: 4096, blockSize: 128, sparsityType: 'norm' });
+ * The bos/cls and mask ids of a folder's tokenizer files: tokenizer.json's added tokens, else
+ * BERT's vocab.txt; undefined when neither is there.
  */
-export function convertAlbertCheckpoint(inDir: string, outDir: string, options: ConvertOptions = {}): { config: LsgAlbertConfig; architecture: string } {
-  const json = readConfigJson(inDir, 'convertAlbertToLsg');
-  const dense = json.base_model_prefix === 'lsg' ? LsgAlbertConfig.fromHfJson(json) : AlbertConfig.fromHfJson(json);
-  const weights = joinPath(inDir, 'model.safetensors');
-  if (!fileExists(weights)) throw new CheckpointError('convertAlbertToLsg', `no model.safetensors in ${inDir} (PyTorch .bin checkpoints are not read; save with safe_serialization)`);
-  const { config, state, architecture } = convertAlbertState(loadSafetensors(weights, 'float32'), dense, options);
-  makeDirectory(outDir);
-  saveSafetensors(joinPath(outDir, 'model.safetensors'), state);
-  const outJson: HfJson = { ...config.toHfJson(), _name_or_path: outDir };
-  writeFileAtomic(joinPath(outDir, 'config.json'), `${JSON.stringify(sortKeys(outJson), null, 2)}\n`);
-  copyTokenizer(inDir, outDir, config.maxPositionEmbeddings);
-  return { config, architecture };
+export function tokenizerIdsOf(dir: string): TokenizerIds | undefined {
+  const tokenizerJson = joinPath(dir, 'tokenizer.json');
+  if (fileExists(tokenizerJson)) {
+    const added = (JSON.parse(readText(tokenizerJson)) as { added_tokens?: { id: number; content: string }[] }).added_tokens ?? [];
+    const idOf = (...names: string[]) => added.find((token) => names.includes(token.content))?.id;
+    return { bos: idOf('<s>', '[CLS]'), mask: idOf('<mask>', '[MASK]'), source: 'tokenizer.json' };
+  }
+  const vocab = joinPath(dir, 'vocab.txt');
+  if (fileExists(vocab)) {
+    const lines = readText(vocab).split('\n').map((line) => line.trim());
+    const idOf = (name: string) => (lines.indexOf(name) >= 0 ? lines.indexOf(name) : undefined);
+    return { bos: idOf('[CLS]'), mask: idOf('[MASK]'), source: 'vocab.txt' };
+  }
+  return undefined;
 }
 
-function sortKeys(json: HfJson): HfJson {
-  return Object.fromEntries(Object.entries(json).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+const TOKENIZER_FILES = ['spiece.model', 'sentencepiece.bpe.model', 'tokenizer.json', 'special_tokens_map.json', 'vocab.txt', 'vocab.json', 'merges.txt'];
+
+/**
+ * Reads a checkpoint folder (config.json + model.safetensors) of any convertible family, converts
+ * it, and writes the LSG folder (config.json, model.safetensors, and the tokenizer files that
+ * exist, with model_max_length updated).
+ * @example
+ *   convertToLsg('roberta-base', 'lsg-roberta-base-4096', { maxSequenceLength: 4096, blockSize: 128, sparsityType: 'norm' });
+ */
+export function convertToLsg(inDir: string, outDir: string, options: ConvertOptions = {}): ConversionReport {
+  const json = readConfigJson(inDir, 'convertToLsg');
+  const weights = joinPath(inDir, 'model.safetensors');
+  if (!fileExists(weights)) throw new CheckpointError('convertToLsg', `no model.safetensors in ${inDir} (PyTorch .bin checkpoints are not read; save with safe_serialization)`);
+  const { model, report } = convertToLsgModel(json, loadSafetensors(weights, 'float32'), { ...options, tokenizerIds: tokenizerIdsOf(inDir) });
+  const files = model.toPretrainedFiles();
+  makeDirectory(outDir);
+  writeFileAtomic(joinPath(outDir, 'model.safetensors'), files['model.safetensors']);
+  const outJson = { ...(JSON.parse(files['config.json']) as HfJson), _name_or_path: outDir };
+  writeFileAtomic(joinPath(outDir, 'config.json'), `${JSON.stringify(Object.fromEntries(Object.entries(outJson).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), null, 2)}\n`);
+  copyTokenizer(inDir, outDir, options.maxSequenceLength ?? CONVERT_DEFAULTS.maxSequenceLength);
+  return report;
+}
+
+/** ALBERT's entry point, kept for its callers: `convertToLsg` on an ALBERT folder. */
+export function convertAlbertCheckpoint(inDir: string, outDir: string, options: ConvertOptions = {}): { config: LsgAlbertConfig; architecture: string } {
+  const report = convertToLsg(inDir, outDir, options);
+  return { config: report.config as LsgAlbertConfig, architecture: report.architecture };
 }
 
 function copyTokenizer(inDir: string, outDir: string, maxLength: number): void {
@@ -196,4 +383,3 @@ function copyTokenizer(inDir: string, outDir: string, maxLength: number): void {
     writeFileAtomic(joinPath(outDir, 'tokenizer_config.json'), `${JSON.stringify({ ...parsed, model_max_length: maxLength }, null, 2)}\n`);
   }
 }
-

@@ -148,7 +148,7 @@ function describeSource(value: unknown): string {
 }
 
 /** Adds or strips the `albert.` (`bert.`, `roberta.`) prefix so a base-model checkpoint fits a task model and vice versa. */
-function adaptPrefix(state: StateDict, model: Module, baseModelPrefix: string): StateDict {
+export function adaptPrefix(state: StateDict, model: Module, baseModelPrefix: string): StateDict {
   if (baseModelPrefix === '') return state;
   const prefix = `${baseModelPrefix}.`;
   const modelHasPrefix = model.namedParameters().some(([name]) => name.startsWith(prefix));

@@ -21,7 +21,7 @@ export type LsgBertConfigOptions = BertConfigOptions & Partial<LsgKeys>;
 export class LsgBertConfig extends BertConfig implements LsgKeys {
   static override readonly defaults: object = { ...BERT_DEFAULTS, ...LSG_KEYS };
   static readonly autoMap: Record<string, string> = lsgAutoMap('bert', 'Bert',
-    ['Model', 'ForMaskedLM', 'ForMultipleChoice', 'ForPreTraining', 'ForQuestionAnswering', 'ForSequenceClassification', 'ForTokenClassification']);
+    ['Model', 'ForMaskedLM', 'ForMultipleChoice', 'ForPreTraining', 'ForQuestionAnswering', 'ForSequenceClassification', 'ForTokenClassification'], 'LSGBertLMHeadModel');
 
   declare readonly blockSize: number;
   declare readonly sparseBlockSize: number;
@@ -80,7 +80,7 @@ const ROBERTA_HEADS = ['Model', 'ForMaskedLM', 'ForMultipleChoice', 'ForQuestion
 export class LsgRobertaConfig extends LsgBertConfig {
   static override readonly defaults: object = { ...ROBERTA_DEFAULTS, ...LSG_KEYS };
   static override readonly modelType: string = 'roberta';
-  static override readonly autoMap: Record<string, string> = lsgAutoMap('roberta', 'Roberta', ROBERTA_HEADS);
+  static override readonly autoMap: Record<string, string> = lsgAutoMap('roberta', 'Roberta', ROBERTA_HEADS, 'LSGRobertaForCausalLM');
 
   override get positionOffset(): number {
     return this.padTokenId + 1;
@@ -89,12 +89,12 @@ export class LsgRobertaConfig extends LsgBertConfig {
 
 export class LsgXLMRobertaConfig extends LsgRobertaConfig {
   static override readonly modelType: string = 'xlm-roberta';
-  static override readonly autoMap: Record<string, string> = lsgAutoMap('xlm-roberta', 'XLMRoberta', ROBERTA_HEADS);
+  static override readonly autoMap: Record<string, string> = lsgAutoMap('xlm-roberta', 'XLMRoberta', ROBERTA_HEADS, 'LSGXLMRobertaForCausalLM');
 }
 
 export class LsgCamembertConfig extends LsgRobertaConfig {
   static override readonly modelType: string = 'camembert';
-  static override readonly autoMap: Record<string, string> = lsgAutoMap('camembert', 'Camembert', ROBERTA_HEADS);
+  static override readonly autoMap: Record<string, string> = lsgAutoMap('camembert', 'Camembert', ROBERTA_HEADS, 'LSGCamembertForCausalLM');
 }
 
 /** `camelToSnake` of every LSG key, as config.json spells them. */

@@ -23,10 +23,12 @@ export type LsgFamily = keyof typeof LSG_CODE_REPOSITORIES;
  * @example lsgAutoMap('roberta', 'Roberta', ['Model', 'ForMaskedLM']).AutoModel
  *   // 'ccdv/lsg-base-4096--modeling_lsg_roberta.LSGRobertaModel'
  */
-export function lsgAutoMap(family: LsgFamily, classStem: string, heads: readonly string[]): Record<string, string> {
+export function lsgAutoMap(family: LsgFamily, classStem: string, heads: readonly string[], causalClass?: string): Record<string, string> {
   const module = `${LSG_CODE_REPOSITORIES[family]}--modeling_lsg_${family.replace('-', '_')}`;
   const map: Record<string, string> = { AutoConfig: `${module}.LSG${classStem}Config` };
   for (const head of heads) map[head === 'Model' ? 'AutoModel' : `AutoModel${head}`] = `${module}.LSG${classStem}${head}`;
+  // The reference lists its causal-LM class too; lsgrad has none, but PyTorch may load one.
+  if (causalClass !== undefined) map.AutoModelForCausalLM = `${module}.${causalClass}`;
   return map;
 }
 
