@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng, cat, createRng, ones, registerBackend, tensor, useBackend, type Tensor } from '../engine/index.js';
-import { AlbertConfig, AlbertForSequenceClassification, denseAttentionFunction, type AlbertConfigOptions, type AttentionFunction, type Module } from '../nn/index.js';
+import { AlbertConfig, AlbertForSequenceClassification, denseAttentionFunction, refusalMarker, type AlbertConfigOptions, type AttentionFunction, type Module } from '../nn/index.js';
 import {
   LSGAlbertForSequenceClassification, LsgAlbertConfig, createLsgAttentionFunction, lsgModelConnectivity, lsgSelfAttention, lsgConnectivity,
   type LsgConfig,
@@ -228,6 +228,11 @@ export function modelConfig(options: ModelOptions, tokenizer: TextTokenizer, lab
     numLabels: labels.length,
     id2label: Object.fromEntries(labels.map((name, id) => [id, name])),
   };
+  // PyTorch's ALBERT computes dense attention only: a local-only checkpoint says so in a value
+  // transformers refuses, instead of loading there and computing another model.
+  if (options.attention === 'local') {
+    return new AlbertConfig({ ...albertOptions, attnImplementation: refusalMarker(`local-only block attention, blocks of ${options.blockSize}, no global or sparse keys`) });
+  }
   if (options.attention !== 'lsg') return new AlbertConfig(albertOptions);
   return new LsgAlbertConfig({
     ...albertOptions, blockSize: options.blockSize, sparseBlockSize: options.sparseBlockSize, sparsityFactor: options.sparsityFactor,

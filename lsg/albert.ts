@@ -15,7 +15,7 @@ import { lsgConfigFromCheckpointKeys, MAX_GLOBAL_TOKENS, MODEL_DEFAULTS, type Ls
 import { createLsgAttentionFunction } from './attention-function.js';
 import { prepareLsgInputs, finishLsgOutputs } from './sequence.js';
 import type { LsgRuntimeOptions } from './attention.js';
-import { lsgAutoMap, withReferenceDefault, whereReferenceDiffers, refusalMarker, REFUSAL_PREFIX, REFERENCE_QUIRKS_KEY } from './models/pytorch.js';
+import { lsgAutoMap, withReferenceDefault, whereReferenceDiffers, refusalMarker, isRefusalMarker, REFERENCE_QUIRKS_KEY } from './models/pytorch.js';
 
 type LsgKeys = LsgCheckpointKeys;
 
@@ -54,11 +54,10 @@ export class LsgAlbertConfig extends AlbertConfig implements LsgKeys {
   readonly referenceQuirks: boolean;
   readonly lsg: LsgConfig;
 
-  constructor(options: LsgAlbertConfigOptions = {}, extraJson: HfJson = {}) {
-    // A refusal marker lsgrad wrote is recomputed on save from reference_quirks, never kept.
-    const { attn_implementation: marker, ...rest } = extraJson;
-    const extra = typeof marker === 'string' && marker.startsWith(REFUSAL_PREFIX) ? rest : extraJson;
+  constructor(options: LsgAlbertConfigOptions = {}, extra: HfJson = {}) {
     const albertOptions: Record<string, unknown> = { ...options };
+    // A refusal marker is recomputed on save from referenceQuirks, never carried over.
+    if (isRefusalMarker(albertOptions.attnImplementation)) delete albertOptions.attnImplementation;
     const lsgOptions: Record<string, unknown> = {};
     for (const key of Object.keys(LSG_ALBERT_DEFAULTS)) {
       if (key in albertOptions) lsgOptions[key] = albertOptions[key];

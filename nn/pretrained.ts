@@ -10,6 +10,25 @@ import type { HfJson } from './albert/config-json.js';
 import type { ModelBuildOptions } from './albert/build-options.js';
 import { ArgumentError, CheckpointError, ConfigError } from '../engine/errors.js';
 
+/** The prefix of every `attn_implementation` value lsgrad writes to stop PyTorch running a checkpoint. */
+export const REFUSAL_PREFIX = 'lsgrad-';
+
+/**
+ * An `attn_implementation` value that transformers refuses when loading ("Specified
+ * attn_implementation=… is not supported"), for a checkpoint PyTorch would compute differently
+ * from lsgrad: it fails to load there instead of running. No "/" in it: newer transformers read
+ * "org/repo" as a kernel repository.
+ * @example refusalMarker('local-only attention') // 'lsgrad-only (local-only attention; …)'
+ */
+export function refusalMarker(reason: string): string {
+  return `${REFUSAL_PREFIX}only (${reason.replaceAll('/', ' or ')}; PyTorch would compute something else: load it with lsgrad)`;
+}
+
+/** Whether an `attn_implementation` value is lsgrad's refusal marker. */
+export function isRefusalMarker(value: unknown): boolean {
+  return typeof value === 'string' && value.startsWith(REFUSAL_PREFIX);
+}
+
 /** What the checkpoint code needs of a config. */
 export interface PretrainedConfig {
   toHfJson(): HfJson;
@@ -98,6 +117,8 @@ export abstract class PreTrainedModel extends Module {
     const config = this.configFromHfJson(json);
     const model = new this(config as never, options);
     const state = adaptPrefix(readWeights(source, owner, options.dtype), model, this.baseModelPrefix);
+    const tableProblem = positionTableProblem(state, model);
+    if (tableProblem !== null) throw new Error(`${owner}(${where}): ${tableProblem}`);
     try {
       model.loadStateDict(state, { strict: options.strict ?? true, ignoredKeys: model.tiedKeys });
     } catch (error) {
@@ -135,6 +156,24 @@ export abstract class PreTrainedModel extends Module {
   protected configJsonForSave(): HfJson {
     return this.config.toHfJson();
   }
+}
+
+/**
+ * A position table whose row count disagrees with config.json's max_position_embeddings (a table
+ * the reference LSG converter wrote too short, or a length edited by hand), explained with the
+ * sizes and the way out; null when they agree.
+ */
+function positionTableProblem(state: StateDict, model: Module): string | null {
+  const suffix = 'embeddings.position_embeddings.weight';
+  const entry = model.namedParameters().find(([name]) => name === suffix || name.endsWith(`.${suffix}`));
+  const stored = entry === undefined ? undefined : state[entry[0]];
+  if (entry === undefined || stored === undefined || stored.shape[0] === entry[1].shape[0]) return null;
+  const [name, table] = entry;
+  const rows = stored.shape[0]!;
+  const expected = table.shape[0]!;
+  return `the checkpoint's ${name} has ${rows} rows but config.json's max_position_embeddings is ${expected}` +
+    (rows < expected ? ' (the reference LSG converter writes tables this short for some RoBERTa-family lengths; a length edited by hand does it too)' : '') +
+    `. Write a table of the right size with "lsgrad convert <dir> <out-dir> --max-sequence-length <longest input>", or set max_position_embeddings back to ${rows}.`;
 }
 
 /** A Uint8Array from any realm (an iframe's or a vm context's fails `instanceof Uint8Array`). */

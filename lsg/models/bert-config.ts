@@ -4,7 +4,7 @@
 import { BertConfig, BERT_DEFAULTS, ROBERTA_DEFAULTS, camelToSnake, type BertConfigClass, type BertConfigOptions, type HfJson } from '../../nn/index.js';
 import { LSG_ALBERT_DEFAULTS } from '../albert.js';
 import { lsgConfigFromCheckpointKeys, type LsgConfig } from '../config.js';
-import { lsgAutoMap, withReferenceDefault, whereReferenceDiffers, refusalMarker, REFUSAL_PREFIX } from './pytorch.js';
+import { lsgAutoMap, withReferenceDefault, whereReferenceDiffers, refusalMarker, isRefusalMarker } from './pytorch.js';
 
 /** The LSG keys of config.json with the reference defaults, and lsgrad's record of its mode. */
 export const LSG_KEYS = { ...LSG_ALBERT_DEFAULTS, referenceQuirks: false };
@@ -39,7 +39,7 @@ export class LsgBertConfig extends BertConfig implements LsgKeys {
   constructor(options: LsgBertConfigOptions = {}, extra: HfJson = {}) {
     // A refusal marker lsgrad wrote is recomputed on save from reference_quirks, never kept.
     const { attn_implementation: marker, ...rest } = extra;
-    super(options as BertConfigOptions, typeof marker === 'string' && marker.startsWith(REFUSAL_PREFIX) ? rest : extra);
+    super(options as BertConfigOptions, isRefusalMarker(marker) ? rest : extra);
     this.lsg = lsgConfigFromCheckpointKeys(this);
   }
 

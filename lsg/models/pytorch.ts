@@ -70,14 +70,4 @@ export function whereReferenceDiffers(lsg: LsgConfig): string | null {
   return null;
 }
 
-/** The prefix of every `attn_implementation` value lsgrad writes to stop PyTorch running a checkpoint. */
-export const REFUSAL_PREFIX = 'lsgrad-';
-
-/**
- * An `attn_implementation` value that transformers refuses when loading ("Specified
- * attn_implementation=… is not supported"), so a checkpoint PyTorch would compute differently
- * fails to load there instead of running. No "/" in it: newer transformers read "org/repo" as a kernel repository.
- */
-export function refusalMarker(reason: string): string {
-  return `${REFUSAL_PREFIX}only (${reason.replaceAll('/', ' or ')}; PyTorch would compute something else: load it with lsgrad)`;
-}
+export { REFUSAL_PREFIX, refusalMarker, isRefusalMarker } from '../../nn/index.js';

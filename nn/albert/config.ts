@@ -36,6 +36,11 @@ export const ALBERT_DEFAULTS = {
   eosTokenId: 3,
   problemType: null as ProblemType | null,
   architectures: null as string[] | null,
+  /**
+   * transformers' attention choice; lsgrad writes a value PyTorch refuses (nn/pretrained.ts
+   * `refusalMarker`) when the checkpoint needs an attention PyTorch's ALBERT does not compute.
+   */
+  attnImplementation: null as string | null,
 };
 
 export type AlbertConfigFields = typeof ALBERT_DEFAULTS & {
@@ -74,6 +79,7 @@ export class AlbertConfig implements AlbertConfigFields {
   readonly eosTokenId!: number;
   readonly problemType!: ProblemType | null;
   readonly architectures!: string[] | null;
+  readonly attnImplementation!: string | null;
   readonly id2label: Record<number, string>;
   /** Keys of a loaded config.json that ALBERT does not use, written back unchanged by `toHfJson`. */
   readonly extra: HfJson;
