@@ -75,8 +75,8 @@ export function summaryOf(inDir: string, outDir: string, report: ConversionRepor
   const lines = [
     `converted ${inDir} → ${outDir}: ${report.architecture}, max length ${config.maxPositionEmbeddings}, ` +
     `block ${config.blockSize}, sparse block ${config.sparseBlockSize}, sparsity ${config.sparsityType} ×${config.sparsityFactor}, ` +
-    `${config.numGlobalTokens} global token(s), reference_quirks ${config.referenceQuirks}` +
-    `${lsgradModel ? `, ${LSGRAD_MODEL_FILE} updated (eval and predict read ${config.maxPositionEmbeddings} tokens)` : ''}`,
+    `${config.numGlobalTokens} global token(s)` +
+    `${lsgradModel ? `, ${LSGRAD_MODEL_FILE} updated (eval and predict read ${config.maxPositionEmbeddings} tokens)` : ''}, reference_quirks ${config.referenceQuirks}`,
     `  global tokens from word ids ${report.tokenIds.bos} (token 0) and ${report.tokenIds.mask} (the others): ${report.tokenIds.source}`,
   ];
   if (report.initialised.length > 0) lines.push(`  initialised (not in the source): ${report.initialised.join(', ')}`);
