@@ -101,7 +101,7 @@ test('the recorded mode matters: the bos_pooling golden case computes the refere
   const asRecorded = (quirks: boolean) => {
     const json = { ...JSON.parse(files['config.json']), reference_quirks: quirks };
     const model = LSGRobertaForSequenceClassification.fromPretrained({ ...files, 'config.json': JSON.stringify(json) });
-    assert.is(model.config.referenceQuirks, quirks);
+    assert.is((model.config as LsgRobertaConfig).referenceQuirks, quirks);
     return maxAbsDiff(model.forward(inputs).lastHiddenState!.toTypedArray(), golden.golden.last_hidden_state.data, 'hidden');
   };
   assert.ok(asRecorded(true) < 1e-4);
