@@ -369,6 +369,19 @@ export function convertToLsg(inDir: string, outDir: string, options: ConvertOpti
   return report;
 }
 
+/**
+ * An ALBERT state dict and config converted in memory (lsgrad train --init): the target class's
+ * weights that come from the source (new heads left out for the caller to initialise), keyed as
+ * that class names them.
+ * @example const { state } = convertAlbertState(denseState, denseConfig, { maxSequenceLength: 4096 });
+ */
+export function convertAlbertState(state: StateDict, dense: AlbertConfig, options: ConvertOptions = {}): { config: LsgAlbertConfig; state: StateDict; architecture: string } {
+  const { model, report } = convertToLsgModel(dense.toHfJson(), state, options);
+  const initialised = new Set(report.initialised);
+  const converted = Object.fromEntries(Object.entries(model.stateDict()).filter(([name]) => !initialised.has(name)));
+  return { config: report.config as LsgAlbertConfig, state: converted, architecture: report.architecture };
+}
+
 /** ALBERT's entry point, kept for its callers: `convertToLsg` on an ALBERT folder. */
 export function convertAlbertCheckpoint(inDir: string, outDir: string, options: ConvertOptions = {}): { config: LsgAlbertConfig; architecture: string } {
   const report = convertToLsg(inDir, outDir, options);

@@ -16,7 +16,7 @@ export { createLsgAttentionFunction, type LsgAttentionCallContext } from './atte
 // LSG-ALBERT (lsg/albert.ts, the only lsg file that imports nn).
 export * from './albert.js';
 // The dense → LSG-ALBERT converter (lsg/convert.ts).
-export { convertToLsg, convertToLsgFiles, convertAlbertCheckpoint, tokenizerIdsOf, referencePositionRows, orderPositions, tilePositions, lsgArchitectureName, CONVERT_DEFAULTS, CONVERTIBLE_MODEL_TYPES, type ConvertOptions, type ConversionReport, type TokenizerIds } from './convert.js';
+export { convertToLsg, convertToLsgFiles, convertAlbertCheckpoint, convertAlbertState, tokenizerIdsOf, referencePositionRows, orderPositions, tilePositions, lsgArchitectureName, CONVERT_DEFAULTS, CONVERTIBLE_MODEL_TYPES, type ConvertOptions, type ConversionReport, type TokenizerIds } from './convert.js';
 // LSG-BERT, LSG-RoBERTa, LSG-XLM-RoBERTa, LSG-CamemBERT (lsg/bert.ts, lsg/bert-config.ts).
 export * from './models/bert-config.js';
 export * from './models/pytorch.js';
