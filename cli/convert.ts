@@ -1,8 +1,9 @@
 // `lsgrad convert <in-dir> <out-dir> [options]`: an ALBERT, BERT, RoBERTa, XLM-RoBERTa or CamemBERT checkpoint → its LSG version.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, formatHelp, UsageError, type FlagSpecs } from './args.js';
 import { writeJsonAtomic } from './atomic.js';
+import { readJsonObject } from './json-file.js';
 import { LSGRAD_MODEL_FILE } from './model.js';
 import { convertToLsg, CONVERT_DEFAULTS, CONVERTIBLE_MODEL_TYPES, type ConversionReport } from '../lsg/convert.js';
 import { LSG_ALBERT_DEFAULTS } from '../lsg/albert.js';
@@ -92,7 +93,7 @@ export function summaryOf(inDir: string, outDir: string, report: ConversionRepor
 function carryLsgradModel(inDir: string, outDir: string, config: ConversionReport['config']): boolean {
   const source = join(inDir, LSGRAD_MODEL_FILE);
   if (!existsSync(source)) return false;
-  const meta = JSON.parse(readFileSync(source, 'utf8')) as Record<string, unknown>;
+  const meta = readJsonObject(source, 'lsgrad convert', 'the model settings lsgrad train writes');
   writeJsonAtomic(join(outDir, LSGRAD_MODEL_FILE), {
     ...meta,
     attention: 'lsg',

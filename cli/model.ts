@@ -1,8 +1,8 @@
 // The classifier behind `lsgrad train/eval/predict`: an ALBERT for sequence classification with LSG, local-only or dense attention, built from flags or loaded from a
 // HuggingFace-layout checkpoint, plus one head's attention pattern for attention.svg.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Rng, cat, createRng, ones, registerBackend, tensor, useBackend, type Tensor } from '../engine/index.js';
+import { CheckpointError, Rng, cat, createRng, ones, registerBackend, tensor, useBackend, type Tensor } from '../engine/index.js';
 import { AlbertConfig, AlbertForSequenceClassification, denseAttentionFunction, refusalMarker, type AlbertConfigOptions, type AttentionFunction, type Module } from '../nn/index.js';
 import {
   LSGAlbertForSequenceClassification, LsgAlbertConfig, createLsgAttentionFunction, lsgModelConnectivity, lsgSelfAttention, lsgConnectivity,
@@ -14,7 +14,8 @@ import { mixSeed } from './data/batches.js';
 import { BYTE_TOKENIZER, encodeForModel, loadTokenizerJson, saveTokenizer, type TextTokenizer } from './data/tokenizers.js';
 import type { RowEncoder } from './data/batches.js';
 import { attentionProbabilityGrid, type AttentionGrid } from './attention-grid.js';
-import type { AttentionKind, TrainOptions } from './train-flags.js';
+import { ATTENTION_KINDS, SPARSITY_TYPES, type AttentionKind, type TrainOptions } from './train-flags.js';
+import { field, readJsonObject } from './json-file.js';
 import { SPAM_LABELS, type DataSpec } from './data/dataset.js';
 import type { GpuJsMode } from '../backends/gpujs/modes.js';
 
@@ -266,6 +267,24 @@ export function createClassifier(options: TrainOptions, labels: readonly string[
   return wrap(new AlbertForSequenceClassification(config, { ...build, attention: attention.kernel }), meta, undefined, attention, dropoutRng, tokenizer);
 }
 
+const isPositiveInteger = (value: unknown): value is number => Number.isInteger(value) && (value as number) > 0;
+
+/** lsgrad_model.json, checked: the attention kind and its settings, the tokenizer and the input length. */
+function readModelMeta(path: string): ModelMeta {
+  const fn = 'loadClassifier';
+  const meta = readJsonObject(path, fn, 'the model settings lsgrad train writes');
+  field(meta, 'attention', (value): value is AttentionKind => (ATTENTION_KINDS as readonly unknown[]).includes(value), path, fn, `one of ${ATTENTION_KINDS.join(', ')}`);
+  field(meta, 'tokenizer', (value): value is string => value === 'utf8-bytes' || value === 'tokenizer.json', path, fn, '"utf8-bytes" or "tokenizer.json"');
+  field(meta, 'seqLen', (value): value is number => Number.isInteger(value) && (value as number) >= 3, path, fn, 'an integer of at least 3 ([CLS], one token, [SEP])');
+  if (meta.attention !== 'dense') field(meta, 'blockSize', isPositiveInteger, path, fn, 'a positive integer');
+  if (meta.attention === 'lsg') {
+    for (const key of ['sparsityFactor', 'numGlobalTokens']) field(meta, key, isPositiveInteger, path, fn, 'a positive integer');
+    field(meta, 'sparseBlockSize', (value): value is number => Number.isInteger(value) && (value as number) >= 0, path, fn, 'a non-negative integer');
+    field(meta, 'sparsityType', (value): value is string => (SPARSITY_TYPES as readonly unknown[]).includes(value), path, fn, `one of ${SPARSITY_TYPES.join(', ')}`);
+  }
+  return meta as unknown as ModelMeta;
+}
+
 /**
  * Loads a checkpoint written by `lsgrad train` (config.json, model.safetensors, lsgrad_model.json).
  * @example loadClassifier('runs/spam/checkpoints/step-000150')
@@ -273,13 +292,13 @@ export function createClassifier(options: TrainOptions, labels: readonly string[
 export async function loadClassifier(directory: string): Promise<TextClassifier> {
   const metaPath = join(directory, LSGRAD_MODEL_FILE);
   if (!existsSync(metaPath)) {
-    throw new Error(`loadClassifier: no ${LSGRAD_MODEL_FILE} in ${directory}; expected a checkpoint written by lsgrad train`);
+    throw new CheckpointError('loadClassifier', `no ${LSGRAD_MODEL_FILE} in ${directory}; expected a checkpoint written by lsgrad train`);
   }
-  const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as ModelMeta;
+  const meta = readModelMeta(metaPath);
   const dropoutRng = new ReseedableRng(0);
   const tokenizer = meta.tokenizer === 'tokenizer.json' ? loadTokenizerJson(join(directory, 'tokenizer.json')) : BYTE_TOKENIZER;
   if (meta.attention === 'lsg') {
-    const config = LsgAlbertConfig.fromHfJson(JSON.parse(readFileSync(join(directory, 'config.json'), 'utf8')));
+    const config = LsgAlbertConfig.fromHfJson(readJsonObject(join(directory, 'config.json'), 'loadClassifier', 'a HuggingFace config.json'));
     const attention = attentionFor(meta, config.lsg);
     const model = LSGAlbertForSequenceClassification.fromPretrained(directory, { dropoutRng, attention: attention.kernel });
     return wrap(model, meta, config.lsg, attention, dropoutRng, tokenizer);

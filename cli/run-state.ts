@@ -1,8 +1,9 @@
 // What a run remembers between processes: the options it was started with, the loss and
 // validation history, and where its latest checkpoint is. Everything is JSON, written atomically.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeJsonAtomic } from './atomic.js';
+import { field, readJsonObject } from './json-file.js';
 import type { ClassificationMetrics } from './metrics.js';
 import type { TrainOptions } from './train-flags.js';
 
@@ -50,7 +51,7 @@ export function readRunOptions(outDir: string): TrainOptions {
   const path = join(outDir, RUN_FILE);
   if (!existsSync(path)) throw new Error(`--resume ${outDir}: no ${RUN_FILE} there; expected the --out directory of an earlier lsgrad train`);
   // Runs saved before an option existed ran as its neutral value (no length warm-up, no crops, one replica, the spam corpus).
-  return { shortSeqLen: 0, longSteps: 0, cropProb: 0, threads: 1, gpujsMode: 'gpu', data: 'spam-assassin', textField: 'text', labelField: 'label', tokenizer: 'bytes', trainOnly: [], ...JSON.parse(readFileSync(path, 'utf8')) } as TrainOptions;
+  return { shortSeqLen: 0, longSteps: 0, cropProb: 0, threads: 1, gpujsMode: 'gpu', data: 'spam-assassin', textField: 'text', labelField: 'label', tokenizer: 'bytes', trainOnly: [], ...readJsonObject(path, `--resume ${outDir}`, 'the options of an earlier lsgrad train') } as unknown as TrainOptions;
 }
 
 /** Points the run at its newest checkpoint; written last, so it never names a partial one. */
@@ -68,6 +69,6 @@ export function resolveCheckpoint(dir: string): string {
   if (!existsSync(latest)) {
     throw new Error(`${dir} holds neither a checkpoint (config.json) nor a run (${LATEST_FILE}); expected a --out directory of lsgrad train or one of its checkpoints`);
   }
-  const { path } = JSON.parse(readFileSync(latest, 'utf8')) as { path: string };
+  const path = field(readJsonObject(latest, 'resolveCheckpoint', 'the path of the run\'s latest checkpoint'), 'path', (value): value is string => typeof value === 'string' && value.length > 0, latest, 'resolveCheckpoint', 'a checkpoint path such as checkpoints/step-000050');
   return resolve(dir, path);
 }

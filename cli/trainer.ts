@@ -6,6 +6,7 @@ import { AdamW, clipGradNorm, gradNorm, warmupSchedule, weightDecayGroups } from
 import { inDeviceScope } from './device-scope.js';
 import { freezeAllBut } from './freeze.js';
 import { writeDirectoryAtomic, writeFileAtomic, writeJsonAtomic } from './atomic.js';
+import { readJsonObject } from './json-file.js';
 import { batchIndices, gatherRows, type EncodedSet } from './data/batches.js';
 import { cropBatch } from './data/crops.js';
 import { scoreSet } from './evaluate.js';
@@ -95,7 +96,7 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
   const lrFactor = warmupSchedule({ warmupSteps: options.warmup, totalSteps: options.steps, decay: 'linear' });
   let state: TrainerState = { step: 0, losses: [], validations: [], trainSeconds: 0, trainCpuSeconds: 0, trainTokens: 0 };
   if (inputs.resumeFrom) {
-    state = JSON.parse(readFileSync(join(inputs.resumeFrom, TRAINER_STATE_FILE), 'utf8')) as TrainerState;
+    state = readJsonObject(join(inputs.resumeFrom, TRAINER_STATE_FILE), 'runTraining', 'the trainer state of a checkpoint') as unknown as TrainerState;
     restoreOptimizerState(optimizer, namedParameters, readFileSync(join(inputs.resumeFrom, OPTIMIZER_FILE)));
     log(`resumed from ${inputs.resumeFrom} at step ${state.step}`);
   }

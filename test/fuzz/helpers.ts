@@ -14,21 +14,27 @@ const SEED = process.env.LSGRAD_FUZZ_SEED !== undefined ? Number(process.env.LSG
  * how many ran, and on failure the seed and path that replay it:
  * `fc.assert(property, { seed, path, endOnFailure: true })` in a regression test.
  */
-export function fuzz<T>(name: string, defaultRuns: number, property: fc.IProperty<T>): void {
-  test(name, () => {
+export function fuzz<T>(name: string, defaultRuns: number, property: fc.IProperty<T> | fc.IAsyncProperty<T>): void {
+  test(name, async () => {
     const numRuns = RUNS ?? defaultRuns;
     const started = performance.now();
+    counts.returned = 0;
+    counts.refused = 0;
     try {
-      fc.assert(property, { numRuns, seed: SEED });
+      await fc.assert(property as fc.IAsyncProperty<T>, { numRuns, seed: SEED });
     } catch (error) {
       const cause = (error as Error).cause as Error | undefined;
       console.error(`fuzz "${name}" FAILED with seed ${SEED} (replay: LSGRAD_FUZZ_SEED=${SEED}); fast-check says:\n${(error as Error).message}` +
         (cause ? `\ncause: ${cause.stack ?? cause.message}` : ''));
       throw error;
     }
-    console.log(`fuzz "${name}": ${numRuns} cases passed (seed ${SEED}, ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    const calls = counts.returned + counts.refused > 0 ? `; calls: ${counts.returned} returned, ${counts.refused} typed refusals` : '';
+    console.log(`fuzz "${name}": ${numRuns} cases passed (seed ${SEED}, ${((performance.now() - started) / 1000).toFixed(1)} s${calls})`);
   });
 }
+
+/** Calls of the running property that returned, and that threw a typed error (printed with the run). */
+const counts = { returned: 0, refused: 0 };
 
 /** What a call did: returned a value, or threw one of lsgrad's typed errors. */
 export type Outcome<T> = { ok: true; value: T } | { ok: false; error: LsgradError };
@@ -39,9 +45,11 @@ export type Outcome<T> = { ok: true; value: T } | { ok: false; error: LsgradErro
  */
 export function typedOrValue<T>(fn: () => T): Outcome<T> {
   try {
-    return { ok: true, value: fn() };
+    const value = fn();
+    counts.returned++;
+    return { ok: true, value };
   } catch (error) {
-    if (error instanceof LsgradError) return { ok: false, error };
+    if (error instanceof LsgradError) { counts.refused++; return { ok: false, error }; }
     throw new Error(`an untyped ${(error as Error)?.name ?? typeof error} escaped: ${(error as Error)?.stack ?? String(error)}`);
   }
 }

@@ -2,7 +2,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from '../../engine/index.js';
-import { ArgumentError, LsgradError, ShapeError, tensor } from '../../engine/index.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ArgumentError, CheckpointError, LsgradError, ShapeError, tensor } from '../../engine/index.js';
 
 function throwsKind(kind: new (...args: never[]) => Error, fn: () => unknown, fragment: string): void {
   try {
@@ -65,6 +68,25 @@ test('reducing a scalar over its axis 0 gave the identity (sum 0, max -Infinity,
   const leaf = tensor(3, { requiresGrad: true });
   leaf.sum(0).backward();
   assert.is(leaf.grad!.item(), 1);
+});
+
+test('a run\'s JSON files, hand-edited or truncated, threw a SyntaxError or TypeError; now a CheckpointError naming the file', async () => {
+  const { loadClassifier } = await import('../../cli/model.js');
+  const { resolveCheckpoint } = await import('../../cli/run-state.js');
+  const dir = mkdtempSync(join(tmpdir(), 'lsgrad-regression-'));
+  try {
+    writeFileSync(join(dir, 'lsgrad_model.json'), '');
+    await loadClassifier(dir).then(() => assert.unreachable(), (error) => {
+      assert.instance(error, CheckpointError);
+      assert.match(error.message, /lsgrad_model.json is not valid JSON/);
+    });
+    writeFileSync(join(dir, 'lsgrad_model.json'), '{"attention":"sparse"}');
+    await loadClassifier(dir).then(() => assert.unreachable(), (error) => assert.match(error.message, /attention is "sparse"; expected one of lsg, dense, local/));
+    writeFileSync(join(dir, 'latest-checkpoint.json'), '[]');
+    throwsKind(CheckpointError, () => resolveCheckpoint(dir), 'latest-checkpoint.json holds []');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test.run();
