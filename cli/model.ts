@@ -229,10 +229,10 @@ export function modelConfig(options: ModelOptions, tokenizer: TextTokenizer, lab
     numLabels: labels.length,
     id2label: Object.fromEntries(labels.map((name, id) => [id, name])),
   };
-  // PyTorch's ALBERT computes dense attention only: a local-only checkpoint says so in a value
-  // transformers refuses, instead of loading there and computing another model.
+  // PyTorch's ALBERT computes dense attention only: a local-only checkpoint carries a refusal
+  // transformers stops at, instead of loading there and computing another model.
   if (options.attention === 'local') {
-    return new AlbertConfig({ ...albertOptions, attnImplementation: refusalMarker(`local-only block attention, blocks of ${options.blockSize}, no global or sparse keys`) });
+    return new AlbertConfig({ ...albertOptions, pytorchRefusal: refusalMarker(`local-only block attention, blocks of ${options.blockSize}, no global or sparse keys`) });
   }
   if (options.attention !== 'lsg') return new AlbertConfig(albertOptions);
   return new LsgAlbertConfig({

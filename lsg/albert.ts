@@ -15,7 +15,8 @@ import { lsgConfigFromCheckpointKeys, MAX_GLOBAL_TOKENS, MODEL_DEFAULTS, type Ls
 import { createLsgAttentionFunction } from './attention-function.js';
 import { prepareLsgInputs, finishLsgOutputs } from './sequence.js';
 import type { LsgRuntimeOptions } from './attention.js';
-import { lsgAutoMap, withReferenceDefault, whereReferenceDiffers, refusalMarker, isRefusalMarker, REFERENCE_QUIRKS_KEY } from './models/pytorch.js';
+import { lsgAutoMap, withReferenceDefault, whereReferenceDiffers, REFERENCE_QUIRKS_KEY } from './models/pytorch.js';
+import { refusalMarker, withRefusal } from '../nn/index.js';
 
 type LsgKeys = LsgCheckpointKeys;
 
@@ -56,8 +57,8 @@ export class LsgAlbertConfig extends AlbertConfig implements LsgKeys {
 
   constructor(options: LsgAlbertConfigOptions = {}, extra: HfJson = {}) {
     const albertOptions: Record<string, unknown> = { ...options };
-    // A refusal marker is recomputed on save from referenceQuirks, never carried over.
-    if (isRefusalMarker(albertOptions.attnImplementation)) delete albertOptions.attnImplementation;
+    // A refusal is recomputed on save from referenceQuirks, never carried over.
+    delete albertOptions.pytorchRefusal;
     const lsgOptions: Record<string, unknown> = {};
     for (const key of Object.keys(LSG_ALBERT_DEFAULTS)) {
       if (key in albertOptions) lsgOptions[key] = albertOptions[key];
@@ -109,8 +110,8 @@ export class LsgAlbertConfig extends AlbertConfig implements LsgKeys {
   override toHfJson(): HfJson {
     const json: HfJson = { ...super.toHfJson(), auto_map: LSG_ALBERT_AUTO_MAP, base_model_prefix: 'lsg', [REFERENCE_QUIRKS_KEY]: this.referenceQuirks };
     const differs = whereReferenceDiffers(this.lsg);
-    if (differs !== null) json.attn_implementation = refusalMarker(differs);
     for (const key of Object.keys(LSG_ALBERT_DEFAULTS)) json[camelToSnake(key)] = (this as unknown as Record<string, unknown>)[key];
+    if (differs !== null) return withRefusal(json, refusalMarker(differs));
     return Object.fromEntries(Object.entries(json).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
 }

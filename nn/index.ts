@@ -16,7 +16,7 @@ export { weightDecayGroups, isNoDecayName } from './optim/groups.js';
 export { parseSafetensors, serializeSafetensors, SAFETENSORS_DTYPES, type SafetensorsDtype, type SafetensorsEntry, type SafetensorsFile, type SafetensorsInput } from './safetensors.js';
 export { loadSafetensors, saveSafetensors, stateDictFromSafetensors, safetensorsFromStateDict, writeFileAtomic } from './checkpoint.js';
 export * from './albert/index.js';
-export { PreTrainedModel, adaptPrefix, readConfigJson, refusalMarker, isRefusalMarker, REFUSAL_PREFIX, type FromPretrainedOptions, type PretrainedClass, type PretrainedFiles, type PretrainedConfig } from './pretrained.js';
+export { PreTrainedModel, adaptPrefix, readConfigJson, type FromPretrainedOptions, type PretrainedClass, type PretrainedFiles, type PretrainedConfig } from './pretrained.js';
 export { multiHeadSelfAttention, type AttentionProjections } from './encoder/self-attention.js';
 export { inferProblemType, sequenceClassificationLoss, tokenLoss, questionAnsweringOutputs, flattenChoices, type ClassificationSettings, type ChoiceInputs } from './encoder/task-losses.js';
 export * from './bert/index.js';

@@ -10,25 +10,6 @@ import type { HfJson } from './albert/config-json.js';
 import type { ModelBuildOptions } from './albert/build-options.js';
 import { ArgumentError, CheckpointError, ConfigError } from '../engine/errors.js';
 
-/** The prefix of every `attn_implementation` value lsgrad writes to stop PyTorch running a checkpoint. */
-export const REFUSAL_PREFIX = 'lsgrad-';
-
-/**
- * An `attn_implementation` value that transformers refuses when loading ("Specified
- * attn_implementation=… is not supported"), for a checkpoint PyTorch would compute differently
- * from lsgrad: it fails to load there instead of running. No "/" in it: newer transformers read
- * "org/repo" as a kernel repository.
- * @example refusalMarker('local-only attention') // 'lsgrad-only (local-only attention; …)'
- */
-export function refusalMarker(reason: string): string {
-  return `${REFUSAL_PREFIX}only (${reason.replaceAll('/', ' or ')}; PyTorch would compute something else: load it with lsgrad)`;
-}
-
-/** Whether an `attn_implementation` value is lsgrad's refusal marker. */
-export function isRefusalMarker(value: unknown): boolean {
-  return typeof value === 'string' && value.startsWith(REFUSAL_PREFIX);
-}
-
 /** What the checkpoint code needs of a config. */
 export interface PretrainedConfig {
   toHfJson(): HfJson;

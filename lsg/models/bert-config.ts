@@ -1,10 +1,10 @@
 // The LSG configs of the BERT family: BERT's (RoBERTa's, XLM-RoBERTa's) fields plus the reference's
 // LSG keys, `auto_map` and `base_model_prefix: "lsg"`, and whether lsgrad computes the reference's
 // behaviours exactly (`reference_quirks`, recorded in config.json).
-import { BertConfig, BERT_DEFAULTS, ROBERTA_DEFAULTS, camelToSnake, type BertConfigClass, type BertConfigOptions, type HfJson } from '../../nn/index.js';
+import { BertConfig, BERT_DEFAULTS, ROBERTA_DEFAULTS, camelToSnake, refusalMarker, withRefusal, type BertConfigClass, type BertConfigOptions, type HfJson } from '../../nn/index.js';
 import { LSG_ALBERT_DEFAULTS } from '../albert.js';
 import { lsgConfigFromCheckpointKeys, type LsgConfig } from '../config.js';
-import { lsgAutoMap, withReferenceDefault, whereReferenceDiffers, refusalMarker, isRefusalMarker } from './pytorch.js';
+import { lsgAutoMap, withReferenceDefault, whereReferenceDiffers } from './pytorch.js';
 
 /** The LSG keys of config.json with the reference defaults, and lsgrad's record of its mode. */
 export const LSG_KEYS = { ...LSG_ALBERT_DEFAULTS, referenceQuirks: false };
@@ -37,9 +37,7 @@ export class LsgBertConfig extends BertConfig implements LsgKeys {
   readonly lsg: LsgConfig;
 
   constructor(options: LsgBertConfigOptions = {}, extra: HfJson = {}) {
-    // A refusal marker lsgrad wrote is recomputed on save from reference_quirks, never kept.
-    const { attn_implementation: marker, ...rest } = extra;
-    super(options as BertConfigOptions, isRefusalMarker(marker) ? rest : extra);
+    super(options as BertConfigOptions, extra);
     this.lsg = lsgConfigFromCheckpointKeys(this);
   }
 
@@ -67,7 +65,7 @@ export class LsgBertConfig extends BertConfig implements LsgKeys {
     const autoMap = (this.constructor as typeof LsgBertConfig).autoMap;
     const json: HfJson = { ...super.toHfJson(), auto_map: autoMap, base_model_prefix: 'lsg' };
     const differs = whereReferenceDiffers(this.lsg);
-    if (differs !== null) json.attn_implementation = refusalMarker(differs);
+    if (differs !== null) return withRefusal(json, refusalMarker(differs));
     const sorted: HfJson = {};
     for (const key of Object.keys(json).sort()) sorted[key] = json[key];
     return sorted;

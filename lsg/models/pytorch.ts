@@ -1,6 +1,7 @@
 // What makes a checkpoint lsgrad writes compute the same in PyTorch: `auto_map` entries that name
 // the published LSG model code (lsgrad ships none of it), the record of lsgrad's mode
-// (`reference_quirks`), and a refusal marker for checkpoints PyTorch would run differently.
+// (`reference_quirks`), and when PyTorch would compute otherwise (then config.json carries a
+// `problem_type` transformers refuses: nn's `refusalMarker`).
 import { normalSlots, referenceSlots } from '../slots.js';
 import type { LsgConfig } from '../config.js';
 
@@ -70,4 +71,3 @@ export function whereReferenceDiffers(lsg: LsgConfig): string | null {
   return null;
 }
 
-export { REFUSAL_PREFIX, refusalMarker, isRefusalMarker } from '../../nn/index.js';

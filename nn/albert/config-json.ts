@@ -6,6 +6,45 @@ import { ConfigError } from '../../engine/errors.js';
 
 export type HfJson = Record<string, unknown>;
 
+/** The prefix of every refusal marker lsgrad writes (see `refusalMarker`). */
+export const REFUSAL_PREFIX = 'lsgrad-';
+/** Where the real `problem_type` goes while `problem_type` carries a refusal marker. */
+export const REAL_PROBLEM_TYPE_KEY = 'lsgrad_problem_type';
+
+/**
+ * A `problem_type` value transformers refuses when it reads the config ("The config parameter
+ * `problem_type` was not understood: received lsgrad-only (…)"), for a checkpoint PyTorch would
+ * compute differently from lsgrad: it fails to load there instead of running another model.
+ * @example refusalMarker('local-only attention') // 'lsgrad-only (local-only attention; …)'
+ */
+export function refusalMarker(reason: string): string {
+  return `${REFUSAL_PREFIX}only (${reason}; PyTorch would compute something else: load it with lsgrad)`;
+}
+
+export function isRefusalMarker(value: unknown): value is string {
+  return typeof value === 'string' && value.startsWith(REFUSAL_PREFIX);
+}
+
+/** config.json with `problem_type` carrying the marker and the real problem type kept aside. */
+export function withRefusal(json: HfJson, marker: string): HfJson {
+  const out: HfJson = { ...json };
+  if (out.problem_type !== undefined && out.problem_type !== null && !isRefusalMarker(out.problem_type)) out[REAL_PROBLEM_TYPE_KEY] = out.problem_type;
+  out.problem_type = marker;
+  const sorted: HfJson = {};
+  for (const key of Object.keys(out).sort()) sorted[key] = out[key];
+  return sorted;
+}
+
+/** The inverse of `withRefusal`: the config.json as it was, and the marker (null when none). */
+export function withoutRefusal(json: HfJson): { json: HfJson; marker: string | null } {
+  if (!isRefusalMarker(json.problem_type)) return { json, marker: null };
+  const { [REAL_PROBLEM_TYPE_KEY]: real, ...rest } = json;
+  const restored: HfJson = { ...rest };
+  if (real === undefined) delete restored.problem_type;
+  else restored.problem_type = real;
+  return { json: restored, marker: json.problem_type };
+}
+
 export function camelToSnake(name: string): string {
   return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 }
@@ -26,12 +65,15 @@ export function configError(field: string, value: unknown, expected: string, own
 /**
  * Splits a config.json object into known options (camelCase, for keys present in `defaults`) and
  * the remaining keys, kept verbatim so they are written back. `id2label` keys become numbers;
- * `label2id` is derived from `id2label`, so it is dropped.
+ * `label2id` is derived from `id2label`, so it is dropped. A refusal marker (`withRefusal`) is
+ * returned apart.
  */
-export function parseHfJson(json: HfJson, defaults: object, owner: string): { options: Record<string, unknown>; extra: HfJson } {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new ConfigError(owner, `json is ${JSON.stringify(json)}, expected a config.json object`);
+export function parseHfJson(given: HfJson, defaults: object, owner: string): { options: Record<string, unknown>; extra: HfJson; refusal: string | null } {
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    throw new ConfigError(owner, `json is ${JSON.stringify(given)}, expected a config.json object`);
   }
+  // A refusal marker lsgrad wrote stands in problem_type's place: the real problem type comes back.
+  const { json, marker: refusal } = withoutRefusal(given);
   const options: Record<string, unknown> = {};
   const extra: HfJson = {};
   for (const [key, value] of Object.entries(json)) {
@@ -50,7 +92,7 @@ export function parseHfJson(json: HfJson, defaults: object, owner: string): { op
   }
   // HuggingFace lets id2label win over num_labels; keep only one source of truth.
   if (options.id2label !== undefined) delete options.numLabels;
-  return { options, extra };
+  return { options, extra, refusal };
 }
 
 function parseId2Label(value: unknown, owner: string): Record<number, string> {
@@ -75,7 +117,7 @@ function isDefaultLabels(id2label: Record<number, string>): boolean {
 }
 
 /** Fields HuggingFace leaves out of config.json while they hold their default, None. */
-const OMITTED_WHEN_NULL = new Set(['architectures', 'problemType', 'bosTokenId', 'eosTokenId', 'attnImplementation']);
+const OMITTED_WHEN_NULL = new Set(['architectures', 'problemType', 'bosTokenId', 'eosTokenId']);
 
 /**
  * Builds the config.json object: the extra keys, every field of `defaults` in snake_case

@@ -2,7 +2,7 @@
  * AlbertConfig: HuggingFace's ALBERT hyperparameters in camelCase, defaulted once and validated
  * at construction; reads and writes HuggingFace's snake_case config.json.
  */
-import { configError, isPositiveInteger, parseHfJson, toHfJsonFields, type HfJson } from './config-json.js';
+import { configError, isPositiveInteger, parseHfJson, toHfJsonFields, withRefusal, type HfJson } from './config-json.js';
 
 /** Activations ALBERT checkpoints name in `hidden_act`; nn/activations.ts maps each to a function. */
 export const HIDDEN_ACTS = ['gelu', 'gelu_new', 'relu', 'tanh'] as const;
@@ -36,11 +36,6 @@ export const ALBERT_DEFAULTS = {
   eosTokenId: 3,
   problemType: null as ProblemType | null,
   architectures: null as string[] | null,
-  /**
-   * transformers' attention choice; lsgrad writes a value PyTorch refuses (nn/pretrained.ts
-   * `refusalMarker`) when the checkpoint needs an attention PyTorch's ALBERT does not compute.
-   */
-  attnImplementation: null as string | null,
 };
 
 export type AlbertConfigFields = typeof ALBERT_DEFAULTS & {
@@ -48,7 +43,14 @@ export type AlbertConfigFields = typeof ALBERT_DEFAULTS & {
   id2label: Record<number, string>;
 };
 
-export type AlbertConfigOptions = Partial<AlbertConfigFields> & { numLabels?: number };
+export type AlbertConfigOptions = Partial<AlbertConfigFields> & {
+  numLabels?: number;
+  /**
+   * Why PyTorch's ALBERT would compute another model (e.g. local-only attention): written as a
+   * `problem_type` transformers refuses (config-json.ts `refusalMarker`); null for none.
+   */
+  pytorchRefusal?: string | null;
+};
 
 function defaultLabels(numLabels: number): Record<number, string> {
   const labels: Record<number, string> = {};
@@ -79,7 +81,7 @@ export class AlbertConfig implements AlbertConfigFields {
   readonly eosTokenId!: number;
   readonly problemType!: ProblemType | null;
   readonly architectures!: string[] | null;
-  readonly attnImplementation!: string | null;
+  readonly pytorchRefusal: string | null;
   readonly id2label: Record<number, string>;
   /** Keys of a loaded config.json that ALBERT does not use, written back unchanged by `toHfJson`. */
   readonly extra: HfJson;
@@ -91,8 +93,9 @@ export class AlbertConfig implements AlbertConfigFields {
    *   config.headDim; // 8
    */
   constructor(options: AlbertConfigOptions = {}, extra: HfJson = {}) {
-    const { numLabels, id2label, ...rest } = options;
+    const { numLabels, id2label, pytorchRefusal, ...rest } = options;
     Object.assign(this, ALBERT_DEFAULTS, rest);
+    this.pytorchRefusal = pytorchRefusal ?? null;
     if (id2label !== undefined && numLabels !== undefined && Object.keys(id2label).length !== numLabels) {
       throw configError('numLabels', numLabels, `to equal the number of id2label entries (${Object.keys(id2label).length})`);
     }
@@ -147,6 +150,7 @@ export class AlbertConfig implements AlbertConfigFields {
     const options: Record<string, unknown> = {};
     for (const key of Object.keys(ALBERT_DEFAULTS)) options[key] = (this as unknown as Record<string, unknown>)[key];
     options.id2label = { ...this.id2label };
+    options.pytorchRefusal = this.pytorchRefusal;
     return options as AlbertConfigOptions;
   }
 
@@ -161,12 +165,13 @@ export class AlbertConfig implements AlbertConfigFields {
    *   const config = AlbertConfig.fromHfJson({ vocab_size: 100, hidden_size: 32, num_attention_heads: 4 });
    */
   static fromHfJson(json: HfJson): AlbertConfig {
-    const { options, extra } = parseHfJson(json, ALBERT_DEFAULTS, 'AlbertConfig.fromHfJson');
-    return new AlbertConfig(options as AlbertConfigOptions, extra);
+    const { options, extra, refusal } = parseHfJson(json, ALBERT_DEFAULTS, 'AlbertConfig.fromHfJson');
+    return new AlbertConfig({ ...options, pytorchRefusal: refusal } as AlbertConfigOptions, extra);
   }
 
   /** The HuggingFace config.json object: snake_case keys in sorted order, as `save_pretrained` writes. */
   toHfJson(): HfJson {
-    return toHfJsonFields(this as unknown as Record<string, unknown>, ALBERT_DEFAULTS, this.id2label, this.extra, 'albert');
+    const json = toHfJsonFields(this as unknown as Record<string, unknown>, ALBERT_DEFAULTS, this.id2label, this.extra, 'albert');
+    return this.pytorchRefusal === null ? json : withRefusal(json, this.pytorchRefusal);
   }
 }

@@ -6,7 +6,6 @@
 import { Tensor, ones, MASK_VALUE } from '../../engine/index.js';
 import { argumentError } from '../../engine/errors.js';
 import { AlbertPreTrainedModel } from './pretrained.js';
-import { isRefusalMarker } from '../pretrained.js';
 import { Linear } from '../linear.js';
 import type { AlbertConfig } from './config.js';
 import type { ModelBuildOptions } from './build-options.js';
@@ -53,9 +52,9 @@ export class AlbertModel extends AlbertPreTrainedModel {
 
   constructor(config: AlbertConfig, modelOptions: AlbertModelOptions = {}) {
     super(config);
-    if (isRefusalMarker(config.attnImplementation) && modelOptions.attention === undefined) {
+    if (config.pytorchRefusal !== null && modelOptions.attention === undefined) {
       // The dense default would silently compute another model (e.g. one lsgrad train --attention local wrote).
-      throw new Error(`${this.constructor.name}: config attn_implementation is ${JSON.stringify(config.attnImplementation)}: this checkpoint ` +
+      throw new Error(`${this.constructor.name}: config.json says ${JSON.stringify(config.pytorchRefusal)}: this checkpoint ` +
         'needs an attention kernel that is not dense; load it with lsgrad eval / predict (they read lsgrad_model.json), or pass options.attention');
     }
     // Every dropout of the model draws from options.dropoutRng, else from the global generator.

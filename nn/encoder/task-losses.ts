@@ -54,6 +54,10 @@ function clampPositions(positions: Tensor, seqLength: number): Tensor {
  * both position tensors, scores them: the mean of the start and end cross entropies.
  */
 export function questionAnsweringOutputs(logits: Tensor, startPositions?: Tensor, endPositions?: Tensor): { startLogits: Tensor; endLogits: Tensor; loss?: Tensor } {
+  if (logits.shape[logits.rank - 1] !== 2) {
+    // HuggingFace splits qa_outputs into exactly two columns; more labels fail there at run time.
+    throw argumentError('questionAnsweringOutputs', 'logits.shape', logits.shape, '[batch, seq, 2]: question answering needs numLabels 2 (start, end)');
+  }
   const seqLength = logits.shape[1]!;
   const startLogits = logits.narrow(-1, 0, 1).squeeze(-1);     // (batch, seq)
   const endLogits = logits.narrow(-1, 1, 1).squeeze(-1);

@@ -54,15 +54,16 @@ test('--architecture: PreTraining → MaskedLM drops the pooler and SOP head; Ma
   assert.equal(Array.from(cls.stateDict()[word]!.toTypedArray()), Array.from(mlm.stateDict()[word]!.toTypedArray()));
 });
 
-test('lsgrad train --attention local: transformers refuses the config.json, lsgrad loads it only with its local kernel', async () => {
+test('lsgrad train --attention local: transformers refuses the config.json (problem_type), lsgrad loads it only with its local kernel', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lsgrad-local-'));
   try {
     const { flags } = parseArgs('lsgrad train', TRAIN_FLAGS, ['--attention', 'local', '--seq-len', '64', '--block-size', '16', '--hidden-size', '16', '--embedding-size', '8', '--heads', '2', '--intermediate-size', '16', '--num-layers', '1']);
     const classifier = createClassifier(flags);
     await classifier.savePretrained(dir);
     const json = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'));
-    assert.match(json.attn_implementation, /^lsgrad-only \(local-only block attention, blocks of 16.*load it with lsgrad\)$/);
-    assert.not.match(json.attn_implementation, /\//);
+    // transformers checks problem_type when it reads any config: "The config parameter `problem_type` was not understood".
+    assert.match(json.problem_type, /^lsgrad-only \(local-only block attention, blocks of 16.*load it with lsgrad\)$/);
+    assert.is(AlbertConfig.fromHfJson(json).problemType, null);
     assert.throws(() => AlbertForSequenceClassification.fromPretrained(dir), /needs an attention kernel that is not dense/);
     const loaded = await loadClassifier(dir);
     const ids = tensor([[1, ...Array.from({ length: 40 }, (_, i) => 10 + i), 2]], { dtype: 'int32' });
@@ -79,15 +80,19 @@ test('referenceQuirks is recorded in config.json and read back; where the modes 
   const corrected = new LsgAlbertConfig({ ...base, sparsityType: 'bos_pooling', referenceQuirks: false });
   const json = corrected.toHfJson();
   assert.is(json.reference_quirks, false);
-  assert.match(String(json.attn_implementation), /^lsgrad-only \(bos_pooling: the reference attends groups made only of padding/);
+  assert.match(String(json.problem_type), /^lsgrad-only \(bos_pooling: the reference attends groups made only of padding/);
   const reread = LsgAlbertConfig.fromHfJson(json);
   assert.is(reread.referenceQuirks, false);
   assert.equal(reread.toHfJson(), json);
   // Both modes compute the same for norm sparsity at an even step: nothing to refuse.
-  assert.is(new LsgAlbertConfig({ ...base, sparsityType: 'norm', referenceQuirks: false }).toHfJson().attn_implementation, undefined);
+  assert.is(new LsgAlbertConfig({ ...base, sparsityType: 'norm', referenceQuirks: false }).toHfJson().problem_type, undefined);
+  // A real problem type survives the marker.
+  const regression = new LsgAlbertConfig({ ...base, sparsityType: 'bos_pooling', referenceQuirks: false, problemType: 'regression' }).toHfJson();
+  assert.is(regression.lsgrad_problem_type, 'regression');
+  assert.is(LsgAlbertConfig.fromHfJson(regression).problemType, 'regression');
   // Reference mode: PyTorch computes the same, no marker, and the record says so.
   const reference = new LsgAlbertConfig({ ...base, sparsityType: 'bos_pooling', referenceQuirks: true }).toHfJson();
-  assert.is(reference.attn_implementation, undefined);
+  assert.is(reference.problem_type, undefined);
   assert.is(LsgAlbertConfig.fromHfJson(reference).referenceQuirks, true);
   // A checkpoint without the record (the reference's own) loads in the reference mode.
   const { reference_quirks: _dropped, ...unrecorded } = reference;
