@@ -1,14 +1,15 @@
-// What makes a checkpoint lsgrad writes compute the same in PyTorch: `auto_map` entries that name
-// the published LSG model code (lsgrad ships none of it), the record of lsgrad's mode
+// What makes a checkpoint lsgrad writes compute the same in PyTorch: the reference's `auto_map`
+// (its modeling file, which lsgrad does not ship, loads the folder), the record of lsgrad's mode
 // (`reference_quirks`), and when PyTorch would compute otherwise (then config.json carries a
 // `problem_type` transformers refuses: nn's `refusalMarker`).
 import { normalSlots, referenceSlots } from '../slots.js';
 import type { LsgConfig } from '../config.js';
 
 /**
- * The published LSG model repository whose modeling file each family's `auto_map` names, in
- * HuggingFace's `repo_id--module.Class` form: `AutoModel.from_pretrained(dir, trust_remote_code=True)`
- * fetches the reference's modeling file from there (a local folder needs no copy of it).
+ * A published LSG model repository holding each family's modeling file, to put beside a checkpoint
+ * for `AutoModel.from_pretrained(dir, trust_remote_code=True)` (docs/lsg.md). NOTE: `auto_map`
+ * cannot name them in the `repo--module.Class` form: the reference's config class rewrites
+ * `auto_map` to bare module names when it loads, so the model class is looked up in the folder.
  */
 export const LSG_CODE_REPOSITORIES = {
   albert: 'ccdv/lsg-albert-base-v2-4096',
@@ -20,12 +21,11 @@ export const LSG_CODE_REPOSITORIES = {
 export type LsgFamily = keyof typeof LSG_CODE_REPOSITORIES;
 
 /**
- * The `auto_map` of an LSG family: each Auto class → `repo--modeling_lsg_<family>.LSG<Stem><Head>`.
- * @example lsgAutoMap('roberta', 'Roberta', ['Model', 'ForMaskedLM']).AutoModel
- *   // 'ccdv/lsg-base-4096--modeling_lsg_roberta.LSGRobertaModel'
+ * The `auto_map` of an LSG family, as the reference writes it: each Auto class → `modeling_lsg_<family>.LSG<Stem><Head>`.
+ * @example lsgAutoMap('roberta', 'Roberta', ['Model', 'ForMaskedLM']).AutoModel // 'modeling_lsg_roberta.LSGRobertaModel'
  */
 export function lsgAutoMap(family: LsgFamily, classStem: string, heads: readonly string[], causalClass?: string): Record<string, string> {
-  const module = `${LSG_CODE_REPOSITORIES[family]}--modeling_lsg_${family.replace('-', '_')}`;
+  const module = `modeling_lsg_${family.replace('-', '_')}`;
   const map: Record<string, string> = { AutoConfig: `${module}.LSG${classStem}Config` };
   for (const head of heads) map[head === 'Model' ? 'AutoModel' : `AutoModel${head}`] = `${module}.LSG${classStem}${head}`;
   // The reference lists its causal-LM class too; lsgrad has none, but PyTorch may load one.
