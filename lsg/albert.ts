@@ -4,17 +4,15 @@
  * reference `modeling_lsg_albert.py` (ccdv-ai/convert_checkpoint_to_lsg) lays them out, so
  * checkpoints move between the two unchanged.
  */
-import { ConfigError, cat, type Tensor } from '../engine/index.js';
+import { ConfigError, type Tensor } from '../engine/index.js';
 import {
   AlbertConfig, AlbertEmbeddings, AlbertTransformer, AlbertModel, AlbertForMaskedLM, AlbertForPreTraining,
   AlbertForSequenceClassification, AlbertForTokenClassification, AlbertForQuestionAnswering, AlbertForMultipleChoice,
-  Embedding, ALBERT_DEFAULTS, parseHfJson, camelToSnake, extendedAttentionMask,
+  Embedding, ALBERT_DEFAULTS, parseHfJson, camelToSnake,
   type AlbertConfigOptions, type AlbertModelOptions, type EmbeddingInputs, type EncoderOutput, type HfJson, type ModelBuildOptions,
 } from '../nn/index.js';
 import { lsgConfigFromCheckpointKeys, MAX_GLOBAL_TOKENS, MODEL_DEFAULTS, type LsgCheckpointKeys, type LsgConfig } from './config.js';
-import { createLsgAttentionFunction } from './attention-function.js';
-import { prepareLsgInputs, finishLsgOutputs } from './sequence.js';
-import type { LsgRuntimeOptions } from './attention.js';
+import { withLsgAttention as withLsgAttentionKernel, prependGlobalRows, runLsgEncoder, lsgTooLongMessage, type LsgBuildOptions } from './models/encoder-steps.js';
 import { lsgAutoMap, withReferenceDefault, whereReferenceDiffers, REFERENCE_QUIRKS_KEY } from './models/pytorch.js';
 import { refusalMarker, withRefusal } from '../nn/index.js';
 
@@ -126,17 +124,12 @@ export class LsgAlbertEmbeddings extends AlbertEmbeddings {
   }
 
   protected override tooLongMessage(): string {
-    return `a sequence length of at most maxPositionEmbeddings (${this.config.maxPositionEmbeddings}); ` +
-      'convert the checkpoint with a larger --max-sequence-length (lsgrad convert) to accept longer inputs';
+    return lsgTooLongMessage(`maxPositionEmbeddings (${this.config.maxPositionEmbeddings})`);
   }
 
   /** (batch, seq) ids → (batch, g + seq, embeddingSize): globals get no position or type added. */
   override forward(inputs: EmbeddingInputs): Tensor {
-    const summed = this.sumEmbeddings(inputs);                            // (batch, seq, embeddingSize)
-    const [batch, , width] = summed.shape as [number, number, number];
-    const g = this.config.numGlobalTokens;
-    const globals = this.globalEmbeddings.weight.narrow(0, 0, g).unsqueeze(0).expand([batch, g, width]);
-    return this.normalize(cat([globals, summed], 1));
+    return this.normalize(prependGlobalRows(this.sumEmbeddings(inputs), this.globalEmbeddings.weight, this.config.numGlobalTokens));
   }
 }
 
@@ -148,27 +141,14 @@ export class LsgAlbertTransformer extends AlbertTransformer {
 
   /** embedded: (batch, g + t, embeddingSize); mask: additive (batch, 1, 1, t) over the real tokens. */
   override forward(embedded: Tensor, mask: Tensor | null, options: { outputHiddenStates?: boolean; outputAttentions?: boolean } = {}): EncoderOutput {
-    const [batch, rows] = embedded.shape as [number, number];
-    const length = rows - this.config.numGlobalTokens;
-    const tokenKeep = mask === null ? undefined : mask.reshape([batch, length]).eq(0).cast(embedded.dtype);
-    const prepared = prepareLsgInputs(embedded, tokenKeep, this.config.lsg);
-    const paddedMask = extendedAttentionMask(prepared.tokenKeep, embedded.dtype);  // (batch, 1, 1, T)
-    const encoded = super.forward(prepared.hidden, paddedMask, options);           // (batch, g + T, hidden)
-    return { ...encoded, lastHiddenState: finishLsgOutputs(encoded.lastHiddenState, prepared.length, this.config.lsg) };
+    return runLsgEncoder(embedded, mask, this.config.lsg, (hidden, paddedMask) => super.forward(hidden, paddedMask, options));
   }
 }
 
-export interface LsgAlbertBuildOptions extends ModelBuildOptions {
-  /** LSH projections or a trace, passed to the LSG attention kernel. */
-  lsgRuntime?: LsgRuntimeOptions;
-}
+/** How an LSG-ALBERT model is built: nn's options plus the LSG kernel's runtime (lsg/models/encoder-steps.ts). */
+export type LsgAlbertBuildOptions = LsgBuildOptions;
 
-function withLsgAttention<T extends LsgAlbertBuildOptions>(config: LsgAlbertConfig, options: T): T {
-  // LSH hyperplanes come from runtime.lsh (recorded projections or a generator), else, as in the
-  // reference, from the global generator on every call.
-  const runtime = options.lsgRuntime ?? {};
-  return { ...options, attention: options.attention ?? createLsgAttentionFunction(config.lsg, runtime) };
-}
+const withLsgAttention = <T extends LsgBuildOptions>(config: LsgAlbertConfig, options: T): T => withLsgAttentionKernel(config.lsg, options);
 
 function asLsgConfig(config: AlbertConfig, owner: string): LsgAlbertConfig {
   if (!(config instanceof LsgAlbertConfig)) throw new ConfigError(owner, `config is an AlbertConfig, expected an LsgAlbertConfig (LSG keys)`);

@@ -30,7 +30,7 @@ export class LsgBertEmbeddings extends BertEmbeddings {
     super(config, options);
     this.globalEmbeddings = globalTable(config, options);
   }
-  protected override tooLongMessage(): string { return lsgTooLongMessage(this.maxTokens()); }
+  protected override tooLongMessage(): string { return lsgTooLongMessage(String(this.maxTokens())); }
   /** (batch, seq) ids → (batch, g + seq, hidden). */
   override forward(inputs: EmbeddingInputs): Tensor {
     return this.normalize(prependGlobalRows(this.sumEmbeddings(inputs), this.globalEmbeddings.weight, this.config.numGlobalTokens));
@@ -43,7 +43,7 @@ export class LsgRobertaEmbeddings extends RobertaEmbeddings {
     super(config, options);
     this.globalEmbeddings = globalTable(config, options);
   }
-  protected override tooLongMessage(): string { return lsgTooLongMessage(this.maxTokens()); }
+  protected override tooLongMessage(): string { return lsgTooLongMessage(String(this.maxTokens())); }
   /** (batch, seq) ids → (batch, g + seq, hidden); position ids come from the ids before any LSG padding. */
   override forward(inputs: EmbeddingInputs): Tensor {
     return this.normalize(prependGlobalRows(this.sumEmbeddings(inputs), this.globalEmbeddings.weight, this.config.numGlobalTokens));

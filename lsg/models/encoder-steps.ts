@@ -1,7 +1,7 @@
 // What every LSG model (ALBERT, BERT, RoBERTa) adds around its dense encoder, as the reference's
 // LSG model classes do: the global-token rows in front of the embeddings, the LSG attention kernel,
 // and the sequence steps (mask the first token, pad to a block multiple, pool, cut back).
-import { cat, createRng, type Tensor } from '../../engine/index.js';
+import { cat, type Tensor } from '../../engine/index.js';
 import { extendedAttentionMask, type EncoderOutput, type ModelBuildOptions } from '../../nn/index.js';
 import { createLsgAttentionFunction } from '../attention-function.js';
 import { prepareLsgInputs, finishLsgOutputs } from '../sequence.js';
@@ -18,11 +18,9 @@ export interface LsgBuildOptions extends ModelBuildOptions {
  * @example new BertModel(config, withLsgAttention(config.lsg, options))
  */
 export function withLsgAttention<T extends LsgBuildOptions>(lsg: LsgConfig, options: T): T {
-  let runtime = options.lsgRuntime ?? {};
-  // The reference draws LSH hyperplanes from torch's global generator on every call; here they come
-  // from an explicit generator, seeded 0 unless the caller passes one (or recorded projections).
-  if (lsg.sparsityType === 'lsh' && runtime.lsh === undefined) runtime = { ...runtime, lsh: { rng: createRng(0) } };
-  return { ...options, attention: options.attention ?? createLsgAttentionFunction(lsg, runtime) };
+  // LSH hyperplanes come from runtime.lsh (recorded projections or a generator), else, as in the
+  // reference, from the global generator on every call.
+  return { ...options, attention: options.attention ?? createLsgAttentionFunction(lsg, options.lsgRuntime ?? {}) };
 }
 
 /**
@@ -54,7 +52,7 @@ export function runLsgEncoder(
 }
 
 /** The message for inputs longer than an LSG model's position table. */
-export function lsgTooLongMessage(maxTokens: number): string {
-  return `a sequence length of at most ${maxTokens}; ` +
+export function lsgTooLongMessage(limit: string): string {
+  return `a sequence length of at most ${limit}; ` +
     'convert the checkpoint with a larger --max-sequence-length (lsgrad convert) to accept longer inputs';
 }

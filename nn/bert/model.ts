@@ -3,7 +3,7 @@
  * the task models, which hold it under `bert` (RoBERTa's under `roberta`). Subclasses (RoBERTa,
  * the LSG variants) swap the embeddings, the encoder or the whole sub-model through hooks.
  */
-import { Tensor, ones } from '../../engine/index.js';
+import { ones } from '../../engine/index.js';
 import { argumentError } from '../../engine/errors.js';
 import { PreTrainedModel } from '../pretrained.js';
 import { extendedAttentionMask, type AlbertInputs, type AlbertModelOutput } from '../albert/model.js';
