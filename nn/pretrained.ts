@@ -99,7 +99,7 @@ export abstract class PreTrainedModel extends Module {
     const model = new this(config as never, options);
     const state = adaptPrefix(readWeights(source, owner, options.dtype), model, this.baseModelPrefix);
     const tableProblem = positionTableProblem(state, model);
-    if (tableProblem !== null) throw new Error(`${owner}(${where}): ${tableProblem}`);
+    if (tableProblem !== null) throw new CheckpointError(`${owner}(${where})`, tableProblem);
     try {
       model.loadStateDict(state, { strict: options.strict ?? true, ignoredKeys: model.tiedKeys });
     } catch (error) {

@@ -41,6 +41,8 @@ export const REFERENCE_QUIRKS_KEY = 'reference_quirks';
  * made by the reference (or by lsgrad before it recorded its mode), so lsgrad computes what PyTorch does.
  */
 export function withReferenceDefault<T extends Record<string, unknown>>(json: T): T {
+  // Not an object: left for the config parser, which names what config.json should hold.
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return json;
   return REFERENCE_QUIRKS_KEY in json ? json : { ...json, [REFERENCE_QUIRKS_KEY]: true };
 }
 

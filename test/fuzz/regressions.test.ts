@@ -5,7 +5,7 @@ import * as E from '../../engine/index.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArgumentError, CheckpointError, LsgradError, ShapeError, tensor } from '../../engine/index.js';
+import { ArgumentError, CheckpointError, ConfigError, LsgradError, ShapeError, tensor } from '../../engine/index.js';
 
 function throwsKind(kind: new (...args: never[]) => Error, fn: () => unknown, fragment: string): void {
   try {
@@ -86,6 +86,29 @@ test('a run\'s JSON files, hand-edited or truncated, threw a SyntaxError or Type
     throwsKind(CheckpointError, () => resolveCheckpoint(dir), 'latest-checkpoint.json holds []');
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a position table shorter than config.json says threw a plain Error; now a CheckpointError', async () => {
+  const { LSGAlbertForSequenceClassification, LsgAlbertConfig } = await import('../../lsg/index.js');
+  const { createRng } = await import('../../engine/index.js');
+  const model = new LSGAlbertForSequenceClassification(new LsgAlbertConfig({ vocabSize: 20, embeddingSize: 4, hiddenSize: 4, numHiddenLayers: 1, numAttentionHeads: 1, intermediateSize: 8, maxPositionEmbeddings: 16, numLabels: 2, blockSize: 4, sparseBlockSize: 4, sparsityFactor: 2 }), { rng: createRng(0) });
+  const files = model.toPretrainedFiles();
+  const config = JSON.stringify({ ...JSON.parse(files['config.json']), max_position_embeddings: 512 });
+  try {
+    LSGAlbertForSequenceClassification.fromPretrained({ 'config.json': config, 'model.safetensors': files['model.safetensors'] });
+    assert.unreachable('a 16-row table loaded for max_position_embeddings 512');
+  } catch (error) {
+    assert.instance(error, CheckpointError);
+    assert.match((error as Error).message, /has 16 rows but config.json's max_position_embeddings is 512/);
+  }
+});
+
+test('an LSG config.json that is not an object threw "Cannot use \'in\' operator"; now a ConfigError', async () => {
+  const { LsgAlbertConfig, LsgBertConfig } = await import('../../lsg/index.js');
+  for (const json of [0, null, 'x', []]) {
+    throwsKind(ConfigError, () => LsgAlbertConfig.fromHfJson(json as never), 'expected a config.json object');
+    throwsKind(ConfigError, () => LsgBertConfig.fromHfJson(json as never), 'expected a config.json object');
   }
 });
 
