@@ -32,6 +32,7 @@ export class AlbertAttention extends Module {
     this.dense = new Linear(config.hiddenSize, config.hiddenSize, init);
     this.layerNorm = new LayerNorm(config.hiddenSize, { ...init, eps: config.layerNormEps });
     this.outputDropout = new Dropout(config.hiddenDropoutProb, { rng: options.dropoutRng });
+    // Dense by default (HuggingFace's eager attention); LSG passes its kernel, so nn never imports lsg.
     this.attentionFunction = options.attention ?? denseAttentionFunction;
     this.options = options;
   }
@@ -51,7 +52,7 @@ export class AlbertAttention extends Module {
       rng: this.options.dropoutRng,
       outputAttentions,
     });                                                                   // (batch, seq, hiddenSize)
-    const projected = this.outputDropout.forward(this.dense.forward(merged));
-    return { hidden: this.layerNorm.forward(hidden.add(projected)), probs };
+    const projected = this.outputDropout.forward(this.dense.forward(merged));    // (batch, seq, hiddenSize)
+    return { hidden: this.layerNorm.forward(hidden.add(projected)), probs };       // post-LayerNorm residual
   }
 }

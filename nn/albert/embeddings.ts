@@ -53,9 +53,12 @@ export class AlbertEmbeddings extends Module {
     if (seqLength > this.config.maxPositionEmbeddings) {
       throw argumentError('AlbertEmbeddings.forward', 'inputIds.shape', inputIds.shape, this.tooLongMessage(seqLength));
     }
-    const positions = positionIds ?? arange(0, seqLength, 1, { dtype: 'int32' }).unsqueeze(0);
-    const types = tokenTypeIds ?? zeros([batch, seqLength], { dtype: 'int32' });
-    return this.wordEmbeddings.forward(inputIds)
+    // Defaults as HuggingFace's buffers: positions 0..seq-1 on every row, padding or not (ALBERT
+    // has no padding offset); every token of type 0 (a single segment).
+    const positions = positionIds ?? arange(0, seqLength, 1, { dtype: 'int32' }).unsqueeze(0);  // (1, seq)
+    const types = tokenTypeIds ?? zeros([batch, seqLength], { dtype: 'int32' });                 // (batch, seq)
+    // NOTE: word + type first, then position: HuggingFace's order, so float32 rounding matches.
+    return this.wordEmbeddings.forward(inputIds)                                                 // (batch, seq, embeddingSize)
       .add(this.tokenTypeEmbeddings.forward(types))
       .add(this.positionEmbeddings.forward(positions));
   }

@@ -32,8 +32,9 @@ export class AlbertLayer extends Module {
   }
 
   forward(hidden: Tensor, mask: Tensor | null, outputAttentions = false): { hidden: Tensor; probs?: Tensor } {
-    const attended = this.attention.forward(hidden, mask, outputAttentions);
-    const feedForward = this.ffnOutput.forward(this.activation(this.ffn.forward(attended.hidden)));
+    const attended = this.attention.forward(hidden, mask, outputAttentions);                      // (batch, seq, hiddenSize)
+    const expanded = this.activation(this.ffn.forward(attended.hidden));                           // (batch, seq, intermediateSize)
+    const feedForward = this.ffnOutput.forward(expanded);                                          // (batch, seq, hiddenSize)
     // NOTE: HuggingFace defines AlbertLayer.dropout but never applies it in forward; so do we.
     return { hidden: this.fullLayerLayerNorm.forward(feedForward.add(attended.hidden)), probs: attended.probs };
   }

@@ -41,7 +41,8 @@ export interface AlbertModelOptions extends ModelBuildOptions {
  */
 export function extendedAttentionMask(attentionMask: Tensor, dtype: Tensor['dtype']): Tensor {
   const [batch, seqLength] = attentionMask.shape as [number, number];
-  return attentionMask.cast(dtype).neg().add(1).mul(MASK_VALUE).reshape([batch, 1, 1, seqLength]);
+  const additive = attentionMask.cast(dtype).neg().add(1).mul(MASK_VALUE);     // (batch, seq): 0 keep, MASK_VALUE drop
+  return additive.reshape([batch, 1, 1, seqLength]);                            // broadcasts over (heads, queries)
 }
 
 export class AlbertModel extends AlbertPreTrainedModel {
@@ -61,6 +62,9 @@ export class AlbertModel extends AlbertPreTrainedModel {
     const options = modelOptions;
     this.embeddings = this.createEmbeddings(config, options);
     this.encoder = this.createEncoder(config, options);
+    // The pooler is on by default because the bare AlbertModel has one in HuggingFace; the heads that
+    // never read it (masked LM, token classification, question answering) pass false, so their
+    // checkpoints hold no pooler keys either.
     this.pooler = (options.addPoolingLayer ?? true) ? new Linear(config.hiddenSize, config.hiddenSize, { rng: options.rng, dtype: options.dtype, std: config.initializerRange }) : null;
   }
 
@@ -83,12 +87,14 @@ export class AlbertModel extends AlbertPreTrainedModel {
     if (inputs.attentionMask && inputs.attentionMask.shape.join(',') !== inputIds.shape.join(',')) {
       throw argumentError('AlbertModel.forward', 'attentionMask.shape', inputs.attentionMask.shape, `the inputIds shape [${inputIds.shape.join(',')}]`);
     }
-    const embedded = this.embeddings.forward(inputs);
-    const keep = inputs.attentionMask ?? ones(inputIds.shape, { dtype: 'int32' });
-    const mask = extendedAttentionMask(keep, embedded.dtype);
+    const embedded = this.embeddings.forward(inputs);                                  // (batch, seq, embeddingSize)
+    // No attention mask means every token is real, as in HuggingFace.
+    const keep = inputs.attentionMask ?? ones(inputIds.shape, { dtype: 'int32' });     // (batch, seq)
+    const mask = extendedAttentionMask(keep, embedded.dtype);                          // (batch, 1, 1, seq)
     const encoded = this.encoder.forward(embedded, mask, inputs);
-    const lastHiddenState = encoded.lastHiddenState;
-    const pooledOutput = this.pooler === null ? undefined : this.pooler.forward(lastHiddenState.narrow(1, 0, 1).squeeze(1)).tanh();
+    const lastHiddenState = encoded.lastHiddenState;                                   // (batch, seq, hiddenSize)
+    const first = lastHiddenState.narrow(1, 0, 1).squeeze(1);                          // (batch, hiddenSize): [CLS]
+    const pooledOutput = this.pooler === null ? undefined : this.pooler.forward(first).tanh();
     return { lastHiddenState, pooledOutput, hiddenStates: encoded.hiddenStates, attentions: encoded.attentions };
   }
 }

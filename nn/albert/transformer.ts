@@ -39,11 +39,13 @@ export class AlbertTransformer extends Module {
   /** embedded: (batch, seq, embeddingSize); mask: additive (batch, 1, 1, seq) or null. */
   forward(embedded: Tensor, mask: Tensor | null, options: { outputHiddenStates?: boolean; outputAttentions?: boolean } = {}): EncoderOutput {
     const { numHiddenLayers, numHiddenGroups } = this.config;
-    let hidden = this.embeddingHiddenMappingIn.forward(embedded);
+    // ALBERT's factorised embedding: tables at embeddingSize, projected once to hiddenSize.
+    let hidden = this.embeddingHiddenMappingIn.forward(embedded);                  // (batch, seq, hiddenSize)
     const hiddenStates: Tensor[] = [];
     const attentions: Tensor[] = [];
     for (let layerIndex = 0; layerIndex < numHiddenLayers; layerIndex++) {
       if (options.outputHiddenStates) hiddenStates.push(hidden);
+      // Cross-layer sharing: depth layerIndex reuses group ⌊layerIndex / (layers / groups)⌋'s weights.
       const group = this.albertLayerGroups[groupIndexForLayer(layerIndex, numHiddenLayers, numHiddenGroups)]!;
       const out = group.forward(hidden, mask, options.outputAttentions);
       hidden = out.hidden;
