@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createRng } from '../../engine/index.js';
 import { classNames, loadDataset, splitOfText, HASH_SPLIT_RULE } from '../../cli/data/dataset.js';
 import { readDocuments } from '../../cli/data/readers.js';
-import { main } from '../../cli/lsgrad.js';
+import { runCli } from '../helpers/cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lsgrad-data-'));
 const TOPICS: Record<string, string[]> = {
@@ -33,20 +33,7 @@ function corpus(): { text: string; label: string }[] {
 const csvField = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
 const write = (name: string, contents: string | Uint8Array) => { const path = join(root, name); writeFileSync(path, contents); return path; };
 
-/** Runs the CLI in-process with stdout and stderr captured. */
-async function cli(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const [writeOut, writeErr] = [process.stdout.write.bind(process.stdout), process.stderr.write.bind(process.stderr)];
-  process.stdout.write = ((chunk: string) => { out.push(String(chunk)); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => { err.push(String(chunk)); return true; }) as typeof process.stderr.write;
-  try {
-    return { status: await main(argv), stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-  }
-}
+const cli = runCli;
 
 test('JSONL, CSV, TSV and label folders give the same documents', () => {
   const documents = corpus().slice(0, 12);

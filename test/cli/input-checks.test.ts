@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../cli/lsgrad.js';
+import { runCli } from '../helpers/cli.js';
 
 const TINY = [
   '--seq-len', '64', '--short-seq-len', '0', '--limit', '8', '--eval-limit', '4', '--test-limit', '4',
@@ -14,20 +14,7 @@ const TINY = [
 ];
 const root = mkdtempSync(join(tmpdir(), 'lsgrad-input-checks-'));
 
-/** Runs the CLI in-process, capturing stdout and stderr. */
-async function cli(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const [writeOut, writeErr] = [process.stdout.write.bind(process.stdout), process.stderr.write.bind(process.stderr)];
-  process.stdout.write = ((chunk: string) => { out.push(String(chunk)); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => { err.push(String(chunk)); return true; }) as typeof process.stderr.write;
-  try {
-    return { status: await main(argv), stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-  }
-}
+const cli = runCli;
 
 test('train: attention settings the model would refuse are usage errors in flag names, before the data is read', async () => {
   const started = performance.now();

@@ -12,25 +12,13 @@ import { createRng } from '../../engine/index.js';
 import { parseSafetensors } from '../../nn/safetensors.js';
 import { maskBatch, windows, NOT_SCORED } from '../../cli/data/masking.js';
 import { BYTE_TOKENIZER, layout } from '../../cli/data/tokenizers.js';
-import { main } from '../../cli/lsgrad.js';
+import { runCli } from '../helpers/cli.js';
 import { WORDPIECE } from '../helpers/tokenizer-fixtures.js';
 
 const root = mkdtempSync(join(tmpdir(), 'lsgrad-pretrain-'));
 const fixtures = fileURLToPath(new URL('../fixtures/albert', import.meta.url));
 
-async function cli(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const [writeOut, writeErr] = [process.stdout.write.bind(process.stdout), process.stderr.write.bind(process.stderr)];
-  process.stdout.write = ((chunk: string) => { out.push(String(chunk)); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => { err.push(String(chunk)); return true; }) as typeof process.stderr.write;
-  try {
-    return { status: await main(argv), stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-  }
-}
+const cli = runCli;
 
 test('windows cut documents into consecutive pieces', () => {
   assert.equal(windows([Int32Array.of(1, 2, 3, 4, 5), Int32Array.of(6)], 2).map((w) => Array.from(w)), [[1, 2], [3, 4], [5], [6]]);
