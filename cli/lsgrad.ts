@@ -13,7 +13,7 @@ const SUBCOMMANDS: Record<string, { summary: string; load: () => Promise<Subcomm
   predict: { summary: 'lsgrad predict DIR <file|->: classify a document (--jsonl: one a line)', load: async () => (await import('./predict-command.js')).runPredict },
   pretrain: { summary: 'pretrain an LSG-ALBERT masked language model on raw text (--data PATH)', load: async () => (await import('./pretrain-command.js')).runPretrain },
   'fill-mask': { summary: 'lsgrad fill-mask DIR "text with [MASK]": the top-k fillings of each [MASK]', load: async () => (await import('./fill-mask-command.js')).runFillMask },
-  convert: { summary: 'convert a dense ALBERT checkpoint to LSG-ALBERT', load: async () => (await import('./convert.js')).runConvert },
+  convert: { summary: 'convert a HuggingFace ALBERT, BERT, RoBERTa, XLM-RoBERTa or CamemBERT checkpoint to its LSG version', load: async () => (await import('./convert.js')).runConvert },
 };
 
 export function mainHelp(): string {

@@ -19,7 +19,7 @@ import { TRAIN_FLAGS, TRAIN_SECTIONS, crossCheckTrainOptions, warmUpSteps, type 
 
 const utf8 = new TextEncoder();
 
-const DESCRIPTION = `Trains a byte-level ALBERT text classifier (LSG attention by default) on --data: by default the
+const DESCRIPTION = `Trains an ALBERT text classifier (LSG attention by default; bytes or a --tokenizer) on --data: by default the
 built-in SpamAssassin corpus (spam against ham, train 4,816 / validation 598 / test 632), or your own
 labelled documents (.jsonl, .csv/.tsv with a header row, or one folder per label), split 80/10/10 by a
 hash of each text unless --validation / --test are given (see docs/training.md).
