@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
+import '../helpers/property-seed.js';
 import { encodeBytes, decodeBytes, SPECIAL_TOKENS, BYTE_OFFSET, VOCAB_SIZE } from '../../cli/data/tokenizer.js';
 import { batchIndices, seededPermutation, encodeSet, gatherRows } from '../../cli/data/batches.js';
 import { loadCorpus, splitEmails, splitOf, labelOf, labelCounts } from '../../cli/data/corpus.js';

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import '../helpers/property-seed.js';
 import { ProgressBar, formatDuration } from '../../cli/progress.js';
 import { validatesAt, validationsFrom } from '../../cli/trainer.js';
 import { writeFileAtomic, writeDirectoryAtomic } from '../../cli/atomic.js';

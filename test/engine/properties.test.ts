@@ -4,6 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
+import '../helpers/property-seed.js';
 import * as E from '../../engine/index.js';
 import { createRng, randn, type Tensor } from '../../engine/index.js';
 import { broadcastShapes } from '../../engine/shape.js';

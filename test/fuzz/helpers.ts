@@ -5,9 +5,10 @@
 import { test } from 'uvu';
 import fc from 'fast-check';
 import { LsgradError, tensor, type DType, type Tensor } from '../../engine/index.js';
+import { PROPERTY_SEED } from '../helpers/property-seed.js';
 
 const RUNS = Number(process.env.LSGRAD_FUZZ_RUNS ?? '') || undefined;
-const SEED = process.env.LSGRAD_FUZZ_SEED !== undefined ? Number(process.env.LSGRAD_FUZZ_SEED) : 20261202;
+const SEED = PROPERTY_SEED;
 
 /**
  * A uvu test that checks `property` over `defaultRuns` cases (LSGRAD_FUZZ_RUNS overrides), prints

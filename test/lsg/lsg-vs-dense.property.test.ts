@@ -4,6 +4,7 @@
 // fast-check prints the seed and path of a failing case; paste them into a regression test.
 import { test } from 'uvu';
 import fc from 'fast-check';
+import '../helpers/property-seed.js';
 import { createRng, denseAttention, MASK_VALUE, tensor, type Tensor } from '../../engine/index.js';
 import {
   attendOverConnectivity, keepToAdditive, lsgAttention, lsgConnectivity, lsgModelConnectivity,
