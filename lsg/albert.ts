@@ -9,10 +9,10 @@ import {
   AlbertConfig, AlbertEmbeddings, AlbertTransformer, AlbertModel, AlbertForMaskedLM, AlbertForPreTraining,
   AlbertForSequenceClassification, AlbertForTokenClassification, AlbertForQuestionAnswering, AlbertForMultipleChoice,
   Embedding, ALBERT_DEFAULTS, parseHfJson, camelToSnake,
-  type AlbertConfigOptions, type AlbertModelOptions, type EmbeddingInputs, type EncoderOutput, type HfJson, type ModelBuildOptions,
+  type AlbertConfigOptions, type AlbertModelOptions, type AlbertBaseModelClass, type EmbeddingInputs, type EncoderOutput, type HfJson, type ModelBuildOptions,
 } from '../nn/index.js';
 import { lsgConfigFromCheckpointKeys, MAX_GLOBAL_TOKENS, MODEL_DEFAULTS, type LsgCheckpointKeys, type LsgConfig } from './config.js';
-import { withLsgAttention as withLsgAttentionKernel, prependGlobalRows, runLsgEncoder, lsgTooLongMessage, type LsgBuildOptions } from './models/encoder-steps.js';
+import { withLsgAttention, prependGlobalRows, runLsgEncoder, lsgTooLongMessage, type LsgBuildOptions } from './models/encoder-steps.js';
 import { lsgAutoMap, withReferenceDefault, whereReferenceDiffers, REFERENCE_QUIRKS_KEY } from './models/pytorch.js';
 import { refusalMarker, withRefusal } from '../nn/index.js';
 
@@ -148,8 +148,6 @@ export class LsgAlbertTransformer extends AlbertTransformer {
 /** How an LSG-ALBERT model is built: nn's options plus the LSG kernel's runtime (lsg/models/encoder-steps.ts). */
 export type LsgAlbertBuildOptions = LsgBuildOptions;
 
-const withLsgAttention = <T extends LsgBuildOptions>(config: LsgAlbertConfig, options: T): T => withLsgAttentionKernel(config.lsg, options);
-
 function asLsgConfig(config: AlbertConfig, owner: string): LsgAlbertConfig {
   if (!(config instanceof LsgAlbertConfig)) throw new ConfigError(owner, `config is an AlbertConfig, expected an LsgAlbertConfig (LSG keys)`);
   return config;
@@ -163,7 +161,7 @@ function asLsgConfig(config: AlbertConfig, owner: string): LsgAlbertConfig {
 export class LSGAlbertModel extends AlbertModel {
   static override readonly hfClassName: string = 'LSGAlbertModel';
   constructor(config: LsgAlbertConfig, options: LsgAlbertBuildOptions & AlbertModelOptions = {}) {
-    super(asLsgConfig(config, 'LSGAlbertModel'), withLsgAttention(config, options));
+    super(asLsgConfig(config, 'LSGAlbertModel'), withLsgAttention(config.lsg, options));
   }
   static override configFromHfJson(json: HfJson): LsgAlbertConfig {
     return LsgAlbertConfig.fromHfJson(json);
@@ -176,49 +174,43 @@ export class LSGAlbertModel extends AlbertModel {
   }
 }
 
-const lsgBase = (config: AlbertConfig, options: AlbertModelOptions) => new LSGAlbertModel(asLsgConfig(config, 'LSG-ALBERT'), options);
-
+// The task classes: each dense head over an LSG-ALBERT model. The constructors only narrow the
+// types: LSGAlbertModel itself checks the config and adds the LSG attention kernel.
 /** LSG-ALBERT masked LM (decoder tied to the word embeddings). */
 export class LSGAlbertForMaskedLM extends AlbertForMaskedLM {
   static override readonly hfClassName: string = 'LSGAlbertForMaskedLM';
-  constructor(config: LsgAlbertConfig, options: LsgAlbertBuildOptions = {}) { super(config, withLsgAttention(config, options)); }
-  static override configFromHfJson(json: HfJson): LsgAlbertConfig { return LsgAlbertConfig.fromHfJson(json); }
-  protected override createBaseModel(config: AlbertConfig, options: AlbertModelOptions): AlbertModel { return lsgBase(config, options); }
+  static override readonly baseModelClass: AlbertBaseModelClass = LSGAlbertModel;
+  constructor(config: LsgAlbertConfig, options: LsgAlbertBuildOptions = {}) { super(config, options); }
 }
 
 export class LSGAlbertForPreTraining extends AlbertForPreTraining {
   static override readonly hfClassName: string = 'LSGAlbertForPreTraining';
-  constructor(config: LsgAlbertConfig, options: LsgAlbertBuildOptions = {}) { super(config, withLsgAttention(config, options)); }
-  static override configFromHfJson(json: HfJson): LsgAlbertConfig { return LsgAlbertConfig.fromHfJson(json); }
-  protected override createBaseModel(config: AlbertConfig, options: AlbertModelOptions): AlbertModel { return lsgBase(config, options); }
+  static override readonly baseModelClass: AlbertBaseModelClass = LSGAlbertModel;
+  constructor(config: LsgAlbertConfig, options: LsgAlbertBuildOptions = {}) { super(config, options); }
 }
 
 export class LSGAlbertForSequenceClassification extends AlbertForSequenceClassification {
   static override readonly hfClassName: string = 'LSGAlbertForSequenceClassification';
-  constructor(config: LsgAlbertConfig, options: LsgAlbertBuildOptions = {}) { super(config, withLsgAttention(config, options)); }
-  static override configFromHfJson(json: HfJson): LsgAlbertConfig { return LsgAlbertConfig.fromHfJson(json); }
-  protected override createBaseModel(config: AlbertConfig, options: AlbertModelOptions): AlbertModel { return lsgBase(config, options); }
+  static override readonly baseModelClass: AlbertBaseModelClass = LSGAlbertModel;
+  constructor(config: LsgAlbertConfig, options: LsgAlbertBuildOptions = {}) { super(config, options); }
 }
 
 export class LSGAlbertForTokenClassification extends AlbertForTokenClassification {
   static override readonly hfClassName: string = 'LSGAlbertForTokenClassification';
-  constructor(config: LsgAlbertConfig, options: LsgAlbertBuildOptions = {}) { super(config, withLsgAttention(config, options)); }
-  static override configFromHfJson(json: HfJson): LsgAlbertConfig { return LsgAlbertConfig.fromHfJson(json); }
-  protected override createBaseModel(config: AlbertConfig, options: AlbertModelOptions): AlbertModel { return lsgBase(config, options); }
+  static override readonly baseModelClass: AlbertBaseModelClass = LSGAlbertModel;
+  constructor(config: LsgAlbertConfig, options: LsgAlbertBuildOptions = {}) { super(config, options); }
 }
 
 export class LSGAlbertForQuestionAnswering extends AlbertForQuestionAnswering {
   static override readonly hfClassName: string = 'LSGAlbertForQuestionAnswering';
-  constructor(config: LsgAlbertConfig, options: LsgAlbertBuildOptions = {}) { super(config, withLsgAttention(config, options)); }
-  static override configFromHfJson(json: HfJson): LsgAlbertConfig { return LsgAlbertConfig.fromHfJson(json); }
-  protected override createBaseModel(config: AlbertConfig, options: AlbertModelOptions): AlbertModel { return lsgBase(config, options); }
+  static override readonly baseModelClass: AlbertBaseModelClass = LSGAlbertModel;
+  constructor(config: LsgAlbertConfig, options: LsgAlbertBuildOptions = {}) { super(config, options); }
 }
 
 export class LSGAlbertForMultipleChoice extends AlbertForMultipleChoice {
   static override readonly hfClassName: string = 'LSGAlbertForMultipleChoice';
-  constructor(config: LsgAlbertConfig, options: LsgAlbertBuildOptions = {}) { super(config, withLsgAttention(config, options)); }
-  static override configFromHfJson(json: HfJson): LsgAlbertConfig { return LsgAlbertConfig.fromHfJson(json); }
-  protected override createBaseModel(config: AlbertConfig, options: AlbertModelOptions): AlbertModel { return lsgBase(config, options); }
+  static override readonly baseModelClass: AlbertBaseModelClass = LSGAlbertModel;
+  constructor(config: LsgAlbertConfig, options: LsgAlbertBuildOptions = {}) { super(config, options); }
 }
 
 /** Every LSG-ALBERT class by its HuggingFace name (for `architectures` and the converter). */

@@ -8,7 +8,7 @@ import {
   BertModel, BertEmbeddings, BertEncoder, RobertaEmbeddings, Embedding,
   BertForMaskedLM, BertForPreTraining, BertForSequenceClassification, BertForTokenClassification, BertForQuestionAnswering, BertForMultipleChoice,
   RobertaForMaskedLM, RobertaForSequenceClassification, RobertaForTokenClassification, RobertaForQuestionAnswering, RobertaForMultipleChoice,
-  type BertConfig, type BertModelOptions, type EmbeddingInputs, type EncoderOutput, type HfJson, type ModelBuildOptions,
+  type BertConfig, type BertBaseModelClass, type BertModelOptions, type EmbeddingInputs, type EncoderOutput, type HfJson, type ModelBuildOptions,
 } from '../../nn/index.js';
 import { MAX_GLOBAL_TOKENS } from '../config.js';
 import { LsgBertConfig, LsgRobertaConfig, LsgXLMRobertaConfig, LsgCamembertConfig } from './bert-config.js';
@@ -99,121 +99,120 @@ export class LSGCamembertModel extends LSGRobertaModel {
   static override configFromHfJson(json: HfJson): BertConfig { return LsgCamembertConfig.fromHfJson(json); }
 }
 
-// The task classes: each dense head over the family's LSG model, built with the LSG kernel.
-const lsgOptions = (config: BertConfig, options: LsgBuildOptions, owner: string) => withLsgAttention(asLsgConfig(config, owner).lsg, options);
-const lsgBert = (config: BertConfig, options: BertModelOptions): BertModel => new LSGBertModel(asLsgConfig(config, 'LSG-BERT'), options);
-const lsgRoberta = (config: BertConfig, options: BertModelOptions): BertModel => new LSGRobertaModel(asLsgConfig(config, 'LSG-RoBERTa'), options);
-const bertJson = (json: HfJson): BertConfig => LsgBertConfig.fromHfJson(json);
-const robertaJson = (json: HfJson): BertConfig => LsgRobertaConfig.fromHfJson(json);
-const xlmrJson = (json: HfJson): BertConfig => LsgXLMRobertaConfig.fromHfJson(json);
-const camembertJson = (json: HfJson): BertConfig => LsgCamembertConfig.fromHfJson(json);
-
+// The task classes: each dense head over the family's LSG model. The constructors only narrow the
+// types: the LSG model itself checks the config and adds the LSG attention kernel.
 export class LSGBertForMaskedLM extends BertForMaskedLM {
   static override readonly hfClassName: string = 'LSGBertForMaskedLM';
-  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, lsgOptions(config, options, 'LSGBertForMaskedLM')); }
-  static override configFromHfJson(json: HfJson): BertConfig { return bertJson(json); }
-  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return lsgBert(config, options); }
+  static override readonly baseModelClass: BertBaseModelClass = LSGBertModel;
+  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, options); }
 }
+
 export class LSGBertForPreTraining extends BertForPreTraining {
   static override readonly hfClassName: string = 'LSGBertForPreTraining';
-  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, lsgOptions(config, options, 'LSGBertForPreTraining')); }
-  static override configFromHfJson(json: HfJson): BertConfig { return bertJson(json); }
-  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return lsgBert(config, options); }
+  static override readonly baseModelClass: BertBaseModelClass = LSGBertModel;
+  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, options); }
 }
+
 export class LSGBertForSequenceClassification extends BertForSequenceClassification {
   static override readonly hfClassName: string = 'LSGBertForSequenceClassification';
-  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, lsgOptions(config, options, 'LSGBertForSequenceClassification')); }
-  static override configFromHfJson(json: HfJson): BertConfig { return bertJson(json); }
-  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return lsgBert(config, options); }
+  static override readonly baseModelClass: BertBaseModelClass = LSGBertModel;
+  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, options); }
 }
+
 export class LSGBertForTokenClassification extends BertForTokenClassification {
   static override readonly hfClassName: string = 'LSGBertForTokenClassification';
-  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, lsgOptions(config, options, 'LSGBertForTokenClassification')); }
-  static override configFromHfJson(json: HfJson): BertConfig { return bertJson(json); }
-  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return lsgBert(config, options); }
+  static override readonly baseModelClass: BertBaseModelClass = LSGBertModel;
+  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, options); }
 }
+
 export class LSGBertForQuestionAnswering extends BertForQuestionAnswering {
   static override readonly hfClassName: string = 'LSGBertForQuestionAnswering';
-  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, lsgOptions(config, options, 'LSGBertForQuestionAnswering')); }
-  static override configFromHfJson(json: HfJson): BertConfig { return bertJson(json); }
-  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return lsgBert(config, options); }
+  static override readonly baseModelClass: BertBaseModelClass = LSGBertModel;
+  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, options); }
 }
+
 export class LSGBertForMultipleChoice extends BertForMultipleChoice {
   static override readonly hfClassName: string = 'LSGBertForMultipleChoice';
-  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, lsgOptions(config, options, 'LSGBertForMultipleChoice')); }
-  static override configFromHfJson(json: HfJson): BertConfig { return bertJson(json); }
-  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return lsgBert(config, options); }
+  static override readonly baseModelClass: BertBaseModelClass = LSGBertModel;
+  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, options); }
 }
 
 export class LSGRobertaForMaskedLM extends RobertaForMaskedLM {
   static override readonly hfClassName: string = 'LSGRobertaForMaskedLM';
-  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, lsgOptions(config, options, 'LSGRobertaForMaskedLM')); }
-  static override configFromHfJson(json: HfJson): BertConfig { return robertaJson(json); }
-  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return lsgRoberta(config, options); }
+  static override readonly baseModelClass: BertBaseModelClass = LSGRobertaModel;
+  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, options); }
 }
+
 export class LSGRobertaForSequenceClassification extends RobertaForSequenceClassification {
   static override readonly hfClassName: string = 'LSGRobertaForSequenceClassification';
-  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, lsgOptions(config, options, 'LSGRobertaForSequenceClassification')); }
-  static override configFromHfJson(json: HfJson): BertConfig { return robertaJson(json); }
-  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return lsgRoberta(config, options); }
+  static override readonly baseModelClass: BertBaseModelClass = LSGRobertaModel;
+  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, options); }
 }
+
 export class LSGRobertaForTokenClassification extends RobertaForTokenClassification {
   static override readonly hfClassName: string = 'LSGRobertaForTokenClassification';
-  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, lsgOptions(config, options, 'LSGRobertaForTokenClassification')); }
-  static override configFromHfJson(json: HfJson): BertConfig { return robertaJson(json); }
-  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return lsgRoberta(config, options); }
+  static override readonly baseModelClass: BertBaseModelClass = LSGRobertaModel;
+  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, options); }
 }
+
 export class LSGRobertaForQuestionAnswering extends RobertaForQuestionAnswering {
   static override readonly hfClassName: string = 'LSGRobertaForQuestionAnswering';
-  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, lsgOptions(config, options, 'LSGRobertaForQuestionAnswering')); }
-  static override configFromHfJson(json: HfJson): BertConfig { return robertaJson(json); }
-  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return lsgRoberta(config, options); }
+  static override readonly baseModelClass: BertBaseModelClass = LSGRobertaModel;
+  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, options); }
 }
+
 export class LSGRobertaForMultipleChoice extends RobertaForMultipleChoice {
   static override readonly hfClassName: string = 'LSGRobertaForMultipleChoice';
-  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, lsgOptions(config, options, 'LSGRobertaForMultipleChoice')); }
-  static override configFromHfJson(json: HfJson): BertConfig { return robertaJson(json); }
-  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return lsgRoberta(config, options); }
+  static override readonly baseModelClass: BertBaseModelClass = LSGRobertaModel;
+  constructor(config: LsgBertConfig, options: LsgBuildOptions = {}) { super(config, options); }
 }
 
 export class LSGXLMRobertaForMaskedLM extends LSGRobertaForMaskedLM {
   static override readonly hfClassName: string = 'LSGXLMRobertaForMaskedLM';
-  static override configFromHfJson(json: HfJson): BertConfig { return xlmrJson(json); }
+  static override readonly baseModelClass: BertBaseModelClass = LSGXLMRobertaModel;
 }
+
 export class LSGXLMRobertaForSequenceClassification extends LSGRobertaForSequenceClassification {
   static override readonly hfClassName: string = 'LSGXLMRobertaForSequenceClassification';
-  static override configFromHfJson(json: HfJson): BertConfig { return xlmrJson(json); }
+  static override readonly baseModelClass: BertBaseModelClass = LSGXLMRobertaModel;
 }
+
 export class LSGXLMRobertaForTokenClassification extends LSGRobertaForTokenClassification {
   static override readonly hfClassName: string = 'LSGXLMRobertaForTokenClassification';
-  static override configFromHfJson(json: HfJson): BertConfig { return xlmrJson(json); }
+  static override readonly baseModelClass: BertBaseModelClass = LSGXLMRobertaModel;
 }
+
 export class LSGXLMRobertaForQuestionAnswering extends LSGRobertaForQuestionAnswering {
   static override readonly hfClassName: string = 'LSGXLMRobertaForQuestionAnswering';
-  static override configFromHfJson(json: HfJson): BertConfig { return xlmrJson(json); }
+  static override readonly baseModelClass: BertBaseModelClass = LSGXLMRobertaModel;
 }
+
 export class LSGXLMRobertaForMultipleChoice extends LSGRobertaForMultipleChoice {
   static override readonly hfClassName: string = 'LSGXLMRobertaForMultipleChoice';
-  static override configFromHfJson(json: HfJson): BertConfig { return xlmrJson(json); }
+  static override readonly baseModelClass: BertBaseModelClass = LSGXLMRobertaModel;
 }
 
 export class LSGCamembertForMaskedLM extends LSGRobertaForMaskedLM {
   static override readonly hfClassName: string = 'LSGCamembertForMaskedLM';
-  static override configFromHfJson(json: HfJson): BertConfig { return camembertJson(json); }
+  static override readonly baseModelClass: BertBaseModelClass = LSGCamembertModel;
 }
+
 export class LSGCamembertForSequenceClassification extends LSGRobertaForSequenceClassification {
   static override readonly hfClassName: string = 'LSGCamembertForSequenceClassification';
-  static override configFromHfJson(json: HfJson): BertConfig { return camembertJson(json); }
+  static override readonly baseModelClass: BertBaseModelClass = LSGCamembertModel;
 }
+
 export class LSGCamembertForTokenClassification extends LSGRobertaForTokenClassification {
   static override readonly hfClassName: string = 'LSGCamembertForTokenClassification';
-  static override configFromHfJson(json: HfJson): BertConfig { return camembertJson(json); }
+  static override readonly baseModelClass: BertBaseModelClass = LSGCamembertModel;
 }
+
 export class LSGCamembertForQuestionAnswering extends LSGRobertaForQuestionAnswering {
   static override readonly hfClassName: string = 'LSGCamembertForQuestionAnswering';
-  static override configFromHfJson(json: HfJson): BertConfig { return camembertJson(json); }
+  static override readonly baseModelClass: BertBaseModelClass = LSGCamembertModel;
 }
+
 export class LSGCamembertForMultipleChoice extends LSGRobertaForMultipleChoice {
   static override readonly hfClassName: string = 'LSGCamembertForMultipleChoice';
-  static override configFromHfJson(json: HfJson): BertConfig { return camembertJson(json); }
+  static override readonly baseModelClass: BertBaseModelClass = LSGCamembertModel;
 }

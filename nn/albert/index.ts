@@ -8,7 +8,7 @@ export { AlbertLayer, AlbertLayerGroup } from './layer.js';
 export { AlbertTransformer, groupIndexForLayer, type EncoderOutput } from './transformer.js';
 export { AlbertModel, extendedAttentionMask, type AlbertInputs, type AlbertModelOutput, type AlbertModelOptions } from './model.js';
 export { AlbertPreTrainedModel, BASE_MODEL_PREFIX } from './pretrained.js';
-export { AlbertTaskModel } from './task-base.js';
+export { AlbertTaskModel, type AlbertBaseModelClass } from './task-base.js';
 export { AlbertMLMHead, AlbertSOPHead, TiedLinear, MLM_TIED_KEYS } from './heads.js';
 export { AlbertForMaskedLM, AlbertForPreTraining, maskedLmLoss, type ModelOutput } from './masked-lm.js';
 export { AlbertForSequenceClassification, AlbertForTokenClassification, AlbertForMultipleChoice } from './classification.js';

@@ -79,37 +79,51 @@ export class BertModel extends BertPreTrainedModel {
   }
 }
 
-/** The build options the model was made with, for the heads. */
-abstract class BertFamilyTaskModel extends BertPreTrainedModel {
+/**
+ * What a task model needs of its sub-model's class: the constructor, the config reader and the
+ * checkpoint prefix. One static names it per family (BertModel, RobertaModel, LSGBertModel, …),
+ * so a task class states only its head.
+ */
+export interface BertBaseModelClass {
+  // `never`: each family's constructor takes its own config subclass (LSGBertModel an LsgBertConfig).
+  new (config: never, options: BertModelOptions): BertModel;
+  configFromHfJson(json: HfJson): BertConfig;
+  readonly baseModelPrefix: string;
+}
+
+/**
+ * The BERT task models' base: the sub-model, built from the class's `baseModelClass` and stored
+ * under that class's `baseModelPrefix` (`bert`, or `roberta` for the RoBERTa classes that reuse
+ * BERT's heads).
+ */
+export abstract class BertTaskModel extends BertPreTrainedModel {
+  /** The sub-model's class; it also gives the task model its config reader and checkpoint prefix. */
+  static readonly baseModelClass: BertBaseModelClass = BertModel;
+
+  static override get baseModelPrefix(): string {
+    return this.baseModelClass.baseModelPrefix;
+  }
+
+  static override configFromHfJson(json: HfJson): BertConfig {
+    return this.baseModelClass.configFromHfJson(json);
+  }
+
+  readonly baseModel: BertModel;
+  /** The build options the model was made with, for the heads. */
   protected readonly buildOptions: ModelBuildOptions;
 
-  constructor(config: BertConfig, options: ModelBuildOptions) {
+  constructor(config: BertConfig, options: ModelBuildOptions, addPoolingLayer: boolean) {
     super(config);
     this.buildOptions = options;
+    const { baseModelClass } = this.constructor as typeof BertTaskModel;
+    this.baseModel = new baseModelClass(config as never, { ...options, addPoolingLayer });
   }
 
   protected initOf(config: BertConfig): { rng?: ModelBuildOptions['rng']; dtype?: ModelBuildOptions['dtype']; std: number } {
     return { rng: this.buildOptions.rng, dtype: this.buildOptions.dtype, std: config.initializerRange };
   }
-}
-
-/**
- * The BERT task models' base: the sub-model, stored under the class's `baseModelPrefix` (`bert`,
- * or `roberta` for the RoBERTa classes that reuse BERT's heads).
- */
-export abstract class BertTaskModel extends BertFamilyTaskModel {
-  readonly baseModel: BertModel;
-
-  constructor(config: BertConfig, options: ModelBuildOptions, addPoolingLayer: boolean) {
-    super(config, options);
-    this.baseModel = this.createBaseModel(config, { ...this.buildOptions, addPoolingLayer });
-  }
 
   protected override stateNames(): Record<string, string> {
     return { baseModel: (this.constructor as typeof PreTrainedModel).baseModelPrefix };
-  }
-
-  protected createBaseModel(config: BertConfig, options: BertModelOptions): BertModel {
-    return new BertModel(config, options);
   }
 }

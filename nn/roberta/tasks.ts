@@ -7,13 +7,11 @@
 import { Tensor } from '../../engine/index.js';
 import { sequenceClassificationLoss, tokenLoss } from '../encoder/task-losses.js';
 import type { ModelBuildOptions } from '../albert/build-options.js';
-import type { HfJson } from '../albert/config-json.js';
 import type { ModelOutput } from '../albert/masked-lm.js';
 import type { BertConfig } from '../bert/config.js';
-import { BertTaskModel, type BertInputs, type BertModel, type BertModelOptions } from '../bert/model.js';
+import { BertTaskModel, type BertBaseModelClass, type BertInputs } from '../bert/model.js';
 import { BertForTokenClassification, BertForQuestionAnswering, BertForMultipleChoice } from '../bert/tasks.js';
-import { RobertaConfig, XLMRobertaConfig, CamembertConfig } from './config.js';
-import { RobertaModel } from './model.js';
+import { RobertaModel, XLMRobertaModel, CamembertModel } from './model.js';
 import { RobertaLMHead, RobertaClassificationHead, ROBERTA_MLM_TIED_KEYS } from './heads.js';
 
 /**
@@ -23,16 +21,13 @@ import { RobertaLMHead, RobertaClassificationHead, ROBERTA_MLM_TIED_KEYS } from 
  */
 export class RobertaForMaskedLM extends BertTaskModel {
   static override readonly hfClassName: string = 'RobertaForMaskedLM';
-  static override readonly baseModelPrefix: string = 'roberta';
+  static override readonly baseModelClass: BertBaseModelClass = RobertaModel;
   readonly lmHead: RobertaLMHead;
 
   constructor(config: BertConfig, options: ModelBuildOptions = {}) {
     super(config, options, false);
     this.lmHead = new RobertaLMHead(config, this.baseModel.embeddings.wordEmbeddings.weight, this.buildOptions);
   }
-
-  static override configFromHfJson(json: HfJson): BertConfig { return RobertaConfig.fromHfJson(json); }
-  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return new RobertaModel(config, options); }
 
   override get tiedKeys(): readonly string[] {
     return ROBERTA_MLM_TIED_KEYS;
@@ -54,16 +49,13 @@ export class RobertaForMaskedLM extends BertTaskModel {
  */
 export class RobertaForSequenceClassification extends BertTaskModel {
   static override readonly hfClassName: string = 'RobertaForSequenceClassification';
-  static override readonly baseModelPrefix: string = 'roberta';
+  static override readonly baseModelClass: BertBaseModelClass = RobertaModel;
   readonly classifier: RobertaClassificationHead;
 
   constructor(config: BertConfig, options: ModelBuildOptions = {}) {
     super(config, options, false);
     this.classifier = new RobertaClassificationHead(config, this.buildOptions);
   }
-
-  static override configFromHfJson(json: HfJson): BertConfig { return RobertaConfig.fromHfJson(json); }
-  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return new RobertaModel(config, options); }
 
   forward(inputs: BertInputs & { labels?: Tensor }): ModelOutput {
     const out = this.baseModel.forward(inputs);
@@ -75,65 +67,57 @@ export class RobertaForSequenceClassification extends BertTaskModel {
 
 export class RobertaForTokenClassification extends BertForTokenClassification {
   static override readonly hfClassName: string = 'RobertaForTokenClassification';
-  static override readonly baseModelPrefix: string = 'roberta';
-  static override configFromHfJson(json: HfJson): BertConfig { return RobertaConfig.fromHfJson(json); }
-  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return new RobertaModel(config, options); }
+  static override readonly baseModelClass: BertBaseModelClass = RobertaModel;
 }
 
 export class RobertaForQuestionAnswering extends BertForQuestionAnswering {
   static override readonly hfClassName: string = 'RobertaForQuestionAnswering';
-  static override readonly baseModelPrefix: string = 'roberta';
-  static override configFromHfJson(json: HfJson): BertConfig { return RobertaConfig.fromHfJson(json); }
-  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return new RobertaModel(config, options); }
+  static override readonly baseModelClass: BertBaseModelClass = RobertaModel;
 }
 
 export class RobertaForMultipleChoice extends BertForMultipleChoice {
   static override readonly hfClassName: string = 'RobertaForMultipleChoice';
-  static override readonly baseModelPrefix: string = 'roberta';
-  static override configFromHfJson(json: HfJson): BertConfig { return RobertaConfig.fromHfJson(json); }
-  protected override createBaseModel(config: BertConfig, options: BertModelOptions): BertModel { return new RobertaModel(config, options); }
+  static override readonly baseModelClass: BertBaseModelClass = RobertaModel;
 }
 
-const xlmr = (json: HfJson): BertConfig => XLMRobertaConfig.fromHfJson(json);
 export class XLMRobertaForMaskedLM extends RobertaForMaskedLM {
   static override readonly hfClassName: string = 'XLMRobertaForMaskedLM';
-  static override configFromHfJson(json: HfJson): BertConfig { return xlmr(json); }
+  static override readonly baseModelClass: BertBaseModelClass = XLMRobertaModel;
 }
 export class XLMRobertaForSequenceClassification extends RobertaForSequenceClassification {
   static override readonly hfClassName: string = 'XLMRobertaForSequenceClassification';
-  static override configFromHfJson(json: HfJson): BertConfig { return xlmr(json); }
+  static override readonly baseModelClass: BertBaseModelClass = XLMRobertaModel;
 }
 export class XLMRobertaForTokenClassification extends RobertaForTokenClassification {
   static override readonly hfClassName: string = 'XLMRobertaForTokenClassification';
-  static override configFromHfJson(json: HfJson): BertConfig { return xlmr(json); }
+  static override readonly baseModelClass: BertBaseModelClass = XLMRobertaModel;
 }
 export class XLMRobertaForQuestionAnswering extends RobertaForQuestionAnswering {
   static override readonly hfClassName: string = 'XLMRobertaForQuestionAnswering';
-  static override configFromHfJson(json: HfJson): BertConfig { return xlmr(json); }
+  static override readonly baseModelClass: BertBaseModelClass = XLMRobertaModel;
 }
 export class XLMRobertaForMultipleChoice extends RobertaForMultipleChoice {
   static override readonly hfClassName: string = 'XLMRobertaForMultipleChoice';
-  static override configFromHfJson(json: HfJson): BertConfig { return xlmr(json); }
+  static override readonly baseModelClass: BertBaseModelClass = XLMRobertaModel;
 }
 
-const camembert = (json: HfJson): BertConfig => CamembertConfig.fromHfJson(json);
 export class CamembertForMaskedLM extends RobertaForMaskedLM {
   static override readonly hfClassName: string = 'CamembertForMaskedLM';
-  static override configFromHfJson(json: HfJson): BertConfig { return camembert(json); }
+  static override readonly baseModelClass: BertBaseModelClass = CamembertModel;
 }
 export class CamembertForSequenceClassification extends RobertaForSequenceClassification {
   static override readonly hfClassName: string = 'CamembertForSequenceClassification';
-  static override configFromHfJson(json: HfJson): BertConfig { return camembert(json); }
+  static override readonly baseModelClass: BertBaseModelClass = CamembertModel;
 }
 export class CamembertForTokenClassification extends RobertaForTokenClassification {
   static override readonly hfClassName: string = 'CamembertForTokenClassification';
-  static override configFromHfJson(json: HfJson): BertConfig { return camembert(json); }
+  static override readonly baseModelClass: BertBaseModelClass = CamembertModel;
 }
 export class CamembertForQuestionAnswering extends RobertaForQuestionAnswering {
   static override readonly hfClassName: string = 'CamembertForQuestionAnswering';
-  static override configFromHfJson(json: HfJson): BertConfig { return camembert(json); }
+  static override readonly baseModelClass: BertBaseModelClass = CamembertModel;
 }
 export class CamembertForMultipleChoice extends RobertaForMultipleChoice {
   static override readonly hfClassName: string = 'CamembertForMultipleChoice';
-  static override configFromHfJson(json: HfJson): BertConfig { return camembert(json); }
+  static override readonly baseModelClass: BertBaseModelClass = CamembertModel;
 }
