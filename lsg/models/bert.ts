@@ -5,10 +5,10 @@
 import type { Tensor } from '../../engine/index.js';
 import { ConfigError } from '../../engine/errors.js';
 import {
-  BertModel, BertEmbeddings, BertEncoder, RobertaEmbeddings, Embedding,
+  BertModel, BertEmbeddings, BertEncoder, Embedding,
   BertForMaskedLM, BertForPreTraining, BertForSequenceClassification, BertForTokenClassification, BertForQuestionAnswering, BertForMultipleChoice,
   RobertaForMaskedLM, RobertaForSequenceClassification, RobertaForTokenClassification, RobertaForQuestionAnswering, RobertaForMultipleChoice,
-  type BertConfig, type BertBaseModelClass, type BertModelOptions, type EmbeddingInputs, type EncoderOutput, type HfJson, type ModelBuildOptions,
+  type BertConfig, type BertBaseModelClass, type PositionIdScheme, type BertModelOptions, type EmbeddingInputs, type EncoderOutput, type HfJson, type ModelBuildOptions,
 } from '../../nn/index.js';
 import { MAX_GLOBAL_TOKENS } from '../config.js';
 import { LsgBertConfig, LsgRobertaConfig, LsgXLMRobertaConfig, LsgCamembertConfig } from './bert-config.js';
@@ -19,34 +19,25 @@ function asLsgConfig(config: BertConfig, owner: string): LsgBertConfig {
   return config;
 }
 
-/** The global-token table (512 rows, as the reference's, whatever numGlobalTokens is). */
-function globalTable(config: LsgBertConfig, options: ModelBuildOptions): Embedding {
-  return new Embedding(MAX_GLOBAL_TOKENS, config.hiddenSize, { rng: options.rng, dtype: options.dtype, std: config.initializerRange });
-}
-
+/** BERT's embeddings plus the global-token table, whose first numGlobalTokens rows go in front before LayerNorm. */
 export class LsgBertEmbeddings extends BertEmbeddings {
   readonly globalEmbeddings: Embedding;
-  constructor(override readonly config: LsgBertConfig, options: ModelBuildOptions = {}) {
-    super(config, options);
-    this.globalEmbeddings = globalTable(config, options);
-  }
-  protected override tooLongMessage(): string { return lsgTooLongMessage(String(this.maxTokens())); }
-  /** (batch, seq) ids → (batch, g + seq, hidden). */
-  override forward(inputs: EmbeddingInputs): Tensor {
-    return this.normalize(prependGlobalRows(this.sumEmbeddings(inputs), this.globalEmbeddings.weight, this.config.numGlobalTokens));
-  }
-}
-
-export class LsgRobertaEmbeddings extends RobertaEmbeddings {
-  readonly globalEmbeddings: Embedding;
-  constructor(override readonly config: LsgBertConfig, options: ModelBuildOptions = {}) {
-    super(config, options);
-    this.globalEmbeddings = globalTable(config, options);
+  constructor(override readonly config: LsgBertConfig, options: ModelBuildOptions = {}, positionScheme: PositionIdScheme = 'fromZero') {
+    super(config, options, positionScheme);
+    // 512 rows, as the reference's, whatever numGlobalTokens is.
+    this.globalEmbeddings = new Embedding(MAX_GLOBAL_TOKENS, config.hiddenSize, { rng: options.rng, dtype: options.dtype, std: config.initializerRange });
   }
   protected override tooLongMessage(): string { return lsgTooLongMessage(String(this.maxTokens())); }
   /** (batch, seq) ids → (batch, g + seq, hidden); position ids come from the ids before any LSG padding. */
   override forward(inputs: EmbeddingInputs): Tensor {
     return this.normalize(prependGlobalRows(this.sumEmbeddings(inputs), this.globalEmbeddings.weight, this.config.numGlobalTokens));
+  }
+}
+
+/** LSG-RoBERTa's: positions numbered from the pad id, as RobertaEmbeddings. */
+export class LsgRobertaEmbeddings extends LsgBertEmbeddings {
+  constructor(config: LsgBertConfig, options: ModelBuildOptions = {}) {
+    super(config, options, 'afterPadTokenId');
   }
 }
 

@@ -1,8 +1,8 @@
 /**
  * BERT's embeddings: word + position + token-type rows at `hiddenSize`, summed, then LayerNorm and
- * dropout. RoBERTa (nn/roberta) derives its position ids from the input ids instead.
+ * dropout. RoBERTa (nn/roberta) is the same layer numbering positions from the pad id.
  */
-import { Tensor, arange, zeros } from '../../engine/index.js';
+import { Tensor, zeros } from '../../engine/index.js';
 import { argumentError } from '../../engine/errors.js';
 import { Module } from '../module.js';
 import { Embedding } from '../embedding.js';
@@ -11,6 +11,7 @@ import { Dropout } from '../dropout.js';
 import type { ModelBuildOptions } from '../albert/build-options.js';
 import type { EmbeddingInputs } from '../albert/embeddings.js';
 import type { BertConfig } from './config.js';
+import { POSITION_NUMBERINGS, type PositionIdScheme } from './position-ids.js';
 
 export class BertEmbeddings extends Module {
   readonly wordEmbeddings: Embedding;
@@ -19,11 +20,15 @@ export class BertEmbeddings extends Module {
   readonly layerNorm: LayerNorm;
   readonly dropout: Dropout;
 
-  constructor(readonly config: BertConfig, options: ModelBuildOptions = {}) {
+  /**
+   * @param positionScheme how positions are numbered when the caller gives no position ids:
+   *   BERT's `fromZero` or RoBERTa's `afterPadTokenId` (nn/bert/position-ids.ts).
+   */
+  constructor(readonly config: BertConfig, options: ModelBuildOptions = {}, readonly positionScheme: PositionIdScheme = 'fromZero') {
     super();
     const init = { rng: options.rng, dtype: options.dtype, std: config.initializerRange };
     this.wordEmbeddings = new Embedding(config.vocabSize, config.hiddenSize, { ...init, paddingIdx: config.padTokenId });
-    this.positionEmbeddings = new Embedding(config.maxPositionEmbeddings, config.hiddenSize, { ...init, paddingIdx: this.positionPaddingIdx() });
+    this.positionEmbeddings = new Embedding(config.maxPositionEmbeddings, config.hiddenSize, { ...init, paddingIdx: POSITION_NUMBERINGS[positionScheme].paddingIdx(config) });
     this.tokenTypeEmbeddings = new Embedding(config.typeVocabSize, config.hiddenSize, init);
     this.layerNorm = new LayerNorm(config.hiddenSize, { ...init, eps: config.layerNormEps });
     this.dropout = new Dropout(config.hiddenDropoutProb, { rng: options.dropoutRng });
@@ -33,19 +38,9 @@ export class BertEmbeddings extends Module {
     return { layerNorm: 'LayerNorm' };
   }
 
-  /** The position table's padding row: none in BERT (RoBERTa's is the pad id). */
-  protected positionPaddingIdx(): number | null {
-    return null;
-  }
-
-  /** Position ids when the caller gives none: 0..seq-1 for every row, padding or not (BERT). */
-  protected defaultPositionIds(inputIds: Tensor): Tensor {
-    return arange(0, inputIds.shape[1]!, 1, { dtype: 'int32' }).unsqueeze(0);    // (1, seq)
-  }
-
   /** The longest input the position table allows. */
   maxTokens(): number {
-    return this.config.maxPositionEmbeddings;
+    return POSITION_NUMBERINGS[this.positionScheme].maxTokens(this.config);
   }
 
   /** The message for inputs longer than the position table; LSG models point to the converter. */
@@ -61,7 +56,7 @@ export class BertEmbeddings extends Module {
     }
     const [batch, seqLength] = inputIds.shape as [number, number];
     if (seqLength > this.maxTokens()) throw argumentError(owner, 'inputIds.shape', inputIds.shape, this.tooLongMessage());
-    const positions = positionIds ?? this.defaultPositionIds(inputIds);
+    const positions = positionIds ?? POSITION_NUMBERINGS[this.positionScheme].defaultIds(inputIds, this.config);
     const types = tokenTypeIds ?? zeros([batch, seqLength], { dtype: 'int32' });
     return this.wordEmbeddings.forward(inputIds)
       .add(this.tokenTypeEmbeddings.forward(types))

@@ -1,5 +1,6 @@
 export { RobertaConfig, XLMRobertaConfig, CamembertConfig, ROBERTA_DEFAULTS } from './config.js';
-export { RobertaEmbeddings, RobertaModel, XLMRobertaModel, CamembertModel, robertaPositionIds } from './model.js';
+export { RobertaEmbeddings, RobertaModel, XLMRobertaModel, CamembertModel } from './model.js';
+export { robertaPositionIds } from '../bert/position-ids.js';
 export { RobertaLMHead, RobertaClassificationHead, ROBERTA_MLM_TIED_KEYS } from './heads.js';
 export {
   RobertaForMaskedLM, RobertaForSequenceClassification, RobertaForTokenClassification, RobertaForQuestionAnswering, RobertaForMultipleChoice,
