@@ -11,7 +11,8 @@ function isPair(value: unknown): value is { forward: Kernel; backward: Kernel } 
 
 /**
  * The backend under `name`, its kernels replaced by `wrap(key, kernel)`; a pair's halves get the keys
- * `softmax.forward` and `softmax.backward`. Members listed in `unwrapped` are passed through as they are.
+ * `softmax.forward` and `softmax.backward`, and its other members (blockAttention.preferredFor) pass
+ * through. Members listed in `unwrapped` are passed through as they are.
  * @example registerBackend(wrapKernels(getBackend('cpu'), 'timed-cpu', (key, kernel) => (...args) => time(key, () => kernel(...args))));
  */
 export function wrapKernels(backend: Backend, name: string, wrap: (key: string, kernel: Kernel) => Kernel, unwrapped: readonly string[] = []): Backend {
@@ -19,7 +20,7 @@ export function wrapKernels(backend: Backend, name: string, wrap: (key: string, 
   for (const [key, value] of Object.entries(backend)) {
     if (unwrapped.includes(key)) wrapped[key] = value;
     else if (typeof value === 'function') wrapped[key] = wrap(key, (value as Kernel).bind(backend));
-    else if (isPair(value)) wrapped[key] = { forward: wrap(`${key}.forward`, value.forward.bind(value)), backward: wrap(`${key}.backward`, value.backward.bind(value)) };
+    else if (isPair(value)) wrapped[key] = { ...value, forward: wrap(`${key}.forward`, value.forward.bind(value)), backward: wrap(`${key}.backward`, value.backward.bind(value)) };
     else wrapped[key] = value;
   }
   return { ...(wrapped as unknown as Backend), name };

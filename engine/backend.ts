@@ -67,6 +67,18 @@ export interface FusedKernel<Forward, Backward> {
   readonly backward: Backward;
 }
 
+/** The fused block-sparse attention pair (Backend.blockAttention), and when to use it. */
+export interface BlockAttentionKernels<S> extends FusedKernel<
+  (q: View<S>, keys: View<S>, values: View<S>, mask: View<S>, plan: BlockAttentionPlan) => S,
+  (q: View<S>, keys: View<S>, values: View<S>, mask: View<S>, out: View<S>, dout: View<S>, plan: BlockAttentionPlan) => BlockAttentionGradients<S>
+> {
+  /**
+   * Whether LSG should run the pair rather than the composition (gathers, matmul, softmax) for
+   * queries of this dtype and head dimension: false where the pair would run a slower fallback.
+   */
+  readonly preferredFor: (dtype: DType, headDim: number) => boolean;
+}
+
 export interface TidyOptions {
   /** Tensors whose storage (read at the end of the scope, so after assign()) survives the scope, e.g. parameters. */
   keep?: readonly unknown[];
@@ -145,10 +157,7 @@ export interface Backend<S = unknown> {
    * output and its gradient and returns the gradients of q and of both banks (the mask is a
    * constant). Without the pair the engine gathers the blocks and composes matmul and softmax.
    */
-  blockAttention?: FusedKernel<
-    (q: View<S>, keys: View<S>, values: View<S>, mask: View<S>, plan: BlockAttentionPlan) => S,
-    (q: View<S>, keys: View<S>, values: View<S>, mask: View<S>, out: View<S>, dout: View<S>, plan: BlockAttentionPlan) => BlockAttentionGradients<S>
-  >;
+  blockAttention?: BlockAttentionKernels<S>;
   /** Storage now owned by a long-lived tensor (assign): a scoped backend must not release it when a scope ends. */
   adopt?(storage: S): void;
   /** Runs fn in a memory scope that releases the storage made inside it, except what fn returns or `options.keep` names. */

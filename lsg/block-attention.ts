@@ -1,10 +1,11 @@
 // The block product shared by the standalone layer and the model: every query block attends to
 // its [global | sparse | local] keys (docs/lsg-reference.md#block-keys, #model-attention). On a backend with the fused
-// blockAttention kernels it is one op that reads the keys through the block table; otherwise (and
-// when a trace asks for the intermediates) the composition below gathers the key blocks and runs
-// one batched matmul, softmax and matmul: the reference the fused op is tested against.
+// blockAttention kernels that prefers them for these queries it is one op that reads the keys
+// through the block table; otherwise (no kernels, only a slower fallback of them, or a trace that
+// asks for the intermediates) the composition below gathers the key blocks and runs one batched
+// matmul, softmax and matmul: the reference the fused op is tested against.
 import { cat, ones, MASK_VALUE, type Tensor } from '../engine/index.js';
-import { blockSparseAttention, hasFusedBlockAttention } from '../engine/ops/block-attention.js';
+import { blockSparseAttention, prefersFusedBlockAttention } from '../engine/ops/block-attention.js';
 import { blockTable, chunkQueries, gatherBlocks, keyBank, maskBank } from './blocks.js';
 import { blockCausalMask } from './masks.js';
 import type { SparseSlots } from './slots.js';
@@ -53,7 +54,7 @@ export function blockAttention(inputs: BlockAttentionInputs): Tensor {
   });
   const parts = <T>(pick: (set: KeySet) => T, tokens: T): T[] =>
     [...(global ? [pick(global)] : []), ...(sparse ? [pick(sparse)] : []), tokens];
-  if (trace === noTrace && hasFusedBlockAttention(queries)) {
+  if (trace === noTrace && prefersFusedBlockAttention(queries)) {
     const plan = { ...table, blockSize, isCausal, scale: 1 / Math.sqrt(headDim), maskValue: MASK_VALUE };
     return blockSparseAttention(queries, keyBank(parts((set) => set.keys, inputs.keys)), keyBank(parts((set) => set.values, inputs.values)),
       maskBank(parts((set) => set.mask, inputs.mask)), plan);

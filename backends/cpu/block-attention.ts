@@ -3,10 +3,10 @@
 // headDim) copy exists, forward or backward. float64 (gradient checks) and, without WebAssembly,
 // float32 run here; block-attention-wasm.ts runs float32 with SIMD.
 import type { BlockAttentionGradients, BlockAttentionPlan, View } from '../../engine/backend.js';
-import { allocate, type TypedArray } from '../../engine/dtype.js';
+import { allocate, type DType, type TypedArray } from '../../engine/dtype.js';
 import { rowMajorData } from './dense.js';
 import { contiguous } from './movement.js';
-import { wasmBlockAttentionBackward, wasmBlockAttentionForward, type BlockAttentionOperands } from './wasm/block-attention-wasm.js';
+import { wasmBlockAttentionAvailable, wasmBlockAttentionBackward, wasmBlockAttentionForward, type BlockAttentionOperands } from './wasm/block-attention-wasm.js';
 
 type Storage = TypedArray;
 
@@ -147,4 +147,14 @@ export function blockAttentionBackward(
     }
   }
   return { dq, dkeys, dvalues };
+}
+
+/**
+ * Where LSG should call this pair rather than compose gathers, matmul and softmax: float32 where
+ * the wasm kernel runs (its TypeScript loops in float32 are slower than the composition, whose
+ * matmuls are SIMD), and float64, whose use is gradient checks: there the fused op's own exact
+ * gradient is what is under test.
+ */
+export function blockAttentionPreferredFor(dtype: DType, headDim: number): boolean {
+  return dtype === 'float64' || (dtype === 'float32' && wasmBlockAttentionAvailable(headDim));
 }

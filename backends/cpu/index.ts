@@ -2,7 +2,7 @@
 import type { Backend } from '../../engine/backend.js';
 import type { TypedArray } from '../../engine/dtype.js';
 import { activation, activationGrad } from './activations.js';
-import { blockAttentionBackward, blockAttentionForward } from './block-attention.js';
+import { blockAttentionBackward, blockAttentionForward, blockAttentionPreferredFor } from './block-attention.js';
 import { binary, unary, where } from './elementwise.js';
 import { gather, scatterAdd, topkIndices } from './indexing.js';
 import { layerNorm, layerNormGrad } from './layernorm.js';
@@ -32,7 +32,7 @@ export const cpuBackend: Backend<TypedArray> = {
   softmax: { forward: softmax, backward: softmaxGrad },
   activation: { forward: activation, backward: activationGrad },
   layerNorm: { forward: layerNorm, backward: layerNormGrad },
-  blockAttention: { forward: blockAttentionForward, backward: blockAttentionBackward },
+  blockAttention: { forward: blockAttentionForward, backward: blockAttentionBackward, preferredFor: blockAttentionPreferredFor },
 };
 
 export * as cpuKernels from './kernels.js';

@@ -32,6 +32,14 @@ export function hasFusedBlockAttention(q: Tensor): boolean {
 }
 
 /**
+ * Whether `blockSparseAttention` can run for these queries (batch, heads, tokens, headDim) and its
+ * backend prefers it to the composed block product (no slower fallback kernel would run).
+ */
+export function prefersFusedBlockAttention(q: Tensor): boolean {
+  return hasFusedBlockAttention(q) && q.backend.blockAttention!.preferredFor(q.dtype, q.shape.at(-1)!);
+}
+
+/**
  * Fused block-sparse attention: q (B, H, T, headDim) in blocks of plan.blockSize rows, each block
  * attending to the bank rows (B, H, R, headDim) of keys and values its plan row lists, scores
  * scale·q·k + mask with mask (B, 1|H, R) additive over bank rows. Returns (B, H, T, headDim).

@@ -1,6 +1,6 @@
 // The WebAssembly block-attention kernel: its committed bytes are the assembly of its .wat, and in
 // float32 it gives the float64 TypeScript kernel's values and gradients (causal or not, masked
-// rows, repeated bank rows) within float32 rounding.
+// rows, repeated bank rows, sizes on and off its register tiles) within float32 rounding.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRng, randn, tensor, type Tensor, type TypedArray, type View } from '../../engine/index.js';
@@ -17,30 +17,45 @@ test('the committed module is the assembly of block-attention.wat (run npm run b
   assert.equal(Buffer.from(BLOCK_ATTENTION_WASM_BASE64, 'base64').toString('hex'), Buffer.from(assembled).toString('hex'));
 });
 
-for (const isCausal of [false, true]) {
-  test(`wasm float32 equals the float64 kernel${isCausal ? ', causal' : ''}`, () => {
-    const rng = createRng(isCausal ? 3 : 4);
-    const [batch, heads, tokens, headDim, blockSize] = [2, 3, 48, 12, 8];
-    const table = blockTable({ blockSize, tokenLength: tokens, numGlobal: 1, sparseLength: 12, sparseStep: 2, slots: { left: [-2, -1], right: [1, 2] }, isCausal });
-    const bankRows = 1 + 12 + tokens + 1;
-    const plan = { ...table, blockSize, isCausal, scale: 1 / Math.sqrt(headDim), maskValue: MASK_VALUE };
-    const [q, keys, values, dout] = [[tokens], [bankRows], [bankRows], [tokens]].map(([rows]) => randn([batch, heads, rows!, headDim], { rng, dtype: 'float64' }));
-    const maskValues = Array.from({ length: batch * bankRows }, (_, i) => (i % bankRows === bankRows - 1 || (i > bankRows && i % 7 === 0) ? MASK_VALUE : 0));
-    const mask = tensor(maskValues, { shape: [batch, 1, bankRows], dtype: 'float64' }).expand([batch, heads, bankRows]);
-    // The CPU backend's tensors are views of typed arrays: the kernels take them as they are.
-    const asView = (x: Tensor) => x as unknown as View<TypedArray>;
-    const single = [q!, keys!, values!, mask, dout!].map((x) => asView(x.cast('float32')));
-    const [q64, keys64, values64, mask64, dout64] = [q!, keys!, values!, mask, dout!].map(asView) as [View<TypedArray>, View<TypedArray>, View<TypedArray>, View<TypedArray>, View<TypedArray>];
-    assert.ok(wasmBlockAttentionReady(blockAttentionOperands(single[0]!, single[1]!, single[2]!, single[3]!), 1), 'the wasm kernel takes float32 with headDim 12');
-    const exact = blockAttentionForward(q64, keys64, values64, mask64, plan);
-    const fast = blockAttentionForward(single[0]!, single[1]!, single[2]!, single[3]!, plan);
-    assert.ok(fast instanceof Float32Array);
-    expectClose(fast, exact, F32_TOL, 'output');
-    const outExact = tensor(exact, { shape: q!.shape, dtype: 'float64' });
-    const exactGrads = blockAttentionBackward(q64, keys64, values64, mask64, asView(outExact), dout64, plan);
-    const fastGrads = blockAttentionBackward(single[0]!, single[1]!, single[2]!, single[3]!, asView(outExact.cast('float32')), single[4]!, plan);
-    for (const name of ['dq', 'dkeys', 'dvalues'] as const) expectClose(fastGrads[name], exactGrads[name], F32_TOL, name);
-  });
+// Sizes on and off the kernel's tiles: blocks of 8 rows; of 3 and 5 (rows padded to 4 and 8
+// queries a tile); of 40 and 33 (a chunk of 32 query rows, then a short one); head dimensions 12
+// (a tile of 8 columns and a tail of 4), 4 (the tail alone) and 16; block widths that are not
+// multiples of 4.
+const CASES = [
+  { blockSize: 8, headDim: 12, seed: 4 },
+  { blockSize: 3, headDim: 4, seed: 5 },
+  { blockSize: 5, headDim: 16, seed: 6 },
+  { blockSize: 40, headDim: 12, seed: 7 },
+  { blockSize: 33, headDim: 8, seed: 8 },
+];
+
+for (const { blockSize, headDim, seed } of CASES) {
+  for (const isCausal of [false, true]) {
+    test(`wasm float32 equals the float64 kernel: blocks of ${blockSize}, head dimension ${headDim}${isCausal ? ', causal' : ''}`, () => {
+      const rng = createRng(seed + (isCausal ? 100 : 0));
+      const [batch, heads, tokens] = [2, 3, 6 * blockSize];
+      const sparseLength = 3 * blockSize;
+      const table = blockTable({ blockSize, tokenLength: tokens, numGlobal: 1, sparseLength, sparseStep: 2, slots: { left: [-2, -1], right: [1, 2] }, isCausal });
+      const bankRows = 1 + sparseLength + tokens + 1;
+      const plan = { ...table, blockSize, isCausal, scale: 1 / Math.sqrt(headDim), maskValue: MASK_VALUE };
+      const [q, keys, values, dout] = [[tokens], [bankRows], [bankRows], [tokens]].map(([rows]) => randn([batch, heads, rows!, headDim], { rng, dtype: 'float64' }));
+      const maskValues = Array.from({ length: batch * bankRows }, (_, i) => (i % bankRows === bankRows - 1 || (i > bankRows && i % 7 === 0) ? MASK_VALUE : 0));
+      const mask = tensor(maskValues, { shape: [batch, 1, bankRows], dtype: 'float64' }).expand([batch, heads, bankRows]);
+      // The CPU backend's tensors are views of typed arrays: the kernels take them as they are.
+      const asView = (x: Tensor) => x as unknown as View<TypedArray>;
+      const single = [q!, keys!, values!, mask, dout!].map((x) => asView(x.cast('float32')));
+      const [q64, keys64, values64, mask64, dout64] = [q!, keys!, values!, mask, dout!].map(asView) as [View<TypedArray>, View<TypedArray>, View<TypedArray>, View<TypedArray>, View<TypedArray>];
+      assert.ok(wasmBlockAttentionReady(blockAttentionOperands(single[0]!, single[1]!, single[2]!, single[3]!), 1), `the wasm kernel takes float32 with headDim ${headDim}`);
+      const exact = blockAttentionForward(q64, keys64, values64, mask64, plan);
+      const fast = blockAttentionForward(single[0]!, single[1]!, single[2]!, single[3]!, plan);
+      assert.ok(fast instanceof Float32Array);
+      expectClose(fast, exact, F32_TOL, 'output');
+      const outExact = tensor(exact, { shape: q!.shape, dtype: 'float64' });
+      const exactGrads = blockAttentionBackward(q64, keys64, values64, mask64, asView(outExact), dout64, plan);
+      const fastGrads = blockAttentionBackward(single[0]!, single[1]!, single[2]!, single[3]!, asView(outExact.cast('float32')), single[4]!, plan);
+      for (const name of ['dq', 'dkeys', 'dvalues'] as const) expectClose(fastGrads[name], exactGrads[name], F32_TOL, name);
+    });
+  }
 }
 
 test.run();

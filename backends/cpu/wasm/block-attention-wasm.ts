@@ -22,6 +22,8 @@ export interface BlockAttentionOperands {
 
 interface Exports {
   memory: WebAssembly.Memory;
+  /** The bytes of scratch the kernels need for this block width and head dimension. */
+  scratchBytes: (width: number, headDim: number) => number;
   forward: (...args: number[]) => void;
   backward: (...args: number[]) => void;
 }
@@ -43,10 +45,26 @@ function load(): Exports | null {
 }
 
 let loaded: Exports | null | undefined;
+let enabled = true;
 
 function kernel(): Exports | null {
+  if (!enabled) return null;
   if (loaded === undefined) loaded = load();
   return loaded;
+}
+
+/**
+ * Switches the block-attention kernel off or back on, so that tests and benchmarks can compare
+ * the TypeScript fallback and the composition in one process (LSGRAD_WASM=0 does it for a run).
+ * @example setWasmBlockAttentionEnabled(false); lsgSelfAttention(q, k, v, config); setWasmBlockAttentionEnabled(true);
+ */
+export function setWasmBlockAttentionEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/** Whether float32 operands of this head dimension run here (short of the size limit) rather than in TypeScript. */
+export function wasmBlockAttentionAvailable(headDim: number): boolean {
+  return headDim % 4 === 0 && kernel() !== null;
 }
 
 /** Byte offsets of consecutive arrays of these float counts, 16-byte aligned, and the total. */
@@ -67,13 +85,18 @@ function reserve(memory: WebAssembly.Memory, bytes: number): void {
 
 /** Whether the wasm kernel takes these operands (float32, head dimension a multiple of 4, size). */
 export function wasmBlockAttentionReady(ops: BlockAttentionOperands, floats: number): boolean {
-  return ops.q.data instanceof Float32Array && ops.headDim % 4 === 0 && floats * 4 < MAX_BYTES && kernel() !== null;
+  return ops.q.data instanceof Float32Array && floats * 4 < MAX_BYTES && wasmBlockAttentionAvailable(ops.headDim);
 }
 
 function sizes(ops: BlockAttentionOperands, plan: BlockAttentionPlan) {
   const tokenFloats = ops.pairs * ops.tokens * ops.headDim;
   const bankFloats = ops.pairs * ops.bankRows * ops.headDim;
-  return { tokenFloats, bankFloats, maskFloats: ops.pairs * ops.bankRows, rowFloats: plan.rows.length, weightFloats: Math.ceil(plan.width / 4) * 4 };
+  return { tokenFloats, bankFloats, maskFloats: ops.pairs * ops.bankRows, rowFloats: plan.rows.length };
+}
+
+/** The scratch area's size in floats (0 without the kernel: then nothing is laid out). */
+function scratchFloats(ops: BlockAttentionOperands, plan: BlockAttentionPlan): number {
+  return wasmBlockAttentionAvailable(ops.headDim) ? kernel()!.scratchBytes(plan.width, ops.headDim) / 4 : 0;
 }
 
 function put(memory: WebAssembly.Memory, at: number, source: { data: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> }; start: number }, count: number): void {
@@ -86,17 +109,17 @@ const planArgs = (ops: BlockAttentionOperands, plan: BlockAttentionPlan) =>
 /** The forward in wasm, or null when the kernel does not take these operands. */
 export function wasmBlockAttentionForward(ops: BlockAttentionOperands, plan: BlockAttentionPlan): Float32Array | null {
   const s = sizes(ops, plan);
-  const { offsets, bytes } = layout([s.tokenFloats, s.bankFloats, s.bankFloats, s.maskFloats, s.rowFloats, s.tokenFloats, s.weightFloats]);
+  const { offsets, bytes } = layout([s.tokenFloats, s.bankFloats, s.bankFloats, s.maskFloats, s.rowFloats, s.tokenFloats, scratchFloats(ops, plan)]);
   if (!wasmBlockAttentionReady(ops, bytes / 4)) return null;
   const { memory, forward } = kernel()!;
   reserve(memory, bytes);
-  const [q, keys, values, mask, rows, out, weights] = offsets as [number, number, number, number, number, number, number];
+  const [q, keys, values, mask, rows, out, scratch] = offsets as [number, number, number, number, number, number, number];
   put(memory, q, ops.q as never, s.tokenFloats);
   put(memory, keys, ops.keys as never, s.bankFloats);
   put(memory, values, ops.values as never, s.bankFloats);
   new Float32Array(memory.buffer, mask, s.maskFloats).set(ops.mask);
   new Int32Array(memory.buffer, rows, s.rowFloats).set(plan.rows);
-  forward(q, keys, values, mask, rows, out, weights, ...planArgs(ops, plan));
+  forward(q, keys, values, mask, rows, out, scratch, ...planArgs(ops, plan));
   return new Float32Array(memory.buffer, out, s.tokenFloats).slice();
 }
 
@@ -107,12 +130,12 @@ export function wasmBlockAttentionBackward(
   const s = sizes(ops, plan);
   const { offsets, bytes } = layout([
     s.tokenFloats, s.bankFloats, s.bankFloats, s.maskFloats, s.rowFloats, s.tokenFloats, s.tokenFloats,
-    s.tokenFloats, s.bankFloats, s.bankFloats, s.weightFloats, s.weightFloats,
+    s.tokenFloats, s.bankFloats, s.bankFloats, scratchFloats(ops, plan),
   ]);
   if (!wasmBlockAttentionReady(ops, bytes / 4)) return null;
   const { memory, backward } = kernel()!;
   reserve(memory, bytes);
-  const [q, keys, values, mask, rows, out, dout, dq, dkeys, dvalues, weights, scratch] = offsets as number[] as [number, number, number, number, number, number, number, number, number, number, number, number];
+  const [q, keys, values, mask, rows, out, dout, dq, dkeys, dvalues, scratch] = offsets as number[] as [number, number, number, number, number, number, number, number, number, number, number];
   put(memory, q, ops.q as never, s.tokenFloats);
   put(memory, keys, ops.keys as never, s.bankFloats);
   put(memory, values, ops.values as never, s.bankFloats);
@@ -120,8 +143,9 @@ export function wasmBlockAttentionBackward(
   new Int32Array(memory.buffer, rows, s.rowFloats).set(plan.rows);
   put(memory, out, output, s.tokenFloats);
   put(memory, dout, gradOut, s.tokenFloats);
-  new Uint8Array(memory.buffer, dq, weights - dq).fill(0);
-  backward(q, keys, values, mask, rows, out, dout, dq, dkeys, dvalues, weights, scratch, ...planArgs(ops, plan));
+  // dq is stored whole; dkeys and dvalues are sums over the blocks that read each bank row.
+  new Uint8Array(memory.buffer, dkeys, scratch - dkeys).fill(0);
+  backward(q, keys, values, mask, rows, out, dout, dq, dkeys, dvalues, scratch, ...planArgs(ops, plan));
   return {
     dq: new Float32Array(memory.buffer, dq, s.tokenFloats).slice(),
     dkeys: new Float32Array(memory.buffer, dkeys, s.bankFloats).slice(),

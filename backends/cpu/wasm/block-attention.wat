@@ -1,20 +1,83 @@
 ;; The fused block-sparse attention of LSG (block-attention.ts is the same in TypeScript), float32,
-;; with 128-bit SIMD along the head dimension. Assembled by npm run build:wasm into
-;; block-attention-wasm.generated.ts; block-attention-wasm.ts lays out the operands and calls it.
+;; with 128-bit SIMD. Assembled by npm run build:wasm into block-attention-wasm.generated.ts;
+;; block-attention-wasm.ts lays out the operands and calls it.
 ;;
-;; Every query row reads its block's keys straight from the bank through the row table, so no
-;; gathered (blocks × width × headDim) copy exists. Per row: scores scale·q·k + mask (a causally
-;; masked column scores $maskValue), softmax, and the weighted sum of the value rows; the backward
-;; recomputes the row's weights instead of keeping (tokens × width) probabilities.
+;; Every query block reads its keys straight from the bank through the row table, so no gathered
+;; (blocks × width × headDim) copy exists. A block's queries run in chunks of up to 32 rows; per
+;; chunk the products are small matrix products with register tiles of 4 × 8 (8 f32x4
+;; accumulators, as matmul.wat: 64 flops per 6 loads, and no spill on x86-64 or arm64):
+;;   scoresᵀ (width × chunk) = keys · queriesᵀ, then softmax down each column, then
+;;   out = probabilitiesᵀᵀ · values; the backward recomputes the probabilities and runs
+;;   dpᵀ = values · doutᵀ, dsᵀ = scale · p ∘ (dp − dout·out), dq = dsᵀᵀ · keys,
+;;   dkeys += dsᵀ · queries, dvalues += pᵀ · dout.
+;; Scores are kept transposed (a key per row, a query per lane) so that the softmax of four
+;; queries is one vector walk down the keys, with no sums across lanes. The chunk's queries (and
+;; output gradients) are the only operands copied, transposed; the banks are read in place, a row
+;; at a time, through address tables.
+;;
+;; Edges: a product's rows are padded to a multiple of 4 through its address tables: read-only
+;; padding points at a zero row, written padding at a trash row, so every tile runs the same loop
+;; and nothing past the edge is stored anywhere else. headDim is a multiple of 4 (a tail of 4
+;; columns after the tiles of 8).
 ;;
 ;; Layout (byte addresses; every array dense and row-major, f32 unless said):
 ;;   q, out, dout, dq: (pairs, tokens, headDim); keys, values, dkeys, dvalues: (pairs, bankRows,
-;;   headDim); mask: (pairs, bankRows); rows: i32 (numBlocks, width); weights and scratch: one row
-;;   of ⌈width/4⌉·4 floats each. headDim is a multiple of 4.
-;; NOTE: sums run in float32, so results agree with the TypeScript kernel (float64 sums) within
-;; float32 rounding. exp is a degree-6 polynomial after range reduction (relative error ~2e-7).
+;;   headDim); mask: (pairs, bankRows); rows: i32 (numBlocks, width); scratch: scratchBytes(width,
+;;   headDim) bytes, carved by $carve.
+;; NOTE: sums run in float32 (multiply then add, never fused: no relaxed SIMD, which Node 20 runs
+;; only behind a flag), so results agree with the TypeScript kernel (float64 sums) within float32
+;; rounding. exp is a degree-6 polynomial after range reduction (relative error ~2e-7).
 (module
   (memory (export "memory") 1 65536)
+
+  ;; Query rows per chunk: a multiple of 8 (the tile's query width).
+  (global $chunkRows i32 (i32.const 32))
+  ;; The scratch areas of the current call, set by $carve.
+  (global $zeroRow (mut i32) (i32.const 0))      ;; headDim zeros: what padded rows read
+  (global $trashRow (mut i32) (i32.const 0))     ;; headDim floats: where padded rows write
+  (global $keyRows (mut i32) (i32.const 0))      ;; i32 addresses of the block's key rows (⌈width/4⌉·4)
+  (global $valueRows (mut i32) (i32.const 0))    ;; … of its value rows
+  (global $keyGradRows (mut i32) (i32.const 0))  ;; … of its key-gradient rows
+  (global $valueGradRows (mut i32) (i32.const 0));; … of its value-gradient rows
+  (global $maskRow (mut i32) (i32.const 0))      ;; f32 mask of the block's keys (width)
+  (global $queryRows (mut i32) (i32.const 0))    ;; i32 addresses of the chunk's query rows (chunkRows)
+  (global $gradRows (mut i32) (i32.const 0))     ;; … of its output-gradient rows
+  (global $outRows (mut i32) (i32.const 0))      ;; … of its output rows
+  (global $queryGradRows (mut i32) (i32.const 0));; … of its query-gradient rows
+  (global $rowDots (mut i32) (i32.const 0))      ;; f32 dout·out per chunk row (chunkRows)
+  (global $queriesT (mut i32) (i32.const 0))     ;; the chunk's queries transposed (headDim × chunkRows)
+  (global $gradsT (mut i32) (i32.const 0))       ;; its output gradients transposed
+  (global $scoresT (mut i32) (i32.const 0))      ;; scores, then probabilities (⌈width/4⌉·4 × chunkRows)
+  (global $scoreGradsT (mut i32) (i32.const 0))  ;; dp, then ds
+
+  ;; Sets the scratch globals for a block width and head dimension; returns the bytes they span.
+  (func $carve (param $at i32) (param $width i32) (param $headDim i32) (result i32)
+    (local $start i32) (local $rowBytes i32) (local $tableBytes i32) (local $chunkBytes i32)
+    (local.set $start (local.get $at))
+    (local.set $rowBytes (i32.shl (local.get $headDim) (i32.const 2)))
+    (local.set $tableBytes (i32.shl (i32.and (i32.add (local.get $width) (i32.const 3)) (i32.const -4)) (i32.const 2)))
+    (local.set $chunkBytes (i32.shl (global.get $chunkRows) (i32.const 2)))
+    (global.set $zeroRow (local.get $at)) (local.set $at (i32.add (local.get $at) (local.get $rowBytes)))
+    (global.set $trashRow (local.get $at)) (local.set $at (i32.add (local.get $at) (local.get $rowBytes)))
+    (global.set $keyRows (local.get $at)) (local.set $at (i32.add (local.get $at) (local.get $tableBytes)))
+    (global.set $valueRows (local.get $at)) (local.set $at (i32.add (local.get $at) (local.get $tableBytes)))
+    (global.set $keyGradRows (local.get $at)) (local.set $at (i32.add (local.get $at) (local.get $tableBytes)))
+    (global.set $valueGradRows (local.get $at)) (local.set $at (i32.add (local.get $at) (local.get $tableBytes)))
+    (global.set $maskRow (local.get $at)) (local.set $at (i32.add (local.get $at) (local.get $tableBytes)))
+    (global.set $queryRows (local.get $at)) (local.set $at (i32.add (local.get $at) (local.get $chunkBytes)))
+    (global.set $gradRows (local.get $at)) (local.set $at (i32.add (local.get $at) (local.get $chunkBytes)))
+    (global.set $outRows (local.get $at)) (local.set $at (i32.add (local.get $at) (local.get $chunkBytes)))
+    (global.set $queryGradRows (local.get $at)) (local.set $at (i32.add (local.get $at) (local.get $chunkBytes)))
+    (global.set $rowDots (local.get $at)) (local.set $at (i32.add (local.get $at) (local.get $chunkBytes)))
+    (global.set $queriesT (local.get $at)) (local.set $at (i32.add (local.get $at) (i32.mul (local.get $rowBytes) (global.get $chunkRows))))
+    (global.set $gradsT (local.get $at)) (local.set $at (i32.add (local.get $at) (i32.mul (local.get $rowBytes) (global.get $chunkRows))))
+    (global.set $scoresT (local.get $at)) (local.set $at (i32.add (local.get $at) (i32.mul (local.get $tableBytes) (global.get $chunkRows))))
+    (global.set $scoreGradsT (local.get $at)) (local.set $at (i32.add (local.get $at) (i32.mul (local.get $tableBytes) (global.get $chunkRows))))
+    (i32.sub (local.get $at) (local.get $start)))
+
+  ;; The scratch bytes forward and backward need for this block width and head dimension.
+  (func (export "scratchBytes") (param $width i32) (param $headDim i32) (result i32)
+    (call $carve (i32.const 0) (local.get $width) (local.get $headDim)))
 
   ;; Σ a[i]·b[i] over n floats (n a multiple of 4).
   (func $dot (param $a i32) (param $b i32) (param $n i32) (result f32)
@@ -30,75 +93,6 @@
     (f32.add
       (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
       (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
-
-  ;; The four dot products a·b0 … a·b3 over n floats (n a multiple of 4), as one vector: each
-  ;; vector of a is loaded once for four rows of b.
-  (func $dot4 (param $a i32) (param $b0 i32) (param $b1 i32) (param $b2 i32) (param $b3 i32) (param $n i32) (result v128)
-    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128) (local $x v128) (local $end i32)
-    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $n) (i32.const 2))))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
-        (local.set $x (v128.load (local.get $a)))
-        (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $x) (v128.load (local.get $b0)))))
-        (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (local.get $x) (v128.load (local.get $b1)))))
-        (local.set $acc2 (f32x4.add (local.get $acc2) (f32x4.mul (local.get $x) (v128.load (local.get $b2)))))
-        (local.set $acc3 (f32x4.add (local.get $acc3) (f32x4.mul (local.get $x) (v128.load (local.get $b3)))))
-        (local.set $a (i32.add (local.get $a) (i32.const 16)))
-        (local.set $b0 (i32.add (local.get $b0) (i32.const 16)))
-        (local.set $b1 (i32.add (local.get $b1) (i32.const 16)))
-        (local.set $b2 (i32.add (local.get $b2) (i32.const 16)))
-        (local.set $b3 (i32.add (local.get $b3) (i32.const 16)))
-        (br $next)))
-    ;; Transpose-and-add, so that lane i of the result is the sum of acc_i's lanes:
-    ;; [a0 b0 a1 b1] + [a2 b2 a3 b3] = [a0+a2, b0+b2, a1+a3, b1+b3] (and the same for c, d), then
-    ;; lanes 0, 1 of both plus lanes 2, 3 of both.
-    (local.set $acc0 (f32x4.add
-      (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $acc0) (local.get $acc1))
-      (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $acc0) (local.get $acc1))))
-    (local.set $acc2 (f32x4.add
-      (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $acc2) (local.get $acc3))
-      (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $acc2) (local.get $acc3))))
-    (f32x4.add
-      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $acc0) (local.get $acc2))
-      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $acc0) (local.get $acc2))))
-
-  ;; y[i] += a0·x0[i] + a1·x1[i] + a2·x2[i] + a3·x3[i] over n floats (n a multiple of 4): y is read
-  ;; and written once for four rows of x. The weights come as one vector.
-  (func $axpy4 (param $y i32) (param $x0 i32) (param $x1 i32) (param $x2 i32) (param $x3 i32) (param $alphas v128) (param $n i32)
-    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $end i32)
-    (local.set $a0 (i32x4.splat (i32x4.extract_lane 0 (local.get $alphas))))
-    (local.set $a1 (i32x4.splat (i32x4.extract_lane 1 (local.get $alphas))))
-    (local.set $a2 (i32x4.splat (i32x4.extract_lane 2 (local.get $alphas))))
-    (local.set $a3 (i32x4.splat (i32x4.extract_lane 3 (local.get $alphas))))
-    (local.set $end (i32.add (local.get $y) (i32.shl (local.get $n) (i32.const 2))))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $y) (local.get $end)))
-        (v128.store (local.get $y) (f32x4.add (v128.load (local.get $y)) (f32x4.add
-          (f32x4.add (f32x4.mul (local.get $a0) (v128.load (local.get $x0))) (f32x4.mul (local.get $a1) (v128.load (local.get $x1))))
-          (f32x4.add (f32x4.mul (local.get $a2) (v128.load (local.get $x2))) (f32x4.mul (local.get $a3) (v128.load (local.get $x3)))))))
-        (local.set $y (i32.add (local.get $y) (i32.const 16)))
-        (local.set $x0 (i32.add (local.get $x0) (i32.const 16)))
-        (local.set $x1 (i32.add (local.get $x1) (i32.const 16)))
-        (local.set $x2 (i32.add (local.get $x2) (i32.const 16)))
-        (local.set $x3 (i32.add (local.get $x3) (i32.const 16)))
-        (br $next)))
-  )
-
-  ;; y[i] += alpha·x[i] over n floats (n a multiple of 4).
-  (func $axpy (param $y i32) (param $x i32) (param $alpha f32) (param $n i32)
-    (local $splat v128) (local $end i32)
-    (local.set $splat (f32x4.splat (local.get $alpha)))
-    (local.set $end (i32.add (local.get $y) (i32.shl (local.get $n) (i32.const 2))))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $y) (local.get $end)))
-        (v128.store (local.get $y) (f32x4.add (v128.load (local.get $y)) (f32x4.mul (local.get $splat) (v128.load (local.get $x)))))
-        (local.set $y (i32.add (local.get $y) (i32.const 16)))
-        (local.set $x (i32.add (local.get $x) (i32.const 16)))
-        (br $next)))
-  )
 
   ;; e^x lane by lane: x = n·ln2 + r, |r| ≤ ln2/2, e^r by its Taylor polynomial to r⁶, 2^n from the
   ;; exponent bits. Below -87 (where 2^n leaves the normal range) the result is 0, as e^x rounds to
@@ -122,103 +116,333 @@
       (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (i32x4.splat (i32.const 127))) (i32.const 23))))
     (v128.andnot (local.get $p) (local.get $tiny)))
 
-  ;; The softmax weights of one query row into $weights (⌈width/4⌉·4 floats; the padding lanes get 0).
-  (func $rowWeights
-    (param $query i32) (param $keys i32) (param $mask i32) (param $rowTable i32) (param $weights i32)
-    (param $width i32) (param $headDim i32) (param $firstHidden i32) (param $scale f32) (param $maskValue f32)
-    (local $column i32) (local $bankRow i32) (local $score f32) (local $max f32) (local $at i32) (local $end i32)
-    (local $sum v128) (local $splat v128) (local $total f32)
-    (local $row0 i32) (local $row1 i32) (local $row2 i32) (local $row3 i32) (local $scores v128) (local $rowBytes i32)
-    (local.set $rowBytes (i32.shl (local.get $headDim) (i32.const 2)))
-    (local.set $max (f32.const -inf))
-    ;; Four columns at a time while all four are visible (before the causal cut-off).
-    (block $quadsDone
-      (loop $quads
-        (br_if $quadsDone (i32.gt_u (i32.add (local.get $column) (i32.const 4)) (local.get $firstHidden)))
-        (local.set $at (i32.add (local.get $rowTable) (i32.shl (local.get $column) (i32.const 2))))
-        (local.set $row0 (i32.load (local.get $at)))
-        (local.set $row1 (i32.load offset=4 (local.get $at)))
-        (local.set $row2 (i32.load offset=8 (local.get $at)))
-        (local.set $row3 (i32.load offset=12 (local.get $at)))
-        (local.set $scores (f32x4.add
-          (f32x4.mul (f32x4.splat (local.get $scale)) (call $dot4 (local.get $query)
-            (i32.add (local.get $keys) (i32.mul (local.get $row0) (local.get $rowBytes)))
-            (i32.add (local.get $keys) (i32.mul (local.get $row1) (local.get $rowBytes)))
-            (i32.add (local.get $keys) (i32.mul (local.get $row2) (local.get $rowBytes)))
-            (i32.add (local.get $keys) (i32.mul (local.get $row3) (local.get $rowBytes)))
-            (local.get $headDim)))
-          (f32x4.replace_lane 3 (f32x4.replace_lane 2 (f32x4.replace_lane 1
-            (f32x4.splat (f32.load (i32.add (local.get $mask) (i32.shl (local.get $row0) (i32.const 2)))))
-            (f32.load (i32.add (local.get $mask) (i32.shl (local.get $row1) (i32.const 2)))))
-            (f32.load (i32.add (local.get $mask) (i32.shl (local.get $row2) (i32.const 2)))))
-            (f32.load (i32.add (local.get $mask) (i32.shl (local.get $row3) (i32.const 2)))))))
-        (v128.store (i32.add (local.get $weights) (i32.shl (local.get $column) (i32.const 2))) (local.get $scores))
-        (local.set $max (f32.max (local.get $max) (f32.max
-          (f32.max (f32x4.extract_lane 0 (local.get $scores)) (f32x4.extract_lane 1 (local.get $scores)))
-          (f32.max (f32x4.extract_lane 2 (local.get $scores)) (f32x4.extract_lane 3 (local.get $scores))))))
-        (local.set $column (i32.add (local.get $column) (i32.const 4)))
-        (br $quads)))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $column) (local.get $width)))
-        (if (i32.ge_u (local.get $column) (local.get $firstHidden))
-          (then (local.set $score (local.get $maskValue)))
-          (else
-            (local.set $bankRow (i32.load (i32.add (local.get $rowTable) (i32.shl (local.get $column) (i32.const 2)))))
-            (local.set $score (f32.add
-              (f32.mul (local.get $scale)
-                (call $dot (local.get $query) (i32.add (local.get $keys) (i32.shl (i32.mul (local.get $bankRow) (local.get $headDim)) (i32.const 2))) (local.get $headDim)))
-              (f32.load (i32.add (local.get $mask) (i32.shl (local.get $bankRow) (i32.const 2))))))))
-        (f32.store (i32.add (local.get $weights) (i32.shl (local.get $column) (i32.const 2))) (local.get $score))
-        (local.set $max (f32.max (local.get $max) (local.get $score)))
-        (local.set $column (i32.add (local.get $column) (i32.const 1)))
-        (br $next)))
-    ;; Padding lanes score -inf: their weight is 0.
-    (block $padded
-      (loop $pad
-        (br_if $padded (i32.eqz (i32.and (local.get $column) (i32.const 3))))
-        (f32.store (i32.add (local.get $weights) (i32.shl (local.get $column) (i32.const 2))) (f32.const -inf))
-        (local.set $column (i32.add (local.get $column) (i32.const 1)))
-        (br $pad)))
-    (local.set $end (i32.add (local.get $weights) (i32.shl (local.get $column) (i32.const 2))))
-    (local.set $splat (f32x4.splat (local.get $max)))
-    (local.set $at (local.get $weights))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $at) (local.get $end)))
-        (v128.store (local.get $at) (call $exp4 (f32x4.sub (v128.load (local.get $at)) (local.get $splat))))
-        (local.set $sum (f32x4.add (local.get $sum) (v128.load (local.get $at))))
-        (local.set $at (i32.add (local.get $at) (i32.const 16)))
-        (br $next)))
-    (local.set $total (f32.add
-      (f32.add (f32x4.extract_lane 0 (local.get $sum)) (f32x4.extract_lane 1 (local.get $sum)))
-      (f32.add (f32x4.extract_lane 2 (local.get $sum)) (f32x4.extract_lane 3 (local.get $sum)))))
-    (local.set $splat (f32x4.splat (f32.div (f32.const 1) (local.get $total))))
-    (local.set $at (local.get $weights))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $at) (local.get $end)))
-        (v128.store (local.get $at) (f32x4.mul (v128.load (local.get $at)) (local.get $splat)))
-        (local.set $at (i32.add (local.get $at) (i32.const 16)))
-        (br $next)))
-  )
+  ;; The address table of a block's bank rows: $table[c] = $base + rows[c]·rowBytes for c < width,
+  ;; then $pad up to the next multiple of 4.
+  (func $bankTable (param $table i32) (param $base i32) (param $rowTable i32) (param $width i32) (param $rowBytes i32) (param $pad i32)
+    (local $column i32)
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $column) (local.get $width)))
+      (i32.store (i32.add (local.get $table) (i32.shl (local.get $column) (i32.const 2)))
+        (i32.add (local.get $base) (i32.mul (i32.load (i32.add (local.get $rowTable) (i32.shl (local.get $column) (i32.const 2)))) (local.get $rowBytes))))
+      (local.set $column (i32.add (local.get $column) (i32.const 1)))
+      (br $next)))
+    (call $padTable (local.get $table) (local.get $width) (local.get $pad)))
 
-  ;; Where row $row of block $block of pair $pair starts: (pair·tokens + block·blockSize + row)·headDim floats.
-  (func $tokenAt (param $base i32) (param $pair i32) (param $tokens i32) (param $block i32) (param $blockSize i32) (param $row i32) (param $headDim i32) (result i32)
-    (i32.add (local.get $base) (i32.shl
-      (i32.mul (i32.add (i32.mul (local.get $pair) (local.get $tokens)) (i32.add (i32.mul (local.get $block) (local.get $blockSize)) (local.get $row))) (local.get $headDim))
-      (i32.const 2))))
+  ;; The address table of $count consecutive rows from $first, then $pad up to a multiple of 4.
+  (func $tokenTable (param $table i32) (param $first i32) (param $count i32) (param $rowBytes i32) (param $pad i32)
+    (local $row i32)
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $row) (local.get $count)))
+      (i32.store (i32.add (local.get $table) (i32.shl (local.get $row) (i32.const 2)))
+        (i32.add (local.get $first) (i32.mul (local.get $row) (local.get $rowBytes))))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (br $next)))
+    (call $padTable (local.get $table) (local.get $count) (local.get $pad)))
+
+  (func $padTable (param $table i32) (param $from i32) (param $pad i32)
+    (block $done (loop $next
+      (br_if $done (i32.eqz (i32.and (local.get $from) (i32.const 3))))
+      (i32.store (i32.add (local.get $table) (i32.shl (local.get $from) (i32.const 2))) (local.get $pad))
+      (local.set $from (i32.add (local.get $from) (i32.const 1)))
+      (br $next))))
+
+  ;; $count consecutive rows of headDim floats from $first, transposed into $dst (headDim × chunkRows;
+  ;; columns past $count are 0).
+  (func $transposeRows (param $dst i32) (param $first i32) (param $count i32) (param $headDim i32)
+    (local $row i32) (local $d i32) (local $from i32) (local $to i32) (local $stride i32)
+    (local.set $stride (i32.shl (global.get $chunkRows) (i32.const 2)))
+    (block $rowsDone (loop $rows
+      (br_if $rowsDone (i32.ge_u (local.get $row) (global.get $chunkRows)))
+      (local.set $from (i32.add (local.get $first) (i32.mul (local.get $row) (i32.shl (local.get $headDim) (i32.const 2)))))
+      (local.set $to (i32.add (local.get $dst) (i32.shl (local.get $row) (i32.const 2))))
+      (local.set $d (i32.const 0))
+      (block $done (loop $next
+        (br_if $done (i32.ge_u (local.get $d) (local.get $headDim)))
+        (if (i32.lt_u (local.get $row) (local.get $count))
+          (then (f32.store (local.get $to) (f32.load (local.get $from))))
+          (else (f32.store (local.get $to) (f32.const 0))))
+        (local.set $from (i32.add (local.get $from) (i32.const 4)))
+        (local.set $to (i32.add (local.get $to) (local.get $stride)))
+        (local.set $d (i32.add (local.get $d) (i32.const 1)))
+        (br $next)))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (br $rows))))
+
+  ;; out[m][n] = Σ_d A[m][d] · Bᵀ[d][n] for m < $rows4 (a multiple of 4) and n < $columns8 (a
+  ;; multiple of 8, at most chunkRows): A's row m at the address $table[m], Bᵀ at $bT (headDim ×
+  ;; chunkRows), out (rows4 × chunkRows). A 4 × 8 tile per pass, over d one float at a time.
+  (func $scoreTiles (param $table i32) (param $rows4 i32) (param $bT i32) (param $columns8 i32) (param $headDim i32) (param $out i32)
+    (local $m i32) (local $n i32) (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32)
+    (local $offset i32) (local $end i32) (local $b i32) (local $stride i32) (local $at i32)
+    (local $x0 v128) (local $x1 v128) (local $s v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $stride (i32.shl (global.get $chunkRows) (i32.const 2)))
+    (local.set $end (i32.shl (local.get $headDim) (i32.const 2)))
+    (block $rowsDone (loop $rowQuads
+      (br_if $rowsDone (i32.ge_u (local.get $m) (local.get $rows4)))
+      (local.set $at (i32.add (local.get $table) (i32.shl (local.get $m) (i32.const 2))))
+      (local.set $a0 (i32.load (local.get $at)))
+      (local.set $a1 (i32.load offset=4 (local.get $at)))
+      (local.set $a2 (i32.load offset=8 (local.get $at)))
+      (local.set $a3 (i32.load offset=12 (local.get $at)))
+      (local.set $n (i32.const 0))
+      (block $columnsDone (loop $columnOctets
+        (br_if $columnsDone (i32.ge_u (local.get $n) (local.get $columns8)))
+        (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
+        (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
+        (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0))
+        (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))
+        (local.set $b (i32.add (local.get $bT) (i32.shl (local.get $n) (i32.const 2))))
+        (local.set $offset (i32.const 0))
+        (block $done (loop $depth
+          (br_if $done (i32.ge_u (local.get $offset) (local.get $end)))
+          (local.set $x0 (v128.load (local.get $b)))
+          (local.set $x1 (v128.load offset=16 (local.get $b)))
+          (local.set $s (v128.load32_splat (i32.add (local.get $a0) (local.get $offset))))
+          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $x0))))
+          (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $s) (local.get $x1))))
+          (local.set $s (v128.load32_splat (i32.add (local.get $a1) (local.get $offset))))
+          (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $s) (local.get $x0))))
+          (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $s) (local.get $x1))))
+          (local.set $s (v128.load32_splat (i32.add (local.get $a2) (local.get $offset))))
+          (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $s) (local.get $x0))))
+          (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $s) (local.get $x1))))
+          (local.set $s (v128.load32_splat (i32.add (local.get $a3) (local.get $offset))))
+          (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $s) (local.get $x0))))
+          (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $s) (local.get $x1))))
+          (local.set $offset (i32.add (local.get $offset) (i32.const 4)))
+          (local.set $b (i32.add (local.get $b) (local.get $stride)))
+          (br $depth)))
+        (local.set $at (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $m) (global.get $chunkRows)) (local.get $n)) (i32.const 2))))
+        (v128.store (local.get $at) (local.get $c00))
+        (v128.store offset=16 (local.get $at) (local.get $c01))
+        (local.set $at (i32.add (local.get $at) (local.get $stride)))
+        (v128.store (local.get $at) (local.get $c10))
+        (v128.store offset=16 (local.get $at) (local.get $c11))
+        (local.set $at (i32.add (local.get $at) (local.get $stride)))
+        (v128.store (local.get $at) (local.get $c20))
+        (v128.store offset=16 (local.get $at) (local.get $c21))
+        (local.set $at (i32.add (local.get $at) (local.get $stride)))
+        (v128.store (local.get $at) (local.get $c30))
+        (v128.store offset=16 (local.get $at) (local.get $c31))
+        (local.set $n (i32.add (local.get $n) (i32.const 8)))
+        (br $columnOctets)))
+      (local.set $m (i32.add (local.get $m) (i32.const 4)))
+      (br $rowQuads))))
+
+  ;; out[$outTable[m]] (+)= Σ_{k < $depth} A(m, k) · B[$bTable[k]] over headDim columns, for
+  ;; m < $rows4 (a multiple of 4), with A(m, k) at $a + m·$aRowBytes + k·$aStepBytes; adds to the
+  ;; rows when $accumulate, else stores. A 4 × 8 tile per pass (then 4 × 4 for a tail of 4
+  ;; columns), over k. Each row's sum is added before the next row is read, so repeated output
+  ;; rows add up.
+  (func $rowsProduct
+    (param $a i32) (param $aRowBytes i32) (param $aStepBytes i32) (param $bTable i32) (param $depth i32)
+    (param $outTable i32) (param $rows4 i32) (param $headDim i32) (param $accumulate i32)
+    (local $m i32) (local $column i32) (local $columnEnd i32) (local $at i32)
+    (local $o0 i32) (local $o1 i32) (local $o2 i32) (local $o3 i32)
+    (local $ak i32) (local $row1 i32) (local $row2 i32) (local $row3 i32) (local $t i32) (local $tEnd i32) (local $b i32)
+    (local $x0 v128) (local $x1 v128) (local $s v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $columnEnd (i32.shl (local.get $headDim) (i32.const 2)))
+    (local.set $row1 (local.get $aRowBytes))
+    (local.set $row2 (i32.shl (local.get $aRowBytes) (i32.const 1)))
+    (local.set $row3 (i32.mul (local.get $aRowBytes) (i32.const 3)))
+    (local.set $tEnd (i32.add (local.get $bTable) (i32.shl (local.get $depth) (i32.const 2))))
+    (block $rowsDone (loop $rowQuads
+      (br_if $rowsDone (i32.ge_u (local.get $m) (local.get $rows4)))
+      (local.set $at (i32.add (local.get $outTable) (i32.shl (local.get $m) (i32.const 2))))
+      (local.set $o0 (i32.load (local.get $at)))
+      (local.set $o1 (i32.load offset=4 (local.get $at)))
+      (local.set $o2 (i32.load offset=8 (local.get $at)))
+      (local.set $o3 (i32.load offset=12 (local.get $at)))
+      (local.set $column (i32.const 0))
+      ;; Tiles of 8 columns (32 bytes).
+      (block $octetsDone (loop $octets
+        (br_if $octetsDone (i32.gt_u (i32.add (local.get $column) (i32.const 32)) (local.get $columnEnd)))
+        (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c01 (v128.const i32x4 0 0 0 0))
+        (local.set $c10 (v128.const i32x4 0 0 0 0)) (local.set $c11 (v128.const i32x4 0 0 0 0))
+        (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c21 (v128.const i32x4 0 0 0 0))
+        (local.set $c30 (v128.const i32x4 0 0 0 0)) (local.set $c31 (v128.const i32x4 0 0 0 0))
+        (local.set $ak (i32.add (local.get $a) (i32.mul (local.get $m) (local.get $aRowBytes))))
+        (local.set $t (local.get $bTable))
+        (block $done (loop $steps
+          (br_if $done (i32.ge_u (local.get $t) (local.get $tEnd)))
+          (local.set $b (i32.add (i32.load (local.get $t)) (local.get $column)))
+          (local.set $x0 (v128.load (local.get $b)))
+          (local.set $x1 (v128.load offset=16 (local.get $b)))
+          (local.set $s (v128.load32_splat (local.get $ak)))
+          (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $x0))))
+          (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $s) (local.get $x1))))
+          (local.set $s (v128.load32_splat (i32.add (local.get $ak) (local.get $row1))))
+          (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $s) (local.get $x0))))
+          (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $s) (local.get $x1))))
+          (local.set $s (v128.load32_splat (i32.add (local.get $ak) (local.get $row2))))
+          (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $s) (local.get $x0))))
+          (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $s) (local.get $x1))))
+          (local.set $s (v128.load32_splat (i32.add (local.get $ak) (local.get $row3))))
+          (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $s) (local.get $x0))))
+          (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $s) (local.get $x1))))
+          (local.set $ak (i32.add (local.get $ak) (local.get $aStepBytes)))
+          (local.set $t (i32.add (local.get $t) (i32.const 4)))
+          (br $steps)))
+        (if (local.get $accumulate)
+          (then
+            (local.set $c00 (f32x4.add (local.get $c00) (v128.load (i32.add (local.get $o0) (local.get $column)))))
+            (local.set $c01 (f32x4.add (local.get $c01) (v128.load offset=16 (i32.add (local.get $o0) (local.get $column)))))))
+        (v128.store (i32.add (local.get $o0) (local.get $column)) (local.get $c00))
+        (v128.store offset=16 (i32.add (local.get $o0) (local.get $column)) (local.get $c01))
+        (if (local.get $accumulate)
+          (then
+            (local.set $c10 (f32x4.add (local.get $c10) (v128.load (i32.add (local.get $o1) (local.get $column)))))
+            (local.set $c11 (f32x4.add (local.get $c11) (v128.load offset=16 (i32.add (local.get $o1) (local.get $column)))))))
+        (v128.store (i32.add (local.get $o1) (local.get $column)) (local.get $c10))
+        (v128.store offset=16 (i32.add (local.get $o1) (local.get $column)) (local.get $c11))
+        (if (local.get $accumulate)
+          (then
+            (local.set $c20 (f32x4.add (local.get $c20) (v128.load (i32.add (local.get $o2) (local.get $column)))))
+            (local.set $c21 (f32x4.add (local.get $c21) (v128.load offset=16 (i32.add (local.get $o2) (local.get $column)))))))
+        (v128.store (i32.add (local.get $o2) (local.get $column)) (local.get $c20))
+        (v128.store offset=16 (i32.add (local.get $o2) (local.get $column)) (local.get $c21))
+        (if (local.get $accumulate)
+          (then
+            (local.set $c30 (f32x4.add (local.get $c30) (v128.load (i32.add (local.get $o3) (local.get $column)))))
+            (local.set $c31 (f32x4.add (local.get $c31) (v128.load offset=16 (i32.add (local.get $o3) (local.get $column)))))))
+        (v128.store (i32.add (local.get $o3) (local.get $column)) (local.get $c30))
+        (v128.store offset=16 (i32.add (local.get $o3) (local.get $column)) (local.get $c31))
+        (local.set $column (i32.add (local.get $column) (i32.const 32)))
+        (br $octets)))
+      ;; A tail of 4 columns.
+      (if (i32.lt_u (local.get $column) (local.get $columnEnd))
+        (then
+          (local.set $c00 (v128.const i32x4 0 0 0 0)) (local.set $c10 (v128.const i32x4 0 0 0 0))
+          (local.set $c20 (v128.const i32x4 0 0 0 0)) (local.set $c30 (v128.const i32x4 0 0 0 0))
+          (local.set $ak (i32.add (local.get $a) (i32.mul (local.get $m) (local.get $aRowBytes))))
+          (local.set $t (local.get $bTable))
+          (block $done (loop $steps
+            (br_if $done (i32.ge_u (local.get $t) (local.get $tEnd)))
+            (local.set $x0 (v128.load (i32.add (i32.load (local.get $t)) (local.get $column))))
+            (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (v128.load32_splat (local.get $ak)) (local.get $x0))))
+            (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (v128.load32_splat (i32.add (local.get $ak) (local.get $row1))) (local.get $x0))))
+            (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (v128.load32_splat (i32.add (local.get $ak) (local.get $row2))) (local.get $x0))))
+            (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (v128.load32_splat (i32.add (local.get $ak) (local.get $row3))) (local.get $x0))))
+            (local.set $ak (i32.add (local.get $ak) (local.get $aStepBytes)))
+            (local.set $t (i32.add (local.get $t) (i32.const 4)))
+            (br $steps)))
+          (if (local.get $accumulate)
+            (then (local.set $c00 (f32x4.add (local.get $c00) (v128.load (i32.add (local.get $o0) (local.get $column)))))))
+          (v128.store (i32.add (local.get $o0) (local.get $column)) (local.get $c00))
+          (if (local.get $accumulate)
+            (then (local.set $c10 (f32x4.add (local.get $c10) (v128.load (i32.add (local.get $o1) (local.get $column)))))))
+          (v128.store (i32.add (local.get $o1) (local.get $column)) (local.get $c10))
+          (if (local.get $accumulate)
+            (then (local.set $c20 (f32x4.add (local.get $c20) (v128.load (i32.add (local.get $o2) (local.get $column)))))))
+          (v128.store (i32.add (local.get $o2) (local.get $column)) (local.get $c20))
+          (if (local.get $accumulate)
+            (then (local.set $c30 (f32x4.add (local.get $c30) (v128.load (i32.add (local.get $o3) (local.get $column)))))))
+          (v128.store (i32.add (local.get $o3) (local.get $column)) (local.get $c30))))
+      (local.set $m (i32.add (local.get $m) (i32.const 4)))
+      (br $rowQuads))))
+
+  ;; Which keys the four chunk rows from $firstRow (rows of the block) see: lane i holds the first
+  ;; hidden column of row $firstRow + i (causal: width − blockSize + row + 1; otherwise width).
+  (func $firstHidden (param $firstRow i32) (param $width i32) (param $blockSize i32) (param $isCausal i32) (result v128)
+    (if (result v128) (local.get $isCausal)
+      (then (i32x4.add (v128.const i32x4 0 1 2 3)
+        (i32x4.splat (i32.add (i32.sub (local.get $width) (local.get $blockSize)) (i32.add (local.get $firstRow) (i32.const 1))))))
+      (else (i32x4.splat (local.get $width)))))
+
+  ;; Scores into probabilities, in place, for chunk rows < $rows4 (a multiple of 4) starting at
+  ;; block row $firstRow: column n of $scoresT (keys down, chunk rows across) holds q_n·k_c; it
+  ;; becomes softmax_c(scale·q_n·k_c + mask_c), a causally hidden column scoring $maskValue.
+  (func $softmaxColumns (param $rows4 i32) (param $firstRow i32) (param $width i32) (param $blockSize i32)
+    (param $isCausal i32) (param $scale f32) (param $maskValue f32)
+    (local $n i32) (local $column i32) (local $at i32) (local $stride i32) (local $end i32) (local $start i32)
+    (local $hidden v128) (local $score v128) (local $max v128) (local $sum v128) (local $scales v128) (local $masked v128)
+    (local.set $stride (i32.shl (global.get $chunkRows) (i32.const 2)))
+    (local.set $scales (f32x4.splat (local.get $scale)))
+    (local.set $masked (f32x4.splat (local.get $maskValue)))
+    (block $lanesDone (loop $lanes
+      (br_if $lanesDone (i32.ge_u (local.get $n) (local.get $rows4)))
+      (local.set $hidden (call $firstHidden (i32.add (local.get $firstRow) (local.get $n)) (local.get $width) (local.get $blockSize) (local.get $isCausal)))
+      (local.set $start (i32.add (global.get $scoresT) (i32.shl (local.get $n) (i32.const 2))))
+      (local.set $end (i32.add (local.get $start) (i32.mul (local.get $width) (local.get $stride))))
+      (local.set $max (f32x4.splat (f32.const -inf)))
+      (local.set $at (local.get $start))
+      (local.set $column (i32.const 0))
+      (block $done (loop $next
+        (br_if $done (i32.ge_u (local.get $at) (local.get $end)))
+        (local.set $score (v128.bitselect
+          (f32x4.add (f32x4.mul (local.get $scales) (v128.load (local.get $at)))
+            (v128.load32_splat (i32.add (global.get $maskRow) (i32.shl (local.get $column) (i32.const 2)))))
+          (local.get $masked)
+          (i32x4.gt_s (local.get $hidden) (i32x4.splat (local.get $column)))))
+        (v128.store (local.get $at) (local.get $score))
+        (local.set $max (f32x4.max (local.get $max) (local.get $score)))
+        (local.set $at (i32.add (local.get $at) (local.get $stride)))
+        (local.set $column (i32.add (local.get $column) (i32.const 1)))
+        (br $next)))
+      (local.set $sum (v128.const i32x4 0 0 0 0))
+      (local.set $at (local.get $start))
+      (block $done (loop $next
+        (br_if $done (i32.ge_u (local.get $at) (local.get $end)))
+        (local.set $score (call $exp4 (f32x4.sub (v128.load (local.get $at)) (local.get $max))))
+        (v128.store (local.get $at) (local.get $score))
+        (local.set $sum (f32x4.add (local.get $sum) (local.get $score)))
+        (local.set $at (i32.add (local.get $at) (local.get $stride)))
+        (br $next)))
+      (local.set $sum (f32x4.div (f32x4.splat (f32.const 1)) (local.get $sum)))
+      (local.set $at (local.get $start))
+      (block $done (loop $next
+        (br_if $done (i32.ge_u (local.get $at) (local.get $end)))
+        (v128.store (local.get $at) (f32x4.mul (v128.load (local.get $at)) (local.get $sum)))
+        (local.set $at (i32.add (local.get $at) (local.get $stride)))
+        (br $next)))
+      (local.set $n (i32.add (local.get $n) (i32.const 4)))
+      (br $lanes))))
+
+  ;; dp into ds, in place in $scoreGradsT (laid out as $scoresT, which holds p):
+  ;; ds = scale·p·(dp − dout·out), 0 on a causally hidden column (the composition's clamp passes
+  ;; no gradient there).
+  (func $scoreGradients (param $rows4 i32) (param $firstRow i32) (param $width i32) (param $blockSize i32) (param $isCausal i32) (param $scale f32)
+    (local $n i32) (local $column i32) (local $at i32) (local $offset i32) (local $stride i32) (local $end i32)
+    (local $hidden v128) (local $rowDots v128) (local $scales v128)
+    (local.set $stride (i32.shl (global.get $chunkRows) (i32.const 2)))
+    (local.set $scales (f32x4.splat (local.get $scale)))
+    (block $lanesDone (loop $lanes
+      (br_if $lanesDone (i32.ge_u (local.get $n) (local.get $rows4)))
+      (local.set $hidden (call $firstHidden (i32.add (local.get $firstRow) (local.get $n)) (local.get $width) (local.get $blockSize) (local.get $isCausal)))
+      (local.set $rowDots (v128.load (i32.add (global.get $rowDots) (i32.shl (local.get $n) (i32.const 2)))))
+      (local.set $offset (i32.shl (local.get $n) (i32.const 2)))
+      (local.set $end (i32.add (local.get $offset) (i32.mul (local.get $width) (local.get $stride))))
+      (local.set $column (i32.const 0))
+      (block $done (loop $next
+        (br_if $done (i32.ge_u (local.get $offset) (local.get $end)))
+        (local.set $at (i32.add (global.get $scoreGradsT) (local.get $offset)))
+        (v128.store (local.get $at) (v128.and
+          (f32x4.mul (f32x4.mul (local.get $scales) (v128.load (i32.add (global.get $scoresT) (local.get $offset))))
+            (f32x4.sub (v128.load (local.get $at)) (local.get $rowDots)))
+          (i32x4.gt_s (local.get $hidden) (i32x4.splat (local.get $column)))))
+        (local.set $offset (i32.add (local.get $offset) (local.get $stride)))
+        (local.set $column (i32.add (local.get $column) (i32.const 1)))
+        (br $next)))
+      (local.set $n (i32.add (local.get $n) (i32.const 4)))
+      (br $lanes))))
 
   ;; Forward over pairs [pairStart, pairEnd): out = softmax(scale·q·kᵀ + mask) v per query row.
   (func (export "forward")
-    (param $q i32) (param $keys i32) (param $values i32) (param $mask i32) (param $rows i32) (param $out i32) (param $weights i32)
+    (param $q i32) (param $keys i32) (param $values i32) (param $mask i32) (param $rows i32) (param $out i32) (param $scratch i32)
     (param $pairStart i32) (param $pairEnd i32) (param $tokens i32) (param $bankRows i32) (param $headDim i32)
     (param $numBlocks i32) (param $blockSize i32) (param $width i32) (param $isCausal i32) (param $scale f32) (param $maskValue f32)
-    (local $pair i32) (local $block i32) (local $row i32) (local $column i32) (local $outRow i32) (local $query i32)
-    (local $pairKeys i32) (local $pairValues i32) (local $pairMask i32) (local $rowTable i32) (local $firstHidden i32) (local $weight f32)
-    (local $bankBytes i32) (local $rowBytes i32) (local $at i32)
+    (local $pair i32) (local $block i32) (local $firstRow i32) (local $count i32) (local $count4 i32) (local $width4 i32)
+    (local $rowTable i32) (local $rowBytes i32) (local $bankBytes i32) (local $tokenAt i32)
+    (local $pairKeys i32) (local $pairValues i32) (local $pairMask i32)
+    (drop (call $carve (local.get $scratch) (local.get $width) (local.get $headDim)))
     (local.set $rowBytes (i32.shl (local.get $headDim) (i32.const 2)))
+    (memory.fill (global.get $zeroRow) (i32.const 0) (local.get $rowBytes))
     (local.set $bankBytes (i32.mul (local.get $bankRows) (local.get $rowBytes)))
+    (local.set $width4 (i32.and (i32.add (local.get $width) (i32.const 3)) (i32.const -4)))
     (local.set $pair (local.get $pairStart))
     (block $pairsDone (loop $pairs
       (br_if $pairsDone (i32.ge_u (local.get $pair) (local.get $pairEnd)))
@@ -229,62 +453,60 @@
       (block $blocksDone (loop $blocks
         (br_if $blocksDone (i32.ge_u (local.get $block) (local.get $numBlocks)))
         (local.set $rowTable (i32.add (local.get $rows) (i32.shl (i32.mul (local.get $block) (local.get $width)) (i32.const 2))))
-        (local.set $row (i32.const 0))
-        (block $rowsDone (loop $queryRows
-          (br_if $rowsDone (i32.ge_u (local.get $row) (local.get $blockSize)))
-          (local.set $query (call $tokenAt (local.get $q) (local.get $pair) (local.get $tokens) (local.get $block) (local.get $blockSize) (local.get $row) (local.get $headDim)))
-          (local.set $outRow (call $tokenAt (local.get $out) (local.get $pair) (local.get $tokens) (local.get $block) (local.get $blockSize) (local.get $row) (local.get $headDim)))
-          (local.set $firstHidden (select
-            (i32.add (i32.sub (local.get $width) (local.get $blockSize)) (i32.add (local.get $row) (i32.const 1)))
-            (local.get $width)
-            (local.get $isCausal)))
-          (call $rowWeights (local.get $query) (local.get $pairKeys) (local.get $pairMask) (local.get $rowTable) (local.get $weights)
-            (local.get $width) (local.get $headDim) (local.get $firstHidden) (local.get $scale) (local.get $maskValue))
-          (memory.fill (local.get $outRow) (i32.const 0) (local.get $rowBytes))
-          (local.set $column (i32.const 0))
-          (block $quadsDone (loop $quads
-            (br_if $quadsDone (i32.gt_u (i32.add (local.get $column) (i32.const 4)) (local.get $width)))
-            (local.set $at (i32.add (local.get $rowTable) (i32.shl (local.get $column) (i32.const 2))))
-            (call $axpy4 (local.get $outRow)
-              (i32.add (local.get $pairValues) (i32.mul (i32.load (local.get $at)) (local.get $rowBytes)))
-              (i32.add (local.get $pairValues) (i32.mul (i32.load offset=4 (local.get $at)) (local.get $rowBytes)))
-              (i32.add (local.get $pairValues) (i32.mul (i32.load offset=8 (local.get $at)) (local.get $rowBytes)))
-              (i32.add (local.get $pairValues) (i32.mul (i32.load offset=12 (local.get $at)) (local.get $rowBytes)))
-              (v128.load (i32.add (local.get $weights) (i32.shl (local.get $column) (i32.const 2))))
-              (local.get $headDim))
-            (local.set $column (i32.add (local.get $column) (i32.const 4)))
-            (br $quads)))
-          (block $columnsDone (loop $columns
-            (br_if $columnsDone (i32.ge_u (local.get $column) (local.get $width)))
-            (local.set $weight (f32.load (i32.add (local.get $weights) (i32.shl (local.get $column) (i32.const 2)))))
-            (if (f32.ne (local.get $weight) (f32.const 0))
-              (then (call $axpy (local.get $outRow)
-                (i32.add (local.get $pairValues) (i32.mul (i32.load (i32.add (local.get $rowTable) (i32.shl (local.get $column) (i32.const 2)))) (local.get $rowBytes)))
-                (local.get $weight) (local.get $headDim))))
-            (local.set $column (i32.add (local.get $column) (i32.const 1)))
-            (br $columns)))
-          (local.set $row (i32.add (local.get $row) (i32.const 1)))
-          (br $queryRows)))
+        (call $bankTable (global.get $keyRows) (local.get $pairKeys) (local.get $rowTable) (local.get $width) (local.get $rowBytes) (global.get $zeroRow))
+        (call $bankTable (global.get $valueRows) (local.get $pairValues) (local.get $rowTable) (local.get $width) (local.get $rowBytes) (global.get $zeroRow))
+        (call $maskColumns (local.get $pairMask) (local.get $rowTable) (local.get $width))
+        (local.set $firstRow (i32.const 0))
+        (block $chunksDone (loop $chunks
+          (br_if $chunksDone (i32.ge_u (local.get $firstRow) (local.get $blockSize)))
+          (local.set $count (i32.sub (local.get $blockSize) (local.get $firstRow)))
+          (if (i32.gt_u (local.get $count) (global.get $chunkRows)) (then (local.set $count (global.get $chunkRows))))
+          (local.set $count4 (i32.and (i32.add (local.get $count) (i32.const 3)) (i32.const -4)))
+          (local.set $tokenAt (i32.mul (i32.add (i32.mul (local.get $pair) (local.get $tokens))
+            (i32.add (i32.mul (local.get $block) (local.get $blockSize)) (local.get $firstRow))) (local.get $rowBytes)))
+          (call $transposeRows (global.get $queriesT) (i32.add (local.get $q) (local.get $tokenAt)) (local.get $count) (local.get $headDim))
+          (call $tokenTable (global.get $outRows) (i32.add (local.get $out) (local.get $tokenAt)) (local.get $count) (local.get $rowBytes) (global.get $trashRow))
+          (call $scoreTiles (global.get $keyRows) (local.get $width4) (global.get $queriesT) (i32.and (i32.add (local.get $count) (i32.const 7)) (i32.const -8)) (local.get $headDim) (global.get $scoresT))
+          (call $softmaxColumns (local.get $count4) (local.get $firstRow) (local.get $width) (local.get $blockSize)
+            (local.get $isCausal) (local.get $scale) (local.get $maskValue))
+          ;; out[n] = Σ_c p[c][n] v_c: A(n, c) is scoresT[c][n].
+          (call $rowsProduct (global.get $scoresT) (i32.const 4) (i32.shl (global.get $chunkRows) (i32.const 2))
+            (global.get $valueRows) (local.get $width) (global.get $outRows) (local.get $count4) (local.get $headDim) (i32.const 0))
+          (local.set $firstRow (i32.add (local.get $firstRow) (global.get $chunkRows)))
+          (br $chunks)))
         (local.set $block (i32.add (local.get $block) (i32.const 1)))
         (br $blocks)))
       (local.set $pair (i32.add (local.get $pair) (i32.const 1)))
       (br $pairs)))
   )
 
-  ;; Backward over pairs [pairStart, pairEnd), adding into dq, dkeys and dvalues (zeroed by the
-  ;; caller): per row, with p the weights and δ = dO·O, ds_c = scale·p_c·(dO·v_c − δ) (0 on a
-  ;; causally masked column); dq += ds_c k_c, dk_c += ds_c q, dv_c += p_c dO.
+  ;; The mask of the block's keys into $maskRow: mask[rows[c]] for c < width.
+  (func $maskColumns (param $pairMask i32) (param $rowTable i32) (param $width i32)
+    (local $column i32)
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $column) (local.get $width)))
+      (f32.store (i32.add (global.get $maskRow) (i32.shl (local.get $column) (i32.const 2)))
+        (f32.load (i32.add (local.get $pairMask) (i32.shl (i32.load (i32.add (local.get $rowTable) (i32.shl (local.get $column) (i32.const 2)))) (i32.const 2)))))
+      (local.set $column (i32.add (local.get $column) (i32.const 1)))
+      (br $next))))
+
+  ;; Backward over pairs [pairStart, pairEnd), adding into dkeys and dvalues (zeroed by the caller)
+  ;; and storing dq: with p the recomputed probabilities and δ = dO·O per query,
+  ;; ds = scale·p·(dO·v − δ) (0 on a causally hidden column); dq = Σ ds k, dk += ds q, dv += p dO.
   (func (export "backward")
     (param $q i32) (param $keys i32) (param $values i32) (param $mask i32) (param $rows i32) (param $out i32) (param $dout i32)
-    (param $dq i32) (param $dkeys i32) (param $dvalues i32) (param $weights i32) (param $scratch i32)
+    (param $dq i32) (param $dkeys i32) (param $dvalues i32) (param $scratch i32)
     (param $pairStart i32) (param $pairEnd i32) (param $tokens i32) (param $bankRows i32) (param $headDim i32)
     (param $numBlocks i32) (param $blockSize i32) (param $width i32) (param $isCausal i32) (param $scale f32) (param $maskValue f32)
-    (local $pair i32) (local $block i32) (local $row i32) (local $column i32) (local $query i32) (local $gradRow i32) (local $queryGrad i32)
+    (local $pair i32) (local $block i32) (local $firstRow i32) (local $count i32) (local $count4 i32) (local $width4 i32) (local $n i32)
+    (local $rowTable i32) (local $rowBytes i32) (local $bankBytes i32) (local $tokenAt i32) (local $chunkBytes i32)
     (local $pairKeys i32) (local $pairValues i32) (local $pairMask i32) (local $pairKeyGrads i32) (local $pairValueGrads i32)
-    (local $rowTable i32) (local $firstHidden i32) (local $weight f32) (local $rowDot f32) (local $scoreGrad f32) (local $offset i32)
-    (local $bankBytes i32) (local $rowBytes i32) (local $at i32)
+    (drop (call $carve (local.get $scratch) (local.get $width) (local.get $headDim)))
     (local.set $rowBytes (i32.shl (local.get $headDim) (i32.const 2)))
+    (memory.fill (global.get $zeroRow) (i32.const 0) (local.get $rowBytes))
     (local.set $bankBytes (i32.mul (local.get $bankRows) (local.get $rowBytes)))
+    (local.set $width4 (i32.and (i32.add (local.get $width) (i32.const 3)) (i32.const -4)))
+    (local.set $chunkBytes (i32.shl (global.get $chunkRows) (i32.const 2)))
     (local.set $pair (local.get $pairStart))
     (block $pairsDone (loop $pairs
       (br_if $pairsDone (i32.ge_u (local.get $pair) (local.get $pairEnd)))
@@ -297,61 +519,50 @@
       (block $blocksDone (loop $blocks
         (br_if $blocksDone (i32.ge_u (local.get $block) (local.get $numBlocks)))
         (local.set $rowTable (i32.add (local.get $rows) (i32.shl (i32.mul (local.get $block) (local.get $width)) (i32.const 2))))
-        (local.set $row (i32.const 0))
-        (block $rowsDone (loop $queryRows
-          (br_if $rowsDone (i32.ge_u (local.get $row) (local.get $blockSize)))
-          (local.set $query (call $tokenAt (local.get $q) (local.get $pair) (local.get $tokens) (local.get $block) (local.get $blockSize) (local.get $row) (local.get $headDim)))
-          (local.set $gradRow (call $tokenAt (local.get $dout) (local.get $pair) (local.get $tokens) (local.get $block) (local.get $blockSize) (local.get $row) (local.get $headDim)))
-          (local.set $queryGrad (call $tokenAt (local.get $dq) (local.get $pair) (local.get $tokens) (local.get $block) (local.get $blockSize) (local.get $row) (local.get $headDim)))
-          (local.set $rowDot (call $dot (local.get $gradRow)
-            (call $tokenAt (local.get $out) (local.get $pair) (local.get $tokens) (local.get $block) (local.get $blockSize) (local.get $row) (local.get $headDim))
-            (local.get $headDim)))
-          (local.set $firstHidden (select
-            (i32.add (i32.sub (local.get $width) (local.get $blockSize)) (i32.add (local.get $row) (i32.const 1)))
-            (local.get $width)
-            (local.get $isCausal)))
-          (call $rowWeights (local.get $query) (local.get $pairKeys) (local.get $pairMask) (local.get $rowTable) (local.get $weights)
-            (local.get $width) (local.get $headDim) (local.get $firstHidden) (local.get $scale) (local.get $maskValue))
-          ;; dO·v_c for the visible columns into $scratch, four at a time.
-          (local.set $column (i32.const 0))
-          (block $quadsDone (loop $quads
-            (br_if $quadsDone (i32.gt_u (i32.add (local.get $column) (i32.const 4)) (local.get $firstHidden)))
-            (local.set $at (i32.add (local.get $rowTable) (i32.shl (local.get $column) (i32.const 2))))
-            (v128.store (i32.add (local.get $scratch) (i32.shl (local.get $column) (i32.const 2)))
-              (call $dot4 (local.get $gradRow)
-                (i32.add (local.get $pairValues) (i32.mul (i32.load (local.get $at)) (local.get $rowBytes)))
-                (i32.add (local.get $pairValues) (i32.mul (i32.load offset=4 (local.get $at)) (local.get $rowBytes)))
-                (i32.add (local.get $pairValues) (i32.mul (i32.load offset=8 (local.get $at)) (local.get $rowBytes)))
-                (i32.add (local.get $pairValues) (i32.mul (i32.load offset=12 (local.get $at)) (local.get $rowBytes)))
+        (call $bankTable (global.get $keyRows) (local.get $pairKeys) (local.get $rowTable) (local.get $width) (local.get $rowBytes) (global.get $zeroRow))
+        (call $bankTable (global.get $valueRows) (local.get $pairValues) (local.get $rowTable) (local.get $width) (local.get $rowBytes) (global.get $zeroRow))
+        (call $bankTable (global.get $keyGradRows) (local.get $pairKeyGrads) (local.get $rowTable) (local.get $width) (local.get $rowBytes) (global.get $trashRow))
+        (call $bankTable (global.get $valueGradRows) (local.get $pairValueGrads) (local.get $rowTable) (local.get $width) (local.get $rowBytes) (global.get $trashRow))
+        (call $maskColumns (local.get $pairMask) (local.get $rowTable) (local.get $width))
+        (local.set $firstRow (i32.const 0))
+        (block $chunksDone (loop $chunks
+          (br_if $chunksDone (i32.ge_u (local.get $firstRow) (local.get $blockSize)))
+          (local.set $count (i32.sub (local.get $blockSize) (local.get $firstRow)))
+          (if (i32.gt_u (local.get $count) (global.get $chunkRows)) (then (local.set $count (global.get $chunkRows))))
+          (local.set $count4 (i32.and (i32.add (local.get $count) (i32.const 3)) (i32.const -4)))
+          (local.set $tokenAt (i32.mul (i32.add (i32.mul (local.get $pair) (local.get $tokens))
+            (i32.add (i32.mul (local.get $block) (local.get $blockSize)) (local.get $firstRow))) (local.get $rowBytes)))
+          (call $transposeRows (global.get $queriesT) (i32.add (local.get $q) (local.get $tokenAt)) (local.get $count) (local.get $headDim))
+          (call $transposeRows (global.get $gradsT) (i32.add (local.get $dout) (local.get $tokenAt)) (local.get $count) (local.get $headDim))
+          (call $tokenTable (global.get $queryRows) (i32.add (local.get $q) (local.get $tokenAt)) (local.get $count) (local.get $rowBytes) (global.get $zeroRow))
+          (call $tokenTable (global.get $gradRows) (i32.add (local.get $dout) (local.get $tokenAt)) (local.get $count) (local.get $rowBytes) (global.get $zeroRow))
+          (call $tokenTable (global.get $queryGradRows) (i32.add (local.get $dq) (local.get $tokenAt)) (local.get $count) (local.get $rowBytes) (global.get $trashRow))
+          ;; δ = dO·O per chunk row (0 past the chunk's rows).
+          (memory.fill (global.get $rowDots) (i32.const 0) (local.get $chunkBytes))
+          (local.set $n (i32.const 0))
+          (block $dotsDone (loop $dots
+            (br_if $dotsDone (i32.ge_u (local.get $n) (local.get $count)))
+            (f32.store (i32.add (global.get $rowDots) (i32.shl (local.get $n) (i32.const 2)))
+              (call $dot (i32.add (i32.add (local.get $dout) (local.get $tokenAt)) (i32.mul (local.get $n) (local.get $rowBytes)))
+                (i32.add (i32.add (local.get $out) (local.get $tokenAt)) (i32.mul (local.get $n) (local.get $rowBytes)))
                 (local.get $headDim)))
-            (local.set $column (i32.add (local.get $column) (i32.const 4)))
-            (br $quads)))
-          (block $onesDone (loop $ones
-            (br_if $onesDone (i32.ge_u (local.get $column) (local.get $firstHidden)))
-            (f32.store (i32.add (local.get $scratch) (i32.shl (local.get $column) (i32.const 2)))
-              (call $dot (local.get $gradRow)
-                (i32.add (local.get $pairValues) (i32.mul (i32.load (i32.add (local.get $rowTable) (i32.shl (local.get $column) (i32.const 2)))) (local.get $rowBytes)))
-                (local.get $headDim)))
-            (local.set $column (i32.add (local.get $column) (i32.const 1)))
-            (br $ones)))
-          (local.set $column (i32.const 0))
-          (block $columnsDone (loop $columns
-            (br_if $columnsDone (i32.ge_u (local.get $column) (local.get $width)))
-            (local.set $weight (f32.load (i32.add (local.get $weights) (i32.shl (local.get $column) (i32.const 2)))))
-            (local.set $offset (i32.mul (i32.load (i32.add (local.get $rowTable) (i32.shl (local.get $column) (i32.const 2)))) (local.get $rowBytes)))
-            (if (f32.ne (local.get $weight) (f32.const 0))
-              (then
-                (call $axpy (i32.add (local.get $pairValueGrads) (local.get $offset)) (local.get $gradRow) (local.get $weight) (local.get $headDim))
-                (if (i32.lt_u (local.get $column) (local.get $firstHidden))
-                  (then
-                    (local.set $scoreGrad (f32.mul (f32.mul (local.get $scale) (local.get $weight))
-                      (f32.sub (f32.load (i32.add (local.get $scratch) (i32.shl (local.get $column) (i32.const 2)))) (local.get $rowDot))))
-                    (call $axpy (local.get $queryGrad) (i32.add (local.get $pairKeys) (local.get $offset)) (local.get $scoreGrad) (local.get $headDim))
-                    (call $axpy (i32.add (local.get $pairKeyGrads) (local.get $offset)) (local.get $query) (local.get $scoreGrad) (local.get $headDim))))))
-            (local.set $column (i32.add (local.get $column) (i32.const 1)))
-            (br $columns)))
-          (local.set $row (i32.add (local.get $row) (i32.const 1)))
-          (br $queryRows)))
+            (local.set $n (i32.add (local.get $n) (i32.const 1)))
+            (br $dots)))
+          (call $scoreTiles (global.get $keyRows) (local.get $width4) (global.get $queriesT) (i32.and (i32.add (local.get $count) (i32.const 7)) (i32.const -8)) (local.get $headDim) (global.get $scoresT))
+          (call $softmaxColumns (local.get $count4) (local.get $firstRow) (local.get $width) (local.get $blockSize)
+            (local.get $isCausal) (local.get $scale) (local.get $maskValue))
+          (call $scoreTiles (global.get $valueRows) (local.get $width4) (global.get $gradsT) (i32.and (i32.add (local.get $count) (i32.const 7)) (i32.const -8)) (local.get $headDim) (global.get $scoreGradsT))
+          (call $scoreGradients (local.get $count4) (local.get $firstRow) (local.get $width) (local.get $blockSize) (local.get $isCausal) (local.get $scale))
+          ;; dq[n] = Σ_c ds[c][n] k_c: A(n, c) is scoreGradsT[c][n].
+          (call $rowsProduct (global.get $scoreGradsT) (i32.const 4) (local.get $chunkBytes)
+            (global.get $keyRows) (local.get $width) (global.get $queryGradRows) (local.get $count4) (local.get $headDim) (i32.const 0))
+          ;; dk_c += Σ_n ds[c][n] q_n and dv_c += Σ_n p[c][n] dO_n: A(c, n) is the transposed array's [c][n].
+          (call $rowsProduct (global.get $scoreGradsT) (local.get $chunkBytes) (i32.const 4)
+            (global.get $queryRows) (local.get $count) (global.get $keyGradRows) (local.get $width4) (local.get $headDim) (i32.const 1))
+          (call $rowsProduct (global.get $scoresT) (local.get $chunkBytes) (i32.const 4)
+            (global.get $gradRows) (local.get $count) (global.get $valueGradRows) (local.get $width4) (local.get $headDim) (i32.const 1))
+          (local.set $firstRow (i32.add (local.get $firstRow) (global.get $chunkRows)))
+          (br $chunks)))
         (local.set $block (i32.add (local.get $block) (i32.const 1)))
         (br $blocks)))
       (local.set $pair (i32.add (local.get $pair) (i32.const 1)))
