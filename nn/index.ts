@@ -19,5 +19,6 @@ export * from './albert/index.js';
 export { PreTrainedModel, adaptPrefix, readConfigJson, type FromPretrainedOptions, type PretrainedClass, type PretrainedFiles, type PretrainedConfig } from './pretrained.js';
 export { multiHeadSelfAttention, type AttentionProjections } from './encoder/self-attention.js';
 export { inferProblemType, sequenceClassificationLoss, tokenLoss, questionAnsweringOutputs, flattenChoices, type ClassificationSettings, type ChoiceInputs } from './encoder/task-losses.js';
+export type { ModelOutput } from './encoder/task-heads.js';
 export * from './bert/index.js';
 export * from './roberta/index.js';

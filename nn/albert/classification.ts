@@ -2,12 +2,10 @@
 import { Tensor } from '../../engine/index.js';
 import { Linear } from '../linear.js';
 import { Dropout } from '../dropout.js';
-import { crossEntropy } from '../losses.js';
-import { sequenceClassificationLoss, tokenLoss, flattenChoices } from '../encoder/task-losses.js';
+import { classifyPooled, classifyTokens, scoreChoices, type ModelOutput } from '../encoder/task-heads.js';
 import type { AlbertConfig } from './config.js';
 import type { ModelBuildOptions } from './build-options.js';
 import type { AlbertInputs } from './model.js';
-import type { ModelOutput } from './masked-lm.js';
 import { AlbertTaskModel } from './task-base.js';
 
 /**
@@ -29,10 +27,7 @@ export class AlbertForSequenceClassification extends AlbertTaskModel {
 
   /** labels: (batch) int32 classes, (batch) / (batch, numLabels) floats for regression, (batch, numLabels) 0/1 floats for multi-label. */
   forward(inputs: AlbertInputs & { labels?: Tensor }): ModelOutput {
-    const out = this.albert.forward(inputs);
-    const logits = this.classifier.forward(this.dropout.forward(out.pooledOutput!)); // (batch, numLabels)
-    const loss = inputs.labels ? sequenceClassificationLoss(this.config, logits, inputs.labels) : undefined;
-    return { loss, logits, lastHiddenState: out.lastHiddenState, pooledOutput: out.pooledOutput, hiddenStates: out.hiddenStates, attentions: out.attentions };
+    return classifyPooled(this, this.albert.forward(inputs), this.config, inputs.labels);
   }
 }
 
@@ -53,10 +48,7 @@ export class AlbertForTokenClassification extends AlbertTaskModel {
   }
 
   forward(inputs: AlbertInputs & { labels?: Tensor }): ModelOutput {
-    const out = this.albert.forward(inputs);
-    const logits = this.classifier.forward(this.dropout.forward(out.lastHiddenState));
-    const loss = inputs.labels ? tokenLoss(logits, inputs.labels) : undefined;
-    return { loss, logits, lastHiddenState: out.lastHiddenState, hiddenStates: out.hiddenStates, attentions: out.attentions };
+    return classifyTokens(this, this.albert.forward(inputs), inputs.labels);
   }
 }
 
@@ -78,10 +70,6 @@ export class AlbertForMultipleChoice extends AlbertTaskModel {
   }
 
   forward(inputs: AlbertInputs & { labels?: Tensor }): ModelOutput {
-    const { flat, batch, numChoices } = flattenChoices('AlbertForMultipleChoice', inputs);  // (batch · numChoices, seq)
-    const out = this.albert.forward(flat);
-    const logits = this.classifier.forward(this.dropout.forward(out.pooledOutput!)).reshape([batch, numChoices]);
-    const loss = inputs.labels ? crossEntropy(logits, inputs.labels) : undefined;
-    return { loss, logits, lastHiddenState: out.lastHiddenState, pooledOutput: out.pooledOutput, hiddenStates: out.hiddenStates, attentions: out.attentions };
+    return scoreChoices('AlbertForMultipleChoice', inputs, (flat) => this.albert.forward(flat), this);
   }
 }

@@ -10,6 +10,6 @@ export { AlbertModel, extendedAttentionMask, type AlbertInputs, type AlbertModel
 export { AlbertPreTrainedModel, BASE_MODEL_PREFIX } from './pretrained.js';
 export { AlbertTaskModel, type AlbertBaseModelClass } from './task-base.js';
 export { AlbertMLMHead, AlbertSOPHead, TiedLinear, MLM_TIED_KEYS } from './heads.js';
-export { AlbertForMaskedLM, AlbertForPreTraining, maskedLmLoss, type ModelOutput } from './masked-lm.js';
+export { AlbertForMaskedLM, AlbertForPreTraining, maskedLmLoss } from './masked-lm.js';
 export { AlbertForSequenceClassification, AlbertForTokenClassification, AlbertForMultipleChoice } from './classification.js';
 export { AlbertForQuestionAnswering } from './question-answering.js';

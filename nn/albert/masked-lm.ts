@@ -1,21 +1,12 @@
 /** AlbertForMaskedLM and AlbertForPreTraining (masked LM + sentence-order prediction). */
 import { Tensor } from '../../engine/index.js';
-import { crossEntropy } from '../losses.js';
 import { tokenLoss } from '../encoder/task-losses.js';
+import { maskedLmOutputs, preTrainingLoss, withEncoderOutputs, type ModelOutput } from '../encoder/task-heads.js';
 import type { AlbertConfig } from './config.js';
 import type { ModelBuildOptions } from './build-options.js';
 import type { AlbertInputs } from './model.js';
 import { AlbertMLMHead, AlbertSOPHead, MLM_TIED_KEYS } from './heads.js';
 import { AlbertTaskModel } from './task-base.js';
-
-export interface ModelOutput {
-  loss?: Tensor;
-  logits: Tensor;
-  lastHiddenState?: Tensor;
-  pooledOutput?: Tensor;
-  hiddenStates?: Tensor[];
-  attentions?: Tensor[];
-}
 
 /** Mean cross entropy over the tokens whose label is not -100. */
 export const maskedLmLoss = tokenLoss;
@@ -41,9 +32,7 @@ export class AlbertForMaskedLM extends AlbertTaskModel {
   /** labels: (batch, seq) int32, -100 where no prediction is scored. */
   forward(inputs: AlbertInputs & { labels?: Tensor }): ModelOutput {
     const out = this.albert.forward(inputs);
-    const logits = this.predictions.forward(out.lastHiddenState); // (batch, seq, vocab)
-    const loss = inputs.labels ? maskedLmLoss(logits, inputs.labels) : undefined;
-    return { loss, logits, lastHiddenState: out.lastHiddenState, hiddenStates: out.hiddenStates, attentions: out.attentions };
+    return maskedLmOutputs(this.predictions.forward(out.lastHiddenState), out, inputs.labels);   // logits (batch, seq, vocab)
   }
 }
 
@@ -72,11 +61,7 @@ export class AlbertForPreTraining extends AlbertTaskModel {
     const out = this.albert.forward(inputs);
     const logits = this.predictions.forward(out.lastHiddenState);
     const sopLogits = this.sopClassifier.forward(out.pooledOutput!); // (batch, numLabels)
-    let loss: Tensor | undefined;
-    if (inputs.labels && inputs.sentenceOrderLabel) {
-      const sopLoss = crossEntropy(sopLogits.reshape([-1, 2]), inputs.sentenceOrderLabel.reshape([-1]));
-      loss = maskedLmLoss(logits, inputs.labels).add(sopLoss);
-    }
-    return { loss, logits, sopLogits, lastHiddenState: out.lastHiddenState, pooledOutput: out.pooledOutput, hiddenStates: out.hiddenStates, attentions: out.attentions };
+    const loss = preTrainingLoss(logits, inputs.labels, sopLogits, inputs.sentenceOrderLabel);
+    return withEncoderOutputs({ loss, logits, sopLogits }, out);
   }
 }

@@ -1,11 +1,10 @@
 /** Extractive question answering: start and end logits per token. */
 import { Tensor } from '../../engine/index.js';
 import { Linear } from '../linear.js';
-import { questionAnsweringOutputs } from '../encoder/task-losses.js';
+import { answerSpans, type ModelOutput } from '../encoder/task-heads.js';
 import type { AlbertConfig } from './config.js';
 import type { ModelBuildOptions } from './build-options.js';
 import type { AlbertInputs } from './model.js';
-import type { ModelOutput } from './masked-lm.js';
 import { AlbertTaskModel } from './task-base.js';
 
 /**
@@ -25,9 +24,6 @@ export class AlbertForQuestionAnswering extends AlbertTaskModel {
 
   /** startPositions, endPositions: (batch) int32 token indices. */
   forward(inputs: AlbertInputs & { startPositions?: Tensor; endPositions?: Tensor }): ModelOutput & { startLogits: Tensor; endLogits: Tensor } {
-    const out = this.albert.forward(inputs);
-    const logits = this.qaOutputs.forward(out.lastHiddenState); // (batch, seq, numLabels)
-    const { startLogits, endLogits, loss } = questionAnsweringOutputs(logits, inputs.startPositions, inputs.endPositions);
-    return { loss, logits, startLogits, endLogits, lastHiddenState: out.lastHiddenState, hiddenStates: out.hiddenStates, attentions: out.attentions };
+    return answerSpans(this.qaOutputs, this.albert.forward(inputs), inputs.startPositions, inputs.endPositions);
   }
 }

@@ -6,9 +6,8 @@ import { Tensor } from '../../engine/index.js';
 import { Linear } from '../linear.js';
 import { Dropout } from '../dropout.js';
 import { crossEntropy } from '../losses.js';
-import { sequenceClassificationLoss, tokenLoss, questionAnsweringOutputs, flattenChoices } from '../encoder/task-losses.js';
+import { classifyPooled, classifyTokens, maskedLmOutputs, preTrainingLoss, answerSpans, scoreChoices, withEncoderOutputs, type ModelOutput } from '../encoder/task-heads.js';
 import type { ModelBuildOptions } from '../albert/build-options.js';
-import type { ModelOutput } from '../albert/masked-lm.js';
 import type { BertConfig } from './config.js';
 import { BertTaskModel, type BertInputs } from './model.js';
 import { BertPreTrainingHeads, BERT_MLM_TIED_KEYS } from './heads.js';
@@ -34,9 +33,7 @@ export class BertForMaskedLM extends BertTaskModel {
   /** labels: (batch, seq) int32, -100 where no prediction is scored. */
   forward(inputs: BertInputs & { labels?: Tensor }): ModelOutput {
     const out = this.baseModel.forward(inputs);
-    const logits = this.cls.predictions!.forward(out.lastHiddenState);   // (batch, seq, vocab)
-    const loss = inputs.labels ? tokenLoss(logits, inputs.labels) : undefined;
-    return { loss, logits, lastHiddenState: out.lastHiddenState, hiddenStates: out.hiddenStates, attentions: out.attentions };
+    return maskedLmOutputs(this.cls.predictions!.forward(out.lastHiddenState), out, inputs.labels);   // logits (batch, seq, vocab)
   }
 }
 
@@ -63,12 +60,8 @@ export class BertForPreTraining extends BertTaskModel {
     const out = this.baseModel.forward(inputs);
     const logits = this.cls.predictions!.forward(out.lastHiddenState);
     const seqRelationshipLogits = this.cls.seqRelationship!.forward(out.pooledOutput!);   // (batch, 2)
-    let loss: Tensor | undefined;
-    if (inputs.labels && inputs.nextSentenceLabel) {
-      const nextSentenceLoss = crossEntropy(seqRelationshipLogits.reshape([-1, 2]), inputs.nextSentenceLabel.reshape([-1]));
-      loss = tokenLoss(logits, inputs.labels).add(nextSentenceLoss);
-    }
-    return { loss, logits, seqRelationshipLogits, lastHiddenState: out.lastHiddenState, pooledOutput: out.pooledOutput, hiddenStates: out.hiddenStates, attentions: out.attentions };
+    const loss = preTrainingLoss(logits, inputs.labels, seqRelationshipLogits, inputs.nextSentenceLabel);
+    return withEncoderOutputs({ loss, logits, seqRelationshipLogits }, out);
   }
 }
 
@@ -90,7 +83,7 @@ export class BertForNextSentencePrediction extends BertTaskModel {
     const out = this.baseModel.forward(inputs);
     const logits = this.cls.seqRelationship!.forward(out.pooledOutput!);
     const loss = inputs.labels ? crossEntropy(logits.reshape([-1, 2]), inputs.labels.reshape([-1])) : undefined;
-    return { loss, logits, lastHiddenState: out.lastHiddenState, pooledOutput: out.pooledOutput, hiddenStates: out.hiddenStates, attentions: out.attentions };
+    return withEncoderOutputs({ loss, logits }, out);
   }
 }
 
@@ -111,10 +104,7 @@ export class BertForSequenceClassification extends BertTaskModel {
   }
 
   forward(inputs: BertInputs & { labels?: Tensor }): ModelOutput {
-    const out = this.baseModel.forward(inputs);
-    const logits = this.classifier.forward(this.dropout.forward(out.pooledOutput!));     // (batch, numLabels)
-    const loss = inputs.labels ? sequenceClassificationLoss(this.config, logits, inputs.labels) : undefined;
-    return { loss, logits, lastHiddenState: out.lastHiddenState, pooledOutput: out.pooledOutput, hiddenStates: out.hiddenStates, attentions: out.attentions };
+    return classifyPooled(this, this.baseModel.forward(inputs), this.config, inputs.labels);
   }
 }
 
@@ -135,10 +125,7 @@ export class BertForTokenClassification extends BertTaskModel {
   }
 
   forward(inputs: BertInputs & { labels?: Tensor }): ModelOutput {
-    const out = this.baseModel.forward(inputs);
-    const logits = this.classifier.forward(this.dropout.forward(out.lastHiddenState));  // (batch, seq, numLabels)
-    const loss = inputs.labels ? tokenLoss(logits, inputs.labels) : undefined;
-    return { loss, logits, lastHiddenState: out.lastHiddenState, hiddenStates: out.hiddenStates, attentions: out.attentions };
+    return classifyTokens(this, this.baseModel.forward(inputs), inputs.labels);
   }
 }
 
@@ -158,10 +145,7 @@ export class BertForQuestionAnswering extends BertTaskModel {
 
   /** startPositions, endPositions: (batch) int32 token indices. */
   forward(inputs: BertInputs & { startPositions?: Tensor; endPositions?: Tensor }): ModelOutput & { startLogits: Tensor; endLogits: Tensor } {
-    const out = this.baseModel.forward(inputs);
-    const logits = this.qaOutputs.forward(out.lastHiddenState);                           // (batch, seq, numLabels)
-    const { startLogits, endLogits, loss } = questionAnsweringOutputs(logits, inputs.startPositions, inputs.endPositions);
-    return { loss, logits, startLogits, endLogits, lastHiddenState: out.lastHiddenState, hiddenStates: out.hiddenStates, attentions: out.attentions };
+    return answerSpans(this.qaOutputs, this.baseModel.forward(inputs), inputs.startPositions, inputs.endPositions);
   }
 }
 
@@ -183,10 +167,6 @@ export class BertForMultipleChoice extends BertTaskModel {
   }
 
   forward(inputs: BertInputs & { labels?: Tensor }): ModelOutput {
-    const { flat, batch, numChoices } = flattenChoices(this.constructor.name, inputs);     // (batch · numChoices, seq)
-    const out = this.baseModel.forward(flat);
-    const logits = this.classifier.forward(this.dropout.forward(out.pooledOutput!)).reshape([batch, numChoices]);
-    const loss = inputs.labels ? crossEntropy(logits, inputs.labels) : undefined;
-    return { loss, logits, lastHiddenState: out.lastHiddenState, pooledOutput: out.pooledOutput, hiddenStates: out.hiddenStates, attentions: out.attentions };
+    return scoreChoices(this.constructor.name, inputs, (flat) => this.baseModel.forward(flat), this);
   }
 }

@@ -5,9 +5,9 @@
  * classes under their own names and `model_type`.
  */
 import { Tensor } from '../../engine/index.js';
-import { sequenceClassificationLoss, tokenLoss } from '../encoder/task-losses.js';
+import { sequenceClassificationLoss } from '../encoder/task-losses.js';
+import { maskedLmOutputs, withEncoderOutputs, type ModelOutput } from '../encoder/task-heads.js';
 import type { ModelBuildOptions } from '../albert/build-options.js';
-import type { ModelOutput } from '../albert/masked-lm.js';
 import type { BertConfig } from '../bert/config.js';
 import { BertTaskModel, type BertBaseModelClass, type BertInputs } from '../bert/model.js';
 import { BertForTokenClassification, BertForQuestionAnswering, BertForMultipleChoice } from '../bert/tasks.js';
@@ -36,9 +36,7 @@ export class RobertaForMaskedLM extends BertTaskModel {
   /** labels: (batch, seq) int32, -100 where no prediction is scored. */
   forward(inputs: BertInputs & { labels?: Tensor }): ModelOutput {
     const out = this.baseModel.forward(inputs);
-    const logits = this.lmHead.forward(out.lastHiddenState);                // (batch, seq, vocab)
-    const loss = inputs.labels ? tokenLoss(logits, inputs.labels) : undefined;
-    return { loss, logits, lastHiddenState: out.lastHiddenState, hiddenStates: out.hiddenStates, attentions: out.attentions };
+    return maskedLmOutputs(this.lmHead.forward(out.lastHiddenState), out, inputs.labels);   // logits (batch, seq, vocab)
   }
 }
 
@@ -61,7 +59,7 @@ export class RobertaForSequenceClassification extends BertTaskModel {
     const out = this.baseModel.forward(inputs);
     const logits = this.classifier.forward(out.lastHiddenState);             // (batch, numLabels)
     const loss = inputs.labels ? sequenceClassificationLoss(this.config, logits, inputs.labels) : undefined;
-    return { loss, logits, lastHiddenState: out.lastHiddenState, hiddenStates: out.hiddenStates, attentions: out.attentions };
+    return withEncoderOutputs({ loss, logits }, out);
   }
 }
 
