@@ -94,28 +94,6 @@
       (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
       (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
 
-  ;; e^x lane by lane: x = n·ln2 + r, |r| ≤ ln2/2, e^r by its Taylor polynomial to r⁶, 2^n from the
-  ;; exponent bits. Below -87 (where 2^n leaves the normal range) the result is 0, as e^x rounds to
-  ;; in float32 at the softmax's scale; -inf gives 0 too.
-  (func $exp4 (param $x v128) (result v128)
-    (local $n v128) (local $r v128) (local $p v128) (local $tiny v128)
-    (local.set $tiny (f32x4.lt (local.get $x) (f32x4.splat (f32.const -87))))
-    (local.set $x (f32x4.max (local.get $x) (f32x4.splat (f32.const -87))))
-    (local.set $x (f32x4.min (local.get $x) (f32x4.splat (f32.const 88))))
-    (local.set $n (f32x4.nearest (f32x4.mul (local.get $x) (f32x4.splat (f32.const 1.44269504088896341)))))
-    (local.set $r (f32x4.sub (local.get $x) (f32x4.mul (local.get $n) (f32x4.splat (f32.const 0.693359375)))))
-    (local.set $r (f32x4.add (local.get $r) (f32x4.mul (local.get $n) (f32x4.splat (f32.const 2.12194440e-4)))))
-    (local.set $p (f32x4.splat (f32.const 1.38888889e-3)))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 8.33333333e-3))))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 4.16666667e-2))))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1.66666667e-1))))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 0.5))))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1))))
-    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1))))
-    (local.set $p (f32x4.mul (local.get $p)
-      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $n)) (i32x4.splat (i32.const 127))) (i32.const 23))))
-    (v128.andnot (local.get $p) (local.get $tiny)))
-
   ;; The address table of a block's bank rows: $table[c] = $base + rows[c]·rowBytes for c < width,
   ;; then $pad up to the next multiple of 4.
   (func $bankTable (param $table i32) (param $base i32) (param $rowTable i32) (param $width i32) (param $rowBytes i32) (param $pad i32)
@@ -360,6 +338,7 @@
     (param $isCausal i32) (param $scale f32) (param $maskValue f32)
     (local $n i32) (local $column i32) (local $at i32) (local $stride i32) (local $end i32) (local $start i32)
     (local $hidden v128) (local $score v128) (local $max v128) (local $sum v128) (local $scales v128) (local $masked v128)
+    (local $x v128) (local $exponent v128) (local $r v128) (local $p v128) (local $tiny v128)
     (local.set $stride (i32.shl (global.get $chunkRows) (i32.const 2)))
     (local.set $scales (f32x4.splat (local.get $scale)))
     (local.set $masked (f32x4.splat (local.get $maskValue)))
@@ -387,7 +366,26 @@
       (local.set $at (local.get $start))
       (block $done (loop $next
         (br_if $done (i32.ge_u (local.get $at) (local.get $end)))
-        (local.set $score (call $exp4 (f32x4.sub (v128.load (local.get $at)) (local.get $max))))
+        ;; e^x lane by lane, inline (Node 20's V8 does not inline wasm calls, and a call spills
+        ;; every live vector): x = e·ln2 + r, |r| ≤ ln2/2, e^r by its Taylor polynomial to r⁶, 2^e
+        ;; from the exponent bits. Below -87 (where 2^e leaves the normal range) the result is 0,
+        ;; as e^x rounds to in float32 at the softmax's scale; -inf gives 0 too.
+        (local.set $x (f32x4.sub (v128.load (local.get $at)) (local.get $max)))
+        (local.set $tiny (f32x4.lt (local.get $x) (f32x4.splat (f32.const -87))))
+        (local.set $x (f32x4.min (f32x4.max (local.get $x) (f32x4.splat (f32.const -87))) (f32x4.splat (f32.const 88))))
+        (local.set $exponent (f32x4.nearest (f32x4.mul (local.get $x) (f32x4.splat (f32.const 1.44269504088896341)))))
+        (local.set $r (f32x4.sub (local.get $x) (f32x4.mul (local.get $exponent) (f32x4.splat (f32.const 0.693359375)))))
+        (local.set $r (f32x4.add (local.get $r) (f32x4.mul (local.get $exponent) (f32x4.splat (f32.const 2.12194440e-4)))))
+        (local.set $p (f32x4.add (f32x4.mul (f32x4.splat (f32.const 1.38888889e-3)) (local.get $r)) (f32x4.splat (f32.const 8.33333333e-3))))
+        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 4.16666667e-2))))
+        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1.66666667e-1))))
+        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 0.5))))
+        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1))))
+        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1))))
+        (local.set $score (v128.andnot
+          (f32x4.mul (local.get $p)
+            (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $exponent)) (i32x4.splat (i32.const 127))) (i32.const 23)))
+          (local.get $tiny)))
         (v128.store (local.get $at) (local.get $score))
         (local.set $sum (f32x4.add (local.get $sum) (local.get $score)))
         (local.set $at (i32.add (local.get $at) (local.get $stride)))
