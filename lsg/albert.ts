@@ -8,7 +8,7 @@ import { ConfigError, type Tensor } from '../engine/index.js';
 import {
   AlbertConfig, AlbertEmbeddings, AlbertTransformer, AlbertModel, AlbertForMaskedLM, AlbertForPreTraining,
   AlbertForSequenceClassification, AlbertForTokenClassification, AlbertForQuestionAnswering, AlbertForMultipleChoice,
-  Embedding, ALBERT_DEFAULTS, parseHfJson, camelToSnake,
+  Embedding, ALBERT_DEFAULTS, parseHfJson, camelToSnake, weightInit,
   type AlbertConfigOptions, type AlbertModelOptions, type AlbertBaseModelClass, type EmbeddingInputs, type EncoderOutput, type HfJson, type ModelBuildOptions,
 } from '../nn/index.js';
 import { lsgConfigFromCheckpointKeys, MAX_GLOBAL_TOKENS, MODEL_DEFAULTS, type LsgCheckpointKeys, type LsgConfig } from './config.js';
@@ -120,7 +120,7 @@ export class LsgAlbertEmbeddings extends AlbertEmbeddings {
 
   constructor(override readonly config: LsgAlbertConfig, options: ModelBuildOptions = {}) {
     super(config, options);
-    this.globalEmbeddings = new Embedding(GLOBAL_EMBEDDING_ROWS, config.embeddingSize, { rng: options.rng, dtype: options.dtype, std: config.initializerRange });
+    this.globalEmbeddings = new Embedding(GLOBAL_EMBEDDING_ROWS, config.embeddingSize, weightInit(config, options));
   }
 
   protected override tooLongMessage(): string {

@@ -5,7 +5,7 @@
 import type { Tensor } from '../../engine/index.js';
 import { ConfigError } from '../../engine/errors.js';
 import {
-  BertModel, BertEmbeddings, BertEncoder, Embedding,
+  BertModel, BertEmbeddings, BertEncoder, Embedding, weightInit,
   BertForMaskedLM, BertForPreTraining, BertForSequenceClassification, BertForTokenClassification, BertForQuestionAnswering, BertForMultipleChoice,
   RobertaForMaskedLM, RobertaForSequenceClassification, RobertaForTokenClassification, RobertaForQuestionAnswering, RobertaForMultipleChoice,
   type BertConfig, type BertBaseModelClass, type PositionIdScheme, type BertModelOptions, type EmbeddingInputs, type EncoderOutput, type HfJson, type ModelBuildOptions,
@@ -25,7 +25,7 @@ export class LsgBertEmbeddings extends BertEmbeddings {
   constructor(override readonly config: LsgBertConfig, options: ModelBuildOptions = {}, positionScheme: PositionIdScheme = 'fromZero') {
     super(config, options, positionScheme);
     // 512 rows, as the reference's, whatever numGlobalTokens is.
-    this.globalEmbeddings = new Embedding(MAX_GLOBAL_TOKENS, config.hiddenSize, { rng: options.rng, dtype: options.dtype, std: config.initializerRange });
+    this.globalEmbeddings = new Embedding(MAX_GLOBAL_TOKENS, config.hiddenSize, weightInit(config, options));
   }
   protected override tooLongMessage(): string { return lsgTooLongMessage(String(this.maxTokens())); }
   /** (batch, seq) ids → (batch, g + seq, hidden); position ids come from the ids before any LSG padding. */

@@ -10,7 +10,7 @@ import { LayerNorm } from '../layernorm.js';
 import { Dropout } from '../dropout.js';
 import { multiHeadSelfAttention } from '../encoder/self-attention.js';
 import type { AlbertConfig } from './config.js';
-import type { ModelBuildOptions } from './build-options.js';
+import { weightInit, type ModelBuildOptions } from './build-options.js';
 import { denseAttentionFunction, type AttentionFunction } from './attention-function.js';
 
 export class AlbertAttention extends Module {
@@ -25,7 +25,7 @@ export class AlbertAttention extends Module {
 
   constructor(readonly config: AlbertConfig, options: ModelBuildOptions = {}) {
     super();
-    const init = { rng: options.rng, dtype: options.dtype, std: config.initializerRange };
+    const init = weightInit(config, options);
     this.query = new Linear(config.hiddenSize, config.hiddenSize, init);
     this.key = new Linear(config.hiddenSize, config.hiddenSize, init);
     this.value = new Linear(config.hiddenSize, config.hiddenSize, init);

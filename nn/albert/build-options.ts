@@ -12,3 +12,12 @@ export interface ModelBuildOptions {
   /** The attention kernel `(q, k, v, mask) → context`; dense by default. LSG passes its own. */
   attention?: AttentionFunction;
 }
+
+/**
+ * How a model's weights are drawn: from the build's generator, in its dtype, normal(0,
+ * initializerRange) as HuggingFace's _init_weights.
+ * @example new Linear(config.hiddenSize, config.numLabels, weightInit(config, options))
+ */
+export function weightInit(config: { readonly initializerRange: number }, options: ModelBuildOptions): { rng?: Rng; dtype?: DType; std: number } {
+  return { rng: options.rng, dtype: options.dtype, std: config.initializerRange };
+}

@@ -4,7 +4,7 @@ import { Linear } from '../linear.js';
 import { Dropout } from '../dropout.js';
 import { classifyPooled, classifyTokens, scoreChoices, type ModelOutput } from '../encoder/task-heads.js';
 import type { AlbertConfig } from './config.js';
-import type { ModelBuildOptions } from './build-options.js';
+import { weightInit, type ModelBuildOptions } from './build-options.js';
 import type { AlbertInputs } from './model.js';
 import { AlbertTaskModel } from './task-base.js';
 
@@ -22,7 +22,7 @@ export class AlbertForSequenceClassification extends AlbertTaskModel {
   constructor(config: AlbertConfig, options: ModelBuildOptions = {}) {
     super(config, options, true);
     this.dropout = new Dropout(config.classifierDropoutProb ?? 0, { rng: this.buildOptions.dropoutRng });
-    this.classifier = new Linear(config.hiddenSize, config.numLabels, { rng: this.buildOptions.rng, dtype: this.buildOptions.dtype, std: config.initializerRange });
+    this.classifier = new Linear(config.hiddenSize, config.numLabels, weightInit(config, this.buildOptions));
   }
 
   /** labels: (batch) int32 classes, (batch) / (batch, numLabels) floats for regression, (batch, numLabels) 0/1 floats for multi-label. */
@@ -44,7 +44,7 @@ export class AlbertForTokenClassification extends AlbertTaskModel {
   constructor(config: AlbertConfig, options: ModelBuildOptions = {}) {
     super(config, options, false);
     this.dropout = new Dropout(config.classifierDropoutProb ?? config.hiddenDropoutProb, { rng: this.buildOptions.dropoutRng });
-    this.classifier = new Linear(config.hiddenSize, config.numLabels, { rng: this.buildOptions.rng, dtype: this.buildOptions.dtype, std: config.initializerRange });
+    this.classifier = new Linear(config.hiddenSize, config.numLabels, weightInit(config, this.buildOptions));
   }
 
   forward(inputs: AlbertInputs & { labels?: Tensor }): ModelOutput {
@@ -66,7 +66,7 @@ export class AlbertForMultipleChoice extends AlbertTaskModel {
   constructor(config: AlbertConfig, options: ModelBuildOptions = {}) {
     super(config, options, true);
     this.dropout = new Dropout(config.classifierDropoutProb ?? 0, { rng: this.buildOptions.dropoutRng });
-    this.classifier = new Linear(config.hiddenSize, 1, { rng: this.buildOptions.rng, dtype: this.buildOptions.dtype, std: config.initializerRange });
+    this.classifier = new Linear(config.hiddenSize, 1, weightInit(config, this.buildOptions));
   }
 
   forward(inputs: AlbertInputs & { labels?: Tensor }): ModelOutput {

@@ -10,7 +10,7 @@ import { Embedding } from '../embedding.js';
 import { LayerNorm } from '../layernorm.js';
 import { Dropout } from '../dropout.js';
 import type { AlbertConfig } from './config.js';
-import type { ModelBuildOptions } from './build-options.js';
+import { weightInit, type ModelBuildOptions } from './build-options.js';
 
 export interface EmbeddingInputs {
   inputIds: Tensor;          // (batch, seq) int32
@@ -27,7 +27,7 @@ export class AlbertEmbeddings extends Module {
 
   constructor(readonly config: AlbertConfig, options: ModelBuildOptions = {}) {
     super();
-    const init = { rng: options.rng, dtype: options.dtype, std: config.initializerRange };
+    const init = weightInit(config, options);
     this.wordEmbeddings = new Embedding(config.vocabSize, config.embeddingSize, { ...init, paddingIdx: config.padTokenId });
     this.positionEmbeddings = new Embedding(config.maxPositionEmbeddings, config.embeddingSize, init);
     this.tokenTypeEmbeddings = new Embedding(config.typeVocabSize, config.embeddingSize, init);

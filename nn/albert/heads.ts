@@ -10,7 +10,7 @@ import { Dropout } from '../dropout.js';
 import { ACTIVATIONS, type Activation } from '../activations.js';
 import { zerosParameter } from '../init.js';
 import type { AlbertConfig } from './config.js';
-import type { ModelBuildOptions } from './build-options.js';
+import { weightInit, type ModelBuildOptions } from './build-options.js';
 
 /** A projection whose weight and bias are tensors owned elsewhere (tied), so they are named once. */
 export class TiedLinear extends Module {
@@ -36,7 +36,7 @@ export class AlbertMLMHead extends Module {
 
   constructor(config: AlbertConfig, wordEmbeddingWeight: Tensor, options: ModelBuildOptions = {}) {
     super();
-    const init = { rng: options.rng, dtype: options.dtype, std: config.initializerRange };
+    const init = weightInit(config, options);
     this.bias = zerosParameter([config.vocabSize], init);
     this.layerNorm = new LayerNorm(config.embeddingSize, { ...init, eps: config.layerNormEps });
     this.dense = new Linear(config.hiddenSize, config.embeddingSize, init);
@@ -62,7 +62,7 @@ export class AlbertSOPHead extends Module {
   constructor(config: AlbertConfig, options: ModelBuildOptions = {}) {
     super();
     this.dropout = new Dropout(config.classifierDropoutProb ?? 0, { rng: options.dropoutRng });
-    this.classifier = new Linear(config.hiddenSize, config.numLabels, { rng: options.rng, dtype: options.dtype, std: config.initializerRange });
+    this.classifier = new Linear(config.hiddenSize, config.numLabels, weightInit(config, options));
   }
 
   forward(pooled: Tensor): Tensor {

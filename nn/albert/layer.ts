@@ -9,7 +9,7 @@ import { LayerNorm } from '../layernorm.js';
 import { Dropout } from '../dropout.js';
 import { ACTIVATIONS, type Activation } from '../activations.js';
 import type { AlbertConfig } from './config.js';
-import type { ModelBuildOptions } from './build-options.js';
+import { weightInit, type ModelBuildOptions } from './build-options.js';
 import { AlbertAttention } from './attention.js';
 
 export class AlbertLayer extends Module {
@@ -22,7 +22,7 @@ export class AlbertLayer extends Module {
 
   constructor(readonly config: AlbertConfig, options: ModelBuildOptions = {}) {
     super();
-    const init = { rng: options.rng, dtype: options.dtype, std: config.initializerRange };
+    const init = weightInit(config, options);
     this.fullLayerLayerNorm = new LayerNorm(config.hiddenSize, { ...init, eps: config.layerNormEps });
     this.attention = new AlbertAttention(config, options);
     this.ffn = new Linear(config.hiddenSize, config.intermediateSize, init);

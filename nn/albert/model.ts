@@ -8,7 +8,7 @@ import { argumentError } from '../../engine/errors.js';
 import { AlbertPreTrainedModel } from './pretrained.js';
 import { Linear } from '../linear.js';
 import type { AlbertConfig } from './config.js';
-import type { ModelBuildOptions } from './build-options.js';
+import { weightInit, type ModelBuildOptions } from './build-options.js';
 import { AlbertEmbeddings } from './embeddings.js';
 import { AlbertTransformer } from './transformer.js';
 
@@ -65,7 +65,7 @@ export class AlbertModel extends AlbertPreTrainedModel {
     // The pooler is on by default because the bare AlbertModel has one in HuggingFace; the heads that
     // never read it (masked LM, token classification, question answering) pass false, so their
     // checkpoints hold no pooler keys either.
-    this.pooler = (options.addPoolingLayer ?? true) ? new Linear(config.hiddenSize, config.hiddenSize, { rng: options.rng, dtype: options.dtype, std: config.initializerRange }) : null;
+    this.pooler = (options.addPoolingLayer ?? true) ? new Linear(config.hiddenSize, config.hiddenSize, weightInit(config, options)) : null;
   }
 
   protected createEmbeddings(config: AlbertConfig, options: ModelBuildOptions): AlbertEmbeddings {

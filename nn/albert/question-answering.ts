@@ -3,7 +3,7 @@ import { Tensor } from '../../engine/index.js';
 import { Linear } from '../linear.js';
 import { answerSpans, type ModelOutput } from '../encoder/task-heads.js';
 import type { AlbertConfig } from './config.js';
-import type { ModelBuildOptions } from './build-options.js';
+import { weightInit, type ModelBuildOptions } from './build-options.js';
 import type { AlbertInputs } from './model.js';
 import { AlbertTaskModel } from './task-base.js';
 
@@ -19,7 +19,7 @@ export class AlbertForQuestionAnswering extends AlbertTaskModel {
 
   constructor(config: AlbertConfig, options: ModelBuildOptions = {}) {
     super(config, options, false);
-    this.qaOutputs = new Linear(config.hiddenSize, config.numLabels, { rng: this.buildOptions.rng, dtype: this.buildOptions.dtype, std: config.initializerRange });
+    this.qaOutputs = new Linear(config.hiddenSize, config.numLabels, weightInit(config, this.buildOptions));
   }
 
   /** startPositions, endPositions: (batch) int32 token indices. */

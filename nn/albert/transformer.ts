@@ -6,7 +6,7 @@ import { Tensor } from '../../engine/index.js';
 import { Module } from '../module.js';
 import { Linear } from '../linear.js';
 import type { AlbertConfig } from './config.js';
-import type { ModelBuildOptions } from './build-options.js';
+import { weightInit, type ModelBuildOptions } from './build-options.js';
 import { AlbertLayerGroup } from './layer.js';
 
 export interface EncoderOutput {
@@ -32,7 +32,7 @@ export class AlbertTransformer extends Module {
 
   constructor(readonly config: AlbertConfig, options: ModelBuildOptions = {}) {
     super();
-    this.embeddingHiddenMappingIn = new Linear(config.embeddingSize, config.hiddenSize, { rng: options.rng, dtype: options.dtype, std: config.initializerRange });
+    this.embeddingHiddenMappingIn = new Linear(config.embeddingSize, config.hiddenSize, weightInit(config, options));
     this.albertLayerGroups = Array.from({ length: config.numHiddenGroups }, () => new AlbertLayerGroup(config, options));
   }
 

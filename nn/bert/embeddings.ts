@@ -8,7 +8,7 @@ import { Module } from '../module.js';
 import { Embedding } from '../embedding.js';
 import { LayerNorm } from '../layernorm.js';
 import { Dropout } from '../dropout.js';
-import type { ModelBuildOptions } from '../albert/build-options.js';
+import { weightInit, type ModelBuildOptions } from '../albert/build-options.js';
 import type { EmbeddingInputs } from '../albert/embeddings.js';
 import type { BertConfig } from './config.js';
 import { POSITION_NUMBERINGS, type PositionIdScheme } from './position-ids.js';
@@ -26,7 +26,7 @@ export class BertEmbeddings extends Module {
    */
   constructor(readonly config: BertConfig, options: ModelBuildOptions = {}, readonly positionScheme: PositionIdScheme = 'fromZero') {
     super();
-    const init = { rng: options.rng, dtype: options.dtype, std: config.initializerRange };
+    const init = weightInit(config, options);
     this.wordEmbeddings = new Embedding(config.vocabSize, config.hiddenSize, { ...init, paddingIdx: config.padTokenId });
     this.positionEmbeddings = new Embedding(config.maxPositionEmbeddings, config.hiddenSize, { ...init, paddingIdx: POSITION_NUMBERINGS[positionScheme].paddingIdx(config) });
     this.tokenTypeEmbeddings = new Embedding(config.typeVocabSize, config.hiddenSize, init);

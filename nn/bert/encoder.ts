@@ -11,11 +11,9 @@ import { Dropout } from '../dropout.js';
 import { ACTIVATIONS, type Activation } from '../activations.js';
 import { multiHeadSelfAttention } from '../encoder/self-attention.js';
 import { denseAttentionFunction, type AttentionFunction } from '../albert/attention-function.js';
-import type { ModelBuildOptions } from '../albert/build-options.js';
+import { weightInit, type ModelBuildOptions } from '../albert/build-options.js';
 import type { EncoderOutput } from '../albert/transformer.js';
 import type { BertConfig } from './config.js';
-
-const initOf = (config: BertConfig, options: ModelBuildOptions) => ({ rng: options.rng, dtype: options.dtype, std: config.initializerRange });
 
 /** The query, key and value projections and the attention kernel (dense unless the build options give one). */
 export class BertSelfAttention extends Module {
@@ -26,7 +24,7 @@ export class BertSelfAttention extends Module {
 
   constructor(readonly config: BertConfig, private readonly options: ModelBuildOptions = {}) {
     super();
-    const init = initOf(config, options);
+    const init = weightInit(config, options);
     this.query = new Linear(config.hiddenSize, config.hiddenSize, init);
     this.key = new Linear(config.hiddenSize, config.hiddenSize, init);
     this.value = new Linear(config.hiddenSize, config.hiddenSize, init);
@@ -52,7 +50,7 @@ export class BertResidualOutput extends Module {
 
   constructor(config: BertConfig, inFeatures: number, options: ModelBuildOptions = {}) {
     super();
-    const init = initOf(config, options);
+    const init = weightInit(config, options);
     this.dense = new Linear(inFeatures, config.hiddenSize, init);
     this.layerNorm = new LayerNorm(config.hiddenSize, { ...init, eps: config.layerNormEps });
     this.dropout = new Dropout(config.hiddenDropoutProb, { rng: options.dropoutRng });
@@ -90,7 +88,7 @@ export class BertIntermediate extends Module {
 
   constructor(config: BertConfig, options: ModelBuildOptions = {}) {
     super();
-    this.dense = new Linear(config.hiddenSize, config.intermediateSize, initOf(config, options));
+    this.dense = new Linear(config.hiddenSize, config.intermediateSize, weightInit(config, options));
     this.activation = ACTIVATIONS[config.hiddenAct];
   }
 
@@ -151,7 +149,7 @@ export class BertPooler extends Module {
 
   constructor(config: BertConfig, options: ModelBuildOptions = {}) {
     super();
-    this.dense = new Linear(config.hiddenSize, config.hiddenSize, initOf(config, options));
+    this.dense = new Linear(config.hiddenSize, config.hiddenSize, weightInit(config, options));
   }
 
   /** (batch, seq, hidden) → (batch, hidden). */

@@ -9,10 +9,8 @@ import { LayerNorm } from '../layernorm.js';
 import { ACTIVATIONS, type Activation } from '../activations.js';
 import { zerosParameter } from '../init.js';
 import { TiedLinear } from '../albert/heads.js';
-import type { ModelBuildOptions } from '../albert/build-options.js';
+import { weightInit, type ModelBuildOptions } from '../albert/build-options.js';
 import type { BertConfig } from './config.js';
-
-const initOf = (config: BertConfig, options: ModelBuildOptions) => ({ rng: options.rng, dtype: options.dtype, std: config.initializerRange });
 
 /** dense → hidden_act → LayerNorm, before the decoder. */
 export class BertPredictionHeadTransform extends Module {
@@ -22,7 +20,7 @@ export class BertPredictionHeadTransform extends Module {
 
   constructor(config: BertConfig, options: ModelBuildOptions = {}) {
     super();
-    const init = initOf(config, options);
+    const init = weightInit(config, options);
     this.dense = new Linear(config.hiddenSize, config.hiddenSize, init);
     this.layerNorm = new LayerNorm(config.hiddenSize, { ...init, eps: config.layerNormEps });
     this.activation = ACTIVATIONS[config.hiddenAct];
@@ -65,7 +63,7 @@ export class BertPreTrainingHeads extends Module {
   constructor(config: BertConfig, wordEmbeddingWeight: Tensor | null, withNextSentence: boolean, options: ModelBuildOptions = {}) {
     super();
     this.predictions = wordEmbeddingWeight === null ? null : new BertLMPredictionHead(config, wordEmbeddingWeight, options);
-    this.seqRelationship = withNextSentence ? new Linear(config.hiddenSize, 2, initOf(config, options)) : null;
+    this.seqRelationship = withNextSentence ? new Linear(config.hiddenSize, 2, weightInit(config, options)) : null;
   }
 }
 

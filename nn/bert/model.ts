@@ -119,10 +119,6 @@ export abstract class BertTaskModel extends BertPreTrainedModel {
     this.baseModel = new baseModelClass(config as never, { ...options, addPoolingLayer });
   }
 
-  protected initOf(config: BertConfig): { rng?: ModelBuildOptions['rng']; dtype?: ModelBuildOptions['dtype']; std: number } {
-    return { rng: this.buildOptions.rng, dtype: this.buildOptions.dtype, std: config.initializerRange };
-  }
-
   protected override stateNames(): Record<string, string> {
     return { baseModel: (this.constructor as typeof PreTrainedModel).baseModelPrefix };
   }

@@ -7,7 +7,7 @@ import { Linear } from '../linear.js';
 import { Dropout } from '../dropout.js';
 import { crossEntropy } from '../losses.js';
 import { classifyPooled, classifyTokens, maskedLmOutputs, preTrainingLoss, answerSpans, scoreChoices, withEncoderOutputs, type ModelOutput } from '../encoder/task-heads.js';
-import type { ModelBuildOptions } from '../albert/build-options.js';
+import { weightInit, type ModelBuildOptions } from '../albert/build-options.js';
 import type { BertConfig } from './config.js';
 import { BertTaskModel, type BertInputs } from './model.js';
 import { BertPreTrainingHeads, BERT_MLM_TIED_KEYS } from './heads.js';
@@ -100,7 +100,7 @@ export class BertForSequenceClassification extends BertTaskModel {
   constructor(config: BertConfig, options: ModelBuildOptions = {}) {
     super(config, options, true);
     this.dropout = new Dropout(config.classifierDropoutProb, { rng: this.buildOptions.dropoutRng });
-    this.classifier = new Linear(config.hiddenSize, config.numLabels, this.initOf(config));
+    this.classifier = new Linear(config.hiddenSize, config.numLabels, weightInit(config, this.buildOptions));
   }
 
   forward(inputs: BertInputs & { labels?: Tensor }): ModelOutput {
@@ -121,7 +121,7 @@ export class BertForTokenClassification extends BertTaskModel {
   constructor(config: BertConfig, options: ModelBuildOptions = {}) {
     super(config, options, false);
     this.dropout = new Dropout(config.classifierDropoutProb, { rng: this.buildOptions.dropoutRng });
-    this.classifier = new Linear(config.hiddenSize, config.numLabels, this.initOf(config));
+    this.classifier = new Linear(config.hiddenSize, config.numLabels, weightInit(config, this.buildOptions));
   }
 
   forward(inputs: BertInputs & { labels?: Tensor }): ModelOutput {
@@ -140,7 +140,7 @@ export class BertForQuestionAnswering extends BertTaskModel {
 
   constructor(config: BertConfig, options: ModelBuildOptions = {}) {
     super(config, options, false);
-    this.qaOutputs = new Linear(config.hiddenSize, config.numLabels, this.initOf(config));
+    this.qaOutputs = new Linear(config.hiddenSize, config.numLabels, weightInit(config, this.buildOptions));
   }
 
   /** startPositions, endPositions: (batch) int32 token indices. */
@@ -163,7 +163,7 @@ export class BertForMultipleChoice extends BertTaskModel {
   constructor(config: BertConfig, options: ModelBuildOptions = {}) {
     super(config, options, true);
     this.dropout = new Dropout(config.classifierDropoutProb, { rng: this.buildOptions.dropoutRng });
-    this.classifier = new Linear(config.hiddenSize, 1, this.initOf(config));
+    this.classifier = new Linear(config.hiddenSize, 1, weightInit(config, this.buildOptions));
   }
 
   forward(inputs: BertInputs & { labels?: Tensor }): ModelOutput {

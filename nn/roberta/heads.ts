@@ -7,10 +7,8 @@ import { Dropout } from '../dropout.js';
 import { gelu } from '../activations.js';
 import { zerosParameter } from '../init.js';
 import { TiedLinear } from '../albert/heads.js';
-import type { ModelBuildOptions } from '../albert/build-options.js';
+import { weightInit, type ModelBuildOptions } from '../albert/build-options.js';
 import type { BertConfig } from '../bert/config.js';
-
-const initOf = (config: BertConfig, options: ModelBuildOptions) => ({ rng: options.rng, dtype: options.dtype, std: config.initializerRange });
 
 /**
  * dense → exact gelu → layer_norm → decoder (the word-embedding table) + bias.
@@ -25,7 +23,7 @@ export class RobertaLMHead extends Module {
 
   constructor(config: BertConfig, wordEmbeddingWeight: Tensor, options: ModelBuildOptions = {}) {
     super();
-    const init = initOf(config, options);
+    const init = weightInit(config, options);
     this.bias = zerosParameter([config.vocabSize], { dtype: options.dtype });
     this.dense = new Linear(config.hiddenSize, config.hiddenSize, init);
     this.layerNorm = new LayerNorm(config.hiddenSize, { ...init, eps: config.layerNormEps });
@@ -46,7 +44,7 @@ export class RobertaClassificationHead extends Module {
 
   constructor(config: BertConfig, options: ModelBuildOptions = {}) {
     super();
-    const init = initOf(config, options);
+    const init = weightInit(config, options);
     this.dense = new Linear(config.hiddenSize, config.hiddenSize, init);
     this.dropout = new Dropout(config.classifierDropoutProb, { rng: options.dropoutRng });
     this.outProj = new Linear(config.hiddenSize, config.numLabels, init);
