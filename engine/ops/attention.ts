@@ -22,7 +22,10 @@ export function attentionProbabilities(q: Tensor, k: Tensor, mask?: Tensor | nul
   checkTensor('attentionProbabilities', 'q', q);
   checkTensor('attentionProbabilities', 'k', k);
   const headDim = q.shape[q.rank - 1]!;
-  let scores = q.matmul(transpose(k, -1, -2)).div(Math.sqrt(headDim));
+  // NOTE: q is scaled before the product, (q/√d)·kᵀ rather than (q·kᵀ)/√d: the same up to rounding
+  // (exactly the same when √d is a power of two, as for d = 64), and a pass over (queries × headDim)
+  // forward and backward instead of one over the (queries × keys) scores.
+  let scores = q.div(Math.sqrt(headDim)).matmul(transpose(k, -1, -2));
   if (mask) scores = scores.add(mask);
   return softmax(scores, -1);
 }

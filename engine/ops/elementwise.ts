@@ -73,10 +73,12 @@ function computeDtype(name: BinaryOp, dtype: DType): DType {
   return dtype;
 }
 
+// NOTE: a gradient is computed only for an operand that requires one: scaling scores by a constant
+// or masking them would otherwise pay full-size passes for a gradient that backward drops.
 export const add = binaryOp('add', (_a, _b, _out, dy) => [dy, dy]);
-export const sub = binaryOp('sub', (_a, _b, _out, dy) => [dy, dy.neg()]);
-export const mul = binaryOp('mul', (a, b, _out, dy) => [dy.mul(b), dy.mul(a)]);
-export const div = binaryOp('div', (_a, b, out, dy) => [dy.div(b), dy.mul(out).div(b).neg()]);
+export const sub = binaryOp('sub', (_a, b, _out, dy) => [dy, b.requiresGrad ? dy.neg() : null]);
+export const mul = binaryOp('mul', (a, b, _out, dy) => [a.requiresGrad ? dy.mul(b) : null, b.requiresGrad ? dy.mul(a) : null]);
+export const div = binaryOp('div', (a, b, out, dy) => [a.requiresGrad ? dy.div(b) : null, b.requiresGrad ? dy.mul(out).div(b).neg() : null]);
 // NOTE: masked as torch does, so zeros do not give NaN: x⁰ has base gradient 0 (not 0·0⁻¹), and
 // 0^b with b ≥ 0 has exponent gradient 0 (not 0·log 0).
 export const pow = binaryOp('pow', (a, b, out, dy) => [
@@ -103,7 +105,7 @@ export const ge = binaryOp('ge', null);
 const whereOp = defineOp({
   name: 'where',
   forward: (backend, [cond, a, b]) => ({ storage: backend.where(cond!, a!, b!), shape: a!.shape, dtype: a!.dtype }),
-  gradient: ([cond], _out, dy) => [null, where(cond!, dy, 0), where(cond!, 0, dy)],
+  gradient: ([cond, a, b], _out, dy) => [null, a!.requiresGrad ? where(cond!, dy, 0) : null, b!.requiresGrad ? where(cond!, 0, dy) : null],
 });
 
 /**

@@ -15,7 +15,11 @@ const matmulOp = defineOp({
     dtype: a!.dtype,
   }),
   // Operands arrive broadcast to one batch shape, so expand's gradient sums over broadcast axes.
-  gradient: ([a, b], _out, dy) => [matmul(dy, transpose(b!)), matmul(transpose(a!), dy)],
+  // Only for an operand that requires a gradient (a product with a constant pays for one side).
+  gradient: ([a, b], _out, dy) => [
+    a!.requiresGrad ? matmul(dy, transpose(b!)) : null,
+    b!.requiresGrad ? matmul(transpose(a!), dy) : null,
+  ],
 });
 
 /**

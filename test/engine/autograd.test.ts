@@ -257,4 +257,24 @@ test('seeded random numbers: the same seed gives the same stream (regression val
   assert.is(fork.uniform(), createRng(3).fork().uniform());
 });
 
+test('backward computes no gradient for a constant operand (no kernel runs for it)', () => {
+  const calls: string[] = [];
+  const counted = (name: string) => (...args: unknown[]) => {
+    calls.push(name === 'binary' || name === 'unary' ? `${name}:${args[0]}` : name);
+    return (cpuBackend as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args);
+  };
+  E.registerBackend({ ...cpuBackend, name: 'cpu-counted', binary: counted('binary'), unary: counted('unary'), matmul: counted('matmul'), where: counted('where') });
+  E.withBackend('cpu-counted', () => {
+    const x = param([[1, 2], [3, 4]]);
+    const constant = tensor([[5, 6], [7, 8]]);
+    const scores = x.div(2).mul(constant).sub(constant).matmul(constant);
+    const masked = E.where(constant.gt(6), scores, 0);
+    calls.length = 0;
+    masked.sum().backward();
+    // where, matmul, sub, mul, div each once on x's side: dy·cᵀ, dy·c, dy/2; nothing for the constants.
+    assert.equal(calls.filter((name) => name !== 'binary:add').sort(), ['binary:div', 'binary:mul', 'matmul', 'where'].sort());
+    expectClose(x.grad!, [0, 0, (5 + 6) * 7 / 2, (7 + 8) * 8 / 2], F32_TOL);
+  });
+});
+
 test.run();
