@@ -1,4 +1,5 @@
-// npm run bench:profile -- <implementation id> <length> [--unfused]
+// npm run bench:profile -- <implementation id | train-step> <length> [--unfused]
+// (train-step: one training step of npm start's model, batch 2, bench/train-step.ts)
 // (--unfused: the CPU backend without its fused blockAttention pair, i.e. LSG's composed block
 // product, for before/after profiles in one checkout)
 // Where one lsgrad attention forward+backward spends its CPU time, per backend kernel (and, for
@@ -16,8 +17,11 @@ const { attentionImpls, HEAD_DIM, HEADS } = await import('./attention-cases.js')
 const { lsgradAttention } = await import('./attention-cell.js');
 const { wrapKernels } = await import('./wrap-kernels.js');
 
+const TRAIN_STEP = 'train-step';
 const impl = attentionImpls().find((candidate) => candidate.id === implId);
-if (!impl || impl.kind === 'tfjs') throw argumentError('bench/profile', 'implementation', implId, 'an lsgrad implementation id (lsgrad-dense, lsg-b128-norm, …)');
+if (implId !== TRAIN_STEP && (!impl || impl.kind === 'tfjs')) {
+  throw argumentError('bench/profile', 'implementation', implId, `${TRAIN_STEP} or an lsgrad implementation id (lsgrad-dense, lsg-b128-norm, …)`);
+}
 const length = Number(lengthText);
 
 const totals = new Map<string, { ms: number; calls: number; flops: number }>();
@@ -46,22 +50,34 @@ const timed = wrapKernels(cpu, 'profiled-cpu', (kernelName, kernel) => (...args)
 registerBackend(timed);
 useBackend('profiled-cpu');
 
-const { rows, attend } = lsgradAttention(impl, length);
-const rng = createRng(1);
-const shape = [1, HEADS, rows, HEAD_DIM];
+/** One forward+backward of the attention implementation on fresh random inputs. */
+function attentionRun(attentionImpl: NonNullable<typeof impl>): () => void {
+  const { rows, attend } = lsgradAttention(attentionImpl, length);
+  const rng = createRng(1);
+  const shape = [1, HEADS, rows, HEAD_DIM];
+  return () => {
+    const [q, k, v] = [0, 1, 2].map(() => randn(shape, { rng, requiresGrad: true }));
+    const upstream = randn(shape, { rng });
+    attend(q!, k!, v!).backward(upstream);
+  };
+}
+const { createTrainStep } = await import('./train-step.js');
+const { TRAIN_STEP_MODEL } = await import('./torch/workloads.js');
+const step = impl
+  ? attentionRun(impl)
+  : createTrainStep({ length, batch: TRAIN_STEP_MODEL.batch, vocabSize: TRAIN_STEP_MODEL.vocabSize, seed: 1 });
 const run = () => {
-  const [q, k, v] = [0, 1, 2].map(() => randn(shape, { rng, requiresGrad: true }));
-  const upstream = randn(shape, { rng });
   totals.clear();
   const start = process.cpuUsage();
-  attend(q!, k!, v!).backward(upstream);
+  step();
   const used = process.cpuUsage(start);
   return (used.user + used.system) / 1000;
 };
 run();                                    // warm-up (compiles the kernels)
 const total = run();
 const kernelMs = [...totals.values()].reduce((s, e) => s + e.ms, 0);
-console.log(`${impl.label}${unfused ? ' (composed block product)' : ''}, length ${length}, forward+backward: ${total.toFixed(0)} ms of CPU time (threads: ${process.env.LSGRAD_THREADS}; CPU time, since the machine may be shared)`);
+const what = impl ? `${impl.label}${unfused ? ' (composed block product)' : ''}, length ${length}, forward+backward` : `one training step of npm start's model, batch ${TRAIN_STEP_MODEL.batch} × ${length} tokens`;
+console.log(`${what}: ${total.toFixed(0)} ms of CPU time (threads: ${process.env.LSGRAD_THREADS}; CPU time, since the machine may be shared)`);
 console.log('| kernel | ms | share | calls | GFLOP/s |');
 console.log('| --- | ---: | ---: | ---: | ---: |');
 for (const [key, entry] of [...totals].sort((a, b) => b[1].ms - a[1].ms)) {

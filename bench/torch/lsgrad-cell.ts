@@ -1,12 +1,9 @@
 // lsgrad's side of one PyTorch comparison cell: the workload of reference_cell.py with lsgrad,
 // in its own process (LSGRAD_THREADS set by the parent). Prints `RESULT {wallMs, cpuMs}`.
-import { parseArgs } from '../../cli/args.js';
-import { createClassifier } from '../../cli/model.js';
-import { TRAIN_FLAGS } from '../../cli/train-flags.js';
-import { createRng, denseAttention, randint, randn, tensor, ones, type Tensor } from '../../engine/index.js';
+import { createRng, denseAttention, randn, tensor, type Tensor } from '../../engine/index.js';
 import { lsgSelfAttention } from '../../lsg/index.js';
-import { AdamW, clipGradNorm, weightDecayGroups } from '../../nn/index.js';
 import { emit } from '../measure.js';
+import { createTrainStep } from '../train-step.js';
 import type { TorchCellSpec, TorchWorkload } from './workloads.js';
 
 function attentionStep(spec: TorchCellSpec, attend: (q: Tensor, k: Tensor, v: Tensor) => Tensor): () => void {
@@ -18,23 +15,7 @@ function attentionStep(spec: TorchCellSpec, attend: (q: Tensor, k: Tensor, v: Te
 }
 
 function trainStep(spec: TorchCellSpec): () => void {
-  const { model } = spec;
-  const argv = ['--seq-len', String(spec.length), '--seed', String(spec.seed)];
-  const options = parseArgs('train', TRAIN_FLAGS, argv).flags;
-  const classifier = createClassifier(options);
-  classifier.module.train();
-  const optimizer = new AdamW(weightDecayGroups(classifier.module, 0.01), { lr: 1e-3 });
-  const inputIds = randint(5, model.vocabSize, [model.batch, spec.length], { rng: createRng(spec.seed + 1), dtype: 'int32' });
-  const attentionMask = ones([model.batch, spec.length], { dtype: 'int32' });
-  const labels = tensor(Array.from({ length: model.batch }, (_, i) => i % 2), { dtype: 'int32' });
-  return () => {
-    const { loss } = classifier.forward(inputIds, attentionMask, labels);
-    loss!.backward();
-    clipGradNorm(classifier.module.parameters(), 1);
-    optimizer.step();
-    optimizer.zeroGrad();
-    loss!.item();
-  };
+  return createTrainStep({ length: spec.length, batch: spec.model.batch, vocabSize: spec.model.vocabSize, seed: spec.seed });
 }
 
 const WORKLOADS: Record<TorchWorkload, (spec: TorchCellSpec) => () => void> = {
