@@ -10,7 +10,7 @@ import { Linear } from '../linear.js';
 import type { AlbertConfig } from './config.js';
 import { weightInit, type ModelBuildOptions } from './build-options.js';
 import { AlbertEmbeddings } from './embeddings.js';
-import { AlbertTransformer } from './transformer.js';
+import { AlbertTransformer, type EncoderOutput } from './transformer.js';
 
 export interface AlbertInputs {
   inputIds: Tensor;               // (batch, seq) int32
@@ -43,6 +43,27 @@ export function extendedAttentionMask(attentionMask: Tensor, dtype: Tensor['dtyp
   const [batch, seqLength] = attentionMask.shape as [number, number];
   const additive = attentionMask.cast(dtype).neg().add(1).mul(MASK_VALUE);     // (batch, seq): 0 keep, MASK_VALUE drop
   return additive.reshape([batch, 1, 1, seqLength]);                            // broadcasts over (heads, queries)
+}
+
+/** What `encodeInputs` needs of a model: its embeddings and its encoder (ALBERT's, BERT's, or their LSG variants). */
+export interface EmbeddingsAndEncoder {
+  readonly embeddings: { forward(inputs: AlbertInputs): Tensor };
+  readonly encoder: { forward(embedded: Tensor, mask: Tensor | null, options: AlbertInputs): EncoderOutput };
+}
+
+/**
+ * Embeddings → additive padding mask → encoder, as every family's model runs them. No attention
+ * mask means every token is real, as in HuggingFace.
+ */
+export function encodeInputs(owner: string, model: EmbeddingsAndEncoder, inputs: AlbertInputs): EncoderOutput {
+  const { inputIds } = inputs;
+  if (inputs.attentionMask && inputs.attentionMask.shape.join(',') !== inputIds.shape.join(',')) {
+    throw argumentError(owner, 'attentionMask.shape', inputs.attentionMask.shape, `the inputIds shape [${inputIds.shape.join(',')}]`);
+  }
+  const embedded = model.embeddings.forward(inputs);                                 // (batch, seq, embedding width)
+  const keep = inputs.attentionMask ?? ones(inputIds.shape, { dtype: 'int32' });     // (batch, seq)
+  const mask = extendedAttentionMask(keep, embedded.dtype);                          // (batch, 1, 1, seq)
+  return model.encoder.forward(embedded, mask, inputs);
 }
 
 export class AlbertModel extends AlbertPreTrainedModel {
@@ -83,15 +104,7 @@ export class AlbertModel extends AlbertPreTrainedModel {
    *   model.forward({ inputIds: tensor([[2, 7, 3]], { dtype: 'int32' }) }).lastHiddenState.shape; // [1, 3, 32]
    */
   forward(inputs: AlbertInputs): AlbertModelOutput {
-    const { inputIds } = inputs;
-    if (inputs.attentionMask && inputs.attentionMask.shape.join(',') !== inputIds.shape.join(',')) {
-      throw argumentError('AlbertModel.forward', 'attentionMask.shape', inputs.attentionMask.shape, `the inputIds shape [${inputIds.shape.join(',')}]`);
-    }
-    const embedded = this.embeddings.forward(inputs);                                  // (batch, seq, embeddingSize)
-    // No attention mask means every token is real, as in HuggingFace.
-    const keep = inputs.attentionMask ?? ones(inputIds.shape, { dtype: 'int32' });     // (batch, seq)
-    const mask = extendedAttentionMask(keep, embedded.dtype);                          // (batch, 1, 1, seq)
-    const encoded = this.encoder.forward(embedded, mask, inputs);
+    const encoded = encodeInputs('AlbertModel.forward', this, inputs);                 // embeddings (batch, seq, embeddingSize) → encoder
     const lastHiddenState = encoded.lastHiddenState;                                   // (batch, seq, hiddenSize)
     const first = lastHiddenState.narrow(1, 0, 1).squeeze(1);                          // (batch, hiddenSize): [CLS]
     const pooledOutput = this.pooler === null ? undefined : this.pooler.forward(first).tanh();

@@ -1,12 +1,11 @@
 /**
  * BertModel: embeddings → encoder → optional pooler, as HuggingFace's BertModel; and the base of
  * the task models, which hold it under `bert` (RoBERTa's under `roberta`). Subclasses (RoBERTa,
- * the LSG variants) swap the embeddings, the encoder or the whole sub-model through hooks.
+ * the LSG variants) swap the embeddings or the encoder through hooks; task classes name their
+ * sub-model's class in `baseModelClass`.
  */
-import { ones } from '../../engine/index.js';
-import { argumentError } from '../../engine/errors.js';
 import { PreTrainedModel } from '../pretrained.js';
-import { extendedAttentionMask, type AlbertInputs, type AlbertModelOutput } from '../albert/model.js';
+import { encodeInputs, type AlbertInputs, type AlbertModelOutput } from '../albert/model.js';
 import type { ModelBuildOptions } from '../albert/build-options.js';
 import type { HfJson } from '../albert/config-json.js';
 import { BertConfig } from './config.js';
@@ -65,14 +64,7 @@ export class BertModel extends BertPreTrainedModel {
   }
 
   forward(inputs: BertInputs): BertModelOutput {
-    const { inputIds } = inputs;
-    if (inputs.attentionMask && inputs.attentionMask.shape.join(',') !== inputIds.shape.join(',')) {
-      throw argumentError(`${this.constructor.name}.forward`, 'attentionMask.shape', inputs.attentionMask.shape, `the inputIds shape [${inputIds.shape.join(',')}]`);
-    }
-    const embedded = this.embeddings.forward(inputs);                         // (batch, seq, hidden)
-    const keep = inputs.attentionMask ?? ones(inputIds.shape, { dtype: 'int32' });
-    const mask = extendedAttentionMask(keep, embedded.dtype);                // (batch, 1, 1, seq)
-    const encoded = this.encoder.forward(embedded, mask, inputs);
+    const encoded = encodeInputs(`${this.constructor.name}.forward`, this, inputs);   // embeddings (batch, seq, hidden) → encoder
     const lastHiddenState = encoded.lastHiddenState;
     const pooledOutput = this.pooler === null ? undefined : this.pooler.forward(lastHiddenState);
     return { lastHiddenState, pooledOutput, hiddenStates: encoded.hiddenStates, attentions: encoded.attentions };
