@@ -23,6 +23,10 @@ export const WASM_MODULES = {
     wat: 'block-attention.wat', generated: 'block-attention-wasm.generated.ts', constant: 'BLOCK_ATTENTION_WASM_BASE64',
     description: 'The float32 fused block-sparse attention kernel (forward and backward)',
   },
+  rows: {
+    wat: 'rows.wat', generated: 'rows-wasm.generated.ts', constant: 'ROWS_WASM_BASE64',
+    description: 'The float32 softmax, layer-norm and gelu_new kernels (forward and backward)',
+  },
 } as const satisfies Record<string, WasmModuleSource>;
 
 /** The binary module of a .wat, with SIMD and shared memory (threads) enabled. */

@@ -1,11 +1,13 @@
 // Fused GELU kernels: one pass forward, one pass backward, in doubles (stored once in the output dtype);
-// float32 outputs use the fast exp (see fast-exp.ts).
+// float32 outputs use the fast exp (see fast-exp.ts). float32 gelu_new runs rows.wat (SIMD) where it
+// can; these loops are the fallback and reference.
 import type { ActivationKind, View } from '../../engine/backend.js';
 import { allocate, type TypedArray } from '../../engine/dtype.js';
 import { sizeOf } from '../../engine/shape.js';
 import { rowMajorData } from './dense.js';
 import { erf } from './erf.js';
 import { expFor } from './fast-exp.js';
+import { wasmGeluNew, wasmGeluNewGrad } from './wasm/rows-wasm.js';
 
 type Storage = TypedArray;
 
@@ -62,17 +64,21 @@ const BACKWARD: Record<ActivationKind, typeof geluBackward> = { gelu: geluBackwa
 
 export function activation(kind: ActivationKind, x: View<Storage>): Storage {
   const size = sizeOf(x.shape);
-  const out = allocate(x.dtype, size);
   const { data, start } = rowMajorData(x);
+  const fromWasm = kind === 'geluNew' ? wasmGeluNew({ data, start }, size) : null;
+  if (fromWasm) return fromWasm;
+  const out = allocate(x.dtype, size);
   FORWARD[kind](data, start, out, size);
   return out;
 }
 
 export function activationGrad(kind: ActivationKind, x: View<Storage>, dy: View<Storage>): Storage {
   const size = sizeOf(x.shape);
-  const out = allocate(x.dtype, size);
   const xs = rowMajorData(x);
   const dys = rowMajorData(dy);
+  const fromWasm = kind === 'geluNew' ? wasmGeluNewGrad(xs, dys, size) : null;
+  if (fromWasm) return fromWasm;
+  const out = allocate(x.dtype, size);
   BACKWARD[kind](xs.data, xs.start, dys.data, dys.start, out, size);
   return out;
 }

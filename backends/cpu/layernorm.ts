@@ -1,8 +1,10 @@
-// Fused layer normalisation over the last axis: one row at a time, statistics in doubles.
+// Fused layer normalisation over the last axis: one row at a time, statistics in doubles. float32
+// runs rows.wat (SIMD, float32 statistics) where it can; these loops are the fallback and reference.
 import type { LayerNormGradients, View } from '../../engine/backend.js';
 import { allocate, type TypedArray } from '../../engine/dtype.js';
 import { sizeOf } from '../../engine/shape.js';
 import { rowMajorData } from './dense.js';
+import { wasmLayerNorm, wasmLayerNormGrad } from './wasm/rows-wasm.js';
 
 type Storage = TypedArray;
 
@@ -36,6 +38,8 @@ export function layerNorm(x: View<Storage>, weight: View<Storage> | null, bias: 
   const out = allocate(x.dtype, size);
   if (size === 0) return out;
   const { data, start } = rowMajorData(x);
+  const fromWasm = wasmLayerNorm({ data, start }, weight && rowMajorData(weight), bias && rowMajorData(bias), size, width, eps);
+  if (fromWasm) return fromWasm;
   const scale = parameter(weight, width, 1);
   const shift = parameter(bias, width, 0);
   const stats = new Float64Array(2);
@@ -56,11 +60,18 @@ export function layerNorm(x: View<Storage>, weight: View<Storage> | null, bias: 
 export function layerNormGrad(x: View<Storage>, weight: View<Storage> | null, dy: View<Storage>, eps: number): LayerNormGradients<Storage> {
   const size = sizeOf(x.shape);
   const width = x.shape[x.shape.length - 1] ?? 1;
+  const xs = rowMajorData(x);
+  const dys = rowMajorData(dy);
+  const toDtype = (values: Float64Array) => {
+    const stored = allocate(x.dtype, width);
+    stored.set(values);
+    return stored;
+  };
+  const fromWasm = wasmLayerNormGrad(xs, weight && rowMajorData(weight), dys, size, width, eps);
+  if (fromWasm) return { dx: fromWasm.dx, dweight: toDtype(fromWasm.dweight), dbias: toDtype(fromWasm.dbias) };
   const dx = allocate(x.dtype, size);
   const dweight = new Float64Array(width);
   const dbias = new Float64Array(width);
-  const xs = rowMajorData(x);
-  const dys = rowMajorData(dy);
   const scale = parameter(weight, width, 1);
   const stats = new Float64Array(2);
   const X = xs.data;
@@ -90,10 +101,5 @@ export function layerNormGrad(x: View<Storage>, weight: View<Storage> | null, dy
       dx[row + j] = rstd * (D[dyBase + j]! * scale[j]! - gradMean - xhat * projection);
     }
   }
-  const toDtype = (values: Float64Array) => {
-    const stored = allocate(x.dtype, width);
-    stored.set(values);
-    return stored;
-  };
   return { dx, dweight: toDtype(dweight), dbias: toDtype(dbias) };
 }

@@ -4,7 +4,7 @@ import { allocate, type TypedArray } from '../../engine/dtype.js';
 import { sizeOf } from '../../engine/shape.js';
 import { rowMajorData } from './dense.js';
 import { expFor } from './fast-exp.js';
-import { contiguous } from './movement.js';
+import { wasmSoftmax, wasmSoftmaxGrad } from './wasm/rows-wasm.js';
 import { forEachRun, permuteLayout } from './strided.js';
 
 type Storage = TypedArray;
@@ -72,21 +72,28 @@ export function argReduce(op: ArgReduceOp, x: View<Storage>, axis: number): Stor
   return out;
 }
 
-/** Softmax along the last axis, one row at a time in doubles (max, exponentials, normalisation); float32 rows use the fast exp. */
+/**
+ * Softmax along the last axis, one row at a time in doubles (max, exponentials, normalisation);
+ * float32 rows use the fast exp, or rows.wat (SIMD) where it can: these loops are the fallback and reference.
+ */
 export function softmax(x: View<Storage>): Storage {
-  const rows = contiguous(x);
+  const size = sizeOf(x.shape);
   const width = x.shape[x.shape.length - 1] ?? 1;
-  const out = allocate(x.dtype, rows.length);
+  const { data: rows, start } = rowMajorData(x);
+  const fromWasm = wasmSoftmax({ data: rows, start }, size, width);
+  if (fromWasm) return fromWasm;
+  const out = allocate(x.dtype, size);
   const exps = new Float64Array(width);
   const exp = expFor(out);
-  for (let base = 0; base < rows.length; base += width) {
+  for (let row = 0; row < size; row += width) {
+    const base = start + row;
     let peak = -Infinity;
     for (let j = 0; j < width; j++) peak = Math.max(peak, rows[base + j]!);
     // NOTE: a row of all -Infinity gets shift 0, so it gives NaN as the composition does.
     const shift = peak === -Infinity ? 0 : peak;
     let total = 0;
     for (let j = 0; j < width; j++) total += exps[j] = exp(rows[base + j]! - shift);
-    for (let j = 0; j < width; j++) out[base + j] = exps[j]! / total;
+    for (let j = 0; j < width; j++) out[row + j] = exps[j]! / total;
   }
   return out;
 }
@@ -97,6 +104,8 @@ export function softmaxGrad(y: View<Storage>, dy: View<Storage>): Storage {
   const dys = rowMajorData(dy);
   const size = sizeOf(y.shape);
   const width = y.shape[y.shape.length - 1] ?? 1;
+  const fromWasm = wasmSoftmaxGrad(ys, dys, size, width);
+  if (fromWasm) return fromWasm;
   const out = allocate(y.dtype, size);
   const Y = ys.data;
   const D = dys.data;

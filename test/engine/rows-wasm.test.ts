@@ -1,0 +1,107 @@
+// The WebAssembly row kernels (rows.wat: softmax, layer norm, gelu_new, forward and backward): the
+// committed bytes are the assembly of the .wat, the float32 CPU kernels take the wasm path, and
+// they give the float64 TypeScript kernels' values within float32 rounding on odd shapes, strided
+// views, several chunks, masked and NaN rows; LSGRAD_WASM=0 switches the path off.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { createRng, MASK_VALUE, randn, tensor, type Tensor, type TypedArray, type View } from '../../engine/index.js';
+import { activation, activationGrad } from '../../backends/cpu/activations.js';
+import { layerNorm, layerNormGrad } from '../../backends/cpu/layernorm.js';
+import { softmax, softmaxGrad } from '../../backends/cpu/reduce.js';
+import { ROWS_WASM_BASE64 } from '../../backends/cpu/wasm/rows-wasm.generated.js';
+import { wasmGeluNew, wasmLayerNorm, wasmSoftmax } from '../../backends/cpu/wasm/rows-wasm.js';
+import { assemble, WASM_MODULES } from '../../scripts/build-wasm.js';
+import { expectClose, F32_TOL } from '../helpers/close.js';
+
+/** The CPU backend's tensors are views of typed arrays: the kernels take them as they are. */
+const asView = (x: Tensor) => x as unknown as View<TypedArray>;
+/** The same values as float32 (wasm) and float64 (the TypeScript loops). */
+const both = (x: Tensor) => ({ single: asView(x.cast('float32')), double: asView(x.cast('float64')) });
+
+test('the committed module is the assembly of rows.wat (run npm run build:wasm after editing it)', async () => {
+  const assembled = await assemble(WASM_MODULES.rows);
+  assert.equal(Buffer.from(ROWS_WASM_BASE64, 'base64').toString('hex'), Buffer.from(assembled).toString('hex'));
+});
+
+test('float32 takes the wasm path; float64, and rows whose width is not a multiple of 4, do not', () => {
+  const floats = { data: new Float32Array(24).fill(1), start: 0 };
+  assert.ok(wasmSoftmax(floats, 24, 8) instanceof Float32Array);
+  assert.ok(wasmGeluNew(floats, 23) instanceof Float32Array);
+  assert.is(wasmSoftmax(floats, 24, 6), null);
+  assert.is(wasmLayerNorm({ data: new Float64Array(24), start: 0 }, null, null, 24, 8, 1e-5), null);
+});
+
+// Rows × width: one row, widths 4…4096, and more rows than one chunk holds (16,384 floats).
+const ROW_SHAPES = [[1, 4], [3, 8], [5, 68], [300, 64], [6, 4096]] as const;
+
+test('softmax and its gradient: wasm float32 equals the float64 kernel, with masked keys and a strided input', () => {
+  const rng = createRng(21);
+  for (const [rows, width] of ROW_SHAPES) {
+    // Scores with some keys masked out (they must get exactly zero weight), read through a transpose.
+    const scores = randn([width, rows], { rng, dtype: 'float64' }).mul(5).transpose();
+    const masked = scores.add(tensor(Array.from({ length: width }, (_, j) => (j % 3 === 2 ? MASK_VALUE : 0)), { dtype: 'float64' }));
+    const x = both(masked);
+    const exact = softmax(x.double);
+    const fast = softmax(x.single);
+    assert.ok(fast instanceof Float32Array);
+    expectClose(fast, exact, F32_TOL, `softmax [${rows}, ${width}]`);
+    fast.forEach((p, i) => { if ((i % width) % 3 === 2) assert.is(p, 0, `a masked key's weight in [${rows}, ${width}]`); });
+    const y = tensor(exact, { shape: [rows, width], dtype: 'float64' });
+    const dy = randn([rows, width], { rng, dtype: 'float64' });
+    expectClose(softmaxGrad(both(y).single, both(dy).single), softmaxGrad(asView(y), asView(dy)), F32_TOL, `softmax gradient [${rows}, ${width}]`);
+  }
+});
+
+test('softmax of a row holding NaN is NaN, as the TypeScript kernel', () => {
+  const x = tensor([[1, Number.NaN, 2, 3], [1, 2, 3, 4]], { dtype: 'float32' });
+  const out = softmax(asView(x));
+  assert.ok([0, 1, 2, 3].every((i) => Number.isNaN(out[i]!)));
+  assert.ok([4, 5, 6, 7].every((i) => Number.isFinite(out[i]!)));
+});
+
+test('layerNorm and its gradient: wasm float32 equals the float64 kernel, with and without weight and bias', () => {
+  const rng = createRng(22);
+  for (const [rows, width] of ROW_SHAPES) {
+    const x = both(randn([rows, width], { rng, dtype: 'float64' }).mul(3).add(1));
+    const weight = both(randn([width], { rng, dtype: 'float64' }));
+    const bias = both(randn([width], { rng, dtype: 'float64' }));
+    const dy = both(randn([rows, width], { rng, dtype: 'float64' }));
+    for (const affine of [true, false]) {
+      const label = `layerNorm [${rows}, ${width}]${affine ? '' : ' without weight and bias'}`;
+      const fast = layerNorm(x.single, affine ? weight.single : null, affine ? bias.single : null, 1e-5);
+      assert.ok(fast instanceof Float32Array);
+      expectClose(fast, layerNorm(x.double, affine ? weight.double : null, affine ? bias.double : null, 1e-5), F32_TOL, label);
+      const fastGrads = layerNormGrad(x.single, affine ? weight.single : null, dy.single, 1e-5);
+      const exactGrads = layerNormGrad(x.double, affine ? weight.double : null, dy.double, 1e-5);
+      for (const name of ['dx', 'dweight', 'dbias'] as const) expectClose(fastGrads[name], exactGrads[name], F32_TOL, `${label}: ${name}`);
+    }
+  }
+});
+
+test('gelu_new and its gradient: wasm float32 equals the float64 kernel on odd sizes, several chunks and a strided input', () => {
+  const rng = createRng(23);
+  for (const size of [1, 3, 4, 37, 20_001]) {
+    const values = randn([size], { rng, dtype: 'float64' }).mul(4);
+    // Extremes: where e^(−2u) leaves the float32 range either way.
+    const x = both(size > 8 ? values.add(tensor([-30, -12, 0, 12, 30, ...Array(size - 5).fill(0)], { dtype: 'float64' })) : values);
+    const dy = both(randn([size], { rng, dtype: 'float64' }));
+    const fast = activation('geluNew', x.single);
+    assert.ok(fast instanceof Float32Array);
+    expectClose(fast, activation('geluNew', x.double), F32_TOL, `geluNew [${size}]`);
+    expectClose(activationGrad('geluNew', x.single, dy.single), activationGrad('geluNew', x.double, dy.double), F32_TOL, `geluNew gradient [${size}]`);
+  }
+  const strided = randn([40, 6], { rng, dtype: 'float64' }).transpose();
+  expectClose(activation('geluNew', both(strided).single), activation('geluNew', both(strided).double), F32_TOL, 'geluNew of a transposed view');
+});
+
+test('LSGRAD_WASM=0 turns the wasm path off', () => {
+  const script = `import { wasmSoftmax } from './backends/cpu/wasm/rows-wasm.ts';
+    console.log(wasmSoftmax({ data: new Float32Array(8), start: 0 }, 8, 4) === null ? 'off' : 'on');`;
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    env: { ...process.env, LSGRAD_WASM: '0' }, encoding: 'utf8',
+  });
+  assert.is(run.stdout.trim(), 'off', run.stderr);
+});
+
+test.run();
