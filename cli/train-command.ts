@@ -111,16 +111,17 @@ export async function runTrain(argv: string[]): Promise<void> {
   log(`data: ${data.data === BUILT_IN_DATASET ? BUILT_IN_DATASET : dataset.name}, ${labels.length} classes (${labels.join(', ')}); ${dataset.split}`);
   log(`data: ${describePart('train', train, labels)} · ${describePart('validation', validation, labels)} · ${describePart('test', test, labels)} · ${describeLengths(options)}`);
 
+  const classifier = resumeFrom ? await loadClassifier(resumeFrom) : createClassifier(options, labels, data, tokenizer);
   let baseline: BaselineResult | undefined;
   if (options.baseline) {
     // The baseline always learns from the whole training split (it takes under a second), so its
-    // number does not move with --limit; trainCount in metrics.json says so.
+    // number does not move with --limit; trainCount in metrics.json says so. It reads the text the
+    // model's tokenizer covers.
     const wholeTrain = options.limit > 0 ? loadDataset(data, { train: 0, validation: 1, test: 1 }).train : train;
-    baseline = runNaiveBayesBaseline(wholeTrain, validation, test, options.seqLen, labels);
+    baseline = runNaiveBayesBaseline(wholeTrain, validation, test, options.seqLen, labels, classifier.tokenizer);
     log(`baseline (${baseline.name}, ${baseline.trainCount} train documents): test ${formatMetrics(baseline.test)}`);
   }
 
-  const classifier = resumeFrom ? await loadClassifier(resumeFrom) : createClassifier(options, labels, data, tokenizer);
   const encodeTexts = (texts: readonly (string | Uint8Array)[], examples: readonly Example[]) =>
     encodeSet(texts, examples.map((example) => example.label), options.seqLen, classifier.encode, classifier.tokenizer.special.sep);
   const encode = (examples: readonly Example[]) => encodeTexts(examples.map((example) => example.text), examples);

@@ -2,8 +2,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { classificationMetrics, formatClassReport, formatMetrics } from '../../cli/metrics.js';
 import { fitNaiveBayes, predictNaiveBayes, words } from '../../cli/naive-bayes.js';
-import { firstBytes, runNaiveBayesBaseline } from '../../cli/baseline.js';
+import { firstBytes, firstTokensText, runNaiveBayesBaseline } from '../../cli/baseline.js';
 import { loadCorpus, splitEmails } from '../../cli/data/corpus.js';
+import { loadTokenizer } from '../../cli/data/tokenizers.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WORDPIECE } from '../helpers/tokenizer-fixtures.js';
 
 test('two classes: the headline figures are class 1\'s, on a hand-checked case', () => {
   // labels:      1 1 1 0 0
@@ -52,6 +57,24 @@ test('naive Bayes learns a toy vocabulary', () => {
 test('firstBytes cuts at a byte count', () => {
   assert.is(firstBytes('abcdef', 3), 'abc');
   assert.is(firstBytes('ab', 10), 'ab');
+});
+
+test('with a word tokenizer the baseline reads the text of the first seq-len − 2 tokens, not as many bytes', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'lsgrad-baseline-'));
+  writeFileSync(join(folder, 'tokenizer.json'), JSON.stringify(WORDPIECE.json));
+  const tokenizer = loadTokenizer(folder);
+  assert.is(firstTokensText(tokenizer, 'Goal match team vote party', 3), 'goal match team');
+  // The word that decides the label is past the first 4 bytes but within the first 4 tokens: a byte
+  // cut would hide it from the baseline.
+  const examples = (texts: string[]) => texts.map((text, index) => ({ key: String(index), group: String(index % 2), text, label: index % 2 }));
+  const train = examples(['goal match stock', 'goal match vote', 'goal match stock', 'goal match vote']);
+  const test = examples(['goal match stock', 'goal match vote']);
+  const byWords = runNaiveBayesBaseline(train, test, test, 6, ['a', 'b'], tokenizer);
+  assert.is(byWords.name, 'multinomial naive Bayes on words of the first 4 tokens');
+  assert.is(byWords.test.accuracy, 1);
+  const byBytes = runNaiveBayesBaseline(train, test, test, 6, ['a', 'b']);
+  assert.is(byBytes.name, 'multinomial naive Bayes on words of the first 4 bytes');
+  assert.is(byBytes.test.accuracy, 0.5);
 });
 
 test('naive-Bayes baseline on the real split is well above the majority class', () => {
