@@ -20,5 +20,7 @@ export { PreTrainedModel, adaptPrefix, readConfigJson, type FromPretrainedOption
 export { multiHeadSelfAttention, type AttentionProjections } from './encoder/self-attention.js';
 export { inferProblemType, sequenceClassificationLoss, tokenLoss, questionAnsweringOutputs, flattenChoices, type ClassificationSettings, type ChoiceInputs } from './encoder/task-losses.js';
 export type { ModelOutput } from './encoder/task-heads.js';
+export { EncoderEmbeddings, type EmbeddingInputs, type EmbeddingSettings } from './encoder/embeddings.js';
+export { POSITION_NUMBERINGS, robertaPositionIds, type PositionIdScheme, type PositionNumbering } from './encoder/position-ids.js';
 export * from './bert/index.js';
 export * from './roberta/index.js';

@@ -2,7 +2,7 @@ export { AlbertConfig, ALBERT_DEFAULTS, HIDDEN_ACTS, PROBLEM_TYPES, type HiddenA
 export { camelToSnake, snakeToCamel, parseHfJson, toHfJsonFields, configError, isPositiveInteger, refusalMarker, isRefusalMarker, withRefusal, withoutRefusal, REFUSAL_PREFIX, REAL_PROBLEM_TYPE_KEY, type HfJson } from './config-json.js';
 export { denseAttentionFunction, type AttentionFunction, type AttentionContext, type AttentionResult } from './attention-function.js';
 export { weightInit, type ModelBuildOptions } from './build-options.js';
-export { AlbertEmbeddings, type EmbeddingInputs } from './embeddings.js';
+export { AlbertEmbeddings } from './embeddings.js';
 export { AlbertAttention } from './attention.js';
 export { AlbertLayer, AlbertLayerGroup } from './layer.js';
 export { AlbertTransformer, groupIndexForLayer, type EncoderOutput } from './transformer.js';

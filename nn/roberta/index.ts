@@ -1,6 +1,5 @@
 export { RobertaConfig, XLMRobertaConfig, CamembertConfig, ROBERTA_DEFAULTS } from './config.js';
 export { RobertaEmbeddings, RobertaModel, XLMRobertaModel, CamembertModel } from './model.js';
-export { robertaPositionIds } from '../bert/position-ids.js';
 export { RobertaLMHead, RobertaClassificationHead, ROBERTA_MLM_TIED_KEYS } from './heads.js';
 export {
   RobertaForMaskedLM, RobertaForSequenceClassification, RobertaForTokenClassification, RobertaForQuestionAnswering, RobertaForMultipleChoice,

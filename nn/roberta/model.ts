@@ -10,7 +10,7 @@ import { BertModel } from '../bert/model.js';
 import type { BertConfig } from '../bert/config.js';
 import { RobertaConfig, XLMRobertaConfig, CamembertConfig } from './config.js';
 
-/** BERT's embeddings numbering positions from the pad id (nn/bert/position-ids.ts). */
+/** BERT's embeddings numbering positions from the pad id (nn/encoder/position-ids.ts). */
 export class RobertaEmbeddings extends BertEmbeddings {
   constructor(config: BertConfig, options: ModelBuildOptions = {}) {
     super(config, options, 'afterPadTokenId');
