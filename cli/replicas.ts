@@ -49,21 +49,48 @@ function batchTensors(batch: Batch): [Tensor, Tensor, Tensor] {
   ];
 }
 
-/** Forward and backward of one shard on one replica: leaves the shard-mean gradient in `.grad`. */
-export function shardBackward(classifier: TextClassifier, batch: Batch): number {
-  const [inputIds, attentionMask, labels] = batchTensors(batch);
-  const { loss } = classifier.forward(inputIds, attentionMask, labels);
-  if (!loss) throw new Error('shardBackward: the classifier returned no loss although labels were given');
-  loss.backward();
-  return loss.item();
+/**
+ * Tokens one training pass (forward and backward) holds at most. A shard wider than this runs as
+ * several passes over consecutive rows whose gradients add up, so the autograd graph held at once,
+ * and with it a replica's peak memory, is that of one 4,096-token row whatever the batch size.
+ */
+export const MAX_TOKENS_PER_PASS = 4096;
+
+/**
+ * Consecutive row ranges of a shard, each at most `maxTokens` tokens (at least one row).
+ * @example passRanges(4, 4096)  // [[0, 1], [1, 2], [2, 3], [3, 4]]
+ */
+export function passRanges(rows: number, width: number, maxTokens = MAX_TOKENS_PER_PASS): [number, number][] {
+  const rowsPerPass = Math.max(1, Math.floor(maxTokens / width));
+  return shardRanges(rows, Math.max(1, Math.ceil(rows / rowsPerPass)));
 }
 
-/** Logits (rows × classes) of a batch, without gradients. */
-export function shardLogits(classifier: TextClassifier, batch: Batch): Float32Array {
-  return inDeviceScope(() => {
-    const [inputIds, attentionMask] = batchTensors(batch);
+/** Forward and backward of one shard on one replica: leaves the shard-mean gradient in `.grad`. */
+export function shardBackward(classifier: TextClassifier, batch: Batch, maxTokensPerPass = MAX_TOKENS_PER_PASS): number {
+  const rows = batch.labels.length;
+  let shardLoss = 0;
+  for (const [start, end] of passRanges(rows, batch.width, maxTokensPerPass)) {
+    const [inputIds, attentionMask, labels] = batchTensors(batchRows(batch, start, end));
+    const { loss } = classifier.forward(inputIds, attentionMask, labels);
+    if (!loss) throw new Error('shardBackward: the classifier returned no loss although labels were given');
+    // Shard mean = Σ (pass rows / shard rows) · pass mean; one pass keeps the plain mean.
+    const share = (end - start) / rows;
+    (share === 1 ? loss : loss.mul(share)).backward();
+    shardLoss += loss.item() * share;
+  }
+  return shardLoss;
+}
+
+/** Logits (rows × classes) of a batch, without gradients, in passes of at most MAX_TOKENS_PER_PASS tokens. */
+export function shardLogits(classifier: TextClassifier, batch: Batch, maxTokensPerPass = MAX_TOKENS_PER_PASS): Float32Array {
+  const parts = passRanges(batch.labels.length, batch.width, maxTokensPerPass).map(([start, end]) => inDeviceScope(() => {
+    const [inputIds, attentionMask] = batchTensors(batchRows(batch, start, end));
     return Float32Array.from(noGrad(() => classifier.forward(inputIds, attentionMask).logits.toTypedArray()));
-  }, [classifier.module]);
+  }, [classifier.module]));
+  if (parts.length === 1) return parts[0]!;
+  const logits = new Float32Array(parts.reduce((total, part) => total + part.length, 0));
+  parts.reduce((at, part) => { logits.set(part, at); return at + part.length; }, 0);
+  return logits;
 }
 
 /** Copies the values of `params` into `flat`, one after the other. */

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { flagName, formatHelp, parseArgs, UsageError } from './args.js';
 import { runNaiveBayesBaseline, type BaselineResult } from './baseline.js';
-import { encodeSet } from './data/batches.js';
+import { encodeSet, type TrainingDocuments } from './data/batches.js';
 import { initialWeights, optionsFromInit, readInitSource, type InitReport, type InitSource } from './init-weights.js';
 import { loadTokenizer } from './data/tokenizers.js';
 import { BUILT_IN_DATASET, dataSpecOf, describePart, loadDataset, type Dataset, type Example } from './data/dataset.js';
@@ -137,10 +137,13 @@ export async function runTrain(argv: string[]): Promise<void> {
   if (threads !== options.threads) log(`--threads ${options.threads}: replicas run on the cpu backend only; using one`);
   const replicas = Replicas.start(classifier, { options, labels }, threads);
   try {
-    // The training documents are encoded to bytes once: the set is built from them, and --crop-prob reads them.
-    const trainBytes = train.map((example) => utf8.encode(example.text));
-    const trainSet = encodeTexts(trainBytes, train);
-    const result = await runTraining({ options, out, replicas, train: trainSet, trainBytes, validation: encode(validation), testCount: test.length, resumeFrom, log });
+    // The training documents are kept as UTF-8 bytes; each step encodes its batch from them.
+    const trainDocuments: TrainingDocuments = {
+      bytes: train.map((example) => utf8.encode(example.text)),
+      labels: Int32Array.from(train, (example) => example.label),
+      seqLen: options.seqLen, encode: classifier.encode, sepId: classifier.tokenizer.special.sep,
+    };
+    const result = await runTraining({ options, out, replicas, train: trainDocuments, validation: encode(validation), testCount: test.length, resumeFrom, log });
     if (result.stopped) {
       log(`stopped after step ${result.state.step} (--stop-at); continue with: lsgrad train --resume ${out}`);
       return;

@@ -7,7 +7,7 @@ import { inDeviceScope } from './device-scope.js';
 import { freezeAllBut } from './freeze.js';
 import { writeDirectoryAtomic, writeFileAtomic, writeJsonAtomic } from './atomic.js';
 import { readJsonObject } from './json-file.js';
-import { batchIndices, gatherRows, type EncodedSet } from './data/batches.js';
+import { batchIndices, encodeRows, type EncodedSet, type TrainingDocuments } from './data/batches.js';
 import { cropBatch } from './data/crops.js';
 import { scoreSet } from './evaluate.js';
 import { formatMetrics } from './metrics.js';
@@ -25,9 +25,8 @@ export interface TrainerInputs {
   out: string;
   /** The classifier and its replicas in worker threads (`--threads`). */
   replicas: Replicas;
-  train: EncodedSet;
-  /** The training documents' UTF-8 bytes, indexed like `train`: what --crop-prob crops. */
-  trainBytes: readonly Uint8Array[];
+  /** Encoded a batch at a time; --crop-prob crops their bytes. */
+  train: TrainingDocuments;
   validation: EncodedSet;
   /** Documents the test split will score after the last step: the progress ETA counts their time. */
   testCount: number;
@@ -81,7 +80,7 @@ export function validationsFrom(options: Pick<TrainOptions, 'evalEvery' | 'steps
  * weights, the AdamW moments and the step, so a resumed run repeats the uninterrupted losses.
  */
 export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult> {
-  const { options, out, replicas, train, trainBytes, validation, log } = inputs;
+  const { options, out, replicas, train, validation, log } = inputs;
   const classifier = replicas.classifier;
   const module = classifier.module;
   const namedParameters = module.namedParameters();
@@ -129,8 +128,8 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
     const started = performance.now();
     const startedCpu = process.cpuUsage();
     for (const group of optimizer.paramGroups) group.lr = group.initialLr * lrFactor(step);
-    const rows = batchIndices(train.count, options.batchSize, step, options.seed);
-    const batch = cropBatch(gatherRows(train, rows, stepSeqLen(options, step)), trainBytes, rows, options.cropProb, options.seed, step, classifier.encode);
+    const rows = batchIndices(train.bytes.length, options.batchSize, step, options.seed);
+    const batch = cropBatch(encodeRows(train, rows, stepSeqLen(options, step)), train.bytes, rows, options.cropProb, options.seed, step, classifier.encode);
     // A step whose loss or gradient norm is not finite changes nothing: no update, gradients dropped.
     const update = (loss: number) => {
       const norm = options.clipNorm > 0 ? clipGradNorm(trainable, options.clipNorm) : gradNorm(trainable);

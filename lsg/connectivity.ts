@@ -48,7 +48,7 @@ function sparseView(sparse: (SparseTokens & { slots: SparseSlots; step: number }
 
 /** Adds one query block row's sparse and local keys; `column(p)` maps token p to its column. */
 function addBlockRow(
-  row: Float64Array, b: number, h: number, heads: number, tokenIndex: number,
+  row: CountArray, b: number, h: number, heads: number, tokenIndex: number,
   geometry: { blockSize: number; tokens: number; validTokens: number; isCausal: boolean; pooledBase: number },
   tokenKeep: Uint8Array, sparse: SparseView | undefined, column: (p: number) => number,
 ): void {
@@ -68,10 +68,21 @@ function addBlockRow(
   for (let p = start; p < end; p++) if (tokenKeep[b * tokens + p]) row[column(p)]! += 1;
 }
 
-function finish(counts: Float64Array, shape: number[], numKeys: number, dtype: Tensor['dtype'], sparse?: SparseTokens): Connectivity {
+/** Counts are small integers, exact in either float type. */
+type CountArray = Float32Array | Float64Array;
+
+/**
+ * Zeroed counts in the dtype of the result. NOTE: allocated in that dtype, not in float64 and then
+ * cast: a 4,096-token picture's (4,097 × 4,097) counts would otherwise take 134 MB plus the cast copy.
+ */
+function countArray(size: number, dtype: Tensor['dtype']): CountArray {
+  return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
+}
+
+function finish(counts: CountArray, shape: number[], numKeys: number, dtype: Tensor['dtype'], sparse?: SparseTokens): Connectivity {
   const pooled = sparse && !sparse.positions;
   return {
-    counts: tensor(counts, { shape, dtype: 'float64' }).cast(dtype),
+    counts: tensor(counts, { shape, dtype: counts instanceof Float64Array ? 'float64' : 'float32' }).cast(dtype),
     numKeys,
     pooledKeys: pooled ? sparse.keys : undefined,
     pooledValues: pooled ? sparse.values : undefined,
@@ -92,7 +103,7 @@ export function lsgConnectivity(q: Tensor, k: Tensor, v: Tensor, options: LsgSel
   const originalKeep = keepFlags(plan.originalMask, batch, 1);
   const sparse = sparseView(plan.sparse, batch, heads);
   const columns = length + (sparse && !sparse.positions ? sparse.length : 0);
-  const counts = new Float64Array(batch * heads * length * columns);
+  const counts = countArray(batch * heads * length * columns, q.dtype);
   const tokens = plan.isShort ? length : plan.keys!.shape[2]!;
   const selectionKeep = plan.isShort ? originalKeep : keepFlags(plan.selectionMask!, batch, 1);
   const globalKeep = plan.global ? keepFlags(plan.global.mask, batch, 1) : undefined;
@@ -129,7 +140,7 @@ export function lsgModelConnectivity(q: Tensor, k: Tensor, v: Tensor, tokenKeep:
   const tokenKeepFlags = keepFlags(plan.tokenMask, batch, 1);
   const sparse = sparseView(plan.sparse, batch, heads);
   const columns = rows + (sparse && !sparse.positions ? sparse.length : 0);
-  const counts = new Float64Array(batch * heads * rows * columns);
+  const counts = countArray(batch * heads * rows * columns, q.dtype);
   for (let b = 0; b < batch; b++) {
     for (let h = 0; h < heads; h++) {
       for (let r = 0; r < rows; r++) {

@@ -117,3 +117,25 @@ export function gatherRows(set: EncodedSet, indices: readonly number[], maxWidth
   });
   return { inputIds, attentionMask, labels, width };
 }
+
+/** Training documents kept as their UTF-8 bytes, encoded a batch at a time (encodeRows). */
+export interface TrainingDocuments {
+  /** The documents' UTF-8 bytes (what --crop-prob crops too). */
+  bytes: readonly Uint8Array[];
+  labels: Int32Array;
+  /** Tokens per encoded row: [CLS], the first seqLen − 2 tokens, [SEP], padding. */
+  seqLen: number;
+  encode: RowEncoder;
+  sepId: number;
+}
+
+/**
+ * The rows `indices` of `documents`, encoded now: the very batch gatherRows returns from
+ * encodeSet(every document), without holding every document encoded at seqLen (4,816 training
+ * emails × 4,096 tokens × 8 bytes = 158 MB at the default settings; their bytes take 28 MB).
+ * @example encodeRows(documents, [4, 1], 256).width
+ */
+export function encodeRows(documents: TrainingDocuments, indices: readonly number[], maxWidth = documents.seqLen): Batch {
+  const rows = encodeSet(indices.map((row) => documents.bytes[row]!), indices.map((row) => documents.labels[row]!), documents.seqLen, documents.encode, documents.sepId);
+  return gatherRows(rows, indices.map((_, position) => position), maxWidth);
+}

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import '../helpers/property-seed.js';
 import { encodeBytes, decodeBytes, SPECIAL_TOKENS, BYTE_OFFSET, VOCAB_SIZE } from '../../cli/data/tokenizer.js';
-import { batchIndices, seededPermutation, encodeSet, gatherRows } from '../../cli/data/batches.js';
+import { batchIndices, seededPermutation, encodeSet, encodeRows, gatherRows } from '../../cli/data/batches.js';
 import { loadCorpus, splitEmails, splitOf, labelOf, labelCounts } from '../../cli/data/corpus.js';
 import { bodyOf, subjectOf } from '../../cli/data/mail.js';
 
@@ -99,6 +99,21 @@ test('gatherRows computes only the padding a batch needs, and cuts long rows as 
   assert.equal([...cut.attentionMask.subarray(0, 64)], [...shortSet.attentionMask.subarray(2 * 64, 3 * 64)]);
   assert.equal([...cut.inputIds.subarray(64, 128)], [...shortSet.inputIds.subarray(0, 64)]);
   assert.throws(() => gatherRows(set, [0], 1), /maxWidth 1/);
+});
+
+test('encodeRows encodes a batch on the spot exactly as gatherRows gathers it from the whole set', () => {
+  const utf8 = new TextEncoder();
+  const texts = ['a'.repeat(10), 'b'.repeat(100), 'c'.repeat(300), 'héllo'];
+  const documents = { bytes: texts.map((text) => utf8.encode(text)), labels: Int32Array.from([0, 1, 0, 1]), seqLen: 400, encode: encodeBytes, sepId: SPECIAL_TOKENS.sep };
+  const set = encodeSet(texts, [0, 1, 0, 1], 400);
+  for (const [indices, maxWidth] of [[[2, 0], 400], [[2, 0], 64], [[3, 1, 1], 400], [[0], 8]] as const) {
+    const expected = gatherRows(set, indices, maxWidth);
+    const batch = encodeRows(documents, indices, maxWidth);
+    assert.is(batch.width, expected.width);
+    assert.equal([...batch.inputIds], [...expected.inputIds]);
+    assert.equal([...batch.attentionMask], [...expected.attentionMask]);
+    assert.equal([...batch.labels], [...expected.labels]);
+  }
 });
 
 test('subjectOf reads the first Subject header, unfolded, and ignores the body', () => {

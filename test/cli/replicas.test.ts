@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { parseArgs } from '../../cli/args.js';
 import { encodeSet, gatherRows } from '../../cli/data/batches.js';
 import { createClassifier } from '../../cli/model.js';
-import { Replicas, shardRanges } from '../../cli/replicas.js';
+import { MAX_TOKENS_PER_PASS, Replicas, passRanges, shardBackward, shardLogits, shardRanges } from '../../cli/replicas.js';
 import { TRAIN_FLAGS } from '../../cli/train-flags.js';
 import { expectClose } from '../helpers/close.js';
 
@@ -20,6 +20,30 @@ test('shardRanges cuts rows into near-equal contiguous parts', () => {
   assert.equal(shardRanges(5, 3), [[0, 2], [2, 4], [4, 5]]);
   assert.equal(shardRanges(2, 3), [[0, 1], [1, 2]]);
   assert.equal(shardRanges(8, 1), [[0, 8]]);
+});
+
+test('passRanges keeps every pass within the token budget, one row at least', () => {
+  assert.equal(passRanges(4, 4096, 4096), [[0, 1], [1, 2], [2, 3], [3, 4]]);
+  assert.equal(passRanges(8, 256, 4096), [[0, 8]]);
+  assert.equal(passRanges(3, 2048, 4096), [[0, 2], [2, 3]]);
+  assert.equal(passRanges(2, 8192, 4096), [[0, 1], [1, 2]]);
+  // npm start's full-length steps: 4 rows of 4,096 tokens per replica, one row per pass.
+  for (const [start, end] of passRanges(4, 4096)) assert.ok((end - start) * 4096 <= MAX_TOKENS_PER_PASS);
+});
+
+test('a shard run in passes of one row gives the loss, gradient and logits of one pass', () => {
+  const classifier = createClassifier(options);
+  const params = classifier.module.parameters();
+  // A parameter the loss does not reach (the pooled sparse part at this length) has no gradient either way.
+  const gradients = () => params.map((p) => (p.grad ? Float32Array.from(p.grad.toTypedArray() as Float32Array) : new Float32Array(0)));
+  const onePass = shardBackward(classifier, batch, Infinity);
+  const expected = gradients();
+  for (const p of params) p.grad = null;
+  const rowByRow = shardBackward(classifier, batch, batch.width);
+  assert.ok(Math.abs(rowByRow - onePass) < 1e-5 * Math.max(1, Math.abs(onePass)), `loss ${rowByRow} vs ${onePass}`);
+  gradients().forEach((gradient, index) => expectClose(gradient, expected[index]!, { rtol: 1e-4, atol: 1e-6 }));
+  for (const p of params) p.grad = null;
+  expectClose(shardLogits(classifier, batch, batch.width), shardLogits(classifier, batch, Infinity), { rtol: 1e-5, atol: 1e-6 });
 });
 
 test('three replicas (shards of 2, 2, 1) give the loss and gradient of one', async () => {
