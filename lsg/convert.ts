@@ -15,7 +15,7 @@ import { tensor, createRng } from '../engine/index.js';
 import { argumentError, CheckpointError } from '../engine/errors.js';
 import {
   AlbertConfig, BertConfig, RobertaConfig, XLMRobertaConfig, CamembertConfig, adaptPrefix, loadSafetensors, stateDictFromSafetensors,
-  writeFileAtomic, readConfigJson, type HfJson, type StateDict, type PretrainedFiles, type PreTrainedModel, type ModelBuildOptions,
+  writeFileAtomic, readConfigJson, POSITION_NUMBERINGS, type PositionIdScheme, type HfJson, type StateDict, type PretrainedFiles, type PreTrainedModel, type ModelBuildOptions,
 } from '../nn/index.js';
 import { copyFile, fileExists, joinPath, makeDirectory, readText } from '../nn/disk.js';
 import { LsgAlbertConfig, LSG_ALBERT_DEFAULTS, GLOBAL_EMBEDDING_ROWS, LSG_ALBERT_CLASSES } from './albert.js';
@@ -67,8 +67,8 @@ interface Family {
   readonly classes: Record<string, LsgClass>;
   readonly defaultArchitecture: string;
   readonly width: (config: DenseConfigLike) => number;
-  /** Rows in front of the real positions (RoBERTa family: padTokenId + 1). */
-  readonly positionOffset: (config: DenseConfigLike) => number;
+  /** How the family numbers positions; it gives the rows in front of the real ones (RoBERTa family: padTokenId + 1). */
+  readonly positions: PositionIdScheme;
   /** Whether the global rows get the token-type-0 row (the reference's RoBERTa scripts ignore useTokenIds). */
   readonly tokenTypeInGlobals: boolean;
   /** bos and mask ids when neither a flag nor a tokenizer file gives them. */
@@ -87,7 +87,7 @@ const robertaFamily = (name: 'roberta' | 'xlm-roberta' | 'camembert', stem: stri
   classes: bertClasses(stem),
   defaultArchitecture: `${dense}ForMaskedLM`,
   width: (config) => config.hiddenSize,
-  positionOffset: (config) => config.padTokenId + 1,
+  positions: 'afterPadTokenId',
   tokenTypeInGlobals: false,
   defaultIds: robertaIds,
 });
@@ -101,7 +101,7 @@ const FAMILIES: Record<Family['name'], Family> = {
     classes: LSG_ALBERT_CLASSES as unknown as Record<string, LsgClass>,
     defaultArchitecture: 'AlbertForPreTraining',
     width: (config) => (config as AlbertConfig).embeddingSize,
-    positionOffset: () => 0,
+    positions: 'fromZero',
     tokenTypeInGlobals: true,
     defaultIds: (config) => ({ bos: config.bosTokenId ?? 2, mask: 4, source: 'bos_token_id; [MASK] is 4 in albert-base-v2' }),
   },
@@ -113,7 +113,7 @@ const FAMILIES: Record<Family['name'], Family> = {
     classes: bertClasses('Bert'),
     defaultArchitecture: 'BertForPreTraining',
     width: (config) => config.hiddenSize,
-    positionOffset: () => 0,
+    positions: 'fromZero',
     tokenTypeInGlobals: true,
     defaultIds: () => ({ bos: 101, mask: 103, source: '[CLS] 101 and [MASK] 103 of the bert-base vocabularies' }),
   },
@@ -260,7 +260,7 @@ function convertToLsgModel(json: HfJson, sourceState: StateDict, options: Conver
   const Target = family.classes[architecture]!;
 
   const width = family.width(source);
-  const offset = family.positionOffset(source);
+  const offset = POSITION_NUMBERINGS[family.positions].offset(source);
   const positionKey = keyEndingWith(sourceState, 'embeddings.position_embeddings.weight');
   const positions = float32Of(sourceState, positionKey, 'embeddings.position_embeddings.weight');
   const tableRows = positions.length / width;

@@ -1,7 +1,7 @@
 // The LSG configs of the BERT family: BERT's (RoBERTa's, XLM-RoBERTa's) fields plus the reference's
 // LSG keys, `auto_map` and `base_model_prefix: "lsg"`, and whether lsgrad computes the reference's
 // behaviours exactly (`reference_quirks`, recorded in config.json).
-import { BertConfig, BERT_DEFAULTS, ROBERTA_DEFAULTS, camelToSnake, refusalMarker, withRefusal, type BertConfigClass, type BertConfigOptions, type HfJson } from '../../nn/index.js';
+import { BertConfig, BERT_DEFAULTS, ROBERTA_DEFAULTS, POSITION_NUMBERINGS, camelToSnake, refusalMarker, withRefusal, type BertConfigClass, type BertConfigOptions, type HfJson } from '../../nn/index.js';
 import { LSG_ALBERT_DEFAULTS } from '../albert.js';
 import { lsgConfigFromCheckpointKeys, type LsgConfig } from '../config.js';
 import { lsgAutoMap, withReferenceDefault, whereReferenceDiffers } from './pytorch.js';
@@ -41,9 +41,9 @@ export class LsgBertConfig extends BertConfig implements LsgKeys {
     this.lsg = lsgConfigFromCheckpointKeys(this);
   }
 
-  /** Rows of the position table before the first real position (RoBERTa: padTokenId + 1). */
+  /** Rows of the position table before the first real position (nn/encoder/position-ids.ts; RoBERTa: padTokenId + 1). */
   get positionOffset(): number {
-    return 0;
+    return POSITION_NUMBERINGS.fromZero.offset(this);
   }
 
   /** The longest input the position table allows. */
@@ -81,7 +81,7 @@ export class LsgRobertaConfig extends LsgBertConfig {
   static override readonly autoMap: Record<string, string> = lsgAutoMap('roberta', 'Roberta', ROBERTA_HEADS, 'LSGRobertaForCausalLM');
 
   override get positionOffset(): number {
-    return this.padTokenId + 1;
+    return POSITION_NUMBERINGS.afterPadTokenId.offset(this);
   }
 }
 

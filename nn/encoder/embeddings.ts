@@ -57,7 +57,7 @@ export abstract class EncoderEmbeddings<Config extends EmbeddingSettings> extend
 
   /** The longest input the position table allows. */
   maxTokens(): number {
-    return POSITION_NUMBERINGS[this.positionScheme].maxTokens(this.config);
+    return this.config.maxPositionEmbeddings - POSITION_NUMBERINGS[this.positionScheme].offset(this.config);
   }
 
   /** The expectation an input longer than maxTokens() fails; LSG models point to the converter. */

@@ -17,8 +17,8 @@ export interface PositionNumbering {
   paddingIdx(config: PositionSettings): number | null;
   /** Position ids for (batch, seq) input ids: (batch | 1, seq) int32. */
   defaultIds(inputIds: Tensor, config: PositionSettings): Tensor;
-  /** The longest input the position table allows. */
-  maxTokens(config: PositionSettings): number;
+  /** Rows of the position table in front of the first real position; the rest hold the longest input. */
+  offset(config: PositionSettings): number;
 }
 
 /**
@@ -32,12 +32,12 @@ export const POSITION_NUMBERINGS: Record<PositionIdScheme, PositionNumbering> = 
   fromZero: {
     paddingIdx: () => null,
     defaultIds: (inputIds) => arange(0, inputIds.shape[1]!, 1, { dtype: 'int32' }).unsqueeze(0),   // (1, seq)
-    maxTokens: (config) => config.maxPositionEmbeddings,
+    offset: () => 0,
   },
   afterPadTokenId: {
     paddingIdx: (config) => config.padTokenId,
     defaultIds: (inputIds, config) => robertaPositionIds(inputIds, config.padTokenId),            // (batch, seq)
-    maxTokens: (config) => config.maxPositionEmbeddings - config.padTokenId - 1,
+    offset: (config) => config.padTokenId + 1,
   },
 };
 
