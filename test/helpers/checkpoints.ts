@@ -9,6 +9,22 @@ export const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'))
 export const tensorsOf = (path: string) => parseSafetensors(new Uint8Array(readFileSync(path))).tensors;
 
 /**
+ * The flags the reference converter was run with, read back from the converted case's config.json;
+ * `positionOffset` is the rows in front of the real positions (RoBERTa family: padTokenId + 1).
+ */
+export function converterFlagsOf(config: Record<string, unknown>, positionOffset = 0) {
+  return {
+    maxSequenceLength: (config.max_position_embeddings as number) - positionOffset,
+    blockSize: config.block_size as number,
+    sparseBlockSize: config.sparse_block_size as number,
+    sparsityFactor: config.sparsity_factor as number,
+    sparsityType: config.sparsity_type as string,
+    numGlobalTokens: config.num_global_tokens as number,
+    maskFirstToken: config.mask_first_token as boolean,
+  };
+}
+
+/**
  * A config.json as the reference would write it: without lsgrad's `reference_quirks` and
  * `_name_or_path`, and `auto_map` entries without the `repo--` prefix lsgrad adds.
  */

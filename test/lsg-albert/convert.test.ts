@@ -6,20 +6,8 @@ import { join } from 'node:path';
 import { convertAlbertCheckpoint, orderPositions, tilePositions } from '../../lsg/convert.js';
 import { LSGAlbertForMaskedLM } from '../../lsg/albert.js';
 import { ALBERT_FIXTURES, readCase, intTensor, maxAbsDiff } from '../nn/golden-helpers.js';
-import { readJson, denseBaseOf, expectSameTensors, comparableToReference } from '../helpers/checkpoints.js';
+import { readJson, converterFlagsOf, denseBaseOf, expectSameTensors, comparableToReference } from '../helpers/checkpoints.js';
 
-/** The converter flags the fixtures were made with, read back from the case's config.json. */
-function optionsOf(config: Record<string, unknown>) {
-  return {
-    maxSequenceLength: config.max_position_embeddings as number,
-    blockSize: config.block_size as number,
-    sparseBlockSize: config.sparse_block_size as number,
-    sparsityFactor: config.sparsity_factor as number,
-    sparsityType: config.sparsity_type as string,
-    numGlobalTokens: config.num_global_tokens as number,
-    globalPositionalStride: 64,
-  };
-}
 
 const CASES = ['lsg_mlm_none_f2_g1_t48', 'lsg_mlm_norm_f2_g1_t100', 'lsg_mlm_pooling_f4_g4_t256', 'lsg_cls_stride_f2_g4_t100', 'lsg_cls_block_stride_f4_g1_t48'];
 
@@ -35,7 +23,7 @@ for (const name of CASES) {
         denseBaseOf(lsgDir, denseDir, 512);
       }
       const outDir = join(work, 'lsg');
-      convertAlbertCheckpoint(denseDir, outDir, optionsOf(expectedConfig));
+      convertAlbertCheckpoint(denseDir, outDir, converterFlagsOf(expectedConfig));
       expectSameTensors(join(outDir, 'model.safetensors'), join(lsgDir, 'model.safetensors'));
       assert.equal(comparableToReference(readJson(join(outDir, 'config.json'))), comparableToReference(expectedConfig));
     } finally {
@@ -65,7 +53,7 @@ test('converted model reproduces the reference LSG case end to end; short inputs
   const work = mkdtempSync(join(tmpdir(), 'lsgrad-convert-'));
   try {
     const golden = readCase('lsg_mlm_norm_f2_g1_t100');
-    convertAlbertCheckpoint(`${ALBERT_FIXTURES}dense_mlm_t48`, work, optionsOf(readJson(join(golden.dir, 'config.json'))));
+    convertAlbertCheckpoint(`${ALBERT_FIXTURES}dense_mlm_t48`, work, converterFlagsOf(readJson(join(golden.dir, 'config.json'))));
     const model = LSGAlbertForMaskedLM.fromPretrained(work);
     const out = model.forward({ inputIds: intTensor(golden.inputs.input_ids), attentionMask: intTensor(golden.inputs.attention_mask), tokenTypeIds: intTensor(golden.inputs.token_type_ids) });
     assert.ok(maxAbsDiff(out.logits.toTypedArray() as Float32Array, golden.golden.logits.data, 'logits') < 1e-4);

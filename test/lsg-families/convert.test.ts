@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { convertToLsg, convertToLsgFiles, referencePositionRows } from '../../lsg/convert.js';
 import { LSGRobertaForMaskedLM, LSGXLMRobertaForSequenceClassification } from '../../lsg/index.js';
 import { FIXTURES, readCase, intTensor } from '../nn/golden-helpers.js';
-import { readJson, denseBaseOf, expectSameTensors, comparableToReference } from '../helpers/checkpoints.js';
+import { readJson, converterFlagsOf, denseBaseOf, expectSameTensors, comparableToReference } from '../helpers/checkpoints.js';
 import { LSG_FAMILY_CASES } from './cases.js';
 
 /** Each family's dense base for the head the fixtures converted from a stored dense case. */
@@ -18,18 +18,6 @@ const STORED_BASE: Record<string, { head: string; name: string }> = {
   'xlm-roberta': { head: 'lsg_tok', name: 'dense_tok_t56' },
 };
 
-/** The flags the reference converter was run with, read back from the case's config.json. */
-function optionsOf(config: Record<string, unknown>, offset: number) {
-  return {
-    maxSequenceLength: (config.max_position_embeddings as number) - offset,
-    blockSize: config.block_size as number,
-    sparseBlockSize: config.sparse_block_size as number,
-    sparsityFactor: config.sparsity_factor as number,
-    sparsityType: config.sparsity_type as string,
-    numGlobalTokens: config.num_global_tokens as number,
-    maskFirstToken: config.mask_first_token as boolean,
-  };
-}
 
 for (const [family, name] of LSG_FAMILY_CASES) {
   test(`${family}/${name}: converting the dense base gives the reference's checkpoint bit for bit`, () => {
@@ -48,7 +36,7 @@ for (const [family, name] of LSG_FAMILY_CASES) {
       // given, as the reference read them from its tokenizer. RoBERTa's come from the config (<s> 0)
       // and the last id (<mask> 99).
       const ids = family === 'bert' ? { bosTokenId: 2, maskTokenId: 4 } : {};
-      const report = convertToLsg(denseDir, join(work, 'lsg'), { ...optionsOf(expectedConfig, offset), ...ids });
+      const report = convertToLsg(denseDir, join(work, 'lsg'), { ...converterFlagsOf(expectedConfig, offset), ...ids });
       assert.equal(report.initialised, []);
       assert.equal(report.dropped, []);
       expectSameTensors(join(work, 'lsg', 'model.safetensors'), join(lsgDir, 'model.safetensors'));
