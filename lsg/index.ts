@@ -13,7 +13,7 @@ export { injectedProjections, seededProjections, type LshProjections } from './s
 export { largestTensorTracker, type TensorTrace } from './trace.js';
 export { lsgConnectivity, lsgModelConnectivity, attendOverConnectivity, type Connectivity } from './connectivity.js';
 export { createLsgAttentionFunction, type LsgAttentionCallContext } from './attention-function.js';
-// LSG-ALBERT (lsg/albert.ts, the only lsg file that imports nn).
+// LSG-ALBERT (lsg/albert.ts; it, lsg/models/ and lsg/convert.ts are the lsg files that import nn).
 export * from './albert.js';
 // The dense → LSG-ALBERT converter (lsg/convert.ts).
 export { convertToLsg, convertToLsgFiles, convertAlbertCheckpoint, convertAlbertState, tokenizerIdsOf, referencePositionRows, orderPositions, tilePositions, lsgArchitectureName, CONVERT_DEFAULTS, CONVERTIBLE_MODEL_TYPES, type ConvertOptions, type ConversionReport, type TokenizerIds } from './convert.js';
