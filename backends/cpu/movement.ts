@@ -77,8 +77,29 @@ export function cast(x: View<Storage>, dtype: DType): Storage {
   return out;
 }
 
+/**
+ * Whether no two elements of the layout share a position: with the axes ordered by |stride|, each
+ * stride steps past everything the smaller axes span. (Sufficient, not necessary: a layout that
+ * fails the test is treated as overlapping, which is only slower.)
+ */
+export function isInjective(layout: Layout): boolean {
+  const axes = layout.shape.map((dim, axis) => ({ dim, stride: Math.abs(layout.strides[axis]!) })).filter(({ dim }) => dim > 1);
+  axes.sort((a, b) => a.stride - b.stride);
+  let span = 0; // the largest offset the axes so far reach
+  for (const { dim, stride } of axes) {
+    if (stride <= span) return false;
+    span += (dim - 1) * stride;
+  }
+  return true;
+}
+
 export function scatterView(size: number, target: Layout, src: View<Storage>): Storage {
   const out = allocate(src.dtype, size);
+  // A view's own gradient (slice, permute, reshape) lands each element once: a copy, with bulk runs.
+  if (isInjective(target)) {
+    copyInto(out, target, src);
+    return out;
+  }
   const S = src.storage;
   forEachPlane(src.shape, [target, src], (bases, rows, length, rowSteps, steps) => {
     const [so, ss, ro, rs] = [steps[0]!, steps[1]!, rowSteps[0]!, rowSteps[1]!];

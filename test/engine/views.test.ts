@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import ndarray from 'ndarray';
 import * as E from '../../engine/index.js';
 import { arange, fromNdarray, tensor, toNdarray, type Tensor } from '../../engine/index.js';
+import { isInjective, scatterView } from '../../backends/cpu/movement.js';
 
 const base = () => arange(6).reshape([2, 3]);
 const shares = (view: Tensor, x: Tensor) => view.storage === x.storage;
@@ -135,6 +136,19 @@ test('ndarray interop is zero-copy both ways', () => {
   assert.equal(transposed.toArray(), [[1, 4], [2, 5], [3, 60]]);
   assert.equal(fromNdarray(ndarray(new Int32Array([1, 2]), [2])).dtype, 'int32');
   assert.throws(() => fromNdarray(ndarray(new Int16Array(2) as never, [2])), /fromNdarray: nd.data/);
+});
+
+test('scatterView copies into a layout that hits each position once, and accumulates where positions repeat', () => {
+  const layout = (shape: number[], strides: number[], offset = 0) => ({ shape, strides, offset });
+  assert.ok(isInjective(layout([2, 3], [3, 1])));
+  assert.ok(isInjective(layout([3, 2], [1, 3], 1)), 'a transpose');
+  assert.ok(isInjective(layout([2, 3], [-3, 1], 3)), 'a flip');
+  assert.ok(isInjective(layout([2, 2, 4096, 32], [262208, 131104, 32, 1], 32)), 'a slice');
+  assert.not.ok(isInjective(layout([4, 3], [0, 1])), 'an expand');
+  assert.not.ok(isInjective(layout([3, 2], [1, 1])), 'overlapping windows');
+  const src = { storage: Float32Array.from([1, 2, 3, 4, 5, 6]), shape: [3, 2], strides: [2, 1], offset: 0, dtype: 'float32' as const };
+  assert.equal(Array.from(scatterView(7, layout([3, 2], [1, 3], 1), src)), [0, 1, 3, 5, 2, 4, 6]);
+  assert.equal(Array.from(scatterView(4, layout([3, 2], [1, 1]), src)), [1, 2 + 3, 4 + 5, 6]);
 });
 
 test.run();
