@@ -6,10 +6,10 @@
 ;; (blocks × width × headDim) copy exists. A block's queries run in chunks of up to 32 rows; per
 ;; chunk the products are small matrix products with register tiles of 4 × 8 (8 f32x4
 ;; accumulators, as matmul.wat: 64 flops per 6 loads, and no spill on x86-64 or arm64):
-;;   scoresᵀ (width × chunk) = keys · queriesᵀ, then softmax down each column, then
-;;   out = probabilitiesᵀᵀ · values; the backward recomputes the probabilities and runs
-;;   dpᵀ = values · doutᵀ, dsᵀ = scale · p ∘ (dp − dout·out), dq = dsᵀᵀ · keys,
-;;   dkeys += dsᵀ · queries, dvalues += pᵀ · dout.
+;;   sᵀ (width × chunk) = keys · queriesᵀ, then pᵀ = softmax down each column of sᵀ, then
+;;   out = p · values; the backward recomputes pᵀ and runs dpᵀ = values · doutᵀ,
+;;   dsᵀ = scale · pᵀ ∘ (dpᵀ − dout·out per column), dq = ds · keys, dkeys += dsᵀ · queries,
+;;   dvalues += pᵀ · dout (p and ds read from their transposed arrays by strides).
 ;; Scores are kept transposed (a key per row, a query per lane) so that the softmax of four
 ;; queries is one vector walk down the keys, with no sums across lanes. The chunk's queries (and
 ;; output gradients) are the only operands copied, transposed; the banks are read in place, a row
