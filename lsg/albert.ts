@@ -14,7 +14,7 @@ import {
 import { lsgConfigFromCheckpointKeys, MAX_GLOBAL_TOKENS, MODEL_DEFAULTS, type LsgCheckpointKeys, type LsgConfig } from './config.js';
 import { withLsgAttention, prependGlobalRows, runLsgEncoder, lsgTooLongMessage, type LsgBuildOptions } from './models/encoder-steps.js';
 import { lsgAutoMap, withReferenceDefault, whereReferenceDiffers, REFERENCE_QUIRKS_KEY } from './models/pytorch.js';
-import { refusalMarker, withRefusal } from '../nn/index.js';
+import { refusalMarker, withRefusal, withSortedKeys } from '../nn/index.js';
 
 type LsgKeys = LsgCheckpointKeys;
 
@@ -110,7 +110,7 @@ export class LsgAlbertConfig extends AlbertConfig implements LsgKeys {
     const differs = whereReferenceDiffers(this.lsg);
     for (const key of Object.keys(LSG_ALBERT_DEFAULTS)) json[camelToSnake(key)] = (this as unknown as Record<string, unknown>)[key];
     if (differs !== null) return withRefusal(json, refusalMarker(differs));
-    return Object.fromEntries(Object.entries(json).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    return withSortedKeys(json);
   }
 }
 

@@ -15,7 +15,7 @@ import { tensor, createRng } from '../engine/index.js';
 import { argumentError, CheckpointError } from '../engine/errors.js';
 import {
   AlbertConfig, BertConfig, RobertaConfig, XLMRobertaConfig, CamembertConfig, adaptPrefix, loadSafetensors, stateDictFromSafetensors,
-  writeFileAtomic, readConfigJson, POSITION_NUMBERINGS, type PositionIdScheme, type HfJson, type StateDict, type PretrainedFiles, type PreTrainedModel, type ModelBuildOptions,
+  writeFileAtomic, readConfigJson, withSortedKeys, POSITION_NUMBERINGS, type PositionIdScheme, type HfJson, type StateDict, type PretrainedFiles, type PreTrainedModel, type ModelBuildOptions,
 } from '../nn/index.js';
 import { copyFile, fileExists, joinPath, makeDirectory, readText } from '../nn/disk.js';
 import { LsgAlbertConfig, LSG_ALBERT_DEFAULTS, GLOBAL_EMBEDDING_ROWS, LSG_ALBERT_CLASSES } from './albert.js';
@@ -364,7 +364,7 @@ export function convertToLsg(inDir: string, outDir: string, options: ConvertOpti
   makeDirectory(outDir);
   writeFileAtomic(joinPath(outDir, 'model.safetensors'), files['model.safetensors']);
   const outJson = { ...(JSON.parse(files['config.json']) as HfJson), _name_or_path: outDir };
-  writeFileAtomic(joinPath(outDir, 'config.json'), `${JSON.stringify(Object.fromEntries(Object.entries(outJson).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), null, 2)}\n`);
+  writeFileAtomic(joinPath(outDir, 'config.json'), `${JSON.stringify(withSortedKeys(outJson), null, 2)}\n`);
   copyTokenizer(inDir, outDir, options.maxSequenceLength ?? CONVERT_DEFAULTS.maxSequenceLength);
   return report;
 }

@@ -6,7 +6,7 @@
 import { Module, type StateDict } from './module.js';
 import { loadSafetensors, safetensorsFromStateDict, stateDictFromSafetensors } from './checkpoint.js';
 import { fileExists, joinPath, makeDirectory, readText, writeFileAtomic } from './disk.js';
-import type { HfJson } from './albert/config-json.js';
+import { withSortedKeys, type HfJson } from './albert/config-json.js';
 import type { ModelBuildOptions } from './albert/build-options.js';
 import { ArgumentError, CheckpointError, ConfigError } from '../engine/errors.js';
 
@@ -117,8 +117,7 @@ export abstract class PreTrainedModel extends Module {
   toPretrainedFiles(): PretrainedFiles {
     const hfClassName = (this.constructor as typeof PreTrainedModel).hfClassName;
     const json = { ...this.configJsonForSave(), architectures: [hfClassName] };
-    const sorted = Object.fromEntries(Object.entries(json).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    return { 'config.json': `${JSON.stringify(sorted, null, 2)}\n`, 'model.safetensors': safetensorsFromStateDict(this.stateDict()) };
+    return { 'config.json': `${JSON.stringify(withSortedKeys(json), null, 2)}\n`, 'model.safetensors': safetensorsFromStateDict(this.stateDict()) };
   }
 
   /**

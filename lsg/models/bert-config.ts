@@ -1,7 +1,7 @@
 // The LSG configs of the BERT family: BERT's (RoBERTa's, XLM-RoBERTa's) fields plus the reference's
 // LSG keys, `auto_map` and `base_model_prefix: "lsg"`, and whether lsgrad computes the reference's
 // behaviours exactly (`reference_quirks`, recorded in config.json).
-import { BertConfig, BERT_DEFAULTS, ROBERTA_DEFAULTS, POSITION_NUMBERINGS, camelToSnake, refusalMarker, withRefusal, type BertConfigClass, type BertConfigOptions, type HfJson } from '../../nn/index.js';
+import { BertConfig, BERT_DEFAULTS, ROBERTA_DEFAULTS, POSITION_NUMBERINGS, camelToSnake, refusalMarker, withRefusal, withSortedKeys, type BertConfigClass, type BertConfigOptions, type HfJson } from '../../nn/index.js';
 import { LSG_ALBERT_DEFAULTS } from '../albert.js';
 import { lsgConfigFromCheckpointKeys, type LsgConfig } from '../config.js';
 import { lsgAutoMap, withReferenceDefault, whereReferenceDiffers } from './pytorch.js';
@@ -66,9 +66,7 @@ export class LsgBertConfig extends BertConfig implements LsgKeys {
     const json: HfJson = { ...super.toHfJson(), auto_map: autoMap, base_model_prefix: 'lsg' };
     const differs = whereReferenceDiffers(this.lsg);
     if (differs !== null) return withRefusal(json, refusalMarker(differs));
-    const sorted: HfJson = {};
-    for (const key of Object.keys(json).sort()) sorted[key] = json[key];
-    return sorted;
+    return withSortedKeys(json);
   }
 }
 

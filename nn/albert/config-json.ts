@@ -17,6 +17,11 @@ export const REAL_PROBLEM_TYPE_KEY = 'lsgrad_problem_type';
  * compute differently from lsgrad: it fails to load there instead of running another model.
  * @example refusalMarker('local-only attention') // 'lsgrad-only (local-only attention; …)'
  */
+/** The same object with its keys in sorted order, as lsgrad writes every config.json (stable diffs). */
+export function withSortedKeys(json: HfJson): HfJson {
+  return Object.fromEntries(Object.keys(json).sort().map((key) => [key, json[key]]));
+}
+
 export function refusalMarker(reason: string): string {
   return `${REFUSAL_PREFIX}only (${reason}; PyTorch would compute something else: load it with lsgrad)`;
 }
@@ -30,9 +35,7 @@ export function withRefusal(json: HfJson, marker: string): HfJson {
   const out: HfJson = { ...json };
   if (out.problem_type !== undefined && out.problem_type !== null && !isRefusalMarker(out.problem_type)) out[REAL_PROBLEM_TYPE_KEY] = out.problem_type;
   out.problem_type = marker;
-  const sorted: HfJson = {};
-  for (const key of Object.keys(out).sort()) sorted[key] = out[key];
-  return sorted;
+  return withSortedKeys(out);
 }
 
 /** The inverse of `withRefusal`: the config.json as it was, and the marker (null when none). */
@@ -148,7 +151,5 @@ export function toHfJsonFields(
     out.label2id = ids;
   }
   out.model_type ??= modelType;
-  const sorted: HfJson = {};
-  for (const key of Object.keys(out).sort()) sorted[key] = out[key];
-  return sorted;
+  return withSortedKeys(out);
 }

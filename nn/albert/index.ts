@@ -1,5 +1,5 @@
 export { AlbertConfig, ALBERT_DEFAULTS, HIDDEN_ACTS, PROBLEM_TYPES, type HiddenAct, type ProblemType, type AlbertConfigOptions } from './config.js';
-export { camelToSnake, snakeToCamel, parseHfJson, toHfJsonFields, configError, isPositiveInteger, refusalMarker, isRefusalMarker, withRefusal, withoutRefusal, REFUSAL_PREFIX, REAL_PROBLEM_TYPE_KEY, type HfJson } from './config-json.js';
+export { camelToSnake, snakeToCamel, parseHfJson, toHfJsonFields, withSortedKeys, configError, isPositiveInteger, refusalMarker, isRefusalMarker, withRefusal, withoutRefusal, REFUSAL_PREFIX, REAL_PROBLEM_TYPE_KEY, type HfJson } from './config-json.js';
 export { denseAttentionFunction, type AttentionFunction, type AttentionContext, type AttentionResult } from './attention-function.js';
 export { weightInit, type ModelBuildOptions } from './build-options.js';
 export { AlbertEmbeddings } from './embeddings.js';
