@@ -30,7 +30,7 @@ export interface AlbertModelOutput {
 }
 
 export interface AlbertModelOptions extends ModelBuildOptions {
-  /** Include the pooler (default true; the masked-LM and token heads leave it out, as HuggingFace). */
+  /** Include the pooler (default true; HuggingFace's masked-LM, token and QA heads leave it out). */
   addPoolingLayer?: boolean;
 }
 

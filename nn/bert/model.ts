@@ -5,7 +5,7 @@
  * sub-model's class in `baseModelClass`.
  */
 import { PreTrainedModel } from '../pretrained.js';
-import { encodeInputs, type AlbertInputs, type AlbertModelOutput } from '../albert/model.js';
+import { encodeInputs, type AlbertInputs, type AlbertModelOutput, type AlbertModelOptions } from '../albert/model.js';
 import type { ModelBuildOptions } from '../albert/build-options.js';
 import type { HfJson } from '../albert/config-json.js';
 import { BertConfig } from './config.js';
@@ -14,11 +14,7 @@ import { BertEncoder, BertPooler } from './encoder.js';
 
 export type BertInputs = AlbertInputs;
 export type BertModelOutput = AlbertModelOutput;
-
-export interface BertModelOptions extends ModelBuildOptions {
-  /** Include the pooler (default true; HuggingFace's masked-LM, token and QA heads leave it out). */
-  addPoolingLayer?: boolean;
-}
+export type BertModelOptions = AlbertModelOptions;
 
 /** The base of every BERT-family class: BERT's config reader and the `bert.` prefix. */
 export abstract class BertPreTrainedModel extends PreTrainedModel {
