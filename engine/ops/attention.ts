@@ -2,7 +2,7 @@
 import { argumentError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { softmax } from './composite.js';
-import { transpose } from './movement.js';
+import { cat, transpose } from './movement.js';
 import { checkTensor } from './prepare.js';
 
 /**
@@ -43,5 +43,21 @@ export function denseAttention(q: Tensor, k: Tensor, v: Tensor, mask?: Tensor | 
   if (q.rank !== 4 || k.rank !== 4 || v.rank !== 4) {
     throw argumentError('denseAttention', 'q, k, v shapes', [q.shape, k.shape, v.shape], 'rank-4 tensors (batch, heads, seq, headDim)');
   }
-  return attentionProbabilities(q, k, mask).matmul(v);                  // (B, H, queries, keys) weights
+  const [batch, heads, queries] = q.shape as [number, number, number];
+  const keys = k.shape[2]!;
+  // NOTE: past SCORES_PER_CHUNK scores, the queries go in chunks of rows: each chunk's scores and
+  // weights are then buffers malloc can hand back warm, where one (queries × keys) buffer would be
+  // fresh memory every call (a first touch of each page costs more than the softmax over it).
+  const rowsPerChunk = Math.max(1, Math.floor(SCORES_PER_CHUNK / (batch * heads * keys)));
+  if (queries <= rowsPerChunk) return attentionProbabilities(q, k, mask).matmul(v); // (B, H, queries, keys) weights
+  const chunks: Tensor[] = [];
+  for (let start = 0; start < queries; start += rowsPerChunk) {
+    const length = Math.min(rowsPerChunk, queries - start);
+    const rowsMask = mask && mask.shape.length >= 2 && mask.shape[mask.rank - 2] === queries ? mask.narrow(mask.rank - 2, start, length) : mask;
+    chunks.push(attentionProbabilities(q.narrow(2, start, length), k, rowsMask).matmul(v));
+  }
+  return cat(chunks, 2);
 }
+
+/** Most scores (batch × heads × query rows × keys) denseAttention computes at once: 16 MiB of float32. */
+const SCORES_PER_CHUNK = 2 ** 22;
