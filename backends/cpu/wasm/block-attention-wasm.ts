@@ -4,6 +4,7 @@
 // TypeScript loops instead.
 import type { BlockAttentionGradients, BlockAttentionPlan } from '../../../engine/backend.js';
 import type { TypedArray } from '../../../engine/dtype.js';
+import { instantiateStandalone } from './instantiate.js';
 import { BLOCK_ATTENTION_WASM_BASE64 } from './block-attention-wasm.generated.js';
 
 /** The operands as row-major arrays with their start offsets, and the sizes. */
@@ -32,17 +33,7 @@ const PAGE_BYTES = 65536;
 /** Operands past this stay in TypeScript: byte addresses are i32 in the module. */
 const MAX_BYTES = 2 ** 31 - PAGE_BYTES;
 
-function load(): Exports | null {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  if (env?.LSGRAD_WASM === '0' || typeof WebAssembly === 'undefined') return null;
-  const bytes = Uint8Array.from(atob(BLOCK_ATTENTION_WASM_BASE64), (char) => char.charCodeAt(0));
-  if (!WebAssembly.validate(bytes)) return null;
-  try {
-    return new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as Exports;
-  } catch {
-    return null;
-  }
-}
+const load = (): Exports | null => instantiateStandalone<Exports>(BLOCK_ATTENTION_WASM_BASE64);
 
 let loaded: Exports | null | undefined;
 let enabled = true;

@@ -2,6 +2,7 @@
 // products need. The helper thread (matmul-pool.ts) instantiates the same module over the same
 // memory. Where WebAssembly SIMD or shared memory is missing, or LSGRAD_WASM=0, there is no kernel
 // and matmul.ts uses the JS kernel of matmul-tiles.ts.
+import { decodeWasm, wasmSwitchedOff } from './instantiate.js';
 import { MATMUL_WASM_BASE64 } from './matmul-wasm.generated.js';
 
 /** Where the operands and the output lie in the kernel's memory: matmul.wat's arguments, in bytes. */
@@ -33,12 +34,11 @@ export const DATA_START = 256;
 
 /** The module's bytes (decoded with atob, which browsers and Node both have). */
 export function matmulWasmBytes(): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(atob(MATMUL_WASM_BASE64), (char) => char.charCodeAt(0));
+  return decodeWasm(MATMUL_WASM_BASE64);
 }
 
 function load(): WasmKernel | null {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  if (env?.LSGRAD_WASM === '0' || typeof WebAssembly === 'undefined' || typeof SharedArrayBuffer === 'undefined') return null;
+  if (wasmSwitchedOff() || typeof SharedArrayBuffer === 'undefined') return null;
   const bytes = matmulWasmBytes();
   // validate() is false where the engine lacks SIMD or shared memory: then the JS kernel serves.
   if (!WebAssembly.validate(bytes)) return null;

@@ -4,6 +4,7 @@
 // missing, or LSGRAD_WASM=0, or the operands do not fit (not float32; a row width that is not a
 // multiple of 4), every function returns null and the TypeScript kernels run instead.
 import type { TypedArray } from '../../../engine/dtype.js';
+import { instantiateStandalone } from './instantiate.js';
 import { ROWS_WASM_BASE64 } from './rows-wasm.generated.js';
 
 /** A row-major float array: element i is data[start + i]. */
@@ -26,17 +27,7 @@ const PAGE_BYTES = 65536;
 /** Floats per operand per chunk (64 KiB): a chunk of every operand stays in the core's L2 cache. */
 const CHUNK_FLOATS = 16384;
 
-function load(): Exports | null {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  if (env?.LSGRAD_WASM === '0' || typeof WebAssembly === 'undefined') return null;
-  const bytes = Uint8Array.from(atob(ROWS_WASM_BASE64), (char) => char.charCodeAt(0));
-  if (!WebAssembly.validate(bytes)) return null;
-  try {
-    return new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as Exports;
-  } catch {
-    return null;
-  }
-}
+const load = (): Exports | null => instantiateStandalone<Exports>(ROWS_WASM_BASE64);
 
 let loaded: Exports | null | undefined;
 
