@@ -4,6 +4,7 @@ import { flagName, type FlagSpecs, type FlagValues } from './args.js';
 import { GPUJS_MODES } from '../backends/gpujs/modes.js';
 import { MODEL_PARTS } from './freeze.js';
 import { ConfigError } from '../engine/errors.js';
+import { warmupSchedule } from '../nn/index.js';
 import { createLsgConfig, createLsgLayerConfig } from '../lsg/config.js';
 
 export const ATTENTION_KINDS = ['lsg', 'dense', 'local'] as const;
@@ -32,6 +33,7 @@ export const TRAIN_FLAGS = {
   seqLen: { kind: 'int', default: 4096, min: 8, help: 'tokens per document: [CLS], its first seq-len − 2 tokens, [SEP], padding' },
   shortSeqLen: { kind: 'int', default: 256, min: 0, help: 'sequence-length warm-up: all steps but the last --long-steps read only this many tokens per document (0 = off)' },
   longSteps: { kind: 'int', default: 60, min: 0, help: 'the last steps, which read the full --seq-len after the warm-up' },
+  longWarmup: { kind: 'int', default: 0, min: 0, help: 'restart the learning rate at the length switch: the warm-up\'s steps decay to 0 there, and the last --long-steps get their own warmup of this many steps and linear decay (0 = one schedule over all steps)' },
   cropProb: { kind: 'float', default: 0, min: 0, max: 1, help: 'augmentation: the chance that a training document is read from a random line on (for emails: often past the headers) rather than from its start' },
   limit: { kind: 'int', default: 0, min: 0, help: 'training documents used, spread evenly over the split (0 = all; 4,816 in spam-assassin)' },
   evalLimit: { kind: 'int', default: 200, min: 0, help: 'validation documents scored every --eval-every steps (0 = all; 598 in spam-assassin)' },
@@ -93,11 +95,27 @@ export function stepSeqLen(options: LengthOptions, step: number): number {
   return step <= warmUpSteps(options) ? options.shortSeqLen : options.seqLen;
 }
 
+/**
+ * The learning-rate factor of each 1-based step: --warmup linear warmup steps, then linear decay to 0
+ * at the last step. With --long-warmup N and a sequence-length warm-up, each length has its own
+ * schedule: the short steps decay to 0 at the switch, and the long ones warm up over N steps and
+ * decay to 0 at the end. NOTE: with one schedule, npm start's 60 full-length steps ran at under 7%
+ * of --lr (the tail of the decay), too little to train the 3,840 positions the warm-up never reads.
+ * @example lrFactorOf({ warmup: 50, steps: 900, longWarmup: 6, seqLen: 4096, shortSeqLen: 256, longSteps: 60 })(843)  // 0.5
+ */
+export function lrFactorOf(options: LengthOptions & Pick<TrainOptions, 'warmup' | 'longWarmup'>): (step: number) => number {
+  const shortSteps = warmUpSteps(options);
+  if (options.longWarmup === 0 || shortSteps === 0) return warmupSchedule({ warmupSteps: options.warmup, totalSteps: options.steps, decay: 'linear' });
+  const short = warmupSchedule({ warmupSteps: options.warmup, totalSteps: shortSteps, decay: 'linear' });
+  const long = warmupSchedule({ warmupSteps: options.longWarmup, totalSteps: options.steps - shortSteps, decay: 'linear' });
+  return (step) => (step <= shortSteps ? short(step) : long(step - shortSteps));
+}
+
 export const TRAIN_SECTIONS: Record<string, readonly (keyof typeof TRAIN_FLAGS)[]> = {
   Data: ['data', 'textField', 'labelField', 'tokenizer', 'validation', 'test', 'seqLen', 'shortSeqLen', 'longSteps', 'cropProb', 'limit', 'evalLimit', 'testLimit'],
   Model: ['hiddenSize', 'embeddingSize', 'intermediateSize', 'numLayers', 'numGroups', 'heads', 'dropout'],
   Attention: ['attention', 'sparsityType', 'blockSize', 'sparseBlockSize', 'sparsityFactor', 'numGlobalTokens'],
-  Optimisation: ['steps', 'batchSize', 'lr', 'warmup', 'weightDecay', 'clipNorm', 'seed'],
+  Optimisation: ['steps', 'batchSize', 'lr', 'warmup', 'longWarmup', 'weightDecay', 'clipNorm', 'seed'],
   Run: ['evalEvery', 'checkpointEvery', 'backend', 'gpujsMode', 'threads', 'out', 'resume', 'init', 'trainOnly', 'stopAt', 'baseline', 'quiet'],
 };
 
@@ -118,6 +136,13 @@ export function crossCheckTrainOptions(options: TrainOptions): string[] {
   }
   if (options.warmup > options.steps) {
     problems.push(`--warmup ${options.warmup} is larger than --steps ${options.steps}`);
+  }
+  const shortSteps = warmUpSteps(options);
+  if (options.longWarmup > 0 && shortSteps > 0 && options.warmup > shortSteps) {
+    problems.push(`--warmup ${options.warmup} is larger than the ${shortSteps} steps at --short-seq-len ${options.shortSeqLen}, which --long-warmup gives their own schedule`);
+  }
+  if (options.longWarmup > 0 && shortSteps > 0 && options.longWarmup > options.steps - shortSteps) {
+    problems.push(`--long-warmup ${options.longWarmup} is larger than the ${options.steps - shortSteps} steps at full length (--long-steps ${options.longSteps})`);
   }
   const attentionProblem = checkAttentionFlags(options);
   if (attentionProblem) problems.push(attentionProblem);

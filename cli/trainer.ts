@@ -2,7 +2,7 @@
 // decay, validation every N steps, atomic checkpoints every N steps, exact resume.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AdamW, clipGradNorm, gradNorm, warmupSchedule, weightDecayGroups } from '../nn/index.js';
+import { AdamW, clipGradNorm, gradNorm, weightDecayGroups } from '../nn/index.js';
 import { inDeviceScope } from './device-scope.js';
 import { freezeAllBut } from './freeze.js';
 import { writeDirectoryAtomic, writeFileAtomic, writeJsonAtomic } from './atomic.js';
@@ -17,7 +17,7 @@ import { ProgressBar } from './progress.js';
 import {
   OPTIMIZER_FILE, TRAINER_STATE_FILE, checkpointName, writeLatest, type TrainerState,
 } from './run-state.js';
-import { stepSeqLen, warmUpSteps, type TrainOptions } from './train-flags.js';
+import { lrFactorOf, stepSeqLen, warmUpSteps, type TrainOptions } from './train-flags.js';
 
 export interface TrainerInputs {
   options: TrainOptions;
@@ -92,7 +92,7 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
     const count = (params: readonly { size: number }[]) => params.reduce((total, p) => total + p.size, 0).toLocaleString('en-US');
     log(`--train-only ${options.trainOnly.join(',')}: training ${count(trainable)} of ${count(module.parameters())} parameters (${trainable.length} of ${namedParameters.length} tensors)`);
   }
-  const lrFactor = warmupSchedule({ warmupSteps: options.warmup, totalSteps: options.steps, decay: 'linear' });
+  const lrFactor = lrFactorOf(options);
   let state: TrainerState = { step: 0, losses: [], validations: [], trainSeconds: 0, trainCpuSeconds: 0, trainTokens: 0 };
   if (inputs.resumeFrom) {
     state = readJsonObject(join(inputs.resumeFrom, TRAINER_STATE_FILE), 'runTraining', 'the trainer state of a checkpoint') as unknown as TrainerState;

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseArgs, formatHelp, UsageError, flagName, type FlagSpecs } from '../../cli/args.js';
-import { TRAIN_FLAGS, TRAIN_SECTIONS, crossCheckTrainOptions, stepSeqLen } from '../../cli/train-flags.js';
+import { TRAIN_FLAGS, TRAIN_SECTIONS, crossCheckTrainOptions, lrFactorOf, stepSeqLen } from '../../cli/train-flags.js';
 
 const SPECS = {
   seqLen: { kind: 'int', default: 128, min: 8, help: 'length' },
@@ -72,6 +72,18 @@ test('the sequence-length warm-up: short steps first, the last --long-steps at -
   assert.is(stepSeqLen({ ...options, shortSeqLen: 0 }, 1), 4096);          // off
   assert.is(stepSeqLen({ ...options, seqLen: 128 }, 1), 128);               // never longer than --seq-len
   assert.is(stepSeqLen({ ...options, steps: 40 }, 1), 4096);                // fewer steps than --long-steps: all long
+});
+
+test('--long-warmup gives the full-length steps their own warmup and decay', () => {
+  const options = { seqLen: 4096, shortSeqLen: 256, longSteps: 60, steps: 900, warmup: 50, longWarmup: 0 };
+  const close = (actual: number[], expected: number[]) => actual.forEach((value, i) => assert.ok(Math.abs(value - expected[i]!) < 1e-12, `${actual} vs ${expected}`));
+  // One schedule: the long steps sit at the tail of the decay.
+  close([25, 50, 841, 900].map(lrFactorOf(options)), [0.5, 1, 59 / 850, 0]);
+  const restarted = lrFactorOf({ ...options, longWarmup: 6 });
+  close([25, 50, 445, 840, 843, 846, 900].map(restarted), [0.5, 1, 0.5, 0, 0.5, 1, 0]);
+  close([1, 450].map(lrFactorOf({ ...options, shortSeqLen: 0, longWarmup: 6 })), [1 / 50, 1 - 400 / 850]);  // no warm-up: one schedule
+  const problems = crossCheckTrainOptions({ ...parseArgs('train', TRAIN_FLAGS, []).flags, longWarmup: 61 });
+  assert.ok(problems.some((problem) => problem.includes('--long-warmup 61')), problems.join('; '));
 });
 
 test.run();
