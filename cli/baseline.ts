@@ -36,7 +36,8 @@ export function firstTokensText(tokenizer: TextTokenizer, text: string, tokenCou
 export function runNaiveBayesBaseline(train: readonly Example[], validation: readonly Example[], test: readonly Example[], seqLen: number, classNames: readonly string[], tokenizer?: TextTokenizer): BaselineResult {
   const start = performance.now();
   const count = Math.max(0, seqLen - 2);
-  const visible = tokenizer === undefined || tokenizer.kind === 'bytes'
+  const readsBytes = tokenizer === undefined || tokenizer.kind === 'bytes';
+  const visible = readsBytes
     ? (text: string) => firstBytes(text, count)
     : (text: string) => firstTokensText(tokenizer, text, count);
   const model = fitNaiveBayes(train.map((example) => visible(example.text)), train.map((example) => example.label), classNames.length);
@@ -46,7 +47,7 @@ export function runNaiveBayesBaseline(train: readonly Example[], validation: rea
     classNames,
   );
   return {
-    name: `multinomial naive Bayes on words of the first ${count} ${tokenizer === undefined || tokenizer.kind === 'bytes' ? 'bytes' : 'tokens'}`,
+    name: `multinomial naive Bayes on words of the first ${count} ${readsBytes ? 'bytes' : 'tokens'}`,
     trainCount: train.length,
     validation: score(validation),
     test: score(test),

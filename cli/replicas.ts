@@ -89,7 +89,11 @@ export function shardLogits(classifier: TextClassifier, batch: Batch, maxTokensP
   }, [classifier.module]));
   if (parts.length === 1) return parts[0]!;
   const logits = new Float32Array(parts.reduce((total, part) => total + part.length, 0));
-  parts.reduce((at, part) => { logits.set(part, at); return at + part.length; }, 0);
+  let at = 0;
+  for (const part of parts) {
+    logits.set(part, at);
+    at += part.length;
+  }
   return logits;
 }
 
