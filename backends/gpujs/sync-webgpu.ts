@@ -7,9 +7,10 @@ import type { Device, KernelArgument } from './device.js';
 import type { KernelSpec } from './kernels.js';
 import { FLOAT_INDEX_LIMIT } from './layout.js';
 import type { DeviceArray } from './memory.js';
-import type { WorkerArgument, WorkerHandle, WorkerReply, WorkerRequest } from './webgpu-protocol.js';
+import type { IdentifiedReply, WorkerArgument, WorkerHandle, WorkerMessage, WorkerReply, WorkerRequest } from './webgpu-protocol.js';
 
 const REPLY_TIMEOUT_MS = 5 * 60_000;
+const WAIT_SLICE_MS = 50;
 const WORKER_EXIT_MS = 5_000;
 const EXIT_SHUTDOWN_MS = 10_000;
 
@@ -22,14 +23,15 @@ const uploadSpec: KernelSpec = {
 
 const isHandle = (value: unknown): value is WorkerHandle => typeof value === 'object' && value !== null && 'workerHandle' in value;
 
-/** One worker (one Dawn instance) per process, shared by every webgpu backend in it. */
-class WorkerConnection {
+/** One worker (one Dawn instance) per process, shared by every webgpu backend in it (exported for its tests). */
+export class WorkerConnection {
   readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
   readonly compiled = new Set<string>();
   readonly ran = new Set<string>();
   nextHandle = 1;
+  private nextRequestId = 1;
   users = 0;
   /** Dawn's adapter, as the init reply described it. */
   adapter = '';
@@ -61,19 +63,35 @@ class WorkerConnection {
     this.request({ type: 'destroy' }, timeoutMs);
   }
 
+  /**
+   * Posts a request and blocks until the reply with its id arrives. Replies to earlier requests that gave up
+   * waiting (timed out or failed on this side) may still be queued: they are read past, never taken for this one.
+   */
   request(request: WorkerRequest, timeoutMs = REPLY_TIMEOUT_MS): WorkerReply & { ok: true } {
-    Atomics.store(this.flag, 0, 0);
-    this.port.postMessage({ request, reply: true });
-    const waited = Atomics.wait(this.flag, 0, 0, timeoutMs);
-    const message = receiveMessageOnPort(this.port);
-    if (!message) throw new Error(`gpujs webgpu: no reply to '${request.type}' from the worker (${waited})`);
-    const reply = message.message as WorkerReply;
-    if (!reply.ok) throw new Error(`gpujs webgpu: '${request.type}' failed in the worker: ${reply.error}`);
-    return reply;
+    const replyId = this.nextRequestId++;
+    this.port.postMessage({ request, replyId } satisfies WorkerMessage);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      // NOTE: the flag is cleared before the queue is read; the worker posts a reply before setting it, so a
+      // reply that lands between the read and the wait leaves the flag set and the wait returns at once.
+      Atomics.store(this.flag, 0, 0);
+      const message = receiveMessageOnPort(this.port)?.message as IdentifiedReply | undefined;
+      if (message === undefined) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`gpujs webgpu: no reply to '${request.type}' from the worker within ${timeoutMs} ms`);
+        // Waits in slices, so a reply is read even if it became visible only after its flag was cleared.
+        Atomics.wait(this.flag, 0, 0, Math.min(left, WAIT_SLICE_MS));
+        continue;
+      }
+      // A reply without an id is the bootstrap's report that the worker never started: it answers everyone.
+      if (message.replyId !== undefined && message.replyId !== replyId) continue;
+      if (!message.ok) throw new Error(`gpujs webgpu: '${request.type}' failed in the worker: ${message.error}`);
+      return message;
+    }
   }
 
   post(request: WorkerRequest): void {
-    this.port.postMessage({ request, reply: false });
+    this.port.postMessage({ request, replyId: null } satisfies WorkerMessage);
   }
 }
 
@@ -116,7 +134,8 @@ export class SyncWebGpuDevice implements Device {
   private checkClass(kernelClass: string | undefined, spec: KernelSpec): void {
     if (this.kernelClass === '') this.kernelClass = kernelClass ?? '';
     if (kernelClass !== 'WebGPUKernel') {
-      throw new Error(`createGpuJsBackend: mode 'webgpu' was requested but gpu.js ran ${kernelClass} for kernel ${spec.key.slice(0, 80)}`);
+      const ran = kernelClass === undefined ? 'a kernel whose class the worker did not report' : kernelClass;
+      throw new Error(`createGpuJsBackend: mode 'webgpu' was requested but gpu.js ran ${ran} for kernel ${spec.key.slice(0, 80)}`);
     }
   }
 

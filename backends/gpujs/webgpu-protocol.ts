@@ -21,6 +21,16 @@ export type WorkerReply =
   | { ok: true; kernelClass?: string; data?: Float32Array; adapter?: string }
   | { ok: false; error: string };
 
+/** What crosses the port: requests that want an answer carry an id, and the answer carries it back. */
+export interface WorkerMessage {
+  request: WorkerRequest;
+  /** The request's id when the caller waits for the reply; null when it does not. */
+  replyId: number | null;
+}
+
+/** A reply with the id of the request it answers (none when the worker failed to start at all). */
+export type IdentifiedReply = WorkerReply & { replyId?: number };
+
 export interface WorkerData {
   /** Int32 flag the worker sets to 1 (and notifies) when a reply is on the port. */
   signal: SharedArrayBuffer;

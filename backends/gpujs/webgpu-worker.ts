@@ -3,7 +3,7 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { GPU } from './gpujs-package.js';
 import type { KernelSpec } from './kernels.js';
-import type { WorkerArgument, WorkerData, WorkerReply, WorkerRequest } from './webgpu-protocol.js';
+import type { IdentifiedReply, WorkerArgument, WorkerData, WorkerMessage, WorkerReply, WorkerRequest } from './webgpu-protocol.js';
 
 const { signal, port } = workerData as WorkerData;
 const flag = new Int32Array(signal);
@@ -132,7 +132,7 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
 
 // Requests are handled strictly in order: a run may use the result of the run before it.
 let queue: Promise<void> = Promise.resolve();
-port.on('message', (message: { request: WorkerRequest; reply: boolean }) => {
+port.on('message', (message: WorkerMessage) => {
   queue = queue.then(async () => {
     let reply: WorkerReply;
     try {
@@ -140,7 +140,7 @@ port.on('message', (message: { request: WorkerRequest; reply: boolean }) => {
     } catch (error) {
       reply = { ok: false, error: (error as Error).stack ?? String(error) };
     }
-    if (!message.reply) {
+    if (message.replyId === null) {
       if (!reply.ok) pendingError ??= reply.error;
       return;
     }
@@ -148,7 +148,7 @@ port.on('message', (message: { request: WorkerRequest; reply: boolean }) => {
       reply = { ok: false, error: `an earlier request failed: ${pendingError}` };
       pendingError = null;
     }
-    port.postMessage(reply);
+    port.postMessage({ ...reply, replyId: message.replyId } satisfies IdentifiedReply);
     Atomics.store(flag, 0, 1);
     Atomics.notify(flag, 0);
     // NOTE: after 'destroy' the worker ends by itself once Dawn has nothing in flight. Terminating it
