@@ -35,8 +35,11 @@ export interface TextClassifier {
   maxLength: number;
   /** The --seq-len the model was trained with (bytes + CLS + SEP). */
   seqLen: number;
-  /** inputIds, attentionMask: (batch, seq) int32; labels: (batch) int32 → loss and (batch, classes) logits. */
-  forward(inputIds: Tensor, attentionMask: Tensor, labels?: Tensor): { loss?: Tensor; logits: Tensor };
+  /**
+   * inputIds, attentionMask: (batch, seq) int32; labels: (batch) int32 → loss and (batch, classes) logits.
+   * positionIds: (batch, seq) int32 for rows not read from their start (default 0, 1, 2, …).
+   */
+  forward(inputIds: Tensor, attentionMask: Tensor, labels?: Tensor, positionIds?: Tensor): { loss?: Tensor; logits: Tensor };
   /** Makes dropout masks a function of (seed, step), so a resumed run repeats them. */
   reseedDropout(seed: number, step: number): void;
   savePretrained(directory: string): void | Promise<void>;
@@ -163,8 +166,8 @@ function wrap(model: AlbertForSequenceClassification, meta: ModelMeta, lsgConfig
     labels: Array.from({ length: config.numLabels }, (_, id) => config.id2label[id] ?? `LABEL_${id}`),
     ...(meta.data ? { data: meta.data } : {}),
     description: `${tokenizer.description} ALBERT ${config.numHiddenLayers}×${config.hiddenSize} (${config.numHiddenGroups} group${config.numHiddenGroups > 1 ? 's' : ''}, ${config.numAttentionHeads} heads), ${describeAttention(meta)}`,
-    forward: (inputIds, attentionMask, labels) => {
-      const out = model.forward({ inputIds, attentionMask, labels });
+    forward: (inputIds, attentionMask, labels, positionIds) => {
+      const out = model.forward({ inputIds, attentionMask, labels, positionIds });
       return { loss: out.loss, logits: out.logits };
     },
     reseedDropout: (seed, step) => dropoutRng.reseed(mixSeed(seed, step)),

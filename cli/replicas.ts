@@ -21,6 +21,7 @@ export function batchRows(batch: Batch, start: number, end: number): Batch {
     attentionMask: batch.attentionMask.subarray(start * width, end * width),
     labels: batch.labels.subarray(start, end),
     width,
+    ...(batch.positionIds && { positionIds: batch.positionIds.subarray(start * width, end * width) }),
   };
 }
 
@@ -40,12 +41,13 @@ export function shardDropoutSeed(seed: number, shard: number): number {
   return shard === 0 ? seed : mixSeed(seed, 0x5eed + shard);
 }
 
-function batchTensors(batch: Batch): [Tensor, Tensor, Tensor] {
+function batchTensors(batch: Batch): [Tensor, Tensor, Tensor, Tensor | undefined] {
   const shape = [batch.labels.length, batch.width];
   return [
     tensor(batch.inputIds, { shape, dtype: 'int32' }),
     tensor(batch.attentionMask, { shape, dtype: 'int32' }),
     tensor(batch.labels, { shape: [batch.labels.length], dtype: 'int32' }),
+    batch.positionIds && tensor(batch.positionIds, { shape, dtype: 'int32' }),
   ];
 }
 
@@ -70,8 +72,8 @@ export function shardBackward(classifier: TextClassifier, batch: Batch, maxToken
   const rows = batch.labels.length;
   let shardLoss = 0;
   for (const [start, end] of passRanges(rows, batch.width, maxTokensPerPass)) {
-    const [inputIds, attentionMask, labels] = batchTensors(batchRows(batch, start, end));
-    const { loss } = classifier.forward(inputIds, attentionMask, labels);
+    const [inputIds, attentionMask, labels, positionIds] = batchTensors(batchRows(batch, start, end));
+    const { loss } = classifier.forward(inputIds, attentionMask, labels, positionIds);
     if (!loss) throw new Error('shardBackward: the classifier returned no loss although labels were given');
     // Shard mean = Σ (pass rows / shard rows) · pass mean; one pass keeps the plain mean.
     const share = (end - start) / rows;
@@ -84,8 +86,8 @@ export function shardBackward(classifier: TextClassifier, batch: Batch, maxToken
 /** Logits (rows × classes) of a batch, without gradients, in passes of at most MAX_TOKENS_PER_PASS tokens. */
 export function shardLogits(classifier: TextClassifier, batch: Batch, maxTokensPerPass = MAX_TOKENS_PER_PASS): Float32Array {
   const parts = passRanges(batch.labels.length, batch.width, maxTokensPerPass).map(([start, end]) => inDeviceScope(() => {
-    const [inputIds, attentionMask] = batchTensors(batchRows(batch, start, end));
-    return Float32Array.from(noGrad(() => classifier.forward(inputIds, attentionMask).logits.toTypedArray()));
+    const [inputIds, attentionMask, , positionIds] = batchTensors(batchRows(batch, start, end));
+    return Float32Array.from(noGrad(() => classifier.forward(inputIds, attentionMask, undefined, positionIds).logits.toTypedArray()));
   }, [classifier.module]));
   if (parts.length === 1) return parts[0]!;
   const logits = new Float32Array(parts.reduce((total, part) => total + part.length, 0));

@@ -51,7 +51,7 @@ export function readRunOptions(outDir: string): TrainOptions {
   const path = join(outDir, RUN_FILE);
   if (!existsSync(path)) throw new Error(`--resume ${outDir}: no ${RUN_FILE} there; expected the --out directory of an earlier lsgrad train`);
   // Runs saved before an option existed ran as its neutral value (no length warm-up, no crops, one replica, the spam corpus).
-  return { shortSeqLen: 0, longSteps: 0, longWarmup: 0, cropProb: 0, threads: 1, gpujsMode: 'gpu', data: 'spam-assassin', textField: 'text', labelField: 'label', tokenizer: 'bytes', trainOnly: [], ...readJsonObject(path, `--resume ${outDir}`, 'the options of an earlier lsgrad train') } as unknown as TrainOptions;
+  return { shortSeqLen: 0, longSteps: 0, longWarmup: 0, shortWindows: 0, cropProb: 0, threads: 1, gpujsMode: 'gpu', data: 'spam-assassin', textField: 'text', labelField: 'label', tokenizer: 'bytes', trainOnly: [], ...readJsonObject(path, `--resume ${outDir}`, 'the options of an earlier lsgrad train') } as unknown as TrainOptions;
 }
 
 /** Points the run at its newest checkpoint; written last, so it never names a partial one. */

@@ -81,7 +81,8 @@ function describeLengths(options: TrainOptions): string {
   const shortSteps = warmUpSteps(options);
   const crops = options.cropProb > 0 ? ` · ${Math.round(options.cropProb * 100)}% of training documents read from a random line` : '';
   if (shortSteps === 0) return `seq-len ${options.seqLen}${crops}`;
-  return `seq-len ${options.seqLen} (warm-up: steps 1–${shortSteps} read ${options.shortSeqLen} tokens, the last ${options.steps - shortSteps} all ${options.seqLen})${crops}`;
+  const windows = options.shortWindows > 0 ? `, ${Math.round(options.shortWindows * 100)}% of them as windows at their full-length positions` : '';
+  return `seq-len ${options.seqLen} (warm-up: steps 1–${shortSteps} read ${options.shortSeqLen} tokens${windows}, the last ${options.steps - shortSteps} all ${options.seqLen})${crops}`;
 }
 
 /** --init: the checkpoint's weights in the freshly built classifier, and what was loaded and what initialised. */

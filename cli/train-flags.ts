@@ -34,6 +34,7 @@ export const TRAIN_FLAGS = {
   shortSeqLen: { kind: 'int', default: 256, min: 0, help: 'sequence-length warm-up: all steps but the last --long-steps read only this many tokens per document (0 = off)' },
   longSteps: { kind: 'int', default: 60, min: 0, help: 'the last steps, which read the full --seq-len after the warm-up' },
   longWarmup: { kind: 'int', default: 0, min: 0, help: 'restart the learning rate at the length switch: the warm-up\'s steps decay to 0 there, and the last --long-steps get their own warmup of this many steps and linear decay (0 = one schedule over all steps)' },
+  shortWindows: { kind: 'float', default: 0, min: 0, max: 1, help: 'during the --short-seq-len warm-up, the chance that a document is read as a window from a random place in its first --seq-len tokens, at the positions it has there (so every position the full length uses is trained before the switch) rather than from its start' },
   cropProb: { kind: 'float', default: 0, min: 0, max: 1, help: 'augmentation: the chance that a training document is read from a random line on (for emails: often past the headers) rather than from its start' },
   limit: { kind: 'int', default: 0, min: 0, help: 'training documents used, spread evenly over the split (0 = all; 4,816 in spam-assassin)' },
   evalLimit: { kind: 'int', default: 200, min: 0, help: 'validation documents scored every --eval-every steps (0 = all; 598 in spam-assassin)' },
@@ -112,7 +113,7 @@ export function lrFactorOf(options: LengthOptions & Pick<TrainOptions, 'warmup' 
 }
 
 export const TRAIN_SECTIONS: Record<string, readonly (keyof typeof TRAIN_FLAGS)[]> = {
-  Data: ['data', 'textField', 'labelField', 'tokenizer', 'validation', 'test', 'seqLen', 'shortSeqLen', 'longSteps', 'cropProb', 'limit', 'evalLimit', 'testLimit'],
+  Data: ['data', 'textField', 'labelField', 'tokenizer', 'validation', 'test', 'seqLen', 'shortSeqLen', 'longSteps', 'shortWindows', 'cropProb', 'limit', 'evalLimit', 'testLimit'],
   Model: ['hiddenSize', 'embeddingSize', 'intermediateSize', 'numLayers', 'numGroups', 'heads', 'dropout'],
   Attention: ['attention', 'sparsityType', 'blockSize', 'sparseBlockSize', 'sparsityFactor', 'numGlobalTokens'],
   Optimisation: ['steps', 'batchSize', 'lr', 'warmup', 'longWarmup', 'weightDecay', 'clipNorm', 'seed'],
@@ -130,6 +131,9 @@ export function crossCheckTrainOptions(options: TrainOptions): string[] {
   }
   if (options.shortSeqLen > 0 && options.shortSeqLen < 8) {
     problems.push(`--short-seq-len ${options.shortSeqLen} is too short; expected 0 (no warm-up) or at least 8`);
+  }
+  if (options.shortWindows > 0 && warmUpSteps(options) === 0) {
+    problems.push(`--short-windows ${options.shortWindows} needs a sequence-length warm-up; --short-seq-len is ${options.shortSeqLen} and --seq-len ${options.seqLen}`);
   }
   if ((options.trainOnly ?? []).includes('global') && options.attention !== 'lsg') {
     problems.push(`--train-only global needs LSG attention (global tokens); --attention is ${options.attention}`);

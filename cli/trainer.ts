@@ -9,6 +9,7 @@ import { writeDirectoryAtomic, writeFileAtomic, writeJsonAtomic } from './atomic
 import { readJsonObject } from './json-file.js';
 import { batchIndices, encodeRows, type EncodedSet, type TrainingDocuments } from './data/batches.js';
 import { cropBatch } from './data/crops.js';
+import { windowBatch } from './data/windows.js';
 import { scoreSet } from './evaluate.js';
 import { formatMetrics } from './metrics.js';
 import { Replicas } from './replicas.js';
@@ -52,6 +53,16 @@ export const MAX_SKIPPED_STEPS_IN_A_ROW = 5;
 export const EVAL_BATCH_SIZE = 8;
 
 /** User + system CPU seconds since `start` (a process.cpuUsage() reading). */
+/**
+ * The rows a training step reads: their starts at the step's length, or during the warm-up with
+ * --short-windows, position-faithful windows cut from the full-length rows.
+ */
+function readRows(train: TrainingDocuments, rows: readonly number[], options: TrainOptions, step: number) {
+  const width = stepSeqLen(options, step);
+  if (options.shortWindows === 0 || width === options.seqLen) return encodeRows(train, rows, width);
+  return windowBatch(encodeRows(train, rows), width, options.shortWindows, train.sepId, options.seed, step);
+}
+
 export function cpuSecondsSince(start: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(start);
   return (used.user + used.system) / 1e6;
@@ -129,7 +140,7 @@ export async function runTraining(inputs: TrainerInputs): Promise<TrainerResult>
     const startedCpu = process.cpuUsage();
     for (const group of optimizer.paramGroups) group.lr = group.initialLr * lrFactor(step);
     const rows = batchIndices(train.bytes.length, options.batchSize, step, options.seed);
-    const batch = cropBatch(encodeRows(train, rows, stepSeqLen(options, step)), train.bytes, rows, options.cropProb, options.seed, step, classifier.encode);
+    const batch = cropBatch(readRows(train, rows, options, step), train.bytes, rows, options.cropProb, options.seed, step, classifier.encode);
     // A step whose loss or gradient norm is not finite changes nothing: no update, gradients dropped.
     const update = (loss: number) => {
       const norm = options.clipNorm > 0 ? clipGradNorm(trainable, options.clipNorm) : gradNorm(trainable);

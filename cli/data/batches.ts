@@ -86,6 +86,8 @@ export interface Batch {
   attentionMask: Int32Array;
   labels: Int32Array;
   width: number;
+  /** Position ids (batch × width) when rows are not read from their start (windowBatch); absent: 0, 1, 2, … */
+  positionIds?: Int32Array;
 }
 
 /** Batch widths are rounded up to this, so that few distinct shapes occur (kernel caches of GPU backends). */

@@ -6,6 +6,7 @@
 import { createRng } from '../../engine/index.js';
 import { mixSeed, type Batch, type RowEncoder } from './batches.js';
 import { encodeBytes } from './tokenizer.js';
+import { windowPositions } from './windows.js';
 
 const NEWLINE = 0x0a;
 /** Salt that keeps the crop stream apart from the batch order's, which uses the same seed. */
@@ -38,6 +39,7 @@ export function cropBatch(batch: Batch, emails: readonly Uint8Array[], indices: 
   const { width } = batch;
   const inputIds = batch.inputIds.slice();
   const attentionMask = batch.attentionMask.slice();
+  const positionIds = batch.positionIds?.slice();
   indices.forEach((row, position) => {
     const crop = rng.uniform() < cropProb;
     const where = rng.uniform(); // drawn for every row, so one row's choice never shifts another's
@@ -46,6 +48,8 @@ export function cropBatch(batch: Batch, emails: readonly Uint8Array[], indices: 
     const encoded = encode(bytes.subarray(cropStart(bytes, where)), width);
     inputIds.set(encoded.inputIds, position * width);
     attentionMask.set(encoded.attentionMask, position * width);
+    // A cropped row is read from its (new) start: plain positions, whatever the row held before.
+    positionIds?.set(windowPositions(0, width), position * width);
   });
-  return { ...batch, inputIds, attentionMask };
+  return { ...batch, inputIds, attentionMask, ...(positionIds && { positionIds }) };
 }

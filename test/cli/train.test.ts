@@ -73,6 +73,19 @@ test('--crop-prob changes what the steps read, and --resume still repeats the un
   assert.is((await cli(['train', ...TINY, '--crop-prob', '2'])).status, 2);
 });
 
+test('--short-windows changes what the warm-up steps read (not the full-length ones), and --resume repeats it', async () => {
+  const windows = ['--short-windows', '1', '--no-baseline'];
+  const full = join(root, 'windows-full');
+  const resumed = join(root, 'windows-resumed');
+  assert.is((await cli(['train', ...TINY, ...windows, '--out', full])).status, 0);
+  assert.is((await cli(['train', ...TINY, ...windows, '--out', resumed, '--stop-at', '1'])).status, 0);
+  assert.is((await cli(['train', '--resume', resumed, '--quiet'])).status, 0);
+  assert.equal(losses(resumed), losses(full));
+  // Step 1 reads other tokens at other positions than the plain run's step 1.
+  assert.is.not(losses(full)[0], losses(join(root, 'full'))[0]);
+  assert.is((await cli(['train', ...TINY, '--short-windows', '0.5', '--short-seq-len', '0'])).status, 2);
+});
+
 test('--init starts a fresh run from a checkpoint\'s weights (lr 0 keeps them), and refuses a model of another shape', async () => {
   const out = join(root, 'init');
   const start = ['--short-seq-len', '0', '--steps', '1', '--lr', '0', '--out', out, '--init', join(root, 'full')];
