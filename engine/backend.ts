@@ -79,6 +79,18 @@ export interface BlockAttentionKernels<S> extends FusedKernel<
   readonly preferredFor: (dtype: DType, headDim: number) => boolean;
 }
 
+/**
+ * Reuse of storage the engine proves unreferenced (a backend's buffer pool). The engine takes a
+ * `mark` when a backward pass starts and calls `release(storage, mark)` for gradient storage that no
+ * pending gradient, no `.grad` and no returned tensor refers to any more. The backend must ignore
+ * storage it did not make itself after that mark (caller-owned arrays, anything older), so a release
+ * can never reach a forward activation, a parameter or an array the caller still holds.
+ */
+export interface StorageRecycler<S> {
+  mark(): number;
+  release(storage: S, mark: number): void;
+}
+
 export interface TidyOptions {
   /** Tensors whose storage (read at the end of the scope, so after assign()) survives the scope, e.g. parameters. */
   keep?: readonly unknown[];
@@ -158,6 +170,8 @@ export interface Backend<S = unknown> {
    * constant). Without the pair the engine gathers the blocks and composes matmul and softmax.
    */
   blockAttention?: BlockAttentionKernels<S>;
+  /** Optional: lets the engine hand dead gradient storage back for reuse (see StorageRecycler). */
+  recycler?: StorageRecycler<S>;
   /** Storage now owned by a long-lived tensor (assign): a scoped backend must not release it when a scope ends. */
   adopt?(storage: S): void;
   /** Runs fn in a memory scope that releases the storage made inside it, except what fn returns or `options.keep` names. */

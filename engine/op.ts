@@ -21,7 +21,11 @@ export interface ForwardResult {
 export interface OpDefinition<Params> {
   readonly name: string;
   readonly forward: (backend: Backend, inputs: readonly Tensor[], params: Params) => ForwardResult;
-  /** Input gradients from the output gradient, written in ops (so it runs on any backend); null where none flows. */
+  /**
+   * Input gradients from the output gradient, written in ops (so it runs on any backend); null where none flows.
+   * It must keep no reference to dy or to the tensors it makes once it returns (no caching in a closure or a
+   * global): backward hands gradient storage that nothing pending refers to back to the backend for reuse.
+   */
   readonly gradient?: (inputs: readonly Tensor[], output: Tensor, dy: Tensor, params: Params) => readonly (Tensor | null)[];
 }
 

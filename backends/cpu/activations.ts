@@ -2,7 +2,8 @@
 // float32 outputs use the fast exp (see fast-exp.ts). float32 gelu_new runs rows.wat (SIMD) where it
 // can; these loops are the fallback and reference.
 import type { ActivationKind, View } from '../../engine/backend.js';
-import { allocate, type TypedArray } from '../../engine/dtype.js';
+import type { TypedArray } from '../../engine/dtype.js';
+import { newBuffer, newFloat32Output } from './buffer-pool.js';
 import { sizeOf } from '../../engine/shape.js';
 import { rowMajorData } from './dense.js';
 import { erf } from './erf.js';
@@ -65,9 +66,9 @@ const BACKWARD: Record<ActivationKind, typeof geluBackward> = { gelu: geluBackwa
 export function activation(kind: ActivationKind, x: View<Storage>): Storage {
   const size = sizeOf(x.shape);
   const { data, start } = rowMajorData(x);
-  const fromWasm = kind === 'geluNew' ? wasmGeluNew({ data, start }, size) : null;
+  const fromWasm = kind === 'geluNew' ? wasmGeluNew({ data, start }, size, newFloat32Output) : null;
   if (fromWasm) return fromWasm;
-  const out = allocate(x.dtype, size);
+  const out = newBuffer(x.dtype, size);
   FORWARD[kind](data, start, out, size);
   return out;
 }
@@ -76,9 +77,9 @@ export function activationGrad(kind: ActivationKind, x: View<Storage>, dy: View<
   const size = sizeOf(x.shape);
   const xs = rowMajorData(x);
   const dys = rowMajorData(dy);
-  const fromWasm = kind === 'geluNew' ? wasmGeluNewGrad(xs, dys, size) : null;
+  const fromWasm = kind === 'geluNew' ? wasmGeluNewGrad(xs, dys, size, newFloat32Output) : null;
   if (fromWasm) return fromWasm;
-  const out = allocate(x.dtype, size);
+  const out = newBuffer(x.dtype, size);
   BACKWARD[kind](xs.data, xs.start, dys.data, dys.start, out, size);
   return out;
 }

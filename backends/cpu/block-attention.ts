@@ -3,7 +3,8 @@
 // headDim) copy exists, forward or backward. float64 (gradient checks) and, without WebAssembly,
 // float32 run here; block-attention-wasm.ts runs float32 with SIMD.
 import type { BlockAttentionGradients, BlockAttentionPlan, View } from '../../engine/backend.js';
-import { allocate, type DType, type TypedArray } from '../../engine/dtype.js';
+import type { DType, TypedArray } from '../../engine/dtype.js';
+import { newBuffer, newFloat32Output } from './buffer-pool.js';
 import { rowMajorData } from './dense.js';
 import { contiguous } from './movement.js';
 import { wasmBlockAttentionAvailable, wasmBlockAttentionBackward, wasmBlockAttentionForward, type BlockAttentionOperands } from './wasm/block-attention-wasm.js';
@@ -61,11 +62,11 @@ function rowWeights(ops: BlockAttentionOperands, plan: BlockAttentionPlan, pair:
 /** The forward: (B, H, T, headDim) of the views' dtype. */
 export function blockAttentionForward(q: View<Storage>, keys: View<Storage>, values: View<Storage>, mask: View<Storage>, plan: BlockAttentionPlan): Storage {
   const ops = blockAttentionOperands(q, keys, values, mask);
-  const fromWasm = wasmBlockAttentionForward(ops, plan);
+  const fromWasm = wasmBlockAttentionForward(ops, plan, newFloat32Output);
   if (fromWasm) return fromWasm;
   const { pairs, tokens, bankRows, headDim } = ops;
   const { rows, numBlocks, blockSize, width } = plan;
-  const out = allocate(q.dtype, pairs * tokens * headDim);
+  const out = newBuffer(q.dtype, pairs * tokens * headDim);
   const weights = new Float64Array(width);
   const accumulator = new Float64Array(headDim);
   const valueData = ops.values.data;
@@ -102,11 +103,11 @@ export function blockAttentionBackward(
   const { rows, numBlocks, blockSize, width, isCausal, scale } = plan;
   const output = rowMajorData(out);
   const gradOut = rowMajorData(dout);
-  const fromWasm = wasmBlockAttentionBackward(ops, output as { data: Float32Array; start: number }, gradOut as { data: Float32Array; start: number }, plan);
+  const fromWasm = wasmBlockAttentionBackward(ops, output as { data: Float32Array; start: number }, gradOut as { data: Float32Array; start: number }, plan, newFloat32Output);
   if (fromWasm) return fromWasm;
-  const dq = allocate(q.dtype, pairs * tokens * headDim);
-  const dkeys = allocate(q.dtype, pairs * bankRows * headDim);
-  const dvalues = allocate(q.dtype, pairs * bankRows * headDim);
+  const dq = newBuffer(q.dtype, pairs * tokens * headDim);
+  const dkeys = newBuffer(q.dtype, pairs * bankRows * headDim);
+  const dvalues = newBuffer(q.dtype, pairs * bankRows * headDim);
   const weights = new Float64Array(width);
   const queryGrad = new Float64Array(headDim);
   // Locals, not property reads, in the inner loops.

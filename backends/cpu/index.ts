@@ -3,6 +3,7 @@ import type { Backend } from '../../engine/backend.js';
 import type { TypedArray } from '../../engine/dtype.js';
 import { activation, activationGrad } from './activations.js';
 import { blockAttentionBackward, blockAttentionForward, blockAttentionPreferredFor } from './block-attention.js';
+import { markBuffers, releaseBuffer } from './buffer-pool.js';
 import { binary, unary, where } from './elementwise.js';
 import { gather, scatterAdd, topkIndices } from './indexing.js';
 import { layerNorm, layerNormGrad } from './layernorm.js';
@@ -33,6 +34,7 @@ export const cpuBackend: Backend<TypedArray> = {
   activation: { forward: activation, backward: activationGrad },
   layerNorm: { forward: layerNorm, backward: layerNormGrad },
   blockAttention: { forward: blockAttentionForward, backward: blockAttentionBackward, preferredFor: blockAttentionPreferredFor },
+  recycler: { mark: markBuffers, release: releaseBuffer },
 };
 
 export * as cpuKernels from './kernels.js';

@@ -1,7 +1,8 @@
 // Fused layer normalisation over the last axis: one row at a time, statistics in doubles. float32
 // runs rows.wat (SIMD, float32 statistics) where it can; these loops are the fallback and reference.
 import type { LayerNormGradients, View } from '../../engine/backend.js';
-import { allocate, type TypedArray } from '../../engine/dtype.js';
+import type { TypedArray } from '../../engine/dtype.js';
+import { newBuffer, newFloat32Output } from './buffer-pool.js';
 import { sizeOf } from '../../engine/shape.js';
 import { rowMajorData } from './dense.js';
 import { wasmLayerNorm, wasmLayerNormGrad } from './wasm/rows-wasm.js';
@@ -35,11 +36,11 @@ function rowStatistics(data: Storage, base: number, width: number, eps: number, 
 export function layerNorm(x: View<Storage>, weight: View<Storage> | null, bias: View<Storage> | null, eps: number): Storage {
   const size = sizeOf(x.shape);
   const width = x.shape[x.shape.length - 1] ?? 1;
-  const out = allocate(x.dtype, size);
-  if (size === 0) return out;
+  if (size === 0) return newBuffer(x.dtype, 0);
   const { data, start } = rowMajorData(x);
-  const fromWasm = wasmLayerNorm({ data, start }, weight && rowMajorData(weight), bias && rowMajorData(bias), size, width, eps);
+  const fromWasm = wasmLayerNorm({ data, start }, weight && rowMajorData(weight), bias && rowMajorData(bias), size, width, eps, newFloat32Output);
   if (fromWasm) return fromWasm;
+  const out = newBuffer(x.dtype, size);
   const scale = parameter(weight, width, 1);
   const shift = parameter(bias, width, 0);
   const stats = new Float64Array(2);
@@ -63,13 +64,13 @@ export function layerNormGrad(x: View<Storage>, weight: View<Storage> | null, dy
   const xs = rowMajorData(x);
   const dys = rowMajorData(dy);
   const toDtype = (values: Float64Array) => {
-    const stored = allocate(x.dtype, width);
+    const stored = newBuffer(x.dtype, width);
     stored.set(values);
     return stored;
   };
-  const fromWasm = wasmLayerNormGrad(xs, weight && rowMajorData(weight), dys, size, width, eps);
+  const fromWasm = wasmLayerNormGrad(xs, weight && rowMajorData(weight), dys, size, width, eps, newFloat32Output);
   if (fromWasm) return { dx: fromWasm.dx, dweight: toDtype(fromWasm.dweight), dbias: toDtype(fromWasm.dbias) };
-  const dx = allocate(x.dtype, size);
+  const dx = newBuffer(x.dtype, size);
   const dweight = new Float64Array(width);
   const dbias = new Float64Array(width);
   const scale = parameter(weight, width, 1);

@@ -7,6 +7,7 @@
 import type { View } from '../../engine/backend.js';
 import type { TypedArray } from '../../engine/dtype.js';
 import { sizeOf } from '../../engine/shape.js';
+import { newBuffer, releaseScratch } from './buffer-pool.js';
 import { runUnits, sharedArray } from './matmul-pool.js';
 import { forEachRun } from './strided.js';
 import { DATA_START, reserveWasmMemory, wasmKernel, type WasmKernel, type WasmLayout } from './wasm/kernel.js';
@@ -146,12 +147,20 @@ export function matmul(a: View<Storage>, b: View<Storage>): Storage {
   const N = b.shape[rank - 1]!;
   const batchShape = a.shape.slice(0, rank - 2);
   const batches = sizeOf(batchShape);
-  const out = sharedArray(a.dtype === 'float64' ? 'float64' : a.dtype === 'int32' ? 'int32' : 'float32', batches * M * N);
-  if (out.length === 0 || K === 0) return out; // an empty sum is zero, and out starts zeroed
+  const outKind = a.dtype === 'float64' ? 'float64' : a.dtype === 'int32' ? 'int32' : 'float32';
+  const size = batches * M * N;
+  if (size === 0 || K === 0) return newBuffer(outKind, size); // an empty sum is zero
   const sharedB = b.strides.slice(0, rank - 2).every((s, axis) => s === 0 || batchShape[axis] === 1);
   const product: Product = { a, b, M, K, N, batches, sharedB };
   const kernel = a.dtype === 'float32' ? wasmKernel() : null;
-  if (kernel && multiplyWasm(kernel, product, out as Float32Array)) return out;
+  if (kernel) {
+    // The wasm kernel writes every element of out (copied from its memory), so a pooled buffer fits.
+    const out = newBuffer('float32', size, true) as Float32Array;
+    if (multiplyWasm(kernel, product, out)) return out;
+    releaseScratch(out);
+  }
+  // The helper thread writes into out: shared memory where there is one.
+  const out = sharedArray(outKind, size);
   multiplyJs(product, out);
   return out;
 }

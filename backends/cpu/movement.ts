@@ -1,6 +1,7 @@
 // Copies between layouts: contiguous, cast, scatter into a view, concat and pad.
 import type { Layout, View } from '../../engine/backend.js';
 import { allocate, type DType, type TypedArray } from '../../engine/dtype.js';
+import { newBuffer } from './buffer-pool.js';
 import { contiguousStrides, sizeOf } from '../../engine/shape.js';
 import { collapseAxes } from './strided.js';
 
@@ -65,13 +66,13 @@ function rowMajor(shape: readonly number[], offset = 0): Layout {
 }
 
 export function contiguous(x: View<Storage>): Storage {
-  const out = allocate(x.dtype, sizeOf(x.shape));
+  const out = newBuffer(x.dtype, sizeOf(x.shape));
   copyInto(out, rowMajor(x.shape), x);
   return out;
 }
 
 export function cast(x: View<Storage>, dtype: DType): Storage {
-  const out = allocate(dtype, sizeOf(x.shape));
+  const out = newBuffer(dtype, sizeOf(x.shape));
   // NOTE: bool keeps "is non-zero"; int32 truncates toward zero (and NaN becomes 0), as typed arrays do.
   copyInto(out, rowMajor(x.shape), x, dtype === 'bool' ? (v) => (v !== 0 ? 1 : 0) : undefined);
   return out;
@@ -94,7 +95,7 @@ export function isInjective(layout: Layout): boolean {
 }
 
 export function scatterView(size: number, target: Layout, src: View<Storage>): Storage {
-  const out = allocate(src.dtype, size);
+  const out = newBuffer(src.dtype, size);
   // A view's own gradient (slice, permute, reshape) lands each element once: a copy, with bulk runs.
   if (isInjective(target)) {
     copyInto(out, target, src);
@@ -124,7 +125,7 @@ export function concat(xs: readonly View<Storage>[], axis: number): Storage {
   const shape = [...xs[0]!.shape];
   shape[axis] = xs.reduce((total, x) => total + x.shape[axis]!, 0);
   const strides = contiguousStrides(shape);
-  const out = allocate(xs[0]!.dtype, sizeOf(shape));
+  const out = newBuffer(xs[0]!.dtype, sizeOf(shape));
   let start = 0;
   for (const x of xs) {
     copyInto(out, { shape: x.shape, strides, offset: start * strides[axis]! }, x);
@@ -136,7 +137,7 @@ export function concat(xs: readonly View<Storage>[], axis: number): Storage {
 export function pad(x: View<Storage>, pads: readonly (readonly [number, number])[], value: number): Storage {
   const shape = x.shape.map((dim, axis) => dim + pads[axis]![0] + pads[axis]![1]);
   const strides = contiguousStrides(shape);
-  const out = allocate(x.dtype, sizeOf(shape));
+  const out = newBuffer(x.dtype, sizeOf(shape));
   if (value !== 0) out.fill(value);
   const offset = pads.reduce((total, [before], axis) => total + before * strides[axis]!, 0);
   copyInto(out, { shape: x.shape, strides, offset }, x);
@@ -144,11 +145,14 @@ export function pad(x: View<Storage>, pads: readonly (readonly [number, number])
 }
 
 export function full(size: number, value: number, dtype: DType): Storage {
-  const out = allocate(dtype, size);
+  const out = newBuffer(dtype, size);
   if (value !== 0) out.fill(value);
   return out;
 }
 
 export function read(x: View<Storage>): Storage {
-  return contiguous(x);
+  // NOTE: not from the buffer pool: the caller keeps the array, and may hand it back as a tensor's storage.
+  const out = allocate(x.dtype, sizeOf(x.shape));
+  copyInto(out, rowMajor(x.shape), x);
+  return out;
 }

@@ -26,10 +26,11 @@ test('the committed module is the assembly of rows.wat (run npm run build:wasm a
 
 test('float32 takes the wasm path; float64, and rows whose width is not a multiple of 4, do not', () => {
   const floats = { data: new Float32Array(24).fill(1), start: 0 };
-  assert.ok(wasmSoftmax(floats, 24, 8) instanceof Float32Array);
-  assert.ok(wasmGeluNew(floats, 23) instanceof Float32Array);
-  assert.is(wasmSoftmax(floats, 24, 6), null);
-  assert.is(wasmLayerNorm({ data: new Float64Array(24), start: 0 }, null, null, 24, 8, 1e-5), null);
+  const newOutput = (size: number) => new Float32Array(size);
+  assert.ok(wasmSoftmax(floats, 24, 8, newOutput) instanceof Float32Array);
+  assert.ok(wasmGeluNew(floats, 23, newOutput) instanceof Float32Array);
+  assert.is(wasmSoftmax(floats, 24, 6, newOutput), null);
+  assert.is(wasmLayerNorm({ data: new Float64Array(24), start: 0 }, null, null, 24, 8, 1e-5, newOutput), null);
 });
 
 // Rows × width: one row, widths 4…4096, and more rows than one chunk holds (16,384 floats).
@@ -97,7 +98,7 @@ test('gelu_new and its gradient: wasm float32 equals the float64 kernel on odd s
 
 test('LSGRAD_WASM=0 turns the wasm path off', () => {
   const script = `import { wasmSoftmax } from './backends/cpu/wasm/rows-wasm.ts';
-    console.log(wasmSoftmax({ data: new Float32Array(8), start: 0 }, 8, 4) === null ? 'off' : 'on');`;
+    console.log(wasmSoftmax({ data: new Float32Array(8), start: 0 }, 8, 4, (size) => new Float32Array(size)) === null ? 'off' : 'on');`;
   const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     env: { ...process.env, LSGRAD_WASM: '0' }, encoding: 'utf8',
   });

@@ -5,6 +5,7 @@
 import type { BlockAttentionGradients, BlockAttentionPlan } from '../../../engine/backend.js';
 import type { TypedArray } from '../../../engine/dtype.js';
 import { instantiateStandalone } from './instantiate.js';
+import type { NewOutput } from './rows-wasm.js';
 import { BLOCK_ATTENTION_WASM_BASE64 } from './block-attention-wasm.generated.js';
 
 /** The operands as row-major arrays with their start offsets, and the sizes. */
@@ -94,11 +95,18 @@ function put(memory: WebAssembly.Memory, at: number, source: { data: ArrayLike<n
   new Float32Array(memory.buffer, at, count).set(source.data.subarray(source.start, source.start + count));
 }
 
+/** `count` floats of the module's memory from byte `at`, in a new output array. */
+function copyOut(memory: WebAssembly.Memory, at: number, count: number, newOutput: NewOutput): Float32Array {
+  const out = newOutput(count);
+  out.set(new Float32Array(memory.buffer, at, count));
+  return out;
+}
+
 const planArgs = (ops: BlockAttentionOperands, plan: BlockAttentionPlan) =>
   [0, ops.pairs, ops.tokens, ops.bankRows, ops.headDim, plan.numBlocks, plan.blockSize, plan.width, plan.isCausal ? 1 : 0, plan.scale, plan.maskValue];
 
 /** The forward in wasm, or null when the kernel does not take these operands. */
-export function wasmBlockAttentionForward(ops: BlockAttentionOperands, plan: BlockAttentionPlan): Float32Array | null {
+export function wasmBlockAttentionForward(ops: BlockAttentionOperands, plan: BlockAttentionPlan, newOutput: NewOutput): Float32Array | null {
   const s = sizes(ops, plan);
   const { offsets, bytes } = layout([s.tokenFloats, s.bankFloats, s.bankFloats, s.maskFloats, s.rowFloats, s.tokenFloats, scratchFloats(ops, plan)]);
   if (!wasmBlockAttentionReady(ops, bytes / 4)) return null;
@@ -111,12 +119,12 @@ export function wasmBlockAttentionForward(ops: BlockAttentionOperands, plan: Blo
   new Float32Array(memory.buffer, mask, s.maskFloats).set(ops.mask);
   new Int32Array(memory.buffer, rows, s.rowFloats).set(plan.rows);
   forward(q, keys, values, mask, rows, out, scratch, ...planArgs(ops, plan));
-  return new Float32Array(memory.buffer, out, s.tokenFloats).slice();
+  return copyOut(memory, out, s.tokenFloats, newOutput);
 }
 
 /** The backward in wasm, or null when the kernel does not take these operands. */
 export function wasmBlockAttentionBackward(
-  ops: BlockAttentionOperands, output: { data: Float32Array; start: number }, gradOut: { data: Float32Array; start: number }, plan: BlockAttentionPlan,
+  ops: BlockAttentionOperands, output: { data: Float32Array; start: number }, gradOut: { data: Float32Array; start: number }, plan: BlockAttentionPlan, newOutput: NewOutput,
 ): BlockAttentionGradients<Float32Array> | null {
   const s = sizes(ops, plan);
   const { offsets, bytes } = layout([
@@ -138,8 +146,8 @@ export function wasmBlockAttentionBackward(
   new Uint8Array(memory.buffer, dkeys, scratch - dkeys).fill(0);
   backward(q, keys, values, mask, rows, out, dout, dq, dkeys, dvalues, scratch, ...planArgs(ops, plan));
   return {
-    dq: new Float32Array(memory.buffer, dq, s.tokenFloats).slice(),
-    dkeys: new Float32Array(memory.buffer, dkeys, s.bankFloats).slice(),
-    dvalues: new Float32Array(memory.buffer, dvalues, s.bankFloats).slice(),
+    dq: copyOut(memory, dq, s.tokenFloats, newOutput),
+    dkeys: copyOut(memory, dkeys, s.bankFloats, newOutput),
+    dvalues: copyOut(memory, dvalues, s.bankFloats, newOutput),
   };
 }

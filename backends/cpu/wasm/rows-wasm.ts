@@ -7,6 +7,12 @@ import type { TypedArray } from '../../../engine/dtype.js';
 import { instantiateStandalone } from './instantiate.js';
 import { ROWS_WASM_BASE64 } from './rows-wasm.generated.js';
 
+/**
+ * Makes an output array of `floats` elements (the backend's buffer pool); the kernel overwrites
+ * every element, so its contents on entry do not matter.
+ */
+export type NewOutput = (floats: number) => Float32Array;
+
 /** A row-major float array: element i is data[start + i]. */
 export interface Floats {
   readonly data: TypedArray;
@@ -66,7 +72,7 @@ function reserve(k: Exports, width: number, perChunk: number, perRow: number): C
 
 /**
  * For every chunk of rows: copies the inputs' rows to layout.chunk[0…], calls `compute(rows)`, then
- * copies layout.chunk[inputs.length + j] out to outputs[j].
+ * copies layout.chunk[inputs.length + j] out to outputs[j]: every element of every output is written.
  */
 function eachChunk(k: Exports, layout: ChunkLayout, rows: number, width: number, inputs: readonly Floats[], outputs: readonly Float32Array[], compute: (rows: number) => void): void {
   for (let first = 0; first < rows; first += layout.chunkRows) {
@@ -93,10 +99,10 @@ function putRow(k: Exports, at: number, values: Floats | null, width: number, fi
 }
 
 /** softmax along rows of `width`, or null (see the file comment). */
-export function wasmSoftmax(x: Floats, size: number, width: number): Float32Array | null {
+export function wasmSoftmax(x: Floats, size: number, width: number, newOutput: NewOutput): Float32Array | null {
   const k = kernelFor([x], width);
   if (!k) return null;
-  const out = new Float32Array(size);
+  const out = newOutput(size);
   const layout = reserve(k, width, 2, 2); // the two rows: one row of doubles
   const [input, output] = layout.chunk as [number, number];
   eachChunk(k, layout, size / width, width, [x], [out], (rows) => k.softmax(input, output, layout.row[0]!, rows, width));
@@ -104,10 +110,10 @@ export function wasmSoftmax(x: Floats, size: number, width: number): Float32Arra
 }
 
 /** y ⊙ (dy − Σ dy ⊙ y) along rows of `width`, or null. */
-export function wasmSoftmaxGrad(y: Floats, dy: Floats, size: number, width: number): Float32Array | null {
+export function wasmSoftmaxGrad(y: Floats, dy: Floats, size: number, width: number, newOutput: NewOutput): Float32Array | null {
   const k = kernelFor([y, dy], width);
   if (!k) return null;
-  const out = new Float32Array(size);
+  const out = newOutput(size);
   const layout = reserve(k, width, 3, 4); // the four rows: two rows of doubles
   const [probabilities, upstream, output] = layout.chunk as [number, number, number];
   eachChunk(k, layout, size / width, width, [y, dy], [out], (rows) => k.softmaxBackward(probabilities, upstream, output, layout.row[0]!, rows, width));
@@ -115,10 +121,10 @@ export function wasmSoftmaxGrad(y: Floats, dy: Floats, size: number, width: numb
 }
 
 /** Layer norm along rows of `width` (weight and bias [width], or null for none), or null. */
-export function wasmLayerNorm(x: Floats, weight: Floats | null, bias: Floats | null, size: number, width: number, eps: number): Float32Array | null {
+export function wasmLayerNorm(x: Floats, weight: Floats | null, bias: Floats | null, size: number, width: number, eps: number, newOutput: NewOutput): Float32Array | null {
   const k = kernelFor([x, weight, bias], width);
   if (!k) return null;
-  const out = new Float32Array(size);
+  const out = newOutput(size);
   const layout = reserve(k, width, 2, 2);
   const [input, output] = layout.chunk as [number, number];
   const [scale, shift] = layout.row as [number, number];
@@ -129,10 +135,10 @@ export function wasmLayerNorm(x: Floats, weight: Floats | null, bias: Floats | n
 }
 
 /** The layer-norm gradients (dweight and dbias summed over chunks in doubles), or null. */
-export function wasmLayerNormGrad(x: Floats, weight: Floats | null, dy: Floats, size: number, width: number, eps: number): { dx: Float32Array; dweight: Float64Array; dbias: Float64Array } | null {
+export function wasmLayerNormGrad(x: Floats, weight: Floats | null, dy: Floats, size: number, width: number, eps: number, newOutput: NewOutput): { dx: Float32Array; dweight: Float64Array; dbias: Float64Array } | null {
   const k = kernelFor([x, weight, dy], width);
   if (!k) return null;
-  const dx = new Float32Array(size);
+  const dx = newOutput(size);
   const dweight = new Float64Array(width);
   const dbias = new Float64Array(width);
   const layout = reserve(k, width, 3, 3);
@@ -152,10 +158,10 @@ export function wasmLayerNormGrad(x: Floats, weight: Floats | null, dy: Floats, 
 }
 
 /** gelu_new elementwise, or null. */
-export function wasmGeluNew(x: Floats, size: number): Float32Array | null {
+export function wasmGeluNew(x: Floats, size: number, newOutput: NewOutput): Float32Array | null {
   const k = kernelFor([x], 4);
   if (!k) return null;
-  const out = new Float32Array(size);
+  const out = newOutput(size);
   const layout = reserve(k, 4, 6, 0); // x, out, then two chunks of doubles each for x and the exps
   const [input, output, xs, , exps] = layout.chunk as [number, number, number, number, number];
   // Elements as rows of one: a last chunk that is not whole vectors computes its tail lanes on
@@ -165,10 +171,10 @@ export function wasmGeluNew(x: Floats, size: number): Float32Array | null {
 }
 
 /** dy ⊙ gelu_new′(x) elementwise, or null. */
-export function wasmGeluNewGrad(x: Floats, dy: Floats, size: number): Float32Array | null {
+export function wasmGeluNewGrad(x: Floats, dy: Floats, size: number, newOutput: NewOutput): Float32Array | null {
   const k = kernelFor([x, dy], 4);
   if (!k) return null;
-  const out = new Float32Array(size);
+  const out = newOutput(size);
   const layout = reserve(k, 4, 9, 0); // x, dy, out, then two chunks of doubles each for x, dy and the exps
   const [input, upstream, output, xs, , dys, , exps] = layout.chunk as [number, number, number, number, number, number, number, number];
   eachChunk(k, { ...layout, chunkRows: layout.chunkRows * 4 }, size, 1, [x, dy], [out], (count) => k.geluNewBackward(input, upstream, output, xs, dys, exps, Math.ceil(count / 4)));

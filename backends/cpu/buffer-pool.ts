@@ -1,0 +1,138 @@
+// Output buffers for the CPU kernels, reused once the engine proves them unreferenced.
+// NOTE: why: on the machine this was measured on, the first touch of a fresh page costs ~15 µs per
+// 4 KiB (a page fault), so writing a fresh 2 MiB output took ~7 ms where the same loop into a
+// reused buffer took ~1.5 ms. A training step allocates hundreds of such outputs.
+//
+// Safety rests on two rules. A buffer comes back only through `release`, which the engine calls for
+// storage it has proven nothing refers to (see engine/storage-release.ts). And `release` accepts only
+// buffers this pool handed out after the caller's `mark`: never an array a caller gave the backend
+// (fromTypedArray), never storage made before the mark (forward activations, parameters).
+import { allocate, type DType, type TypedArray } from '../../engine/dtype.js';
+import { argumentError } from '../../engine/errors.js';
+
+/** Buffers smaller than this are not kept: small allocations come from memory that is already mapped. */
+const DEFAULT_MIN_BYTES = 64 * 1024;
+
+/** Most bytes the pool holds by default (LSGRAD_BUFFER_POOL_MIB overrides; 0 turns reuse off). */
+const DEFAULT_MAX_BYTES = 256 * 2 ** 20;
+
+function maxBytesFromEnvironment(): number {
+  const text = typeof process === 'undefined' ? undefined : process.env?.LSGRAD_BUFFER_POOL_MIB;
+  if (text === undefined || text === '') return DEFAULT_MAX_BYTES;
+  const mib = Number(text);
+  if (!Number.isFinite(mib) || mib < 0) throw argumentError('LSGRAD_BUFFER_POOL_MIB', 'value', text, 'a number of MiB, 0 or more');
+  return mib * 2 ** 20;
+}
+
+let maxBytes = maxBytesFromEnvironment();
+let minBytes = DEFAULT_MIN_BYTES;
+let pooledBytes = 0;
+/** Free buffers by dtype and length. */
+const free = new Map<string, TypedArray[]>();
+/** Buffers now in `free`: a second release of one is ignored, so no buffer is handed out twice. */
+const isFree = new WeakSet<TypedArray>();
+/** The mark current when the pool handed each live buffer out. */
+const handedOutAt = new WeakMap<TypedArray, number>();
+let currentMark = 0;
+
+export interface BufferPoolStats {
+  /** Bytes held for reuse now. */
+  readonly pooledBytes: number;
+  /** Requests served from the pool, and requests that made a fresh buffer, since the last reset. */
+  readonly reused: number;
+  readonly fresh: number;
+}
+let reused = 0;
+let fresh = 0;
+
+const keyOf = (dtype: DType, size: number) => `${dtype}:${size}`;
+
+/**
+ * A zero-filled buffer of `size` elements (as `allocate`), reused when one of that dtype and size was
+ * released. `uninitialized`: the caller writes every element, so a reused buffer is not cleared.
+ */
+export function newBuffer(dtype: DType, size: number, uninitialized = false): TypedArray {
+  const stack = free.get(keyOf(dtype, size));
+  const buffer = stack?.pop();
+  if (buffer === undefined) {
+    const made = allocate(dtype, size);
+    if (made.byteLength >= minBytes) {
+      fresh++;
+      handedOutAt.set(made, currentMark);
+    }
+    return made;
+  }
+  isFree.delete(buffer);
+  pooledBytes -= buffer.byteLength;
+  reused++;
+  handedOutAt.set(buffer, currentMark);
+  if (!uninitialized) buffer.fill(0);
+  return buffer;
+}
+
+/** A float32 output that the caller overwrites whole (the wasm kernels' NewOutput). */
+export const newFloat32Output = (floats: number): Float32Array => newBuffer('float32', floats, true) as Float32Array;
+
+/** A mark: buffers handed out from now on may be released by a caller holding it. */
+export function markBuffers(): number {
+  return ++currentMark;
+}
+
+/**
+ * Takes back `storage`, which nothing refers to any more, for a later output; ignored unless the pool
+ * handed it out after `mark`, and when the pool is full.
+ */
+export function releaseBuffer(storage: TypedArray, mark: number): void {
+  const at = handedOutAt.get(storage);
+  if (at === undefined || at < mark || isFree.has(storage)) return;
+  if (pooledBytes + storage.byteLength > maxBytes) return;
+  handedOutAt.delete(storage);
+  isFree.add(storage);
+  pooledBytes += storage.byteLength;
+  const key = keyOf(dtypeOf(storage), storage.length);
+  const stack = free.get(key);
+  if (stack) stack.push(storage);
+  else free.set(key, [storage]);
+}
+
+/** Takes back a buffer the caller got from newBuffer and gave to no one (a kernel's scratch). */
+export function releaseScratch(buffer: TypedArray): void {
+  releaseBuffer(buffer, 0);
+}
+
+function dtypeOf(storage: TypedArray): DType {
+  if (storage instanceof Float32Array) return 'float32';
+  if (storage instanceof Float64Array) return 'float64';
+  if (storage instanceof Int32Array) return 'int32';
+  return 'bool';
+}
+
+export interface BufferPoolLimits {
+  /** Most bytes held for reuse (0: no reuse). */
+  readonly maxBytes: number;
+  /** Buffers smaller than this are neither tracked nor kept (tests set 0 to reuse every buffer). */
+  readonly minBytes: number;
+}
+
+/**
+ * Sets the pool's limits and empties it; returns the previous limits.
+ * @example const previous = configureBufferPool({ maxBytes: 0 }); try { run(); } finally { configureBufferPool(previous); }
+ */
+export function configureBufferPool(limits: Partial<BufferPoolLimits>): BufferPoolLimits {
+  const previous = { maxBytes, minBytes };
+  for (const [name, value] of Object.entries(limits)) {
+    if (typeof value !== 'number' || !(value >= 0)) throw argumentError('configureBufferPool', name, value, 'a number of bytes, 0 or more');
+  }
+  maxBytes = limits.maxBytes ?? maxBytes;
+  minBytes = limits.minBytes ?? minBytes;
+  free.clear();
+  pooledBytes = 0;
+  return previous;
+}
+
+/** How much the pool holds and how often it served a request (for benchmarks and tests). */
+export function bufferPoolStats(reset = false): BufferPoolStats {
+  const stats = { pooledBytes, reused, fresh };
+  if (reset) reused = fresh = 0;
+  return stats;
+}

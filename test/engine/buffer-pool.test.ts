@@ -1,0 +1,203 @@
+// Reuse of gradient storage (backends/cpu/buffer-pool.ts, engine/storage-release.ts): a reused
+// buffer is never one something still refers to, so results are bit-identical with reuse off.
+// Most tests reuse every buffer (minBytes 0), not only the large ones the default keeps.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { configureBufferPool, bufferPoolStats, markBuffers, newBuffer, releaseBuffer, type BufferPoolLimits } from '../../backends/cpu/buffer-pool.js';
+import { createRng, randn, tensor, tidy, type DType, type Tensor } from '../../engine/index.js';
+import { parseArgs } from '../../cli/args.js';
+import { createClassifier } from '../../cli/model.js';
+import { TRAIN_FLAGS } from '../../cli/train-flags.js';
+import { ones, randint } from '../../engine/index.js';
+import { AdamW, clipGradNorm, weightDecayGroups } from '../../nn/index.js';
+import { caseLabel, makeInputs, OP_CASES } from '../helpers/op-cases.js';
+
+const REUSE_EVERY_BUFFER: BufferPoolLimits = { maxBytes: 64 * 2 ** 20, minBytes: 0 };
+const NO_REUSE: Partial<BufferPoolLimits> = { maxBytes: 0 };
+
+function withPool<T>(limits: Partial<BufferPoolLimits>, fn: () => T): T {
+  const previous = configureBufferPool(limits);
+  try {
+    return fn();
+  } finally {
+    configureBufferPool(previous);
+  }
+}
+
+const bits = (t: Tensor) => Array.from(new Uint8Array(t.toTypedArray().slice().buffer));
+
+test('a released buffer comes back zeroed, once, and only if it was handed out after the mark', () => {
+  withPool(REUSE_EVERY_BUFFER, () => {
+    const before = newBuffer('float32', 8);
+    const mark = markBuffers();
+    const buffer = newBuffer('float32', 8);
+    buffer.fill(7);
+    releaseBuffer(before, mark); // made before the mark: ignored
+    releaseBuffer(buffer, mark);
+    releaseBuffer(buffer, mark); // a second release: ignored
+    const first = newBuffer('float32', 8);
+    const second = newBuffer('float32', 8);
+    assert.ok(first === buffer, 'the released buffer is reused');
+    assert.equal(Array.from(first), new Array(8).fill(0));
+    assert.ok(second !== buffer && second !== before, 'no buffer is handed out twice');
+    releaseBuffer(new Float32Array(8), mark); // not the pool's own: ignored
+    assert.ok(newBuffer('float32', 8) !== first);
+  });
+});
+
+test('a buffer of another dtype or size is never handed out', () => {
+  withPool(REUSE_EVERY_BUFFER, () => {
+    const mark = markBuffers();
+    const buffer = newBuffer('float32', 8);
+    releaseBuffer(buffer, mark);
+    assert.ok(newBuffer('float32', 9) !== buffer);
+    assert.ok((newBuffer('int32', 8) as unknown) !== buffer);
+    assert.ok(newBuffer('float32', 8) === buffer);
+  });
+});
+
+test('the pool keeps no more than maxBytes', () => {
+  withPool({ maxBytes: 64, minBytes: 0 }, () => {
+    const mark = markBuffers();
+    const [a, b] = [newBuffer('float32', 16), newBuffer('float32', 16)];
+    releaseBuffer(a, mark);
+    releaseBuffer(b, mark); // 128 bytes would exceed 64: dropped
+    assert.is(bufferPoolStats().pooledBytes, 64);
+  });
+});
+
+/** The gradients of the row's inputs for a seeded output gradient, run twice so the second run reuses the first's buffers. */
+function rowGradients(c: (typeof OP_CASES)[number], dtype: DType): number[][] {
+  let result: number[][] = [];
+  for (let run = 0; run < 2; run++) {
+    const inputs = makeInputs(c, dtype).map((x) => {
+      if (x.dtype !== dtype) return x;
+      const leaf = x.detach();
+      leaf.requiresGrad = true;
+      return leaf;
+    });
+    const out = c.run(...inputs);
+    out.backward(randn(out.shape, { rng: createRng(5), dtype: out.dtype }));
+    result = inputs.filter((x) => x.requiresGrad).map((x) => bits(x.grad!));
+  }
+  return result;
+}
+
+for (const dtype of ['float32', 'float64'] as const) {
+  test(`every op row's gradients are bit-identical with every buffer reused (${dtype})`, () => {
+    for (const c of OP_CASES.filter((row) => row.grad !== false)) {
+      const expected = withPool(NO_REUSE, () => rowGradients(c, dtype));
+      const actual = withPool(REUSE_EVERY_BUFFER, () => rowGradients(c, dtype));
+      assert.equal(actual, expected, caseLabel(c));
+    }
+  });
+}
+
+test('a leaf gradient that is a view of backward storage survives later passes', () => {
+  withPool(REUSE_EVERY_BUFFER, () => {
+    const x = tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
+    const w = tensor([1, 2, 3, 4, 5, 6]);
+    // reshape's gradient is a view of mul's gradient storage: x.grad outlives its base tensor.
+    x.reshape([6]).mul(w).sum().backward();
+    const kept = x.grad!.toArray();
+    for (let i = 0; i < 5; i++) {
+      const y = tensor([[1, 1, 1], [1, 1, 1]], { requiresGrad: true });
+      y.reshape([6]).mul(w.mul(10)).sum().backward();
+      y.mul(y).exp().sum().backward();
+    }
+    assert.equal(x.grad!.toArray(), kept);
+  });
+});
+
+test('a retained gradient that also flows on survives later passes', () => {
+  withPool(REUSE_EVERY_BUFFER, () => {
+    const x = tensor([1, 2, 3], { requiresGrad: true });
+    const h = x.mul(2).retainGrad();
+    // add's gradient hands the same dy to both inputs: h.grad, and the one that flows on to x.
+    h.add(h.mul(h)).sum().backward();
+    const [hGrad, xGrad] = [h.grad!.toArray(), x.grad!.toArray()];
+    assert.equal(hGrad, [5, 9, 13]);
+    for (let i = 0; i < 5; i++) {
+      const y = tensor([1, 1, 1], { requiresGrad: true });
+      y.mul(3).add(y).exp().sum().backward();
+    }
+    assert.equal(h.grad!.toArray(), hGrad);
+    assert.equal(x.grad!.toArray(), xGrad);
+  });
+});
+
+test('the caller\'s output gradient and arrays given to tensor() are never reused', () => {
+  withPool(REUSE_EVERY_BUFFER, () => {
+    const data = new Float32Array([1, 2, 3, 4]);
+    const upstream = tensor(data);
+    const x = tensor([1, 1, 1, 1], { requiresGrad: true });
+    x.mul(2).backward(upstream); // the gradient of mul by a number is upstream · 2; upstream itself is dropped
+    for (let i = 0; i < 5; i++) {
+      const y = tensor([0, 0, 0, 0], { requiresGrad: true });
+      y.add(1).mul(y).backward(tensor([9, 9, 9, 9]));
+    }
+    assert.equal(Array.from(data), [1, 2, 3, 4]);
+    assert.equal(upstream.toArray(), [1, 2, 3, 4]);
+  });
+});
+
+test('arrays read out of tensors are not the pool\'s: a release of one is ignored', () => {
+  withPool(REUSE_EVERY_BUFFER, () => {
+    const mark = markBuffers();
+    const read = tensor([1, 2, 3]).mul(2).toTypedArray() as Float32Array;
+    releaseBuffer(read, mark);
+    assert.ok(newBuffer('float32', 3) !== read);
+    assert.equal(Array.from(read), [2, 4, 6]);
+  });
+});
+
+test('retainGraph: a second backward through the same graph gives the same gradients', () => {
+  withPool(REUSE_EVERY_BUFFER, () => {
+    const x = tensor([0.5, -1, 2], { requiresGrad: true });
+    const loss = x.mul(x).exp().add(x.tanh()).sum();
+    loss.backward(undefined, { retainGraph: true });
+    const first = x.grad!.toArray() as number[];
+    x.grad = null;
+    loss.backward();
+    assert.equal(x.grad!.toArray(), first);
+  });
+});
+
+test('a tidy scope returns intact results with reuse on', () => {
+  withPool(REUSE_EVERY_BUFFER, () => {
+    const x = tensor([1, 2, 3], { requiresGrad: true });
+    const grad = tidy(() => {
+      x.mul(x).sum().backward();
+      return x.grad!;
+    });
+    x.add(1).mul(x).sum().backward();
+    assert.equal(grad.toArray(), [2, 4, 6]);
+  });
+});
+
+/** Parameters after three training steps of a small LSG classifier (cli/model.ts), as bytes. */
+function trainedParameters(): number[][] {
+  const options = parseArgs('train', TRAIN_FLAGS, ['--seq-len', '128', '--seed', '3']).flags;
+  const classifier = createClassifier(options);
+  classifier.module.train();
+  const optimizer = new AdamW(weightDecayGroups(classifier.module, 0.01), { lr: 1e-2 });
+  const inputIds = randint(5, 200, [2, 128], { rng: createRng(4), dtype: 'int32' });
+  const attentionMask = ones([2, 128], { dtype: 'int32' });
+  const labels = tensor([0, 1], { dtype: 'int32' });
+  for (let step = 0; step < 3; step++) {
+    const { loss } = classifier.forward(inputIds, attentionMask, labels);
+    loss!.backward();
+    clipGradNorm(classifier.module.parameters(), 1);
+    optimizer.step();
+    optimizer.zeroGrad();
+  }
+  return classifier.module.parameters().map(bits);
+}
+
+test('training steps are bit-identical with reuse off, with the default pool and with every buffer reused', () => {
+  const expected = withPool(NO_REUSE, trainedParameters);
+  assert.equal(withPool({}, trainedParameters), expected);
+  assert.equal(withPool(REUSE_EVERY_BUFFER, trainedParameters), expected);
+});
+
+test.run();
