@@ -3,7 +3,7 @@
 // can; these loops are the fallback and reference.
 import type { ActivationKind, View } from '../../engine/backend.js';
 import type { TypedArray } from '../../engine/dtype.js';
-import { newBuffer, newFloat32Output } from './buffer-pool.js';
+import { newBuffer, newBufferToOverwrite, newFloat32Output } from './buffer-pool.js';
 import { sizeOf } from '../../engine/shape.js';
 import { rowMajorData } from './dense.js';
 import { erf } from './erf.js';
@@ -68,7 +68,7 @@ export function activation(kind: ActivationKind, x: View<Storage>): Storage {
   const { data, start } = rowMajorData(x);
   const fromWasm = kind === 'geluNew' ? wasmGeluNew({ data, start }, size, newFloat32Output) : null;
   if (fromWasm) return fromWasm;
-  const out = newBuffer(x.dtype, size);
+  const out = newBufferToOverwrite(x.dtype, size);
   FORWARD[kind](data, start, out, size);
   return out;
 }
@@ -79,7 +79,7 @@ export function activationGrad(kind: ActivationKind, x: View<Storage>, dy: View<
   const dys = rowMajorData(dy);
   const fromWasm = kind === 'geluNew' ? wasmGeluNewGrad(xs, dys, size, newFloat32Output) : null;
   if (fromWasm) return fromWasm;
-  const out = newBuffer(x.dtype, size);
+  const out = newBufferToOverwrite(x.dtype, size);
   BACKWARD[kind](xs.data, xs.start, dys.data, dys.start, out, size);
   return out;
 }

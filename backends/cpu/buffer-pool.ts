@@ -26,6 +26,7 @@ function maxBytesFromEnvironment(): number {
 
 let maxBytes = maxBytesFromEnvironment();
 let minBytes = DEFAULT_MIN_BYTES;
+let poison = false;
 let pooledBytes = 0;
 /** Free buffers by dtype and length. */
 const free = new Map<string, TypedArray[]>();
@@ -47,31 +48,38 @@ let fresh = 0;
 
 const keyOf = (dtype: DType, size: number) => `${dtype}:${size}`;
 
-/**
- * A zero-filled buffer of `size` elements (as `allocate`), reused when one of that dtype and size was
- * released. `uninitialized`: the caller writes every element, so a reused buffer is not cleared.
- */
-export function newBuffer(dtype: DType, size: number, uninitialized = false): TypedArray {
+/** A zero-filled buffer of `size` elements (as `allocate`), reused when one of that dtype and size was released. */
+export function newBuffer(dtype: DType, size: number): TypedArray {
+  return take(dtype, size, true);
+}
+
+/** A buffer of `size` elements whose every element the caller writes: a reused one is not cleared first. */
+export function newBufferToOverwrite(dtype: DType, size: number): TypedArray {
+  return take(dtype, size, false);
+}
+
+function take(dtype: DType, size: number, zeroed: boolean): TypedArray {
   const stack = free.get(keyOf(dtype, size));
-  const buffer = stack?.pop();
+  let buffer = stack?.pop();
   if (buffer === undefined) {
-    const made = allocate(dtype, size);
-    if (made.byteLength >= minBytes) {
+    buffer = allocate(dtype, size);
+    if (buffer.byteLength >= minBytes) {
       fresh++;
-      handedOutAt.set(made, currentMark);
+      handedOutAt.set(buffer, currentMark);
     }
-    return made;
+  } else {
+    isFree.delete(buffer);
+    pooledBytes -= buffer.byteLength;
+    reused++;
+    handedOutAt.set(buffer, currentMark);
+    if (zeroed) buffer.fill(0);
   }
-  isFree.delete(buffer);
-  pooledBytes -= buffer.byteLength;
-  reused++;
-  handedOutAt.set(buffer, currentMark);
-  if (!uninitialized) buffer.fill(0);
+  if (!zeroed && poison) buffer.fill(dtype === 'float32' || dtype === 'float64' ? NaN : 0x5a);
   return buffer;
 }
 
 /** A float32 output that the caller overwrites whole (the wasm kernels' NewOutput). */
-export const newFloat32Output = (floats: number): Float32Array => newBuffer('float32', floats, true) as Float32Array;
+export const newFloat32Output = (floats: number): Float32Array => newBufferToOverwrite('float32', floats) as Float32Array;
 
 /** A mark: buffers handed out from now on may be released by a caller holding it. */
 export function markBuffers(): number {
@@ -107,24 +115,32 @@ function dtypeOf(storage: TypedArray): DType {
   return 'bool';
 }
 
-export interface BufferPoolLimits {
+export interface BufferPoolSettings {
   /** Most bytes held for reuse (0: no reuse). */
   readonly maxBytes: number;
   /** Buffers smaller than this are neither tracked nor kept (tests set 0 to reuse every buffer). */
   readonly minBytes: number;
+  /**
+   * For tests: every buffer handed out to be overwritten, fresh or reused, is first filled with NaN
+   * (floats) or 0x5a (integers), so an element a kernel fails to write shows in its results.
+   */
+  readonly poison: boolean;
 }
 
 /**
- * Sets the pool's limits and empties it; returns the previous limits.
+ * Changes the pool's settings and empties it; returns the previous settings.
  * @example const previous = configureBufferPool({ maxBytes: 0 }); try { run(); } finally { configureBufferPool(previous); }
  */
-export function configureBufferPool(limits: Partial<BufferPoolLimits>): BufferPoolLimits {
-  const previous = { maxBytes, minBytes };
-  for (const [name, value] of Object.entries(limits)) {
-    if (typeof value !== 'number' || !(value >= 0)) throw argumentError('configureBufferPool', name, value, 'a number of bytes, 0 or more');
+export function configureBufferPool(limits: Partial<BufferPoolSettings>): BufferPoolSettings {
+  const previous = { maxBytes, minBytes, poison };
+  for (const name of ['maxBytes', 'minBytes'] as const) {
+    const value = limits[name];
+    if (value !== undefined && !(typeof value === 'number' && value >= 0)) throw argumentError('configureBufferPool', name, value, 'a number of bytes, 0 or more');
   }
+  if (limits.poison !== undefined && typeof limits.poison !== 'boolean') throw argumentError('configureBufferPool', 'poison', limits.poison, 'true or false');
   maxBytes = limits.maxBytes ?? maxBytes;
   minBytes = limits.minBytes ?? minBytes;
+  poison = limits.poison ?? poison;
   free.clear();
   pooledBytes = 0;
   return previous;

@@ -6,7 +6,7 @@
 // becomes megamorphic: on [8192, 128] float32, mul took 5.6 ns/element that way, 4.2 here (bare loop: 3.3).
 import type { BinaryOp, UnaryOp, View } from '../../engine/backend.js';
 import type { DType, TypedArray } from '../../engine/dtype.js';
-import { newBuffer } from './buffer-pool.js';
+import { newBuffer, newBufferToOverwrite } from './buffer-pool.js';
 import { sizeOf } from '../../engine/shape.js';
 import { erf } from './erf.js';
 import { collapseAxes, forEachRun } from './strided.js';
@@ -158,7 +158,7 @@ function genericBinary(op: BinaryOp, a: View<Storage>, b: View<Storage>, out: St
 }
 
 export function binary(op: BinaryOp, a: View<Storage>, b: View<Storage>, outDtype: DType): Storage {
-  const out = newBuffer(outDtype, sizeOf(a.shape));
+  const out = newBufferToOverwrite(outDtype, sizeOf(a.shape));
   if (isArithmetic(op) && outDtype === a.dtype && isFloatStorage(out) && isFloatStorage(a.storage) && isFloatStorage(b.storage)) {
     floatArithmetic(op, a as View<FloatStorage>, b as View<FloatStorage>, out);
   } else {
@@ -186,7 +186,7 @@ function floatUnaryRun(op: UnaryOp, out: FloatStorage, o: number, X: FloatStorag
 }
 
 export function unary(op: UnaryOp, x: View<Storage>): Storage {
-  const out = newBuffer(x.dtype, sizeOf(x.shape));
+  const out = newBufferToOverwrite(x.dtype, sizeOf(x.shape));
   const src = x.storage;
   if (isFloatStorage(src) && isFloatStorage(out)) {
     forEachRun(x.shape, [x], (bases, length, o, steps) => floatUnaryRun(op, out, o, src, bases[0]!, steps[0]!, length));
@@ -201,7 +201,7 @@ export function unary(op: UnaryOp, x: View<Storage>): Storage {
 }
 
 export function where(cond: View<Storage>, a: View<Storage>, b: View<Storage>): Storage {
-  const out = newBuffer(a.dtype, sizeOf(a.shape));
+  const out = newBufferToOverwrite(a.dtype, sizeOf(a.shape));
   const C = cond.storage;
   const A = a.storage;
   const B = b.storage;

@@ -1,7 +1,7 @@
 // Index kernels: gather, scatterAdd and topk along one axis.
 import type { View } from '../../engine/backend.js';
 import type { TypedArray } from '../../engine/dtype.js';
-import { newBuffer } from './buffer-pool.js';
+import { newBuffer, newBufferToOverwrite } from './buffer-pool.js';
 import { opError } from '../../engine/errors.js';
 import { contiguousStrides, sizeOf } from '../../engine/shape.js';
 import { forEachRun } from './strided.js';
@@ -46,7 +46,7 @@ function outerLayout(x: { strides: readonly number[]; offset: number }, shape: r
 }
 
 export function gather(x: View<Storage>, axis: number, index: View<Storage>): Storage {
-  const out = newBuffer(x.dtype, sizeOf(index.shape));
+  const out = newBufferToOverwrite(x.dtype, sizeOf(index.shape));
   const X = x.storage;
   const I = index.storage;
   const axisStride = x.strides[axis]!;

@@ -2,7 +2,7 @@
 // runs rows.wat (SIMD, float32 statistics) where it can; these loops are the fallback and reference.
 import type { LayerNormGradients, View } from '../../engine/backend.js';
 import type { TypedArray } from '../../engine/dtype.js';
-import { newBuffer, newFloat32Output } from './buffer-pool.js';
+import { newBuffer, newBufferToOverwrite, newFloat32Output } from './buffer-pool.js';
 import { sizeOf } from '../../engine/shape.js';
 import { rowMajorData } from './dense.js';
 import { wasmLayerNorm, wasmLayerNormGrad } from './wasm/rows-wasm.js';
@@ -40,7 +40,7 @@ export function layerNorm(x: View<Storage>, weight: View<Storage> | null, bias: 
   const { data, start } = rowMajorData(x);
   const fromWasm = wasmLayerNorm({ data, start }, weight && rowMajorData(weight), bias && rowMajorData(bias), size, width, eps, newFloat32Output);
   if (fromWasm) return fromWasm;
-  const out = newBuffer(x.dtype, size);
+  const out = newBufferToOverwrite(x.dtype, size);
   const scale = parameter(weight, width, 1);
   const shift = parameter(bias, width, 0);
   const stats = new Float64Array(2);
@@ -70,7 +70,7 @@ export function layerNormGrad(x: View<Storage>, weight: View<Storage> | null, dy
   };
   const fromWasm = wasmLayerNormGrad(xs, weight && rowMajorData(weight), dys, size, width, eps, newFloat32Output);
   if (fromWasm) return { dx: fromWasm.dx, dweight: toDtype(fromWasm.dweight), dbias: toDtype(fromWasm.dbias) };
-  const dx = newBuffer(x.dtype, size);
+  const dx = newBufferToOverwrite(x.dtype, size);
   const dweight = new Float64Array(width);
   const dbias = new Float64Array(width);
   const scale = parameter(weight, width, 1);

@@ -7,7 +7,7 @@
 import type { View } from '../../engine/backend.js';
 import type { TypedArray } from '../../engine/dtype.js';
 import { sizeOf } from '../../engine/shape.js';
-import { newBuffer, releaseScratch } from './buffer-pool.js';
+import { newBuffer, newBufferToOverwrite, releaseScratch } from './buffer-pool.js';
 import { runUnits, sharedArray } from './matmul-pool.js';
 import { forEachRun } from './strided.js';
 import { DATA_START, reserveWasmMemory, wasmKernel, type WasmKernel, type WasmLayout } from './wasm/kernel.js';
@@ -155,7 +155,7 @@ export function matmul(a: View<Storage>, b: View<Storage>): Storage {
   const kernel = a.dtype === 'float32' ? wasmKernel() : null;
   if (kernel) {
     // The wasm kernel writes every element of out (copied from its memory), so a pooled buffer fits.
-    const out = newBuffer('float32', size, true) as Float32Array;
+    const out = newBufferToOverwrite('float32', size) as Float32Array;
     if (multiplyWasm(kernel, product, out)) return out;
     releaseScratch(out);
   }

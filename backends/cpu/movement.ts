@@ -1,7 +1,7 @@
 // Copies between layouts: contiguous, cast, scatter into a view, concat and pad.
 import type { Layout, View } from '../../engine/backend.js';
 import { allocate, type DType, type TypedArray } from '../../engine/dtype.js';
-import { newBuffer } from './buffer-pool.js';
+import { newBuffer, newBufferToOverwrite } from './buffer-pool.js';
 import { contiguousStrides, sizeOf } from '../../engine/shape.js';
 import { collapseAxes } from './strided.js';
 
@@ -66,13 +66,13 @@ function rowMajor(shape: readonly number[], offset = 0): Layout {
 }
 
 export function contiguous(x: View<Storage>): Storage {
-  const out = newBuffer(x.dtype, sizeOf(x.shape));
+  const out = newBufferToOverwrite(x.dtype, sizeOf(x.shape));
   copyInto(out, rowMajor(x.shape), x);
   return out;
 }
 
 export function cast(x: View<Storage>, dtype: DType): Storage {
-  const out = newBuffer(dtype, sizeOf(x.shape));
+  const out = newBufferToOverwrite(dtype, sizeOf(x.shape));
   // NOTE: bool keeps "is non-zero"; int32 truncates toward zero (and NaN becomes 0), as typed arrays do.
   copyInto(out, rowMajor(x.shape), x, dtype === 'bool' ? (v) => (v !== 0 ? 1 : 0) : undefined);
   return out;
@@ -125,7 +125,7 @@ export function concat(xs: readonly View<Storage>[], axis: number): Storage {
   const shape = [...xs[0]!.shape];
   shape[axis] = xs.reduce((total, x) => total + x.shape[axis]!, 0);
   const strides = contiguousStrides(shape);
-  const out = newBuffer(xs[0]!.dtype, sizeOf(shape));
+  const out = newBufferToOverwrite(xs[0]!.dtype, sizeOf(shape));
   let start = 0;
   for (const x of xs) {
     copyInto(out, { shape: x.shape, strides, offset: start * strides[axis]! }, x);

@@ -1,7 +1,7 @@
 // Reductions: the reduced axes are moved last (a view), so each output is one consecutive segment.
 import type { ArgReduceOp, ReduceOp, View } from '../../engine/backend.js';
 import type { TypedArray } from '../../engine/dtype.js';
-import { newBuffer, newFloat32Output } from './buffer-pool.js';
+import { newBuffer, newBufferToOverwrite, newFloat32Output } from './buffer-pool.js';
 import { sizeOf } from '../../engine/shape.js';
 import { rowMajorData } from './dense.js';
 import { expFor } from './fast-exp.js';
@@ -41,7 +41,7 @@ function forEachSegment(
 
 export function reduce(op: ReduceOp, x: View<Storage>, axes: readonly number[]): Storage {
   const outSize = sizeOf(x.shape.filter((_, axis) => !axes.includes(axis)));
-  const out = newBuffer(x.dtype, outSize);
+  const out = newBufferToOverwrite(x.dtype, outSize);
   // Accumulate in doubles (JS numbers), then store once per output.
   const accumulator = new Float64Array(outSize).fill(INITIAL[op]);
   const src = x.storage;
@@ -83,7 +83,7 @@ export function softmax(x: View<Storage>): Storage {
   const { data: rows, start } = rowMajorData(x);
   const fromWasm = wasmSoftmax({ data: rows, start }, size, width, newFloat32Output);
   if (fromWasm) return fromWasm;
-  const out = newBuffer(x.dtype, size);
+  const out = newBufferToOverwrite(x.dtype, size);
   const exps = new Float64Array(width);
   const exp = expFor(out);
   for (let row = 0; row < size; row += width) {
@@ -107,7 +107,7 @@ export function softmaxGrad(y: View<Storage>, dy: View<Storage>): Storage {
   const width = y.shape[y.shape.length - 1] ?? 1;
   const fromWasm = wasmSoftmaxGrad(ys, dys, size, width, newFloat32Output);
   if (fromWasm) return fromWasm;
-  const out = newBuffer(y.dtype, size);
+  const out = newBufferToOverwrite(y.dtype, size);
   const Y = ys.data;
   const D = dys.data;
   for (let row = 0; row < size; row += width) {

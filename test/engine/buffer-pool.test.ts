@@ -1,21 +1,22 @@
 // Reuse of gradient storage (backends/cpu/buffer-pool.ts, engine/storage-release.ts): a reused
 // buffer is never one something still refers to, so results are bit-identical with reuse off.
-// Most tests reuse every buffer (minBytes 0), not only the large ones the default keeps.
+// Most tests reuse every buffer (minBytes 0), not only the large ones the default keeps, and poison
+// reused buffers that a kernel is to overwrite, so an element it fails to write shows.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { configureBufferPool, bufferPoolStats, markBuffers, newBuffer, releaseBuffer, type BufferPoolLimits } from '../../backends/cpu/buffer-pool.js';
+import { configureBufferPool, bufferPoolStats, markBuffers, newBuffer, releaseBuffer, type BufferPoolSettings } from '../../backends/cpu/buffer-pool.js';
 import { createRng, randn, tensor, tidy, type DType, type Tensor } from '../../engine/index.js';
 import { parseArgs } from '../../cli/args.js';
 import { createClassifier } from '../../cli/model.js';
 import { TRAIN_FLAGS } from '../../cli/train-flags.js';
-import { ones, randint } from '../../engine/index.js';
+import { ones, randint, zeros } from '../../engine/index.js';
 import { AdamW, clipGradNorm, weightDecayGroups } from '../../nn/index.js';
 import { caseLabel, makeInputs, OP_CASES } from '../helpers/op-cases.js';
 
-const REUSE_EVERY_BUFFER: BufferPoolLimits = { maxBytes: 64 * 2 ** 20, minBytes: 0 };
-const NO_REUSE: Partial<BufferPoolLimits> = { maxBytes: 0 };
+const REUSE_EVERY_BUFFER: BufferPoolSettings = { maxBytes: 64 * 2 ** 20, minBytes: 0, poison: true };
+const NO_REUSE: Partial<BufferPoolSettings> = { maxBytes: 0 };
 
-function withPool<T>(limits: Partial<BufferPoolLimits>, fn: () => T): T {
+function withPool<T>(limits: Partial<BufferPoolSettings>, fn: () => T): T {
   const previous = configureBufferPool(limits);
   try {
     return fn();
@@ -66,8 +67,8 @@ test('the pool keeps no more than maxBytes', () => {
   });
 });
 
-/** The gradients of the row's inputs for a seeded output gradient, run twice so the second run reuses the first's buffers. */
-function rowGradients(c: (typeof OP_CASES)[number], dtype: DType): number[][] {
+/** The row's output and its inputs' gradients for a seeded output gradient, run twice so the second run reuses the first's buffers. */
+function rowResults(c: (typeof OP_CASES)[number], dtype: DType): number[][] {
   let result: number[][] = [];
   for (let run = 0; run < 2; run++) {
     const inputs = makeInputs(c, dtype).map((x) => {
@@ -78,20 +79,36 @@ function rowGradients(c: (typeof OP_CASES)[number], dtype: DType): number[][] {
     });
     const out = c.run(...inputs);
     out.backward(randn(out.shape, { rng: createRng(5), dtype: out.dtype }));
-    result = inputs.filter((x) => x.requiresGrad).map((x) => bits(x.grad!));
+    result = [bits(out), ...inputs.filter((x) => x.requiresGrad).map((x) => bits(x.grad!))];
   }
   return result;
 }
 
 for (const dtype of ['float32', 'float64'] as const) {
-  test(`every op row's gradients are bit-identical with every buffer reused (${dtype})`, () => {
+  test(`every op row's output and gradients are bit-identical with every buffer reused (${dtype})`, () => {
     for (const c of OP_CASES.filter((row) => row.grad !== false)) {
-      const expected = withPool(NO_REUSE, () => rowGradients(c, dtype));
-      const actual = withPool(REUSE_EVERY_BUFFER, () => rowGradients(c, dtype));
+      const expected = withPool(NO_REUSE, () => rowResults(c, dtype));
+      const actual = withPool(REUSE_EVERY_BUFFER, () => rowResults(c, dtype));
       assert.equal(actual, expected, caseLabel(c));
     }
   });
 }
+
+test('kernels that rely on a zeroed output (pad with 0, zeros, a broadcast gradient) still get one', () => {
+  const run = () => {
+    const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const padded = x.pad([[1, 1], [0, 2]]);
+    padded.mul(padded).sum().backward();
+    const b = tensor([1, 2], { requiresGrad: true });
+    b.expand([3, 2]).mul(tensor([[1, 2], [3, 4], [5, 6]])).sum().backward();
+    return [padded, x.grad!, b.grad!, zeros([5])].map(bits);
+  };
+  const expected = withPool(NO_REUSE, run);
+  withPool(REUSE_EVERY_BUFFER, () => {
+    run();
+    assert.equal(run(), expected);
+  });
+});
 
 test('a leaf gradient that is a view of backward storage survives later passes', () => {
   withPool(REUSE_EVERY_BUFFER, () => {
