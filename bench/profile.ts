@@ -46,7 +46,7 @@ const timed = wrapKernels(cpu, 'profiled-cpu', (kernelName, kernel) => (...args)
   if (kernelName === 'matmul') entry.flops += matmulFlops(args);
   totals.set(key, entry);
   return result;
-});
+}, ['tidy', 'adopt']); // scopes, not kernels: timing tidy would count its whole body
 registerBackend(timed);
 useBackend('profiled-cpu');
 

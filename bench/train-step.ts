@@ -2,6 +2,7 @@
 // backward, gradient clipping and AdamW, on fixed random inputs. bench/torch times it next to the
 // PyTorch reference; bench/profile.ts splits its CPU time by kernel.
 import { parseArgs } from '../cli/args.js';
+import { inDeviceScope } from '../cli/device-scope.js';
 import { createClassifier } from '../cli/model.js';
 import { TRAIN_FLAGS } from '../cli/train-flags.js';
 import { createRng, ones, randint, tensor } from '../engine/index.js';
@@ -25,12 +26,13 @@ export function createTrainStep({ length, batch, vocabSize, seed }: TrainStepSha
   const inputIds = randint(5, vocabSize, [batch, length], { rng: createRng(seed + 1), dtype: 'int32' });
   const attentionMask = ones([batch, length], { dtype: 'int32' });
   const labels = tensor(Array.from({ length: batch }, (_, i) => i % 2), { dtype: 'int32' });
-  return () => {
+  // In the training loop's device scope (cli/device-scope.ts), as lsgrad train runs a step with one replica.
+  return () => inDeviceScope(() => {
     const { loss } = classifier.forward(inputIds, attentionMask, labels);
     loss!.backward();
     clipGradNorm(classifier.module.parameters(), 1);
     optimizer.step();
     optimizer.zeroGrad();
     loss!.item();
-  };
+  }, [classifier.module, optimizer]);
 }

@@ -231,8 +231,9 @@ export function withBackend<T>(name: string, fn: () => T): T {
 
 /**
  * Runs fn in a memory scope of the current backend: storage made inside, not returned and not in
- * `options.keep` is released at the end (on backends whose memory is not garbage-collected, such as
- * gpu.js; elsewhere it just runs fn).
+ * `options.keep` is released at the end (gpu.js frees it; the CPU backend reuses its buffers for
+ * later kernels; backends without scopes just run fn). So nothing made inside may be used after
+ * the scope unless the result or `options.keep` reaches it.
  * @example const loss = tidy(() => step(model, batch), { keep: [model, optimizer] });
  */
 export function tidy<T>(fn: () => T, options?: TidyOptions): T {

@@ -3,10 +3,13 @@
 // 4 KiB (a page fault), so writing a fresh 2 MiB output took ~7 ms where the same loop into a
 // reused buffer took ~1.5 ms. A training step allocates hundreds of such outputs.
 //
-// Safety rests on two rules. A buffer comes back only through `release`, which the engine calls for
-// storage it has proven nothing refers to (see engine/storage-release.ts). And `release` accepts only
-// buffers this pool handed out after the caller's `mark`: never an array a caller gave the backend
-// (fromTypedArray), never storage made before the mark (forward activations, parameters).
+// A buffer comes back in two ways. `releaseBuffer`, which the engine calls for gradient storage it
+// has proven nothing refers to (see engine/storage-release.ts), accepts only buffers this pool handed
+// out after the caller's `mark`: never an array a caller gave the backend (fromTypedArray), never
+// storage made before the mark (forward activations, parameters). And a memory scope (tidy, see
+// backends/cpu/scope.ts) gives back, when it ends, the buffers handed out inside it that its result
+// and the values it keeps do not reach and that no assign() adopted: the gpu.js backend's contract,
+// which frees such storage for good.
 import { allocate, type DType, type TypedArray } from '../../engine/dtype.js';
 import { argumentError } from '../../engine/errors.js';
 
@@ -35,6 +38,8 @@ const isFree = new WeakSet<TypedArray>();
 /** The mark current when the pool handed each live buffer out. */
 const handedOutAt = new WeakMap<TypedArray, number>();
 let currentMark = 0;
+/** The open scopes, innermost last: the buffers handed out while each was the innermost one. */
+const scopes: Set<TypedArray>[] = [];
 
 export interface BufferPoolStats {
   /** Bytes held for reuse now. */
@@ -58,6 +63,12 @@ export function newBufferToOverwrite(dtype: DType, size: number): TypedArray {
   return take(dtype, size, false);
 }
 
+/** Notes a buffer handed out now: when (for releaseBuffer's mark) and in which scope. */
+function track(buffer: TypedArray): void {
+  handedOutAt.set(buffer, currentMark);
+  scopes[scopes.length - 1]?.add(buffer);
+}
+
 function take(dtype: DType, size: number, zeroed: boolean): TypedArray {
   const stack = free.get(keyOf(dtype, size));
   let buffer = stack?.pop();
@@ -65,13 +76,13 @@ function take(dtype: DType, size: number, zeroed: boolean): TypedArray {
     buffer = allocate(dtype, size);
     if (buffer.byteLength >= minBytes) {
       fresh++;
-      handedOutAt.set(buffer, currentMark);
+      track(buffer);
     }
   } else {
     isFree.delete(buffer);
     pooledBytes -= buffer.byteLength;
     reused++;
-    handedOutAt.set(buffer, currentMark);
+    track(buffer);
     if (zeroed) buffer.fill(0);
   }
   if (!zeroed && poison) buffer.fill(dtype === 'float32' || dtype === 'float64' ? NaN : 0x5a);
@@ -92,8 +103,13 @@ export function markBuffers(): number {
  */
 export function releaseBuffer(storage: TypedArray, mark: number): void {
   const at = handedOutAt.get(storage);
-  if (at === undefined || at < mark || isFree.has(storage)) return;
-  if (pooledBytes + storage.byteLength > maxBytes) return;
+  if (at === undefined || at < mark) return;
+  keepForReuse(storage);
+}
+
+/** Puts a buffer nothing refers to in the free lists (unless it is there already, or the pool is full). */
+function keepForReuse(storage: TypedArray): void {
+  if (isFree.has(storage) || pooledBytes + storage.byteLength > maxBytes) return;
   handedOutAt.delete(storage);
   isFree.add(storage);
   pooledBytes += storage.byteLength;
@@ -106,6 +122,30 @@ export function releaseBuffer(storage: TypedArray, mark: number): void {
 /** Takes back a buffer the caller got from newBuffer and gave to no one (a kernel's scratch). */
 export function releaseScratch(buffer: TypedArray): void {
   releaseBuffer(buffer, 0);
+}
+
+/** Opens a scope: buffers handed out from now on are given back when it closes, unless kept. */
+export function openBufferScope(): void {
+  scopes.push(new Set());
+}
+
+/**
+ * Closes the innermost scope: its buffers in `kept` move to the enclosing scope, the others are
+ * free for reuse (those adopted meanwhile have left every scope already).
+ */
+export function closeBufferScope(kept: ReadonlySet<unknown>): void {
+  const scope = scopes.pop();
+  if (!scope) throw new Error('closeBufferScope: no scope is open');
+  const outer = scopes[scopes.length - 1];
+  for (const buffer of scope) {
+    if (kept.has(buffer)) outer?.add(buffer);
+    else keepForReuse(buffer);
+  }
+}
+
+/** Storage a long-lived tensor now owns (assign): no scope gives it back. */
+export function adoptBuffer(storage: unknown): void {
+  for (const scope of scopes) scope.delete(storage as TypedArray);
 }
 
 function dtypeOf(storage: TypedArray): DType {
@@ -138,6 +178,7 @@ export function configureBufferPool(limits: Partial<BufferPoolSettings>): Buffer
     if (value !== undefined && !(typeof value === 'number' && value >= 0)) throw argumentError('configureBufferPool', name, value, 'a number of bytes, 0 or more');
   }
   if (limits.poison !== undefined && typeof limits.poison !== 'boolean') throw argumentError('configureBufferPool', 'poison', limits.poison, 'true or false');
+  if (scopes.length > 0) throw new Error('configureBufferPool: called inside a memory scope (tidy)');
   maxBytes = limits.maxBytes ?? maxBytes;
   minBytes = limits.minBytes ?? minBytes;
   poison = limits.poison ?? poison;

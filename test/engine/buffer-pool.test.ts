@@ -180,20 +180,62 @@ test('retainGraph: a second backward through the same graph gives the same gradi
   });
 });
 
-test('a tidy scope returns intact results with reuse on', () => {
+test('tidy gives back the buffers its result and keep do not reach, and only those', () => {
   withPool(REUSE_EVERY_BUFFER, () => {
     const x = tensor([1, 2, 3], { requiresGrad: true });
-    const grad = tidy(() => {
+    const kept = { last: null as Tensor | null };
+    let temporary: unknown;
+    const result = tidy(() => {
+      const doubled = x.mul(2);
+      temporary = doubled.storage;
+      kept.last = doubled.add(10);
       x.mul(x).sum().backward();
-      return x.grad!;
-    });
-    x.add(1).mul(x).sum().backward();
-    assert.equal(grad.toArray(), [2, 4, 6]);
+      return { sum: doubled.add(1) };
+    }, { keep: [kept, x] }); // a kept tensor keeps its .grad too
+    const reusable = Array.from({ length: 20 }, () => newBuffer('float32', 3));
+    assert.ok(reusable.includes(temporary as Float32Array), 'the temporary is free for reuse');
+    assert.not.ok(reusable.includes(result.sum.storage as Float32Array) || reusable.includes(kept.last!.storage as Float32Array));
+    for (let i = 0; i < 5; i++) x.add(i).mul(x.add(1)).exp();
+    assert.equal(result.sum.toArray(), [3, 5, 7]);
+    assert.equal(x.grad!.toArray(), [2, 4, 6]);
+    assert.equal(kept.last!.toArray(), [12, 14, 16]);
   });
 });
 
-/** Parameters after three training steps of a small LSG classifier (cli/model.ts), as bytes. */
-function trainedParameters(): number[][] {
+test('tidy: storage assign() adopted inside the scope survives it', () => {
+  withPool(REUSE_EVERY_BUFFER, () => {
+    const weight = tensor([1, 2, 3]);
+    tidy(() => {
+      weight.assign(weight.mul(2).add(1));
+    });
+    for (let i = 0; i < 5; i++) tensor([5, 5, 5]).mul(i).add(1);
+    assert.equal(weight.toArray(), [3, 5, 7]);
+  });
+});
+
+test('tidy: an inner scope\'s result lives until the outer scope ends; on a throw only keep survives', () => {
+  withPool(REUSE_EVERY_BUFFER, () => {
+    const x = tensor([1, 2]);
+    let inner: Tensor | undefined;
+    const outer = tidy(() => {
+      inner = tidy(() => x.mul(3).add(1));
+      x.add(7).mul(2); // a temporary of the outer scope
+      assert.equal(inner.toArray(), [4, 7]);
+      return inner.mul(2);
+    });
+    assert.equal(outer.toArray(), [8, 14]);
+    const keep = { y: null as Tensor | null };
+    assert.throws(() => tidy(() => {
+      keep.y = x.add(100);
+      throw new Error('inside');
+    }, { keep: [keep] }), /inside/);
+    for (let i = 0; i < 5; i++) x.mul(i);
+    assert.equal(keep.y!.toArray(), [101, 102]);
+  });
+});
+
+/** Parameters after three training steps of a small LSG classifier (cli/model.ts), as bytes; each step in a tidy scope if asked. */
+function trainedParameters(inScopes = false): number[][] {
   const options = parseArgs('train', TRAIN_FLAGS, ['--seq-len', '128', '--seed', '3']).flags;
   const classifier = createClassifier(options);
   classifier.module.train();
@@ -201,12 +243,17 @@ function trainedParameters(): number[][] {
   const inputIds = randint(5, 200, [2, 128], { rng: createRng(4), dtype: 'int32' });
   const attentionMask = ones([2, 128], { dtype: 'int32' });
   const labels = tensor([0, 1], { dtype: 'int32' });
-  for (let step = 0; step < 3; step++) {
+  const step = () => {
     const { loss } = classifier.forward(inputIds, attentionMask, labels);
     loss!.backward();
     clipGradNorm(classifier.module.parameters(), 1);
     optimizer.step();
     optimizer.zeroGrad();
+    return loss!.item();
+  };
+  for (let i = 0; i < 3; i++) {
+    if (inScopes) tidy(step, { keep: [classifier.module, optimizer] });
+    else step();
   }
   return classifier.module.parameters().map(bits);
 }
@@ -215,6 +262,12 @@ test('training steps are bit-identical with reuse off, with the default pool and
   const expected = withPool(NO_REUSE, trainedParameters);
   assert.equal(withPool({}, trainedParameters), expected);
   assert.equal(withPool(REUSE_EVERY_BUFFER, trainedParameters), expected);
+});
+
+test('training steps in tidy scopes (as the training loop runs them on gpu.js) are bit-identical too', () => {
+  const expected = withPool(NO_REUSE, () => trainedParameters(false));
+  assert.equal(withPool({}, () => trainedParameters(true)), expected);
+  assert.equal(withPool(REUSE_EVERY_BUFFER, () => trainedParameters(true)), expected);
 });
 
 test.run();
