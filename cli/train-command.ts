@@ -15,7 +15,7 @@ import { LSGRAD_MODEL_FILE, createClassifier, loadClassifier, selectBackend, typ
 import { writeRunArtifacts } from './run-artifacts.js';
 import { readRunOptions, resolveCheckpoint, writeRunOptions } from './run-state.js';
 import { EVAL_BATCH_SIZE, runTraining } from './trainer.js';
-import { TRAIN_FLAGS, TRAIN_SECTIONS, crossCheckTrainOptions, warmUpSteps, type TrainOptions } from './train-flags.js';
+import { TRAIN_FLAGS, TRAIN_SECTIONS, crossCheckTrainOptions, implicitLongWarmup, warmUpSteps, type TrainOptions } from './train-flags.js';
 
 const utf8 = new TextEncoder();
 
@@ -48,6 +48,7 @@ function resolveOptions(argv: string[]): { options: TrainOptions; out: string; r
     throw new UsageError(`lsgrad train: unexpected argument "${parsed.positionals[0]}"; train takes only --flags (see lsgrad train --help)`);
   }
   let options = parsed.flags;
+  if (!parsed.given.has('longWarmup')) options = { ...options, longWarmup: implicitLongWarmup(options) };
   let resumeFrom: string | undefined;
   if (options.resume !== undefined) {
     const ignored = [...parsed.given].filter((key) => !RESUME_FLAGS.has(key));

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseArgs, formatHelp, UsageError, flagName, type FlagSpecs } from '../../cli/args.js';
-import { TRAIN_FLAGS, TRAIN_SECTIONS, crossCheckTrainOptions, lrFactorOf, stepSeqLen } from '../../cli/train-flags.js';
+import { TRAIN_FLAGS, TRAIN_SECTIONS, crossCheckTrainOptions, implicitLongWarmup, lrFactorOf, stepSeqLen } from '../../cli/train-flags.js';
 
 const SPECS = {
   seqLen: { kind: 'int', default: 128, min: 8, help: 'length' },
@@ -82,8 +82,16 @@ test('--long-warmup gives the full-length steps their own warmup and decay', () 
   const restarted = lrFactorOf({ ...options, longWarmup: 6 });
   close([25, 50, 445, 840, 843, 846, 900].map(restarted), [0.5, 1, 0.5, 0, 0.5, 1, 0]);
   close([1, 450].map(lrFactorOf({ ...options, shortSeqLen: 0, longWarmup: 6 })), [1 / 50, 1 - 400 / 850]);  // no warm-up: one schedule
-  const problems = crossCheckTrainOptions({ ...parseArgs('train', TRAIN_FLAGS, []).flags, longWarmup: 61 });
-  assert.ok(problems.some((problem) => problem.includes('--long-warmup 61')), problems.join('; '));
+  const problems = crossCheckTrainOptions({ ...parseArgs('train', TRAIN_FLAGS, []).flags, longWarmup: 121 });
+  assert.ok(problems.some((problem) => problem.includes('--long-warmup 121')), problems.join('; '));
+});
+
+test('--long-warmup, when not given, is 10 where the run\'s phases fit it, else the single schedule', () => {
+  const defaults = parseArgs('train', TRAIN_FLAGS, []).flags;
+  assert.is(implicitLongWarmup(defaults), 10);
+  assert.is(implicitLongWarmup({ ...defaults, steps: 6, longSteps: 4, warmup: 1 }), 0);      // 4 long steps < 10
+  assert.is(implicitLongWarmup({ ...defaults, steps: 150 }), 0);                             // --warmup 50 > 30 short steps
+  assert.is(implicitLongWarmup({ ...defaults, shortSeqLen: 0 }), 0);                         // no warm-up
 });
 
 test.run();
