@@ -29,7 +29,7 @@ function maxBytesFromEnvironment(): number {
 
 let maxBytes = maxBytesFromEnvironment();
 let minBytes = DEFAULT_MIN_BYTES;
-let poison = false;
+let poison = typeof process !== 'undefined' && process.env?.LSGRAD_BUFFER_POOL_POISON === '1';
 let pooledBytes = 0;
 /** Free buffers by dtype and length. */
 const free = new Map<string, TypedArray[]>();
@@ -85,8 +85,12 @@ function take(dtype: DType, size: number, zeroed: boolean): TypedArray {
     track(buffer);
     if (zeroed) buffer.fill(0);
   }
-  if (!zeroed && poison) buffer.fill(dtype === 'float32' || dtype === 'float64' ? NaN : 0x5a);
+  if (!zeroed && poison) fillWithPoison(buffer);
   return buffer;
+}
+
+function fillWithPoison(buffer: TypedArray): void {
+  buffer.fill(buffer instanceof Float32Array || buffer instanceof Float64Array ? NaN : 0x5a);
 }
 
 /** A float32 output that the caller overwrites whole (the wasm kernels' NewOutput). */
@@ -109,7 +113,10 @@ export function releaseBuffer(storage: TypedArray, mark: number): void {
 
 /** Puts a buffer nothing refers to in the free lists (unless it is there already, or the pool is full). */
 function keepForReuse(storage: TypedArray): void {
-  if (isFree.has(storage) || pooledBytes + storage.byteLength > maxBytes) return;
+  if (isFree.has(storage)) return;
+  // A tensor still reading this storage (a scope's temporary used after it ended) then reads NaN.
+  if (poison) fillWithPoison(storage);
+  if (pooledBytes + storage.byteLength > maxBytes) return;
   handedOutAt.delete(storage);
   isFree.add(storage);
   pooledBytes += storage.byteLength;
@@ -161,8 +168,9 @@ export interface BufferPoolSettings {
   /** Buffers smaller than this are neither tracked nor kept (tests set 0 to reuse every buffer). */
   readonly minBytes: number;
   /**
-   * For tests: every buffer handed out to be overwritten, fresh or reused, is first filled with NaN
-   * (floats) or 0x5a (integers), so an element a kernel fails to write shows in its results.
+   * For tests (LSGRAD_BUFFER_POOL_POISON=1): every buffer handed out to be overwritten, fresh or
+   * reused, and every buffer given back is filled with NaN (floats) or 0x5a (integers), so an element
+   * a kernel fails to write, or a tensor used after its storage was given back, shows in results.
    */
   readonly poison: boolean;
 }

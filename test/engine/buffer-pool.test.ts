@@ -202,6 +202,16 @@ test('tidy gives back the buffers its result and keep do not reach, and only tho
   });
 });
 
+test('with poison on, a temporary used after its scope ended reads NaN instead of stale values', () => {
+  withPool(REUSE_EVERY_BUFFER, () => {
+    let leaked: Tensor | undefined;
+    tidy(() => {
+      leaked = tensor([1, 2, 3]).mul(2);
+    });
+    assert.ok(Array.from(leaked!.toTypedArray()).every(Number.isNaN));
+  });
+});
+
 test('tidy: storage assign() adopted inside the scope survives it', () => {
   withPool(REUSE_EVERY_BUFFER, () => {
     const weight = tensor([1, 2, 3]);
