@@ -61,28 +61,27 @@ test('--stop-at then --resume reproduces the uninterrupted losses exactly (dropo
   assert.equal(losses(out), losses(join(root, 'full')));
 });
 
-test('--crop-prob changes what the steps read, and --resume still repeats the uninterrupted losses', async () => {
-  const cropped = ['--crop-prob', '0.5', '--no-baseline'];
-  const full = join(root, 'cropped-full');
-  const resumed = join(root, 'cropped-resumed');
-  assert.is((await cli(['train', ...TINY, ...cropped, '--out', full])).status, 0);
-  assert.is((await cli(['train', ...TINY, ...cropped, '--out', resumed, '--stop-at', '4'])).status, 0);
+/** Trains TINY with `flags` twice, straight through and stopped at `stopAt` then resumed: the losses must match. Returns them. */
+async function resumedLossesMatch(name: string, flags: string[], stopAt: number): Promise<number[]> {
+  const full = join(root, `${name}-full`);
+  const resumed = join(root, `${name}-resumed`);
+  assert.is((await cli(['train', ...TINY, ...flags, '--out', full])).status, 0);
+  assert.is((await cli(['train', ...TINY, ...flags, '--out', resumed, '--stop-at', String(stopAt)])).status, 0);
   assert.is((await cli(['train', '--resume', resumed, '--quiet'])).status, 0);
   assert.equal(losses(resumed), losses(full));
-  assert.not.equal(losses(full), losses(join(root, 'full')));
+  return losses(full);
+}
+
+test('--crop-prob changes what the steps read, and --resume still repeats the uninterrupted losses', async () => {
+  const cropped = await resumedLossesMatch('cropped', ['--crop-prob', '0.5', '--no-baseline'], 4);
+  assert.not.equal(cropped, losses(join(root, 'full')));
   assert.is((await cli(['train', ...TINY, '--crop-prob', '2'])).status, 2);
 });
 
-test('--short-windows changes what the warm-up steps read (not the full-length ones), and --resume repeats it', async () => {
-  const windows = ['--short-windows', '1', '--no-baseline'];
-  const full = join(root, 'windows-full');
-  const resumed = join(root, 'windows-resumed');
-  assert.is((await cli(['train', ...TINY, ...windows, '--out', full])).status, 0);
-  assert.is((await cli(['train', ...TINY, ...windows, '--out', resumed, '--stop-at', '1'])).status, 0);
-  assert.is((await cli(['train', '--resume', resumed, '--quiet'])).status, 0);
-  assert.equal(losses(resumed), losses(full));
+test('--short-windows changes what the warm-up steps read, and --resume repeats it', async () => {
+  const windowed = await resumedLossesMatch('windows', ['--short-windows', '1', '--no-baseline'], 1);
   // Step 1 reads other tokens at other positions than the plain run's step 1.
-  assert.is.not(losses(full)[0], losses(join(root, 'full'))[0]);
+  assert.is.not(windowed[0], losses(join(root, 'full'))[0]);
   assert.is((await cli(['train', ...TINY, '--short-windows', '0.5', '--short-seq-len', '0'])).status, 2);
 });
 
