@@ -5,7 +5,7 @@
 // of the whole batch. With one replica nothing leaves the calling thread.
 import { Worker } from 'node:worker_threads';
 import { noGrad, tensor, type Tensor } from '../engine/index.js';
-import { inDeviceScope } from './device-scope.js';
+import { inDeviceScope, inPassScope } from './device-scope.js';
 import { mixSeed, type Batch } from './data/batches.js';
 import type { TextClassifier } from './model.js';
 import type { TrainOptions } from './train-flags.js';
@@ -72,13 +72,16 @@ export function shardBackward(classifier: TextClassifier, batch: Batch, maxToken
   const rows = batch.labels.length;
   let shardLoss = 0;
   for (const [start, end] of passRanges(rows, batch.width, maxTokensPerPass)) {
-    const [inputIds, attentionMask, labels, positionIds] = batchTensors(batchRows(batch, start, end));
-    const { loss } = classifier.forward(inputIds, attentionMask, labels, positionIds);
-    if (!loss) throw new Error('shardBackward: the classifier returned no loss although labels were given');
-    // Shard mean = Σ (pass rows / shard rows) · pass mean; one pass keeps the plain mean.
-    const share = (end - start) / rows;
-    (share === 1 ? loss : loss.mul(share)).backward();
-    shardLoss += loss.item() * share;
+    // Each pass in a scope: with more than one replica no step-wide scope encloses it (see trainer.ts).
+    shardLoss += inPassScope(() => {
+      const [inputIds, attentionMask, labels, positionIds] = batchTensors(batchRows(batch, start, end));
+      const { loss } = classifier.forward(inputIds, attentionMask, labels, positionIds);
+      if (!loss) throw new Error('shardBackward: the classifier returned no loss although labels were given');
+      // Shard mean = Σ (pass rows / shard rows) · pass mean; one pass keeps the plain mean.
+      const share = (end - start) / rows;
+      (share === 1 ? loss : loss.mul(share)).backward();
+      return loss.item() * share;
+    }, [classifier.module]);
   }
   return shardLoss;
 }

@@ -10,7 +10,7 @@ import { AdamW, clipGradNorm } from '../../nn/index.js';
 import { createGpuJsBackend } from '../../backends/gpujs/index.js';
 import { parseArgs } from '../../cli/args.js';
 import { encodeSet, gatherRows } from '../../cli/data/batches.js';
-import { inDeviceScope, useDeviceScopes } from '../../cli/device-scope.js';
+import { inDeviceScope, inPassScope, useDeviceScopes } from '../../cli/device-scope.js';
 import { createClassifier } from '../../cli/model.js';
 import { Replicas } from '../../cli/replicas.js';
 import { TRAIN_FLAGS } from '../../cli/train-flags.js';
@@ -64,8 +64,9 @@ test('steps and evaluations in device scopes keep gpujs live buffers flat', asyn
   }
 });
 
-test('without a gpujs backend the scope just runs fn', () => {
+test('without a gpujs backend the scope runs fn in a CPU scope', () => {
   assert.is(inDeviceScope(() => 42, []), 42);
+  assert.is(inPassScope(() => 42, []), 42);
 });
 
 test.run();
