@@ -2,7 +2,7 @@
 // every inner-loop read sequential whatever the input strides (transposes are free), and lets the
 // second core take half of the row panels (matmul-pool.ts). float32 products run the WebAssembly
 // SIMD kernel (wasm/matmul.wat, a 4×8 tile over operands in its memory: packed there, or copied
-// as they are when already row-major); float64, int32, and float32 where wasm SIMD is missing or
+// as they are when each matrix is stored without gaps, A row-major or transposed, B row-major); float64, int32, and float32 where wasm SIMD is missing or
 // LSGRAD_WASM=0 run the JS kernel (matmul-tiles.ts, a 4×4 tile).
 import type { View } from '../../engine/backend.js';
 import type { TypedArray } from '../../engine/dtype.js';
@@ -92,15 +92,42 @@ function multiplyJs(p: Product, out: Storage): void {
   runUnits({ kind: 'js', packedA, packedB, out: out as Floats | Int32Array, M: p.M, N: p.N, K: p.K, batchStrideB: p.sharedB ? 0 : panelSizeB, unitStart: 0, unitEnd: p.batches * Math.ceil(p.M / ROWS_PER_PANEL) });
 }
 
-/** Whether the view is row-major without gaps from its offset on (only its last two axes if matrixOnly). */
-function isDense(view: View<Storage>, matrixOnly: boolean): boolean {
+/**
+ * How an operand's matrices are stored: 'rows' when each is row-major without gaps ([rows, depth]
+ * for A, [K, N] for B), 'columns' when each is stored transposed without gaps (A as [K, M]), else
+ * null (then it is packed). A size-1 axis fits either stride.
+ */
+type InPlaceLayout = 'rows' | 'columns';
+function matrixLayout(view: View<Storage>): InPlaceLayout | null {
   const rank = view.shape.length;
-  let expected = 1;
-  for (let axis = rank - 1; axis >= (matrixOnly ? rank - 2 : 0); axis--) {
-    if (view.shape[axis]! !== 1 && view.strides[axis] !== expected) return false;
-    expected *= view.shape[axis]!;
+  const [rows, columns] = [view.shape[rank - 2]!, view.shape[rank - 1]!];
+  const [rowStride, columnStride] = [view.strides[rank - 2]!, view.strides[rank - 1]!];
+  if ((columns === 1 || columnStride === 1) && (rows === 1 || rowStride === columns)) return 'rows';
+  if ((rows === 1 || rowStride === 1) && (columns === 1 || columnStride === rows)) return 'columns';
+  return null;
+}
+
+/**
+ * Copies the matrices of the first `entries` batch entries of a view whose matrices are each stored
+ * without gaps (matrixLayout) one after the other into memory from float index `at`: one copy when
+ * the batch entries are adjacent too, else one per entry.
+ */
+function copyMatrices(view: View<Storage>, entries: number, memory: Float32Array, at: number): void {
+  const rank = view.shape.length;
+  const size = view.shape[rank - 2]! * view.shape[rank - 1]!;
+  const storage = view.storage as Float32Array;
+  if (entries === 1) {
+    memory.set(storage.subarray(view.offset, view.offset + size), at);
+    return;
   }
-  return true;
+  forEachRun(view.shape.slice(0, rank - 2), [{ strides: view.strides.slice(0, rank - 2), offset: view.offset }], (bases, length, start, steps) => {
+    const base = bases[0]!;
+    if (steps[0] === size) {
+      memory.set(storage.subarray(base, base + length * size), at + start * size);
+    } else {
+      for (let j = 0; j < length; j++) memory.set(storage.subarray(base + j * steps[0]!, base + j * steps[0]! + size), at + (start + j) * size);
+    }
+  });
 }
 
 /** Rounds a float count up to whole 16-byte vectors, so that every region starts aligned. */
@@ -108,32 +135,51 @@ const wholeVectors = (floats: number) => Math.ceil(floats / 4) * 4;
 
 /**
  * The wasm kernel over [A | B | output] in its memory from DATA_START (one region reused by every
- * call: matmul calls never nest); the output is copied out. A row-major operand whose tiles never
- * cross its edge (M a multiple of 4, N of 8) is copied as it is (about a tenth of the cost of packing
- * it) and read in place; otherwise it is packed into panels. False when the memory cannot hold the
- * product; the caller then uses the JS kernel.
+ * call: matmul calls never nest); the output is copied out. An operand whose matrices are stored
+ * without gaps (A row-major or transposed, B row-major) is copied as it is (about a tenth of the
+ * cost of packing it) and read in place; otherwise it is packed into panels. An edge tile read in
+ * place also reads the rows (or columns) past the matrix edge: the next matrix's, or after the last
+ * one a pad of zeros. Each output lane sums only its own row and column, and only the lanes inside
+ * the matrix are stored, so the result is the same bits as from zero-padded panels.
+ * False when the memory cannot hold the product; the caller then uses the JS kernel.
  */
 function multiplyWasm(kernel: WasmKernel, p: Product, out: Float32Array): boolean {
   const { a, b, M, K, N, batches, sharedB } = p;
-  const rawA = M % ROWS_PER_PANEL === 0 && isDense(a, false);
-  const rawB = N % WASM_COLUMNS_PER_PANEL === 0 && isDense(b, sharedB);
+  const layoutA = matrixLayout(a);
+  const layoutB = matrixLayout(b) === 'rows' ? 'rows' : null;
   const rowPanels = Math.ceil(M / ROWS_PER_PANEL);
   const columnPanels = Math.ceil(N / WASM_COLUMNS_PER_PANEL);
-  const entryA = rawA ? M * K : rowPanels * ROWS_PER_PANEL * K; // floats per batch entry
-  const entryB = rawB ? K * N : columnPanels * WASM_COLUMNS_PER_PANEL * K;
+  const entryA = layoutA ? M * K : rowPanels * ROWS_PER_PANEL * K; // floats per batch entry
+  const entryB = layoutB ? K * N : columnPanels * WASM_COLUMNS_PER_PANEL * K;
+  const entriesB = sharedB ? 1 : batches;
+  // What the last edge tile reads past the last matrix read in place: whole rows of A (or, stored
+  // transposed, fewer floats), the columns of B's last row.
+  const padA = layoutA ? (rowPanels * ROWS_PER_PANEL - M) * K : 0;
+  const padB = layoutB ? columnPanels * WASM_COLUMNS_PER_PANEL - N : 0;
   const atA = DATA_START / 4; // float indices
-  const atB = atA + wholeVectors(batches * entryA);
-  const atOut = atB + wholeVectors((sharedB ? 1 : batches) * entryB);
+  const atB = atA + wholeVectors(batches * entryA + padA);
+  const atOut = atB + wholeVectors(entriesB * entryB + padB);
   if (!reserveWasmMemory(kernel, (atOut + out.length) * 4)) return false;
   const memory = new Float32Array(kernel.memory.buffer, 0, kernel.memory.buffer.byteLength / 4);
-  if (rawA) memory.set(a.storage.subarray(a.offset, a.offset + batches * entryA), atA);
-  if (rawB) memory.set(b.storage.subarray(b.offset, b.offset + (sharedB ? 1 : batches) * entryB), atB);
-  packOperands(p, WASM_COLUMNS_PER_PANEL, rawA ? null : memory, atA, rawB ? null : memory, atB);
+  if (layoutA) {
+    copyMatrices(a, batches, memory, atA);
+    memory.fill(0, atA + batches * entryA, atA + batches * entryA + padA);
+  }
+  if (layoutB) {
+    copyMatrices(b, entriesB, memory, atB);
+    memory.fill(0, atB + entriesB * entryB, atB + entriesB * entryB + padB);
+  }
+  packOperands(p, WASM_COLUMNS_PER_PANEL, layoutA ? null : memory, atA, layoutB ? null : memory, atB);
+  // Byte strides of A: row-major in place, rows K floats apart and k adjacent; transposed in place,
+  // rows adjacent and k M floats apart (a panel's 4 rows are then 4 adjacent floats, as packed);
+  // packed, rows adjacent and k 4 floats apart.
+  const strideA = layoutA === 'rows' ? { aRowBytes: 4 * K, aDepthBytes: 4, aPanelBytes: 16 * K }
+    : layoutA === 'columns' ? { aRowBytes: 4, aDepthBytes: 4 * M, aPanelBytes: 16 }
+    : { aRowBytes: 4, aDepthBytes: 16, aPanelBytes: 16 * K };
   const layout: WasmLayout = {
-    // In place: rows K floats apart, k adjacent; packed: rows adjacent, k 4 floats apart.
-    a: atA * 4, aRowBytes: rawA ? 4 * K : 4, aDepthBytes: rawA ? 4 : 16, aPanelBytes: 16 * K, aBatchBytes: 4 * entryA,
+    a: atA * 4, ...strideA, aBatchBytes: 4 * entryA,
     // In place: the next 8 columns are the next panel; packed: a panel holds K × 8 floats.
-    b: atB * 4, bDepthBytes: rawB ? 4 * N : 32, bPanelBytes: rawB ? 32 : 32 * K, bBatchBytes: sharedB ? 0 : 4 * entryB,
+    b: atB * 4, bDepthBytes: layoutB ? 4 * N : 32, bPanelBytes: layoutB ? 32 : 32 * K, bBatchBytes: sharedB ? 0 : 4 * entryB,
     out: atOut * 4,
   };
   runUnits({ kind: 'wasm', kernel, layout, M, N, K, unitStart: 0, unitEnd: batches * rowPanels });

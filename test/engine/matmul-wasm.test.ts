@@ -83,12 +83,12 @@ test('batched, broadcast weight (batch stride 0), and transposed (strided) input
   expectKernelsAgree(randn([5, 7, 6], { rng }), randn([6, 10], { rng }), 'broadcast 2-D weight');
   expectKernelsAgree(randn([2, 3, 5, 9], { rng }), randn([9, 17], { rng }), 'rank 4 with a broadcast weight');
   expectKernelsAgree(randn([13, 9], { rng }).transpose(), randn([10, 13], { rng }).transpose(), 'both transposed');
-  // M a multiple of 4 and N of 8: dense operands are read in place instead of packed.
+  // Operands whose matrices are stored without gaps are read in place instead of packed.
   expectKernelsAgree(randn([3, 8, 13], { rng }), randn([3, 13, 16], { rng }), 'batched, read in place');
   expectKernelsAgree(randn([5, 12, 6], { rng }), randn([6, 24], { rng }), 'broadcast weight, read in place');
   expectKernelsAgree(randn([2, 3, 4, 9], { rng }), randn([2, 1, 9, 8], { rng }).expand([2, 3, 9, 8]), 'weight broadcast over one batch axis');
   expectKernelsAgree(randn([4, 16, 12], { rng }).narrow(0, 1, 2), randn([4, 12, 8], { rng }).narrow(0, 2, 2), 'in place from an offset');
-  expectKernelsAgree(randn([16, 12], { rng }).transpose(), randn([16, 8], { rng }), 'transposed a with M = 12 (packed)');
+  expectKernelsAgree(randn([16, 12], { rng }).transpose(), randn([16, 8], { rng }), 'transposed a with M = 12 (read in place, transposed)');
   expectKernelsAgree(randn([8, 20], { rng }).narrow(1, 2, 16), randn([16, 24], { rng }).narrow(1, 8, 8), 'row slices (packed)');
   expectKernelsAgree(randn([4, 33, 7], { rng }).transpose(1, 2), randn([4, 33, 65], { rng }), 'batched transposed a');
   // The attention shapes of the main workload, shrunk in batch.

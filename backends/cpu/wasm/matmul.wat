@@ -6,12 +6,14 @@
 ;;   packed panels (k-major inside each panel; for any input strides):
 ;;     A: per batch entry, ⌈M/4⌉ panels of K × 4 floats: the panel's 4 rows side by side per k.
 ;;     B: per batch entry, ⌈N/8⌉ panels of K × 8 floats: 8 columns of B side by side per k.
-;;   or the input itself, copied as it is, when it is dense: A row-major [M, K], B row-major [K, N]
-;;   (then the 8 columns of a tile are adjacent, and a panel of B is just the next 8 columns).
+;;   or the input itself, copied as it is, when its matrices are stored without gaps: A row-major
+;;   [M, K] or transposed [K, M], B row-major [K, N] (then the 8 columns of a tile are adjacent, and
+;;   a panel of B is just the next 8 columns).
 ;; Every tile runs the same loop: a tile at the matrix edge also reads the rows or columns past
-;; the edge, the zeros of its packed panel. (matmul.ts reads an operand in place only when no
-;; tile crosses its edge: M a multiple of 4 for A, N a multiple of 8 for B.) Only the store at the
-;; end looks at the edge. The output is dense row-major, batch after batch.
+;; the edge: the zeros of its packed panel, or, read in place, the next matrix's values or a pad of
+;; zeros after the last one. Each lane sums its own row and column only, and only the store at the
+;; end looks at the edge, so what lies past the edge never reaches the output. The output is dense
+;; row-major, batch after batch.
 ;;
 ;; One tile is 4 rows × 8 columns of the output, held in 8 f32x4 accumulators (two per row).
 ;; Per k it loads the 8 values of B as two vectors, broadcasts each of A's 4 values to a vector
