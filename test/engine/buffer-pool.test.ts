@@ -57,13 +57,26 @@ test('a buffer of another dtype or size is never handed out', () => {
   });
 });
 
-test('the pool keeps no more than maxBytes', () => {
+test('the pool keeps no more than maxBytes, dropping its oldest buffers for newer ones', () => {
   withPool({ maxBytes: 64, minBytes: 0 }, () => {
     const mark = markBuffers();
     const [a, b] = [newBuffer('float32', 16), newBuffer('float32', 16)];
     releaseBuffer(a, mark);
-    releaseBuffer(b, mark); // 128 bytes would exceed 64: dropped
+    releaseBuffer(b, mark); // 128 bytes would exceed 64: a, the older, goes
     assert.is(bufferPoolStats().pooledBytes, 64);
+    assert.is(newBuffer('float32', 16), b);
+    // A buffer of a length no longer asked for does not hold its place: a newer one of another length takes it.
+    const c = newBuffer('float32', 8);
+    releaseBuffer(b, mark);
+    releaseBuffer(c, mark);
+    assert.is(bufferPoolStats().pooledBytes, 32);
+    assert.is.not(newBuffer('float32', 16), b);
+    assert.is(newBuffer('float32', 8), c);
+    // One larger than the whole pool is not kept, and drops nothing.
+    const d = newBuffer('float32', 4);
+    releaseBuffer(d, mark);
+    releaseBuffer(newBuffer('float32', 32), mark);
+    assert.is(newBuffer('float32', 4), d);
   });
 });
 
