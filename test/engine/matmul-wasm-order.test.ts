@@ -6,6 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRng, matmul, noGrad, randn, type Tensor } from '../../engine/index.js';
 import { wasmKernel } from '../../backends/cpu/wasm/kernel.js';
+import { wasmSwitchedOff } from '../../backends/cpu/wasm/instantiate.js';
 
 /** The kernel's order, in float32 via Math.fround, over contiguous copies of the operands. */
 function float32InKOrder(a: Tensor, b: Tensor): Float32Array {
@@ -38,11 +39,14 @@ function expectSameBits(a: Tensor, b: Tensor, label: string): void {
   }
 }
 
-test('the wasm kernel is there (these checks would otherwise test the JS kernel)', () => {
+// Under LSGRAD_WASM=0 there is no wasm kernel to check (the JS kernel sums in float64): skipped.
+const wasmTest = wasmSwitchedOff() ? test.skip : test;
+
+wasmTest('the wasm kernel is there (these checks would otherwise test the JS kernel)', () => {
   assert.ok(wasmKernel());
 });
 
-test('odd shapes: every edge tile, rows and columns past the edge', () => {
+wasmTest('odd shapes: every edge tile, rows and columns past the edge', () => {
   const rng = createRng(31);
   const sizes = [1, 2, 3, 4, 5, 7, 8, 9, 13, 17];
   for (const M of sizes) for (const N of sizes) for (const K of [1, 3, 8, 19]) {
@@ -50,7 +54,7 @@ test('odd shapes: every edge tile, rows and columns past the edge', () => {
   }
 });
 
-test('strided and transposed operands', () => {
+wasmTest('strided and transposed operands', () => {
   const rng = createRng(32);
   for (const [M, K, N] of [[6, 5, 9], [13, 7, 11], [4, 9, 8], [33, 17, 21]] as const) {
     const a = randn([M, K], { rng }), b = randn([K, N], { rng });
@@ -62,7 +66,7 @@ test('strided and transposed operands', () => {
   }
 });
 
-test('batched: per-entry, broadcast weight, transposed entries, batch axes permuted', () => {
+wasmTest('batched: per-entry, broadcast weight, transposed entries, batch axes permuted', () => {
   const rng = createRng(33);
   expectSameBits(randn([3, 9, 13], { rng }), randn([3, 13, 11], { rng }), 'batched');
   expectSameBits(randn([5, 7, 6], { rng }), randn([6, 10], { rng }), 'broadcast weight');
@@ -77,7 +81,7 @@ test('batched: per-entry, broadcast weight, transposed entries, batch axes permu
   expectSameBits(randn([2, 1, 9, 5], { rng }).expand([2, 3, 9, 5]), randn([2, 3, 5, 7], { rng }), 'a broadcast over one batch axis');
 });
 
-test('the training step shapes, shrunk: rows not a multiple of 4, linear layers and their gradients', () => {
+wasmTest('the training step shapes, shrunk: rows not a multiple of 4, linear layers and their gradients', () => {
   const rng = createRng(34);
   const x = randn([130, 16], { rng }), w = randn([16, 24], { rng }), dy = randn([130, 24], { rng });
   expectSameBits(x, w, 'x @ w');
