@@ -11,7 +11,7 @@ import { BUILT_IN_DATASET, dataSpecOf, describePart, loadDataset, type Dataset, 
 import { scoreSet } from './evaluate.js';
 import { Replicas } from './replicas.js';
 import { formatMetrics } from './metrics.js';
-import { LSGRAD_MODEL_FILE, createClassifier, loadClassifier, selectBackend, type TextClassifier } from './model.js';
+import { createClassifier, loadClassifier, selectBackend, type TextClassifier } from './model.js';
 import { writeRunArtifacts } from './run-artifacts.js';
 import { readRunOptions, resolveCheckpoint, writeRunOptions } from './run-state.js';
 import { EVAL_BATCH_SIZE, runTraining } from './trainer.js';

@@ -52,7 +52,6 @@ export const MAX_SKIPPED_STEPS_IN_A_ROW = 5;
 /** Batch size used for forward-only scoring; larger than training batches since no graph is kept. */
 export const EVAL_BATCH_SIZE = 8;
 
-/** User + system CPU seconds since `start` (a process.cpuUsage() reading). */
 /**
  * The rows a training step reads: their starts at the step's length, or during the warm-up with
  * --short-windows, position-faithful windows cut from the full-length rows.
@@ -63,6 +62,7 @@ function readRows(train: TrainingDocuments, rows: readonly number[], options: Tr
   return windowBatch(encodeRows(train, rows), width, options.shortWindows, train.sepId, options.seed, step);
 }
 
+/** User + system CPU seconds since `start` (a process.cpuUsage() reading). */
 export function cpuSecondsSince(start: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(start);
   return (used.user + used.system) / 1e6;

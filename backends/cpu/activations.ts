@@ -3,7 +3,7 @@
 // can; these loops are the fallback and reference.
 import type { ActivationKind, View } from '../../engine/backend.js';
 import type { TypedArray } from '../../engine/dtype.js';
-import { newBuffer, newBufferToOverwrite, newFloat32Output } from './buffer-pool.js';
+import { newBufferToOverwrite, newFloat32Output } from './buffer-pool.js';
 import { sizeOf } from '../../engine/shape.js';
 import { rowMajorData } from './dense.js';
 import { erf } from './erf.js';

@@ -1,7 +1,7 @@
 // Index kernels: gather, scatterAdd and topk along one axis.
 import type { View } from '../../engine/backend.js';
 import type { TypedArray } from '../../engine/dtype.js';
-import { newBuffer, newBufferToOverwrite } from './buffer-pool.js';
+import { newBufferToOverwrite } from './buffer-pool.js';
 import { opError } from '../../engine/errors.js';
 import { contiguousStrides, sizeOf } from '../../engine/shape.js';
 import { forEachRun } from './strided.js';

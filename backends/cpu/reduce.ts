@@ -1,7 +1,7 @@
 // Reductions: the reduced axes are moved last (a view), so each output is one consecutive segment.
 import type { ArgReduceOp, ReduceOp, View } from '../../engine/backend.js';
 import type { TypedArray } from '../../engine/dtype.js';
-import { newBuffer, newBufferToOverwrite, newFloat32Output } from './buffer-pool.js';
+import { newBufferToOverwrite, newFloat32Output } from './buffer-pool.js';
 import { sizeOf } from '../../engine/shape.js';
 import { rowMajorData } from './dense.js';
 import { expFor } from './fast-exp.js';

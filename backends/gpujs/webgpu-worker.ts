@@ -1,6 +1,6 @@
 // The worker behind SyncWebGpuDevice: gpu.js's webgpu mode returns Promises (WebGPU has no synchronous
 // readback), so its kernels run here, one request at a time, while the caller's thread waits on a flag.
-import { workerData, type MessagePort } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import { GPU } from './gpujs-package.js';
 import type { KernelSpec } from './kernels.js';
 import type { IdentifiedReply, WorkerArgument, WorkerData, WorkerMessage, WorkerReply, WorkerRequest } from './webgpu-protocol.js';

@@ -135,9 +135,11 @@ export interface TrainingDocuments {
  * The rows `indices` of `documents`, encoded now: the very batch gatherRows returns from
  * encodeSet(every document), without holding every document encoded at seqLen (4,816 training
  * emails × 4,096 tokens × 8 bytes = 158 MB at the default settings; their bytes take 28 MB).
+ * Rows are encoded at most `maxWidth` long, which is what cutting them there gives.
  * @example encodeRows(documents, [4, 1], 256).width
  */
 export function encodeRows(documents: TrainingDocuments, indices: readonly number[], maxWidth = documents.seqLen): Batch {
-  const rows = encodeSet(indices.map((row) => documents.bytes[row]!), indices.map((row) => documents.labels[row]!), documents.seqLen, documents.encode, documents.sepId);
+  const length = Math.min(maxWidth, documents.seqLen);
+  const rows = encodeSet(indices.map((row) => documents.bytes[row]!), indices.map((row) => documents.labels[row]!), length, documents.encode, documents.sepId);
   return gatherRows(rows, indices.map((_, position) => position), maxWidth);
 }
