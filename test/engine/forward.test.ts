@@ -96,6 +96,21 @@ test('reductions over axes with keepDim', () => {
   expectValues(E.sum(E.zeros([2, 0]), 1), [2], [0, 0]); // empty sums are 0
 });
 
+test('sum over trailing axes: row-major views (with an offset) and strided views give the same float32 sums', () => {
+  const x = E.randn([3, 5, 7], { rng: createRng(3) });
+  /** Each row's sum in doubles, in order, then rounded to float32: what either kernel path stores. */
+  const rowSums = (t: Tensor) => {
+    const data = t.contiguous().toTypedArray();
+    const width = t.shape.at(-1)!;
+    return Array.from({ length: data.length / width }, (_, row) => Math.fround(data.slice(row * width, (row + 1) * width).reduce((s, v) => s + v, 0)));
+  };
+  const narrowed = x.narrow(0, 1, 2);                     // row-major, offset 35
+  assert.equal(Array.from(E.sum(narrowed, -1).toTypedArray()), rowSums(narrowed));
+  const transposed = x.transpose(1, 2);                   // strided: the general loop
+  assert.equal(Array.from(E.sum(transposed, -1).toTypedArray()), rowSums(transposed));
+  assert.equal(Array.from(E.sum(narrowed, [1, 2]).toTypedArray()), rowSums(narrowed.reshape([2, 35])));
+});
+
 test('matmul: 2-D, batched, broadcast, shared weight, 1-D', () => {
   const a = m23();
   const b = tensor([[1, 0], [0, 1], [1, 1]]);
