@@ -1,6 +1,6 @@
 // lsgrad's side of one PyTorch comparison cell: the workload of reference_cell.py with lsgrad,
 // in its own process (LSGRAD_THREADS set by the parent). Prints `RESULT {wallMs, cpuMs}`.
-import { createRng, denseAttention, randn, tensor, type Tensor } from '../../engine/index.js';
+import { createRng, denseAttention, noGrad, randn, type Tensor } from '../../engine/index.js';
 import { lsgSelfAttention } from '../../lsg/index.js';
 import { emit } from '../measure.js';
 import { createTrainStep } from '../train-step.js';
@@ -10,7 +10,12 @@ function attentionStep(spec: TorchCellSpec, attend: (q: Tensor, k: Tensor, v: Te
   const rng = createRng(spec.seed);
   const shape = [1, spec.heads, spec.length, spec.headDim];
   const [q, k, v, upstream] = [0, 1, 2, 3].map(() => randn(shape, { rng })) as [Tensor, Tensor, Tensor, Tensor];
-  const leaf = (x: Tensor) => tensor(x.toTypedArray(), { shape, requiresGrad: true });
+  // One copy per leaf, as the PyTorch side's x.clone() (toTypedArray then tensor() was two).
+  const leaf = (x: Tensor) => {
+    const copy = noGrad(() => x.mul(1));
+    copy.requiresGrad = true;
+    return copy;
+  };
   return () => attend(leaf(q), leaf(k), leaf(v)).backward(upstream);
 }
 
