@@ -100,7 +100,7 @@ test('sum over trailing axes: row-major views (with an offset) and strided views
   const x = E.randn([3, 5, 7], { rng: createRng(3) });
   /** Each row's sum in doubles, in order, then rounded to float32: what either kernel path stores. */
   const rowSums = (t: Tensor) => {
-    const data = t.contiguous().toTypedArray();
+    const data = Array.from(t.contiguous().toTypedArray());
     const width = t.shape.at(-1)!;
     return Array.from({ length: data.length / width }, (_, row) => Math.fround(data.slice(row * width, (row + 1) * width).reduce((s, v) => s + v, 0)));
   };
