@@ -13,7 +13,7 @@ import { batchIndices, gatherRows, type EncodedSet } from './data/batches.js';
 import { splitOfText, spreadEvenly } from './data/dataset.js';
 import { maskBatch, windows, MASK_PROBABILITY, NOT_SCORED, type MaskedBatch } from './data/masking.js';
 import { dataError, readDocuments } from './data/readers.js';
-import { layout, loadTokenizer, type TextTokenizer } from './data/tokenizers.js';
+import { layout, tokenizerForTraining, type TextTokenizer } from './data/tokenizers.js';
 import { inDeviceScope } from './device-scope.js';
 import { createMaskedLm, loadMaskedLm, type MaskedLanguageModel } from './masked-lm.js';
 import { selectBackend } from './model.js';
@@ -27,7 +27,7 @@ const pick = <K extends keyof typeof TRAIN_FLAGS>(...keys: K[]) => Object.fromEn
 
 export const PRETRAIN_FLAGS = {
   data: { kind: 'string', placeholder: 'PATH', help: 'raw text: a .txt file (documents separated by blank lines), a folder of text files, or a .jsonl file (--text-field)' },
-  ...pick('textField', 'tokenizer'),
+  ...pick('textField', 'tokenizer', 'vocabSize'),
   seqLen: { kind: 'int', default: 256, min: 8, help: 'tokens per window: each document is cut into windows of seq-len − 2 tokens, framed [CLS] … [SEP]' },
   evalLimit: { kind: 'int', default: 64, min: 0, help: 'held-out windows scored at each validation (0 = all)' },
   ...pick('hiddenSize', 'embeddingSize', 'intermediateSize', 'numLayers', 'numGroups', 'heads', 'dropout'),
@@ -49,7 +49,7 @@ export const PRETRAIN_FLAGS = {
 export type PretrainOptions = FlagValues<typeof PRETRAIN_FLAGS>;
 
 const SECTIONS: Record<string, readonly (keyof typeof PRETRAIN_FLAGS)[]> = {
-  Data: ['data', 'textField', 'tokenizer', 'seqLen', 'evalLimit'],
+  Data: ['data', 'textField', 'tokenizer', 'vocabSize', 'seqLen', 'evalLimit'],
   Model: ['hiddenSize', 'embeddingSize', 'intermediateSize', 'numLayers', 'numGroups', 'heads', 'dropout'],
   Attention: ['attention', 'sparsityType', 'blockSize', 'sparseBlockSize', 'sparsityFactor', 'numGlobalTokens'],
   Optimisation: ['steps', 'batchSize', 'lr', 'warmup', 'weightDecay', 'clipNorm', 'seed'],
@@ -174,13 +174,15 @@ export async function runPretrain(argv: string[]): Promise<void> {
   const log = (message: string) => process.stderr.write(`${message}\n`);
 
   // Data and tokenizer are read and checked before anything is written to --out.
-  const tokenizer = resumeFrom ? undefined : options.init !== undefined ? loadMaskedLm(resolveCheckpoint(options.init)).tokenizer : loadTokenizer(options.tokenizer);
   const documents = readDocuments(options.data!, { textField: options.textField });
   const trainTexts = documents.filter((document) => splitOfText(document.text) === 'train');
   const heldOut = documents.filter((document) => splitOfText(document.text) === 'validation');
   if (trainTexts.length === 0 || heldOut.length === 0) {
     throw dataError(options.data!, `${documents.length} documents give ${trainTexts.length} to train on and ${heldOut.length} held out; expected enough documents for the 80/10/10 split (validation part non-empty)`);
   }
+  const tokenizer = resumeFrom ? undefined : options.init !== undefined
+    ? loadMaskedLm(resolveCheckpoint(options.init)).tokenizer
+    : tokenizerForTraining(options.tokenizer, options.vocabSize, () => trainTexts.map((document) => document.text));
   await selectBackend(options.backend, options.gpujsMode);
   const model = resumeFrom ? loadMaskedLm(resumeFrom) : createMaskedLm(options, tokenizer!);
   if (!resumeFrom && options.init !== undefined) {

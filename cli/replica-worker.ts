@@ -5,12 +5,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { tensor } from '../engine/index.js';
 import type { Batch } from './data/batches.js';
 import { createClassifier, loadClassifier } from './model.js';
-import { loadTokenizer } from './data/tokenizers.js';
+import { loadTokenizer, tokenizerFromFiles } from './data/tokenizers.js';
 import { freezeAllBut } from './freeze.js';
 import { flattenInto, shardBackward, shardLogits, type ReplicaSource, type WorkerReply } from './replicas.js';
 
 const { source, parameterBuffer, gradientBuffer } = workerData as { source: ReplicaSource; parameterBuffer: SharedArrayBuffer; gradientBuffer: SharedArrayBuffer };
-const classifier = 'options' in source ? createClassifier(source.options, source.labels, undefined, loadTokenizer(source.options.tokenizer ?? 'bytes')) : await loadClassifier(source.checkpoint);
+const sourceTokenizer = (fresh: Extract<ReplicaSource, { options: unknown }>) =>
+  fresh.tokenizerFiles ? tokenizerFromFiles(fresh.tokenizerFiles) : loadTokenizer(fresh.options.tokenizer ?? 'bytes');
+const classifier = 'options' in source ? createClassifier(source.options, source.labels, undefined, sourceTokenizer(source)) : await loadClassifier(source.checkpoint);
 if ('options' in source) freezeAllBut(classifier.module, source.options.trainOnly ?? []);
 const params = classifier.module.parameters();
 const shared = new Float32Array(parameterBuffer);

@@ -9,9 +9,13 @@ import { inDeviceScope, inPassScope } from './device-scope.js';
 import { mixSeed, type Batch } from './data/batches.js';
 import type { TextClassifier } from './model.js';
 import type { TrainOptions } from './train-flags.js';
+import type { TokenizerFiles } from './data/tokenizers.js';
 
-/** How a worker builds its replica: from train options (a fresh model) or from a checkpoint. */
-export type ReplicaSource = { options: TrainOptions; labels?: readonly string[] } | { checkpoint: string };
+/**
+ * How a worker builds its replica: from train options (a fresh model; `tokenizerFiles`, the caller's
+ * tokenizer when it is not byte-level, else options.tokenizer is loaded) or from a checkpoint.
+ */
+export type ReplicaSource = { options: TrainOptions; labels?: readonly string[]; tokenizerFiles?: TokenizerFiles } | { checkpoint: string };
 
 /** Rows [start, end) of a batch, as views (no copy). */
 export function batchRows(batch: Batch, start: number, end: number): Batch {

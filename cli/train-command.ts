@@ -6,7 +6,7 @@ import { flagName, formatHelp, parseArgs, UsageError } from './args.js';
 import { runNaiveBayesBaseline, type BaselineResult } from './baseline.js';
 import { encodeSet, type TrainingDocuments } from './data/batches.js';
 import { initialWeights, optionsFromInit, readInitSource, type InitReport, type InitSource } from './init-weights.js';
-import { loadTokenizer } from './data/tokenizers.js';
+import { tokenizerForTraining } from './data/tokenizers.js';
 import { BUILT_IN_DATASET, dataSpecOf, describePart, loadDataset, type Dataset, type Example } from './data/dataset.js';
 import { scoreSet } from './evaluate.js';
 import { Replicas } from './replicas.js';
@@ -108,7 +108,7 @@ export async function runTrain(argv: string[]): Promise<void> {
   const data = dataSpecOf(options);
   const dataset: Dataset = loadDataset(data, { train: options.limit, validation: options.evalLimit, test: options.testLimit });
   const { train, validation, test, labels } = dataset;
-  const tokenizer = resumeFrom ? undefined : initSource ? initSource.tokenizer : loadTokenizer(options.tokenizer);
+  const tokenizer = resumeFrom ? undefined : initSource ? initSource.tokenizer : tokenizerForTraining(options.tokenizer, options.vocabSize, () => train.map((example) => example.text));
   await selectBackend(options.backend, options.gpujsMode);
   log(`data: ${data.data === BUILT_IN_DATASET ? BUILT_IN_DATASET : dataset.name}, ${labels.length} classes (${labels.join(', ')}); ${dataset.split}`);
   log(`data: ${describePart('train', train, labels)} · ${describePart('validation', validation, labels)} · ${describePart('test', test, labels)} · ${describeLengths(options)}`);
@@ -137,7 +137,8 @@ export async function runTrain(argv: string[]): Promise<void> {
 
   const threads = options.backend === 'cpu' ? options.threads : 1;
   if (threads !== options.threads) log(`--threads ${options.threads}: replicas run on the cpu backend only; using one`);
-  const replicas = Replicas.start(classifier, { options, labels }, threads);
+  const tokenizerFiles = classifier.tokenizer.kind === 'bytes' ? undefined : classifier.tokenizer.files(options.seqLen);
+  const replicas = Replicas.start(classifier, { options, labels, tokenizerFiles }, threads);
   try {
     // The training documents are kept as UTF-8 bytes; each step encodes its batch from them.
     const trainDocuments: TrainingDocuments = {

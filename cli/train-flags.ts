@@ -6,6 +6,7 @@ import { MODEL_PARTS } from './freeze.js';
 import { ConfigError } from '../engine/errors.js';
 import { warmupSchedule } from '../nn/index.js';
 import { createLsgConfig, createLsgLayerConfig } from '../lsg/config.js';
+import { DEFAULT_WORDS_VOCAB_SIZE, WORDS_TOKENIZER } from './data/word-vocabulary.js';
 
 export const ATTENTION_KINDS = ['lsg', 'dense', 'local'] as const;
 export type AttentionKind = (typeof ATTENTION_KINDS)[number];
@@ -27,7 +28,8 @@ export const DATA_FLAGS = {
 export const TRAIN_FLAGS = {
   // data
   ...DATA_FLAGS,
-  tokenizer: { kind: 'string', default: 'bytes', placeholder: 'bytes|PATH', help: 'bytes (every UTF-8 byte a token), or a HuggingFace tokenizer.json (WordPiece, BPE or Unigram) or a folder holding one' },
+  tokenizer: { kind: 'string', default: 'bytes', placeholder: 'bytes|words|PATH', help: 'bytes (every UTF-8 byte a token), words (a WordPiece vocabulary of --vocab-size tokens built from the training documents: their commonest lower-cased words, and every character they hold), or a HuggingFace tokenizer.json (WordPiece, BPE or Unigram) or a folder holding one' },
+  vocabSize: { kind: 'int', default: DEFAULT_WORDS_VOCAB_SIZE, min: 8, help: 'with --tokenizer words: the vocabulary\'s size (special tokens, characters and "##" characters, then words)' },
   validation: { kind: 'string', placeholder: 'PATH', help: 'validation documents (same format as --data); default: 10% of --data by the hash split' },
   test: { kind: 'string', placeholder: 'PATH', help: 'test documents (same format as --data); default: 10% of --data by the hash split' },
   seqLen: { kind: 'int', default: 4096, min: 8, help: 'tokens per document: [CLS], its first seq-len − 2 tokens, [SEP], padding' },
@@ -126,7 +128,7 @@ export function lrFactorOf(options: LengthOptions & Pick<TrainOptions, 'warmup' 
 }
 
 export const TRAIN_SECTIONS: Record<string, readonly (keyof typeof TRAIN_FLAGS)[]> = {
-  Data: ['data', 'textField', 'labelField', 'tokenizer', 'validation', 'test', 'seqLen', 'shortSeqLen', 'longSteps', 'shortWindows', 'cropProb', 'limit', 'evalLimit', 'testLimit'],
+  Data: ['data', 'textField', 'labelField', 'tokenizer', 'vocabSize', 'validation', 'test', 'seqLen', 'shortSeqLen', 'longSteps', 'shortWindows', 'cropProb', 'limit', 'evalLimit', 'testLimit'],
   Model: ['hiddenSize', 'embeddingSize', 'intermediateSize', 'numLayers', 'numGroups', 'heads', 'dropout'],
   Attention: ['attention', 'sparsityType', 'blockSize', 'sparseBlockSize', 'sparsityFactor', 'numGlobalTokens'],
   Optimisation: ['steps', 'batchSize', 'lr', 'warmup', 'longWarmup', 'weightDecay', 'clipNorm', 'seed'],
@@ -141,6 +143,9 @@ export function crossCheckTrainOptions(options: TrainOptions): string[] {
   }
   if (options.numLayers % options.numGroups !== 0) {
     problems.push(`--num-groups ${options.numGroups} does not divide --num-layers ${options.numLayers}`);
+  }
+  if (options.vocabSize !== DEFAULT_WORDS_VOCAB_SIZE && options.tokenizer !== WORDS_TOKENIZER) {
+    problems.push(`--vocab-size ${options.vocabSize} sizes the vocabulary of --tokenizer ${WORDS_TOKENIZER}; --tokenizer is ${options.tokenizer}, whose vocabulary is fixed`);
   }
   if (options.shortSeqLen > 0 && options.shortSeqLen < 8) {
     problems.push(`--short-seq-len ${options.shortSeqLen} is too short; expected 0 (no warm-up) or at least 8`);

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { writeJsonAtomic } from '../atomic.js';
 import { dataError } from './readers.js';
+import { WORDS_TOKENIZER, wordPieceTokenizerJson, wordPieceVocabulary } from './word-vocabulary.js';
 import { BYTE_OFFSET, SPECIAL_TOKENS, VOCAB_SIZE, decodeBytes, encodeBytes, type EncodedText } from './tokenizer.js';
 
 /** The literal that stands for the mask token in fill-mask input, whatever the tokenizer calls it. */
@@ -158,19 +159,25 @@ function readJsonFile(path: string): Record<string, unknown> {
  * @example loadTokenizerJson('bert-base-uncased/tokenizer.json').encode('Hello world')
  */
 export function loadTokenizerJson(path: string): TextTokenizer {
-  const json = readJsonFile(path);
+  const configPath = join(dirname(path), 'tokenizer_config.json');
+  return tokenizerFromJson(readJsonFile(path), existsSync(configPath) ? readJsonFile(configPath) : {}, path);
+}
+
+/**
+ * A tokenizer from the contents of tokenizer.json and tokenizer_config.json ({} when there is none);
+ * `source` names where they came from in errors.
+ */
+export function tokenizerFromJson(json: Record<string, unknown>, config: Record<string, unknown>, source: string): TextTokenizer {
   const model = json.model as { type?: string } | undefined;
   if (typeof model !== 'object' || model === null || typeof model.type !== 'string') {
-    throw dataError(path, `no "model" with a "type"; expected a HuggingFace tokenizer.json (WordPiece, BPE or Unigram)`);
+    throw dataError(source, `no "model" with a "type"; expected a HuggingFace tokenizer.json (WordPiece, BPE or Unigram)`);
   }
-  const configPath = join(dirname(path), 'tokenizer_config.json');
-  const config = existsSync(configPath) ? readJsonFile(configPath) : {};
-  const Tokenizer = tokenizersLibrary(path);
+  const Tokenizer = tokenizersLibrary(source);
   let tokenizer: HfTokenizer;
   try {
     tokenizer = new Tokenizer(json, config);
   } catch (error) {
-    throw dataError(path, `the tokenizers library cannot build it (${(error as Error).message}); expected a HuggingFace tokenizer.json`);
+    throw dataError(source, `the tokenizers library cannot build it (${(error as Error).message}); expected a HuggingFace tokenizer.json`);
   }
   const vocabulary = tokenizer.get_vocab(true);
   const names = {} as Record<keyof SpecialIds, string>;
@@ -180,7 +187,7 @@ export function loadTokenizerJson(path: string): TextTokenizer {
     const configuredName = typeof configured === 'string' ? configured : (configured as { content?: string } | undefined)?.content;
     const name = [configuredName, ...SPECIAL_CANDIDATES[key]].find((candidate) => candidate !== undefined && vocabulary.has(candidate));
     if (name === undefined) {
-      throw dataError(path, `no ${key} token in the vocabulary (looked for ${[configuredName, ...SPECIAL_CANDIDATES[key]].filter(Boolean).join(', ')}); expected the special tokens of a BERT-style or RoBERTa-style tokenizer`);
+      throw dataError(source, `no ${key} token in the vocabulary (looked for ${[configuredName, ...SPECIAL_CANDIDATES[key]].filter(Boolean).join(', ')}); expected the special tokens of a BERT-style or RoBERTa-style tokenizer`);
     }
     names[key] = name;
     special[key] = vocabulary.get(name)!;
@@ -210,13 +217,39 @@ export function loadTokenizerJson(path: string): TextTokenizer {
 }
 
 /**
- * The tokenizer of --tokenizer: `bytes`, or a tokenizer.json file (or a folder holding one).
+ * The tokenizer of a file choice: `bytes`, or a tokenizer.json file (or a folder holding one).
+ * `words` is refused here: its vocabulary comes from a run's training documents (tokenizerForTraining).
  * @example loadTokenizer('bytes').vocabSize  // 261
  */
 export function loadTokenizer(choice: string): TextTokenizer {
   if (choice === 'bytes') return BYTE_TOKENIZER;
+  if (choice === WORDS_TOKENIZER) {
+    throw new Error(`--tokenizer ${WORDS_TOKENIZER} builds its vocabulary from a run's training documents, so only train and pretrain take it; expected bytes or a tokenizer.json here`);
+  }
   const path = existsSync(join(choice, 'tokenizer.json')) ? join(choice, 'tokenizer.json') : choice;
   return loadTokenizerJson(path);
+}
+
+/**
+ * The tokenizer of a training run's --tokenizer: `words` builds a WordPiece vocabulary of
+ * `vocabSize` tokens from `trainingTexts` (read only then); `bytes` or a path loads as loadTokenizer.
+ * @example tokenizerForTraining('words', 8000, () => train.map((example) => example.text)).description  // 'WordPiece tokenizer (8,000 tokens)'
+ */
+export function tokenizerForTraining(choice: string, vocabSize: number, trainingTexts: () => Iterable<string>): TextTokenizer {
+  if (choice !== WORDS_TOKENIZER) return loadTokenizer(choice);
+  const json = wordPieceTokenizerJson(wordPieceVocabulary(trainingTexts(), vocabSize)) as Record<string, unknown>;
+  return tokenizerFromJson(json, {}, `--tokenizer ${WORDS_TOKENIZER}`);
+}
+
+/** The tokenizer files a checkpoint holds, as `TextTokenizer.files` gives them. */
+export type TokenizerFiles = ReturnType<TextTokenizer['files']>;
+
+/**
+ * The tokenizer.json tokenizer that `files` describe: how a worker thread gets the very tokenizer of
+ * its caller (whose vocabulary may have been built from the training documents).
+ */
+export function tokenizerFromFiles(files: TokenizerFiles): TextTokenizer {
+  return tokenizerFromJson(files['tokenizer.json'] as Record<string, unknown>, files['tokenizer_config.json'] as Record<string, unknown>, 'the caller\'s tokenizer.json');
 }
 
 /** Writes the tokenizer's three files into a checkpoint directory. */
