@@ -7,6 +7,7 @@ import { runNaiveBayesBaseline, type BaselineResult } from './baseline.js';
 import { encodeSet, type TrainingDocuments } from './data/batches.js';
 import { initialWeights, optionsFromInit, readInitSource, type InitReport, type InitSource } from './init-weights.js';
 import { tokenizerForTraining } from './data/tokenizers.js';
+import { emptyBufferPool } from '../backends/cpu/buffer-pool.js';
 import { BUILT_IN_DATASET, dataSpecOf, describePart, loadDataset, type Dataset, type Example } from './data/dataset.js';
 import { scoreSet } from './evaluate.js';
 import { Replicas } from './replicas.js';
@@ -153,6 +154,10 @@ export async function runTrain(argv: string[]): Promise<void> {
     }
     const scored = await scoreSet(replicas, encode(test), EVAL_BATCH_SIZE);
     log(`test: ${formatMetrics(scored.metrics)} [${scored.seconds.toFixed(1)}s wall, ${scored.cpuSeconds.toFixed(1)}s CPU]`);
+    // The pictures run one more pass at full length on this thread alone: the worker replicas and the
+    // free buffers of training's shapes would only add to the process's peak memory.
+    await replicas.close();
+    emptyBufferPool();
     await writeRunArtifacts({
       options, out, dataset, classifier, state: result.state, test: scored, baseline, peakRssBytes: result.peakRssBytes,
       dataSizes: { train: train.length, validation: validation.length, test: test.length },

@@ -214,10 +214,18 @@ export function configureBufferPool(limits: Partial<BufferPoolSettings>): Buffer
   maxBytes = limits.maxBytes ?? maxBytes;
   minBytes = limits.minBytes ?? minBytes;
   poison = limits.poison ?? poison;
+  emptyBufferPool();
+  return previous;
+}
+
+/**
+ * Drops every free buffer the pool holds, keeping its settings: for a program whose next phase has
+ * other shapes (lsgrad train's pictures after training), so the old buffers do not add to its peak.
+ */
+export function emptyBufferPool(): void {
   free.clear();
   freeInOrder.clear();
   pooledBytes = 0;
-  return previous;
 }
 
 /** How much the pool holds and how often it served a request (for benchmarks and tests). */

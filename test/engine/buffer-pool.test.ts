@@ -4,7 +4,7 @@
 // reused buffers that a kernel is to overwrite, so an element it fails to write shows.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { configureBufferPool, bufferPoolStats, markBuffers, newBuffer, releaseBuffer, type BufferPoolSettings } from '../../backends/cpu/buffer-pool.js';
+import { configureBufferPool, bufferPoolStats, emptyBufferPool, markBuffers, newBuffer, releaseBuffer, type BufferPoolSettings } from '../../backends/cpu/buffer-pool.js';
 import { createRng, randn, tensor, tidy, type DType, type Tensor } from '../../engine/index.js';
 import { parseArgs } from '../../cli/args.js';
 import { createClassifier } from '../../cli/model.js';
@@ -43,6 +43,22 @@ test('a released buffer comes back zeroed, once, and only if it was handed out a
     assert.ok(second !== buffer && second !== before, 'no buffer is handed out twice');
     releaseBuffer(new Float32Array(8), mark); // not the pool's own: ignored
     assert.ok(newBuffer('float32', 8) !== first);
+  });
+});
+
+test('emptyBufferPool drops the free buffers and keeps the settings', () => {
+  withPool(REUSE_EVERY_BUFFER, () => {
+    const mark = markBuffers();
+    const buffer = newBuffer('float32', 64);
+    releaseBuffer(buffer, mark);
+    assert.is(bufferPoolStats().pooledBytes, 256);
+    emptyBufferPool();
+    assert.is(bufferPoolStats().pooledBytes, 0);
+    assert.ok(newBuffer('float32', 64) !== buffer, 'a dropped buffer is not handed out again');
+    const again = markBuffers();
+    const next = newBuffer('float32', 64);
+    releaseBuffer(next, again);
+    assert.is(bufferPoolStats().pooledBytes, 256, 'the pool still takes buffers back (its settings stay)');
   });
 });
 
