@@ -40,6 +40,11 @@ export interface LayerNormGradients<S> {
  * blockSize columns past its own position (column width − blockSize + c for c > r).
  */
 export interface BlockAttentionPlan {
+  /**
+   * numBlocks·width bank rows, one table for every (batch, head) pair; or batch·heads·numBlocks·width,
+   * a table per pair (pair b·heads + h first), where the rows a block reads differ by head (LSG's
+   * sparse tokens chosen per head, read straight from the token rows).
+   */
   readonly rows: Int32Array;
   readonly numBlocks: number;
   readonly blockSize: number;
@@ -49,6 +54,15 @@ export interface BlockAttentionPlan {
   readonly scale: number;
   /** The score of a causally masked column (LSG: the float32 minimum, as its padding mask). */
   readonly maskValue: number;
+}
+
+/**
+ * How far apart the pairs' tables lie in `plan.rows`: 0 when one table serves every pair.
+ * @example pairTableStride({ ...plan, rows: new Int32Array(2 * plan.numBlocks * plan.width) }) // numBlocks · width
+ */
+export function pairTableStride(plan: BlockAttentionPlan): number {
+  const tableLength = plan.numBlocks * plan.width;
+  return plan.rows.length === tableLength ? 0 : tableLength;
 }
 
 /** What the block attention's backward returns: storage of the queries' and of the banks' shapes. */

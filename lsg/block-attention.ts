@@ -6,7 +6,7 @@
 // matmul, softmax and matmul: the reference the fused op is tested against.
 import { cat, ones, MASK_VALUE, type Tensor } from '../engine/index.js';
 import { blockSparseAttention, prefersFusedBlockAttention } from '../engine/ops/block-attention.js';
-import { blockTable, chunkQueries, gatherBlocks, keyBank, maskBank } from './blocks.js';
+import { blockTable, chunkQueries, gatherBlocks, keyBank, maskBank, tokenRowTables } from './blocks.js';
 import { blockCausalMask } from './masks.js';
 import type { SparseSlots } from './slots.js';
 import { noTrace, type TensorTrace } from './trace.js';
@@ -26,8 +26,12 @@ export interface BlockAttentionInputs {
   /** Additive token mask (batch, 1|heads, tokens). */
   readonly mask: Tensor;
   readonly global?: KeySet;
-  /** The sparse sequence and which of its slots each block sees. */
-  readonly sparse?: KeySet & { readonly slots: SparseSlots; readonly step: number };
+  /**
+   * The sparse sequence and which of its slots each block sees. With `positions` (the selection
+   * types: int32 (batch|1, heads, sparse length)) its keys, values and mask are those token rows of
+   * `keys`, `values` and `mask`, and the fused op reads them there.
+   */
+  readonly sparse?: KeySet & { readonly slots: SparseSlots; readonly step: number; readonly positions?: Tensor };
   readonly blockSize: number;
   readonly isCausal: boolean;
   readonly trace?: TensorTrace;
@@ -43,21 +47,31 @@ export function blockAttention(inputs: BlockAttentionInputs): Tensor {
   const { queries, blockSize, isCausal, global, sparse } = inputs;
   const trace = inputs.trace ?? noTrace;
   const [batch, heads, tokenLength, headDim] = queries.shape as [number, number, number, number];
-  const table = blockTable({
+  const tableSpec = {
     blockSize,
     tokenLength,
     numGlobal: global ? global.keys.shape[2]! : 0,
-    sparseLength: sparse ? sparse.keys.shape[2]! : 0,
+    sparseLength: sparse ? sparse.mask.shape[2]! : 0,
     sparseStep: sparse ? sparse.step : 1,
     slots: sparse ? sparse.slots : { left: [], right: [] },
     isCausal,
-  });
+  };
+  const table = blockTable(tableSpec);
   const parts = <T>(pick: (set: KeySet) => T, tokens: T): T[] =>
     [...(global ? [pick(global)] : []), ...(sparse ? [pick(sparse)] : []), tokens];
   if (trace === noTrace && prefersFusedBlockAttention(queries)) {
-    const plan = { ...table, blockSize, isCausal, scale: 1 / Math.sqrt(headDim), maskValue: MASK_VALUE };
+    const attention = { blockSize, isCausal, scale: 1 / Math.sqrt(headDim), maskValue: MASK_VALUE };
+    if (sparse?.positions) {
+      // The sparse rows are token rows: a table per (batch, head) reads them in place, so the
+      // bank is [global | tokens | pad] and their gradients land on the token rows directly.
+      const withoutSparse = <T>(pick: (set: KeySet) => T, tokens: T): T[] => [...(global ? [pick(global)] : []), tokens];
+      const positions = sparse.positions.expand([batch, heads, tableSpec.sparseLength]).toTypedArray() as Int32Array;
+      const rows = tokenRowTables(table, tableSpec, positions, batch * heads);
+      return blockSparseAttention(queries, keyBank(withoutSparse((set) => set.keys, inputs.keys)), keyBank(withoutSparse((set) => set.values, inputs.values)),
+        maskBank(withoutSparse((set) => set.mask, inputs.mask)), { ...table, rows, ...attention });
+    }
     return blockSparseAttention(queries, keyBank(parts((set) => set.keys, inputs.keys)), keyBank(parts((set) => set.values, inputs.values)),
-      maskBank(parts((set) => set.mask, inputs.mask)), plan);
+      maskBank(parts((set) => set.mask, inputs.mask)), { ...table, ...attention });
   }
   // NOTE: the additive mask rides along as one extra key feature, met by a constant 1 appended to
   // every query, so the score matmul yields q·k/sqrt(d) + mask without another (tokens × width)

@@ -59,6 +59,29 @@ export function blockTable(spec: BlockTableSpec): BlockTable {
   return { rows, numBlocks, width };
 }
 
+/**
+ * `table` for a bank without the sparse rows, [global | tokens | pad], one table per (batch, head)
+ * pair, pair-major: where the sparse tokens are token rows (the selection types), sparse slot s of
+ * pair p reads token row positions[p·sparseLength + s] itself, so no gathered copy of them exists.
+ * @example tokenRowTables(table, spec, Int32Array.from([3, 0]), 1) // spec.sparseLength 2: slot 0 reads token row 3
+ */
+export function tokenRowTables(table: BlockTable, spec: BlockTableSpec, positions: Int32Array, pairs: number): Int32Array {
+  const { numGlobal, sparseLength } = spec;
+  const sparseEnd = numGlobal + sparseLength;
+  const tableLength = table.rows.length;
+  const tables = new Int32Array(pairs * tableLength);
+  for (let pair = 0; pair < pairs; pair++) {
+    const tableAt = pair * tableLength;
+    const positionsAt = pair * sparseLength - numGlobal;
+    for (let i = 0; i < tableLength; i++) {
+      const row = table.rows[i]!;
+      // Global rows stay; sparse rows become their token's row; token and pad rows move up past the sparse rows.
+      tables[tableAt + i] = row < numGlobal ? row : row < sparseEnd ? numGlobal + positions[positionsAt + row]! : row - sparseLength;
+    }
+  }
+  return tables;
+}
+
 /** Stacks the bank rows (batch, heads, ·, headDim) along the sequence axis, plus the zero pad row. */
 export function keyBank(parts: readonly Tensor[]): Tensor {
   const [batch, heads, , headDim] = parts[parts.length - 1]!.shape as [number, number, number, number];

@@ -2,7 +2,7 @@
 // straight from the key bank through the plan's row table, so no gathered (blocks × width ×
 // headDim) copy exists, forward or backward. float64 (gradient checks) and, without WebAssembly,
 // float32 run here; block-attention-wasm.ts runs float32 with SIMD.
-import type { BlockAttentionGradients, BlockAttentionPlan, View } from '../../engine/backend.js';
+import { pairTableStride, type BlockAttentionGradients, type BlockAttentionPlan, type View } from '../../engine/backend.js';
 import type { DType, TypedArray } from '../../engine/dtype.js';
 import { newBuffer, newFloat32Output } from './buffer-pool.js';
 import { rowMajorData } from './dense.js';
@@ -32,7 +32,7 @@ function rowWeights(ops: BlockAttentionOperands, plan: BlockAttentionPlan, pair:
   const queryAt = ops.q.start + (pair * tokens + block * blockSize + row) * headDim;
   const keyBase = ops.keys.start + pair * bankRows * headDim;
   const maskBase = pair * bankRows;
-  const tableAt = block * width;
+  const tableAt = pair * pairTableStride(plan) + block * width;
   const firstHidden = isCausal ? width - blockSize + row + 1 : width;   // columns from here on are masked
   let max = -Infinity;
   for (let column = 0; column < width; column++) {
@@ -66,6 +66,7 @@ export function blockAttentionForward(q: View<Storage>, keys: View<Storage>, val
   if (fromWasm) return fromWasm;
   const { pairs, tokens, bankRows, headDim } = ops;
   const { rows, numBlocks, blockSize, width } = plan;
+  const tableStride = pairTableStride(plan);
   const out = newBuffer(q.dtype, pairs * tokens * headDim);
   const weights = new Float64Array(width);
   const accumulator = new Float64Array(headDim);
@@ -79,7 +80,7 @@ export function blockAttentionForward(q: View<Storage>, keys: View<Storage>, val
         for (let column = 0; column < width; column++) {
           const weight = weights[column]!;
           if (weight === 0) continue;
-          const valueAt = valueBase + rows[block * width + column]! * headDim;
+          const valueAt = valueBase + rows[pair * tableStride + block * width + column]! * headDim;
           for (let d = 0; d < headDim; d++) accumulator[d]! += weight * valueData[valueAt + d]!;
         }
         out.set(accumulator, (pair * tokens + block * blockSize + row) * headDim);
@@ -101,6 +102,7 @@ export function blockAttentionBackward(
   const ops = blockAttentionOperands(q, keys, values, mask);
   const { pairs, tokens, bankRows, headDim } = ops;
   const { rows, numBlocks, blockSize, width, isCausal, scale } = plan;
+  const tableStride = pairTableStride(plan);
   const output = rowMajorData(out);
   const gradOut = rowMajorData(dout);
   const fromWasm = wasmBlockAttentionBackward(ops, output as { data: Float32Array; start: number }, gradOut as { data: Float32Array; start: number }, plan, newFloat32Output);
@@ -130,7 +132,7 @@ export function blockAttentionBackward(
           const weight = weights[column]!;
           // A zero weight contributes nothing: its value gradient and its score gradient are 0.
           if (weight === 0) continue;
-          const bankAt = bankBase + rows[block * width + column]! * headDim;
+          const bankAt = bankBase + rows[pair * tableStride + block * width + column]! * headDim;
           for (let d = 0; d < headDim; d++) dvalues[bankAt + d]! += weight * gradOuts[gradAt + d]!;
           if (column >= firstHidden) continue;
           let dp = 0;

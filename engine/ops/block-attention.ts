@@ -61,8 +61,10 @@ export function blockSparseAttention(q: Tensor, keys: Tensor, values: Tensor, ma
   if (mask.rank !== 3 || mask.shape[0] !== batch || (mask.shape[1] !== 1 && mask.shape[1] !== heads) || mask.shape[2] !== bankRows) {
     throw argumentError(fn, 'mask.shape', mask.shape, `[${batch}, 1 or ${heads}, ${bankRows}]`);
   }
-  if (plan.rows.length !== plan.numBlocks * plan.width || plan.width < plan.blockSize) {
-    throw argumentError(fn, 'plan.rows.length', plan.rows.length, `numBlocks × width = ${plan.numBlocks * plan.width}, with width ≥ blockSize`);
+  const tableLength = plan.numBlocks * plan.width;
+  if ((plan.rows.length !== tableLength && plan.rows.length !== batch * heads * tableLength) || plan.width < plan.blockSize) {
+    throw argumentError(fn, 'plan.rows.length', plan.rows.length,
+      `numBlocks × width = ${tableLength} (one table) or batch × heads × numBlocks × width = ${batch * heads * tableLength} (a table per pair), with width ≥ blockSize`);
   }
   for (const row of plan.rows) {
     if (!(row >= 0 && row < bankRows)) throw argumentError(fn, 'plan.rows', row, `bank rows in [0, ${bankRows})`);

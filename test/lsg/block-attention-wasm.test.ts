@@ -58,4 +58,33 @@ for (const { blockSize, headDim, seed } of CASES) {
   }
 }
 
+test('wasm float32 equals the float64 kernel with a table per (batch, head) pair', () => {
+  const rng = createRng(21);
+  const [batch, heads, blockSize, headDim, numBlocks, width, bankRows] = [2, 3, 5, 8, 4, 11, 13];
+  const tokens = numBlocks * blockSize;
+  // A different random table for every pair (repeats, the pad row 12 and every other row among them).
+  let state = 7;
+  const rows = Int32Array.from({ length: batch * heads * numBlocks * width }, () => (state = (state * 1103515245 + 12345) % 2147483648) % bankRows);
+  for (const isCausal of [false, true]) {
+    const plan = { rows, numBlocks, blockSize, width, isCausal, scale: 1 / Math.sqrt(headDim), maskValue: MASK_VALUE };
+    const [q, keys, values, dout] = [[tokens], [bankRows], [bankRows], [tokens]].map(([n]) => randn([batch, heads, n!, headDim], { rng, dtype: 'float64' }));
+    const maskValues = Array.from({ length: batch * bankRows }, (_, i) => (i % bankRows === bankRows - 1 || i === bankRows + 3 ? MASK_VALUE : 0));
+    const mask = tensor(maskValues, { shape: [batch, 1, bankRows], dtype: 'float64' }).expand([batch, heads, bankRows]);
+    const asView = (x: Tensor) => x as unknown as View<TypedArray>;
+    const single = [q!, keys!, values!, mask, dout!].map((x) => asView(x.cast('float32')));
+    const [q64, keys64, values64, mask64, dout64] = [q!, keys!, values!, mask, dout!].map(asView) as [View<TypedArray>, View<TypedArray>, View<TypedArray>, View<TypedArray>, View<TypedArray>];
+    const exact = blockAttentionForward(q64, keys64, values64, mask64, plan);
+    const fast = blockAttentionForward(single[0]!, single[1]!, single[2]!, single[3]!, plan);
+    assert.ok(fast instanceof Float32Array);
+    expectClose(fast, exact, F32_TOL, 'output');
+    // Each pair reads its own table: pair 1 with pair 0's table gives other values.
+    const shared = blockAttentionForward(q64, keys64, values64, mask64, { ...plan, rows: rows.subarray(0, numBlocks * width) });
+    assert.not.equal(Array.from(shared.subarray(tokens * headDim, 2 * tokens * headDim)), Array.from(exact.subarray(tokens * headDim, 2 * tokens * headDim)));
+    const outExact = tensor(exact, { shape: q!.shape, dtype: 'float64' });
+    const exactGrads = blockAttentionBackward(q64, keys64, values64, mask64, asView(outExact), dout64, plan);
+    const fastGrads = blockAttentionBackward(single[0]!, single[1]!, single[2]!, single[3]!, asView(outExact.cast('float32')), single[4]!, plan);
+    for (const name of ['dq', 'dkeys', 'dvalues'] as const) expectClose(fastGrads[name], exactGrads[name], F32_TOL, `${name}${isCausal ? ', causal' : ''}`);
+  }
+});
+
 test.run();

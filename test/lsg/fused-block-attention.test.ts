@@ -76,6 +76,16 @@ for (const isCausal of [false, true]) {
   });
 }
 
+test("blockSparseAttention's gradient equals central differences with a table per (batch, head) pair", () => {
+  const rng = createRng(9);
+  const [q, keys, values] = [[2, 2, 6, 3], [2, 2, 7, 3], [2, 2, 7, 3]].map((shape) => randn(shape, { rng, dtype: 'float64' }));
+  const mask = tensor([[[0, 0, 0, 0, MASK_VALUE, 0, MASK_VALUE]], [[0, MASK_VALUE, 0, 0, 0, 0, MASK_VALUE]]], { dtype: 'float64' });
+  const shared = smallPlan(false);
+  // Pair p reads bank row (r + p) mod 7 where the shared table reads r.
+  const rows = Int32Array.from({ length: 4 * shared.rows.length }, (_, i) => (shared.rows[i % shared.rows.length]! + Math.floor(i / shared.rows.length)) % 7);
+  gradcheck((a, b, c) => blockSparseAttention(a!, b!, c!, mask, { ...shared, rows }), [q!, keys!, values!], { op: 'blockSparseAttention' });
+});
+
 test('blockSparseAttention names the argument that is wrong', () => {
   const x = randn([1, 1, 6, 3]);
   const bank = randn([1, 1, 7, 3]);

@@ -2,7 +2,7 @@
 // forward or backward export, and copies the results out. Where WebAssembly SIMD is missing, or
 // LSGRAD_WASM=0, or a head dimension is not a multiple of 4, block-attention.ts runs its
 // TypeScript loops instead.
-import type { BlockAttentionGradients, BlockAttentionPlan } from '../../../engine/backend.js';
+import { pairTableStride, type BlockAttentionGradients, type BlockAttentionPlan } from '../../../engine/backend.js';
 import type { TypedArray } from '../../../engine/dtype.js';
 import { instantiateStandalone } from './instantiate.js';
 import type { NewOutput } from './rows-wasm.js';
@@ -103,7 +103,7 @@ function copyOut(memory: WebAssembly.Memory, at: number, count: number, newOutpu
 }
 
 const planArgs = (ops: BlockAttentionOperands, plan: BlockAttentionPlan) =>
-  [0, ops.pairs, ops.tokens, ops.bankRows, ops.headDim, plan.numBlocks, plan.blockSize, plan.width, plan.isCausal ? 1 : 0, plan.scale, plan.maskValue];
+  [0, ops.pairs, pairTableStride(plan) * 4, ops.tokens, ops.bankRows, ops.headDim, plan.numBlocks, plan.blockSize, plan.width, plan.isCausal ? 1 : 0, plan.scale, plan.maskValue];
 
 /** The forward in wasm, or null when the kernel does not take these operands. */
 export function wasmBlockAttentionForward(ops: BlockAttentionOperands, plan: BlockAttentionPlan, newOutput: NewOutput): Float32Array | null {

@@ -22,8 +22,9 @@
 ;;
 ;; Layout (byte addresses; every array dense and row-major, f32 unless said):
 ;;   q, out, dout, dq: (pairs, tokens, headDim); keys, values, dkeys, dvalues: (pairs, bankRows,
-;;   headDim); mask: (pairs, bankRows); rows: i32 (numBlocks, width); scratch: scratchBytes(width,
-;;   headDim) bytes, carved by $carve.
+;;   headDim); mask: (pairs, bankRows); rows: i32 (numBlocks, width), one table for every pair, or
+;;   (pairs, numBlocks, width), a table per pair ($pairRowsBytes apart: 0 or numBlocks·width·4);
+;;   scratch: scratchBytes(width, headDim) bytes, carved by $carve.
 ;; NOTE: sums run in float32 (multiply then add, never fused: no relaxed SIMD, which Node 20 runs
 ;; only behind a flag), so results agree with the TypeScript kernel (float64 sums) within float32
 ;; rounding. exp is a degree-6 polynomial after range reduction (relative error ~2e-7).
@@ -428,10 +429,11 @@
       (local.set $n (i32.add (local.get $n) (i32.const 4)))
       (br $lanes))))
 
-  ;; Forward over pairs [pairStart, pairEnd): out = softmax(scale·q·kᵀ + mask) v per query row.
+  ;; Forward over pairs [pairStart, pairEnd): out = softmax(scale·q·kᵀ + mask) v per query row; pair
+;; p's block table starts p·$pairRowsBytes into $rows.
   (func (export "forward")
     (param $q i32) (param $keys i32) (param $values i32) (param $mask i32) (param $rows i32) (param $out i32) (param $scratch i32)
-    (param $pairStart i32) (param $pairEnd i32) (param $tokens i32) (param $bankRows i32) (param $headDim i32)
+    (param $pairStart i32) (param $pairEnd i32) (param $pairRowsBytes i32) (param $tokens i32) (param $bankRows i32) (param $headDim i32)
     (param $numBlocks i32) (param $blockSize i32) (param $width i32) (param $isCausal i32) (param $scale f32) (param $maskValue f32)
     (local $pair i32) (local $block i32) (local $firstRow i32) (local $count i32) (local $count4 i32) (local $width4 i32)
     (local $rowTable i32) (local $rowBytes i32) (local $bankBytes i32) (local $tokenAt i32)
@@ -450,7 +452,8 @@
       (local.set $block (i32.const 0))
       (block $blocksDone (loop $blocks
         (br_if $blocksDone (i32.ge_u (local.get $block) (local.get $numBlocks)))
-        (local.set $rowTable (i32.add (local.get $rows) (i32.shl (i32.mul (local.get $block) (local.get $width)) (i32.const 2))))
+        (local.set $rowTable (i32.add (i32.add (local.get $rows) (i32.mul (local.get $pair) (local.get $pairRowsBytes)))
+          (i32.shl (i32.mul (local.get $block) (local.get $width)) (i32.const 2))))
         (call $bankTable (global.get $keyRows) (local.get $pairKeys) (local.get $rowTable) (local.get $width) (local.get $rowBytes) (global.get $zeroRow))
         (call $bankTable (global.get $valueRows) (local.get $pairValues) (local.get $rowTable) (local.get $width) (local.get $rowBytes) (global.get $zeroRow))
         (call $maskColumns (local.get $pairMask) (local.get $rowTable) (local.get $width))
@@ -494,7 +497,7 @@
   (func (export "backward")
     (param $q i32) (param $keys i32) (param $values i32) (param $mask i32) (param $rows i32) (param $out i32) (param $dout i32)
     (param $dq i32) (param $dkeys i32) (param $dvalues i32) (param $scratch i32)
-    (param $pairStart i32) (param $pairEnd i32) (param $tokens i32) (param $bankRows i32) (param $headDim i32)
+    (param $pairStart i32) (param $pairEnd i32) (param $pairRowsBytes i32) (param $tokens i32) (param $bankRows i32) (param $headDim i32)
     (param $numBlocks i32) (param $blockSize i32) (param $width i32) (param $isCausal i32) (param $scale f32) (param $maskValue f32)
     (local $pair i32) (local $block i32) (local $firstRow i32) (local $count i32) (local $count4 i32) (local $width4 i32) (local $n i32)
     (local $rowTable i32) (local $rowBytes i32) (local $bankBytes i32) (local $tokenAt i32) (local $chunkBytes i32)
@@ -516,7 +519,8 @@
       (local.set $block (i32.const 0))
       (block $blocksDone (loop $blocks
         (br_if $blocksDone (i32.ge_u (local.get $block) (local.get $numBlocks)))
-        (local.set $rowTable (i32.add (local.get $rows) (i32.shl (i32.mul (local.get $block) (local.get $width)) (i32.const 2))))
+        (local.set $rowTable (i32.add (i32.add (local.get $rows) (i32.mul (local.get $pair) (local.get $pairRowsBytes)))
+          (i32.shl (i32.mul (local.get $block) (local.get $width)) (i32.const 2))))
         (call $bankTable (global.get $keyRows) (local.get $pairKeys) (local.get $rowTable) (local.get $width) (local.get $rowBytes) (global.get $zeroRow))
         (call $bankTable (global.get $valueRows) (local.get $pairValues) (local.get $rowTable) (local.get $width) (local.get $rowBytes) (global.get $zeroRow))
         (call $bankTable (global.get $keyGradRows) (local.get $pairKeyGrads) (local.get $rowTable) (local.get $width) (local.get $rowBytes) (global.get $trashRow))
