@@ -27,7 +27,9 @@ const pick = <K extends keyof typeof TRAIN_FLAGS>(...keys: K[]) => Object.fromEn
 
 export const PRETRAIN_FLAGS = {
   data: { kind: 'string', placeholder: 'PATH', help: 'raw text: a .txt file (documents separated by blank lines), a folder of text files, or a .jsonl file (--text-field)' },
-  ...pick('textField', 'tokenizer', 'vocabSize'),
+  ...pick('textField', 'vocabSize'),
+  // Bytes by default: a masked LM's output layer has a row per token, and pretraining runs are short.
+  tokenizer: { ...TRAIN_FLAGS.tokenizer, default: 'bytes', placeholder: 'bytes|words|PATH' },
   seqLen: { kind: 'int', default: 256, min: 8, help: 'tokens per window: each document is cut into windows of seq-len − 2 tokens, framed [CLS] … [SEP]' },
   evalLimit: { kind: 'int', default: 64, min: 0, help: 'held-out windows scored at each validation (0 = all)' },
   ...pick('hiddenSize', 'embeddingSize', 'intermediateSize', 'numLayers', 'numGroups', 'heads', 'dropout'),

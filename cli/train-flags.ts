@@ -28,13 +28,13 @@ export const DATA_FLAGS = {
 export const TRAIN_FLAGS = {
   // data
   ...DATA_FLAGS,
-  tokenizer: { kind: 'string', default: 'bytes', placeholder: 'bytes|words|PATH', help: 'bytes (every UTF-8 byte a token), words (a WordPiece vocabulary of --vocab-size tokens built from the training documents: their commonest lower-cased words, and every character they hold), or a HuggingFace tokenizer.json (WordPiece, BPE or Unigram) or a folder holding one' },
+  tokenizer: { kind: 'string', default: WORDS_TOKENIZER, placeholder: 'words|bytes|PATH', help: 'words (a WordPiece vocabulary of --vocab-size tokens built from the training documents: their commonest lower-cased words, and every character they hold), bytes (every UTF-8 byte a token), or a HuggingFace tokenizer.json (WordPiece, BPE or Unigram) or a folder holding one' },
   vocabSize: { kind: 'int', default: DEFAULT_WORDS_VOCAB_SIZE, min: 8, help: 'with --tokenizer words: the vocabulary\'s size (special tokens, characters and "##" characters, then words)' },
   validation: { kind: 'string', placeholder: 'PATH', help: 'validation documents (same format as --data); default: 10% of --data by the hash split' },
   test: { kind: 'string', placeholder: 'PATH', help: 'test documents (same format as --data); default: 10% of --data by the hash split' },
   seqLen: { kind: 'int', default: 4096, min: 8, help: 'tokens per document: [CLS], its first seq-len − 2 tokens, [SEP], padding' },
   shortSeqLen: { kind: 'int', default: 256, min: 0, help: 'sequence-length warm-up: all steps but the last --long-steps read only this many tokens per document (0 = off)' },
-  longSteps: { kind: 'int', default: 120, min: 0, help: 'the last steps, which read the full --seq-len after the warm-up' },
+  longSteps: { kind: 'int', default: 280, min: 0, help: 'the last steps, which read the full --seq-len after the warm-up' },
   longWarmup: { kind: 'int', default: 10, min: 0, help: 'restart the learning rate at the length switch: the warm-up\'s steps decay to 0 there, and the last --long-steps get their own warmup of this many steps and linear decay (0 = one schedule over all steps; when not given, 10 if the run has a warm-up that --warmup and 10 steps fit, else 0)' },
   shortWindows: { kind: 'float', default: 0, min: 0, max: 1, help: 'during the --short-seq-len warm-up, the chance that a document is read as a window from a random place in its first --seq-len tokens, at the positions it has there (so every position the full length uses is trained before the switch) rather than from its start' },
   cropProb: { kind: 'float', default: 0, min: 0, max: 1, help: 'augmentation: the chance that a training document is read from a random line on (for emails: often past the headers) rather than from its start' },
@@ -57,7 +57,7 @@ export const TRAIN_FLAGS = {
   sparsityFactor: { kind: 'int', default: 4, min: 1, help: 'LSG sparsity factor' },
   numGlobalTokens: { kind: 'int', default: 1, min: 1, help: 'LSG learned global tokens' },
   // optimisation
-  steps: { kind: 'int', default: 740, min: 1, help: 'optimizer steps' },
+  steps: { kind: 'int', default: 900, min: 1, help: 'optimizer steps' },
   batchSize: { kind: 'int', default: 8, min: 1, help: 'documents per step' },
   lr: { kind: 'float', default: 1e-3, min: 0, help: 'peak learning rate (AdamW)' },
   warmup: { kind: 'int', default: 50, min: 0, help: 'linear warmup steps, then linear decay to 0' },
@@ -110,7 +110,7 @@ export function stepSeqLen(options: LengthOptions, step: number): number {
  * --long-warmup when the flag is not given: its default where the run's two phases fit it (a
  * warm-up at all, --warmup within the short steps, the default within the long ones), else 0,
  * the single schedule, so that a short run (`--steps 6`) needs no flag to undo the default.
- * @example implicitLongWarmup({ warmup: 50, steps: 740, longSteps: 120, seqLen: 4096, shortSeqLen: 256 })  // 10
+ * @example implicitLongWarmup({ warmup: 50, steps: 900, longSteps: 280, seqLen: 4096, shortSeqLen: 256 })  // 10
  */
 export function implicitLongWarmup(options: LengthOptions & Pick<TrainOptions, 'warmup'>): number {
   const longWarmup = TRAIN_FLAGS.longWarmup.default;

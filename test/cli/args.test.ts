@@ -82,8 +82,8 @@ test('--long-warmup gives the full-length steps their own warmup and decay', () 
   const restarted = lrFactorOf({ ...options, longWarmup: 6 });
   close([25, 50, 445, 840, 843, 846, 900].map(restarted), [0.5, 1, 0.5, 0, 0.5, 1, 0]);
   close([1, 450].map(lrFactorOf({ ...options, shortSeqLen: 0, longWarmup: 6 })), [1 / 50, 1 - 400 / 850]);  // no warm-up: one schedule
-  const problems = crossCheckTrainOptions({ ...parseArgs('train', TRAIN_FLAGS, []).flags, longWarmup: 121 });
-  assert.ok(problems.some((problem) => problem.includes('--long-warmup 121')), problems.join('; '));
+  const problems = crossCheckTrainOptions({ ...parseArgs('train', TRAIN_FLAGS, []).flags, longWarmup: 281 });
+  assert.ok(problems.some((problem) => problem.includes('--long-warmup 281')), problems.join('; '));
 });
 
 test('--long-warmup, when not given, is 10 where the run\'s phases fit it, else the single schedule', () => {

@@ -114,7 +114,7 @@ test('bad data is named by file and line (or row, or file) with what was expecte
 });
 
 const TINY = [
-  '--seq-len', '64', '--short-seq-len', '0', '--steps', '4', '--batch-size', '4', '--warmup', '1', '--eval-every', '0', '--checkpoint-every', '0',
+  '--tokenizer', 'bytes', '--seq-len', '64', '--short-seq-len', '0', '--steps', '4', '--batch-size', '4', '--warmup', '1', '--eval-every', '0', '--checkpoint-every', '0',
   '--hidden-size', '16', '--embedding-size', '8', '--intermediate-size', '32', '--heads', '2', '--num-layers', '1',
   '--block-size', '16', '--sparse-block-size', '16', '--quiet', '--threads', '1',
 ];

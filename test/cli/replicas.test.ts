@@ -10,7 +10,7 @@ import { TRAIN_FLAGS } from '../../cli/train-flags.js';
 import { expectClose } from '../helpers/close.js';
 
 const options = parseArgs('train', TRAIN_FLAGS, [
-  '--seq-len', '64', '--hidden-size', '16', '--embedding-size', '8', '--intermediate-size', '32', '--heads', '2',
+  '--tokenizer', 'bytes', '--seq-len', '64', '--hidden-size', '16', '--embedding-size', '8', '--intermediate-size', '32', '--heads', '2',
   '--block-size', '16', '--sparse-block-size', '16', '--sparsity-factor', '2',
 ]).flags;
 const texts = ['hello there', 'FREE MONEY click now!!!', 'meeting at noon, agenda attached', 'a', 'win a prize, winner winner'];
