@@ -4,6 +4,7 @@
 import { parseArgs } from '../cli/args.js';
 import { inDeviceScope } from '../cli/device-scope.js';
 import { createClassifier } from '../cli/model.js';
+import { BYTE_TOKENIZER } from '../cli/data/tokenizers.js';
 import { TRAIN_FLAGS } from '../cli/train-flags.js';
 import { createRng, ones, randint, tensor } from '../engine/index.js';
 import { AdamW, clipGradNorm, weightDecayGroups } from '../nn/index.js';
@@ -20,7 +21,9 @@ export interface TrainStepShape {
 export function createTrainStep({ length, batch, vocabSize, seed }: TrainStepShape): () => void {
   const argv = ['--seq-len', String(length), '--seed', String(seed)];
   const options = parseArgs('train', TRAIN_FLAGS, argv).flags;
-  const classifier = createClassifier(options);
+  // The model's shape is all the step needs of a tokenizer: npm start's words vocabulary is built
+  // from the corpus, so this one only has its size (ids are random anyway).
+  const classifier = createClassifier(options, undefined, undefined, { ...BYTE_TOKENIZER, vocabSize });
   classifier.module.train();
   const optimizer = new AdamW(weightDecayGroups(classifier.module, 0.01), { lr: 1e-3 });
   const inputIds = randint(5, vocabSize, [batch, length], { rng: createRng(seed + 1), dtype: 'int32' });

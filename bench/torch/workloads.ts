@@ -1,12 +1,14 @@
 // The four workloads lsgrad is timed on next to the reference PyTorch implementation: the same
 // shapes and settings on both sides (reference_cell.py builds the PyTorch side from this spec).
 
+import { DEFAULT_WORDS_VOCAB_SIZE } from '../../cli/data/word-vocabulary.js';
+
 export const TORCH_WORKLOADS = ['lsg-b128', 'lsg-b32', 'dense', 'train-step'] as const;
 export type TorchWorkload = (typeof TORCH_WORKLOADS)[number];
 
-/** npm start's model (cli/train-flags.ts defaults), at full length, batch 2. */
+/** npm start's model (cli/train-flags.ts defaults: its words vocabulary), at full length, batch 2. */
 export const TRAIN_STEP_MODEL = {
-  vocabSize: 261, embeddingSize: 32, hiddenSize: 64, numLayers: 2, heads: 2, intermediateSize: 128,
+  vocabSize: DEFAULT_WORDS_VOCAB_SIZE, embeddingSize: 32, hiddenSize: 64, numLayers: 2, heads: 2, intermediateSize: 128,
   blockSize: 32, sparseBlockSize: 32, sparsityFactor: 4, numGlobalTokens: 1, batch: 2,
 } as const;
 
