@@ -89,4 +89,15 @@ wasmTest('the training step shapes, shrunk: rows not a multiple of 4, linear lay
   expectSameBits(x.transpose(), dy, 'xᵀ @ dy');
 });
 
+wasmTest('long sums, taken in chunks of k: each chunk continues the sums the previous one stored', () => {
+  const rng = createRng(35);
+  // K past one chunk (and not a multiple of it), edge tiles on both sides, every layout of A.
+  for (const [M, K, N] of [[6, 300, 9], [13, 1000, 21], [8, 513, 16]] as const) {
+    expectSameBits(randn([M, K], { rng }), randn([K, N], { rng }), `[${M},${K}]@[${K},${N}]`);
+    expectSameBits(randn([K, M], { rng }).transpose(), randn([K, N], { rng }), `Aᵀ [${M},${K}]@[${K},${N}]`);
+    expectSameBits(randn([M, K + 4], { rng }).narrow(1, 2, K), randn([N, K], { rng }).transpose(), `packed [${M},${K}]@[${K},${N}]`);
+  }
+  expectSameBits(randn([3, 700, 5], { rng }).transpose(1, 2), randn([3, 700, 12], { rng }), 'batched weight gradients');
+});
+
 test.run();

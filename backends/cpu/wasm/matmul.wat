@@ -19,6 +19,9 @@
 ;; Per k it loads the 8 values of B as two vectors, broadcasts each of A's 4 values to a vector
 ;; (v128.load32_splat) and does 8 multiplies and 8 adds: 64 flops for 6 loads. 8 accumulators
 ;; plus 3 operands fit the 16 vector registers of x86-64 and arm64, so nothing spills.
+;; Long sums run in chunks of k (multiplyUnits): every tile of the run takes the chunk's k, storing
+;; its sums, and the next chunk starts its tiles from them; the order of the float32 additions is
+;; the same as in one pass.
 ;; NOTE: the sum over k runs in float32 (the JS kernel sums in float64 and rounds once), so the two
 ;; agree within float32 rounding, not bit for bit. Multiply then add, never fused: no relaxed-simd.
 (module
@@ -26,6 +29,9 @@
   ;; each instantiate this module over the same memory and compute disjoint rows of the output.
   ;; 16384 pages of 64 KiB = 1 GiB at most; matmul.ts uses the JS kernel for anything larger.
   (import "env" "memory" (memory 1 16384 shared))
+
+  ;; Values of k per chunk (multiplyUnits).
+  (global $chunkDepth i32 (i32.const 128))
 
   ;; Computes work units [unitStart, unitEnd) of the batched product. A unit is one panel of 4 rows
   ;; of one batch entry: unit u is batch ⌊u / rowPanels⌋, row panel u mod rowPanels (as in
@@ -47,6 +53,7 @@
     (local $batchA i32) (local $batchB i32) (local $batchOut i32)
     (local $blockStart i32) (local $blockEnd i32)
     (local $rowPanel i32) (local $columnPanel i32) (local $row i32) (local $column i32)
+    (local $depthStart i32) (local $depth i32)
     (local.set $rowPanels (i32.shr_u (i32.add (local.get $M) (i32.const 3)) (i32.const 2)))
     (local.set $columnPanels (i32.shr_u (i32.add (local.get $N) (i32.const 7)) (i32.const 3)))
     (local.set $unit (local.get $unitStart))
@@ -63,44 +70,78 @@
         (local.set $batchB (i32.add (local.get $b) (i32.mul (local.get $batch) (local.get $bBatchBytes))))
         (local.set $batchOut (i32.add (local.get $out)
           (i32.shl (i32.mul (local.get $batch) (i32.mul (local.get $M) (local.get $N))) (i32.const 2))))
-        ;; Blocks of 16 column panels (128 columns): that part of B stays in cache while every row
-        ;; panel of the run passes over it.
-        (local.set $blockStart (i32.const 0))
-        (loop $blocks
-          (local.set $blockEnd (i32.add (local.get $blockStart) (i32.const 16)))
-          (if (i32.gt_u (local.get $blockEnd) (local.get $columnPanels))
-            (then (local.set $blockEnd (local.get $columnPanels))))
-          (local.set $rowPanel (local.get $firstPanel))
-          (loop $rowPanels
-            (local.set $row (i32.shl (local.get $rowPanel) (i32.const 2)))
-            (local.set $columnPanel (local.get $blockStart))
-            (loop $columnPanels
-              (local.set $column (i32.shl (local.get $columnPanel) (i32.const 3)))
-              (call $tile
-                (i32.add (local.get $batchA) (i32.mul (local.get $rowPanel) (local.get $aPanelBytes)))
-                (local.get $aRowBytes) (local.get $aDepthBytes)
-                (i32.add (local.get $batchB) (i32.mul (local.get $columnPanel) (local.get $bPanelBytes)))
-                (local.get $bDepthBytes)
-                (local.get $K)
-                ;; the output address of the tile's top-left element, and the row stride in bytes
-                (i32.add (local.get $batchOut)
-                  (i32.shl (i32.add (i32.mul (local.get $row) (local.get $N)) (local.get $column)) (i32.const 2)))
-                (i32.shl (local.get $N) (i32.const 2))
-                ;; how many of the tile's rows and columns lie inside the matrix
-                (call $min (i32.sub (local.get $M) (local.get $row)) (i32.const 4))
-                (call $min (i32.sub (local.get $N) (local.get $column)) (i32.const 8))
-                (local.get $scratch))
-              (local.set $columnPanel (i32.add (local.get $columnPanel) (i32.const 1)))
-              (br_if $columnPanels (i32.lt_u (local.get $columnPanel) (local.get $blockEnd))))
-            (local.set $rowPanel (i32.add (local.get $rowPanel) (i32.const 1)))
-            (br_if $rowPanels (i32.lt_u (local.get $rowPanel) (local.get $lastPanel))))
-          (local.set $blockStart (local.get $blockEnd))
-          (br_if $blocks (i32.lt_u (local.get $blockStart) (local.get $columnPanels))))
+        ;; Chunks of $chunkDepth along k: the chunk's rows of A and B (32 KiB each at 64 columns)
+        ;; stay in cache while every tile passes over them; a long sum (the weight gradient xᵀ·dy
+        ;; sums over every token) otherwise streams all of A and B from memory once per tile.
+        ;; Each chunk after the first adds to the sums the previous one stored.
+        (local.set $depthStart (i32.const 0))
+        (loop $chunks
+          (local.set $depth (call $min (i32.sub (local.get $K) (local.get $depthStart)) (global.get $chunkDepth)))
+          ;; Blocks of 16 column panels (128 columns): that part of B stays in cache while every row
+          ;; panel of the run passes over it.
+          (local.set $blockStart (i32.const 0))
+          (loop $blocks
+            (local.set $blockEnd (i32.add (local.get $blockStart) (i32.const 16)))
+            (if (i32.gt_u (local.get $blockEnd) (local.get $columnPanels))
+              (then (local.set $blockEnd (local.get $columnPanels))))
+            (local.set $rowPanel (local.get $firstPanel))
+            (loop $rowPanels
+              (local.set $row (i32.shl (local.get $rowPanel) (i32.const 2)))
+              (local.set $columnPanel (local.get $blockStart))
+              (loop $columnPanels
+                (local.set $column (i32.shl (local.get $columnPanel) (i32.const 3)))
+                (call $tile
+                  (i32.add (i32.add (local.get $batchA) (i32.mul (local.get $rowPanel) (local.get $aPanelBytes))) (i32.mul (local.get $depthStart) (local.get $aDepthBytes)))
+                  (local.get $aRowBytes) (local.get $aDepthBytes)
+                  (i32.add (i32.add (local.get $batchB) (i32.mul (local.get $columnPanel) (local.get $bPanelBytes))) (i32.mul (local.get $depthStart) (local.get $bDepthBytes)))
+                  (local.get $bDepthBytes)
+                  (local.get $depth)
+                  ;; the output address of the tile's top-left element, and the row stride in bytes
+                  (i32.add (local.get $batchOut)
+                    (i32.shl (i32.add (i32.mul (local.get $row) (local.get $N)) (local.get $column)) (i32.const 2)))
+                  (i32.shl (local.get $N) (i32.const 2))
+                  ;; how many of the tile's rows and columns lie inside the matrix
+                  (call $min (i32.sub (local.get $M) (local.get $row)) (i32.const 4))
+                  (call $min (i32.sub (local.get $N) (local.get $column)) (i32.const 8))
+                  (local.get $scratch)
+                  (i32.ne (local.get $depthStart) (i32.const 0)))
+                (local.set $columnPanel (i32.add (local.get $columnPanel) (i32.const 1)))
+                (br_if $columnPanels (i32.lt_u (local.get $columnPanel) (local.get $blockEnd))))
+              (local.set $rowPanel (i32.add (local.get $rowPanel) (i32.const 1)))
+              (br_if $rowPanels (i32.lt_u (local.get $rowPanel) (local.get $lastPanel))))
+            (local.set $blockStart (local.get $blockEnd))
+            (br_if $blocks (i32.lt_u (local.get $blockStart) (local.get $columnPanels))))
+          (local.set $depthStart (i32.add (local.get $depthStart) (local.get $depth)))
+          (br_if $chunks (i32.lt_u (local.get $depthStart) (local.get $K))))
         (local.set $unit (i32.add (local.get $unit) (i32.sub (local.get $lastPanel) (local.get $firstPanel))))
         (br $units))))
 
   (func $min (param $x i32) (param $y i32) (result i32)
     (select (local.get $x) (local.get $y) (i32.lt_u (local.get $x) (local.get $y))))
+
+  ;; Copies the part of an edge tile inside the matrix from the output at $from (rows $rowBytes
+  ;; apart) into scratch (row r at byte 32·r), zeros elsewhere: the tile's starting sums.
+  (func $intoScratch (param $from i32) (param $rowBytes i32) (param $rows i32) (param $columns i32) (param $scratch i32)
+    (local $row i32) (local $column i32)
+    (v128.store offset=0 (local.get $scratch) (v128.const i64x2 0 0))
+    (v128.store offset=16 (local.get $scratch) (v128.const i64x2 0 0))
+    (v128.store offset=32 (local.get $scratch) (v128.const i64x2 0 0))
+    (v128.store offset=48 (local.get $scratch) (v128.const i64x2 0 0))
+    (v128.store offset=64 (local.get $scratch) (v128.const i64x2 0 0))
+    (v128.store offset=80 (local.get $scratch) (v128.const i64x2 0 0))
+    (v128.store offset=96 (local.get $scratch) (v128.const i64x2 0 0))
+    (v128.store offset=112 (local.get $scratch) (v128.const i64x2 0 0))
+    (loop $rows
+      (local.set $column (i32.const 0))
+      (loop $columns
+        (f32.store
+          (i32.add (local.get $scratch) (i32.add (i32.shl (local.get $row) (i32.const 5)) (i32.shl (local.get $column) (i32.const 2))))
+          (f32.load (i32.add (local.get $from) (i32.shl (local.get $column) (i32.const 2)))))
+        (local.set $column (i32.add (local.get $column) (i32.const 1)))
+        (br_if $columns (i32.lt_u (local.get $column) (local.get $columns))))
+      (local.set $from (i32.add (local.get $from) (local.get $rowBytes)))
+      (local.set $row (i32.add (local.get $row) (i32.const 1)))
+      (br_if $rows (i32.lt_u (local.get $row) (local.get $rows)))))
 
   ;; One 4 × 8 output tile: the sum over k of (4 values of A) ⊗ (8 values of B).
   ;; $a: A at the tile's first row and k = 0, with the strides of multiplyUnits; $b: B at the tile's
@@ -109,12 +150,38 @@
   (func $tile
     (param $a i32) (param $aRowBytes i32) (param $aDepthBytes i32) (param $b i32) (param $bDepthBytes i32)
     (param $K i32) (param $to i32) (param $rowBytes i32)
-    (param $rows i32) (param $columns i32) (param $scratch i32)
+    (param $rows i32) (param $columns i32) (param $scratch i32) (param $accumulate i32)
     (local $k i32) (local $row1 i32) (local $row2 i32) (local $row3 i32) (local $row i32) (local $column i32)
+    (local $whole i32) (local $at i32) (local $step i32)
     (local $left v128) (local $right v128) (local $broadcast v128)
     ;; $cRH: row R of the tile, H = 0 for its columns 0–3, 1 for columns 4–7 (all start at zero)
     (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
     (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    ;; A whole tile lies inside the matrix; an edge tile goes through scratch (row r at byte 32·r).
+    (local.set $whole (i32.and (i32.eq (local.get $rows) (i32.const 4)) (i32.eq (local.get $columns) (i32.const 8))))
+    ;; Accumulating (a depth chunk after the first): start from the sums the output holds, which
+    ;; are the very float32 accumulators of the previous chunk, so chunking changes no bit.
+    (if (local.get $accumulate)
+      (then
+        (if (i32.eqz (local.get $whole))
+          (then
+            (call $intoScratch (local.get $to) (local.get $rowBytes) (local.get $rows) (local.get $columns) (local.get $scratch))
+            (local.set $at (local.get $scratch))
+            (local.set $step (i32.const 32)))
+          (else
+            (local.set $at (local.get $to))
+            (local.set $step (local.get $rowBytes))))
+        (local.set $c00 (v128.load (local.get $at)))
+        (local.set $c01 (v128.load offset=16 (local.get $at)))
+        (local.set $at (i32.add (local.get $at) (local.get $step)))
+        (local.set $c10 (v128.load (local.get $at)))
+        (local.set $c11 (v128.load offset=16 (local.get $at)))
+        (local.set $at (i32.add (local.get $at) (local.get $step)))
+        (local.set $c20 (v128.load (local.get $at)))
+        (local.set $c21 (v128.load offset=16 (local.get $at)))
+        (local.set $at (i32.add (local.get $at) (local.get $step)))
+        (local.set $c30 (v128.load (local.get $at)))
+        (local.set $c31 (v128.load offset=16 (local.get $at)))))
     ;; the byte offsets of the tile's rows 1, 2, 3 from row 0 in A
     (local.set $row1 (local.get $aRowBytes))
     (local.set $row2 (i32.shl (local.get $aRowBytes) (i32.const 1)))
@@ -142,7 +209,7 @@
           (local.set $b (i32.add (local.get $b) (local.get $bDepthBytes)))
           (local.set $k (i32.sub (local.get $k) (i32.const 1)))
           (br_if $depth (local.get $k)))))
-    (if (i32.and (i32.eq (local.get $rows) (i32.const 4)) (i32.eq (local.get $columns) (i32.const 8)))
+    (if (local.get $whole)
       (then
         ;; A whole tile: two vector stores per row (unaligned stores are allowed and cheap).
         (v128.store (local.get $to) (local.get $c00))
