@@ -15,13 +15,23 @@ export interface WasmModuleSource {
   /** The exported base64 constant of the generated file. */
   readonly constant: string;
   readonly description: string;
+  /** Assembled with its memory imported and shared instead of its own, so that the helper thread can run it too. */
+  readonly sharedMemory?: boolean;
 }
+
+/** How a .wat that can run on both threads declares its own memory, and what replaces it then. */
+const OWN_MEMORY = '(memory (export "memory") 1 65536)';
+const SHARED_MEMORY = '(import "env" "memory" (memory 1 65536 shared))';
 
 export const WASM_MODULES = {
   matmul: { wat: 'matmul.wat', generated: 'matmul-wasm.generated.ts', constant: 'MATMUL_WASM_BASE64', description: 'The float32 matmul kernel' },
   blockAttention: {
     wat: 'block-attention.wat', generated: 'block-attention-wasm.generated.ts', constant: 'BLOCK_ATTENTION_WASM_BASE64',
     description: 'The float32 fused block-sparse attention kernel (forward and backward)',
+  },
+  blockAttentionShared: {
+    wat: 'block-attention.wat', generated: 'block-attention-shared-wasm.generated.ts', constant: 'BLOCK_ATTENTION_SHARED_WASM_BASE64',
+    description: 'The float32 fused block-sparse attention kernel over an imported shared memory (both threads)', sharedMemory: true,
   },
   rows: {
     wat: 'rows.wat', generated: 'rows-wasm.generated.ts', constant: 'ROWS_WASM_BASE64',
@@ -33,7 +43,13 @@ export const WASM_MODULES = {
 export async function assemble(source: WasmModuleSource): Promise<Uint8Array> {
   const wabt = await loadWabt();
   const features = { simd: true, threads: true } as const;
-  const parsed = wabt.parseWat(source.wat, readFileSync(here(source.wat)), features);
+  let text = readFileSync(here(source.wat), 'utf8');
+  if (source.sharedMemory) {
+    if (!text.includes(OWN_MEMORY)) throw new Error(`scripts/build-wasm.ts: ${source.wat} does not declare ${OWN_MEMORY}, which its shared-memory build replaces`);
+    text = text.replace(OWN_MEMORY, SHARED_MEMORY);
+  }
+  // Bytes, not the string: wabt counts a string's length in UTF-16 units, and the comments hold non-ASCII.
+  const parsed = wabt.parseWat(source.wat, new TextEncoder().encode(text), features);
   try {
     // NOTE: wabt's typings declare validate() without arguments, but without the features it
     // rejects the shared memory.

@@ -1,5 +1,6 @@
-// One helper thread for large matmuls: the machine has two cores, and the main thread takes the
-// other half of the work units. Synchronous to the caller: the main thread blocks on Atomics.wait.
+// One helper thread for large matmuls and the fused block attention: the machine has two cores,
+// and the main thread takes the other half of the work. Synchronous to the caller: the main thread
+// blocks on Atomics.wait.
 // Where worker_threads or SharedArrayBuffer are missing (browsers without isolation), matmul
 // simply runs on the calling thread.
 import { multiplyUnits } from './matmul-tiles.js';
@@ -18,6 +19,16 @@ export interface WasmUnitJob extends Units {
   kind: 'wasm'; kernel: WasmKernel; layout: WasmLayout;
 }
 export type UnitJob = JsUnitJob | WasmUnitJob;
+/**
+ * The helper's half of a fused block-attention call: an export of the shared-memory build of
+ * block-attention.wat and its arguments (that half's pairs and scratch). `version` names the
+ * module and memory, so the helper instantiates them once.
+ */
+export interface BlockAttentionHalf {
+  kind: 'blockAttention'; version: number; module: WebAssembly.Module; memory: WebAssembly.Memory;
+  entry: 'forward' | 'backward'; args: number[];
+}
+type HelperJob = UnitJob | BlockAttentionHalf;
 
 // The hand-off uses two counters in shared memory, never a flag that is reset: slot POSTED holds
 // the number of the latest job, slot FINISHED the number of the latest job the helper finished
@@ -34,6 +45,7 @@ const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const multiplyUnits = (${multiplyUnits.toString()});
 const counters = new Int32Array(workerData.counters);
 let wasmMultiplyUnits = null;
+let blockAttention = null, blockAttentionVersion = -1;
 let seen = 0;
 for (;;) {
   while (Atomics.load(counters, ${POSTED}) === seen) Atomics.wait(counters, ${POSTED}, seen);
@@ -43,7 +55,13 @@ for (;;) {
     const received = receiveMessageOnPort(workerData.port);
     if (received) {
       const job = received.message;
-      if (job.kind === 'wasm') {
+      if (job.kind === 'blockAttention') {
+        if (job.version !== blockAttentionVersion) {
+          blockAttention = new WebAssembly.Instance(job.module, { env: { memory: job.memory } }).exports;
+          blockAttentionVersion = job.version;
+        }
+        blockAttention[job.entry](...job.args);
+      } else if (job.kind === 'wasm') {
         // Instantiated on first use, inside the try: should it fail, the main thread recomputes.
         wasmMultiplyUnits ??= new WebAssembly.Instance(workerData.wasm.module, { env: { memory: workerData.wasm.memory } }).exports.multiplyUnits;
         const l = job.layout;
@@ -125,37 +143,54 @@ function runHere(job: UnitJob, unitStart: number, unitEnd: number): void {
   }
 }
 
-/** Runs all units of the job, splitting them with the helper thread when that pays. */
-export function runUnits(job: UnitJob): void {
-  const units = job.unitEnd - job.unitStart;
+/** Whether there is a helper thread (none in browsers without isolation, or with LSGRAD_THREADS=1). */
+export function helperAvailable(): boolean {
+  return getPool() !== null;
+}
+
+/**
+ * Runs `helperHalf` on the helper thread while `hereHalf` runs on this one, and returns once both
+ * are done. Should the helper fail, `helperHalfHere` recomputes its half on this thread; should it
+ * stay silent past the timeout, `onTimeout` first retires whatever memory it might still write.
+ * False, with nothing run, when there is no helper thread.
+ */
+export function splitWithHelper(helperHalf: HelperJob, hereHalf: () => void, helperHalfHere: () => void, onTimeout?: () => void): boolean {
   const p = getPool();
-  if (!p || units < 2 || (units * 4 * job.N * job.K) < PARALLEL_THRESHOLD) {
-    runHere(job, job.unitStart, job.unitEnd);
-    return;
-  }
-  const middle = job.unitStart + Math.floor(units / 2);
+  if (!p) return false;
   const number = ++p.jobs;
-  // The kernel object stays here: the helper has its own instance over the same memory.
-  p.port.postMessage(job.kind === 'wasm' ? { ...job, kernel: undefined, unitEnd: middle } : { ...job, unitEnd: middle });
+  p.port.postMessage(helperHalf);
   Atomics.store(p.counters, POSTED, number);
   Atomics.notify(p.counters, POSTED);
-  runHere(job, middle, job.unitEnd);
+  hereHalf();
   let helperFailed = false;
   for (let finished = Atomics.load(p.counters, FINISHED); Math.abs(finished) !== number; finished = Atomics.load(p.counters, FINISHED)) {
     // A helper silent for a minute is presumed dead: stop using it rather than wait forever.
     if (Atomics.wait(p.counters, FINISHED, finished, HELPER_TIMEOUT_MS) === 'timed-out') {
       pool = null;
       helperFailed = true;
-      // It may yet wake and write its half into the wasm memory: later products get a fresh one.
-      if (job.kind === 'wasm') retireWasmKernel();
+      onTimeout?.();
       break;
     }
   }
   // NOTE: should the helper ever fail, its half is recomputed here rather than lost.
   if (helperFailed || Atomics.load(p.counters, FINISHED) < 0) {
     helperHalves.recomputed++;
-    runHere(job, job.unitStart, middle);
+    helperHalfHere();
   } else {
     helperHalves.completed++;
   }
+  return true;
+}
+
+/** Runs all units of the job, splitting them with the helper thread when that pays. */
+export function runUnits(job: UnitJob): void {
+  const units = job.unitEnd - job.unitStart;
+  const middle = job.unitStart + Math.floor(units / 2);
+  // The kernel object stays here: the helper has its own instance over the same memory.
+  const helperHalf = job.kind === 'wasm' ? { ...job, kernel: undefined as never, unitEnd: middle } : { ...job, unitEnd: middle };
+  // It may yet wake and write its half into the wasm memory: later products get a fresh one.
+  const onTimeout = job.kind === 'wasm' ? retireWasmKernel : undefined;
+  const split = units >= 2 && units * 4 * job.N * job.K >= PARALLEL_THRESHOLD
+    && splitWithHelper(helperHalf, () => runHere(job, middle, job.unitEnd), () => runHere(job, job.unitStart, middle), onTimeout);
+  if (!split) runHere(job, job.unitStart, job.unitEnd);
 }

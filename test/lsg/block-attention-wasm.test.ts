@@ -6,15 +6,19 @@ import * as assert from 'uvu/assert';
 import { createRng, randn, tensor, type Tensor, type TypedArray, type View } from '../../engine/index.js';
 import { blockAttentionBackward, blockAttentionForward, blockAttentionOperands } from '../../backends/cpu/block-attention.js';
 import { BLOCK_ATTENTION_WASM_BASE64 } from '../../backends/cpu/wasm/block-attention-wasm.generated.js';
+import { BLOCK_ATTENTION_SHARED_WASM_BASE64 } from '../../backends/cpu/wasm/block-attention-shared-wasm.generated.js';
 import { wasmBlockAttentionReady } from '../../backends/cpu/wasm/block-attention-wasm.js';
 import { assemble, WASM_MODULES } from '../../scripts/build-wasm.js';
 import { blockTable } from '../../lsg/blocks.js';
 import { MASK_VALUE } from '../../engine/index.js';
 import { expectClose, F32_TOL } from '../helpers/close.js';
 
-test('the committed module is the assembly of block-attention.wat (run npm run build:wasm after editing it)', async () => {
+test('the committed modules are the assembly of block-attention.wat, over its own memory and over a shared one (run npm run build:wasm after editing it)', async () => {
   const assembled = await assemble(WASM_MODULES.blockAttention);
   assert.equal(Buffer.from(BLOCK_ATTENTION_WASM_BASE64, 'base64').toString('hex'), Buffer.from(assembled).toString('hex'));
+  const shared = await assemble(WASM_MODULES.blockAttentionShared);
+  assert.equal(Buffer.from(BLOCK_ATTENTION_SHARED_WASM_BASE64, 'base64').toString('hex'), Buffer.from(shared).toString('hex'));
+  assert.is.not(Buffer.from(shared).toString('hex'), Buffer.from(assembled).toString('hex'));
 });
 
 // Sizes on and off the kernel's tiles: blocks of 8 rows; of 3 and 5 (rows padded to 4 and 8

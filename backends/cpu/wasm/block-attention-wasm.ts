@@ -1,12 +1,17 @@
-// Runs block-attention.wat: copies the float32 operands into the module's own memory, calls the
-// forward or backward export, and copies the results out. Where WebAssembly SIMD is missing, or
-// LSGRAD_WASM=0, or a head dimension is not a multiple of 4, block-attention.ts runs its
-// TypeScript loops instead.
+// Runs block-attention.wat: copies the float32 operands into the module's memory, calls the
+// forward or backward export, and copies the results out. Where shared memory is there (Node, an
+// isolated page), the module's build over a shared memory runs and the helper thread takes half of
+// the (batch, head) pairs: each pair's outputs and gradients are its own, so the halves never write
+// the same place. Otherwise the module runs over its own memory on this thread. Where WebAssembly
+// SIMD is missing, or LSGRAD_WASM=0, or a head dimension is not a multiple of 4, block-attention.ts
+// runs its TypeScript loops instead.
 import { pairTableStride, type BlockAttentionGradients, type BlockAttentionPlan } from '../../../engine/backend.js';
 import type { TypedArray } from '../../../engine/dtype.js';
-import { instantiateStandalone } from './instantiate.js';
+import { decodeWasm, instantiateStandalone, wasmSwitchedOff } from './instantiate.js';
 import type { NewOutput } from './rows-wasm.js';
+import { helperAvailable, splitWithHelper } from '../matmul-pool.js';
 import { BLOCK_ATTENTION_WASM_BASE64 } from './block-attention-wasm.generated.js';
+import { BLOCK_ATTENTION_SHARED_WASM_BASE64 } from './block-attention-shared-wasm.generated.js';
 
 /** The operands as row-major arrays with their start offsets, and the sizes. */
 export interface BlockAttentionOperands {
@@ -34,15 +39,79 @@ const PAGE_BYTES = 65536;
 /** Operands past this stay in TypeScript: byte addresses are i32 in the module. */
 const MAX_BYTES = 2 ** 31 - PAGE_BYTES;
 
-const load = (): Exports | null => instantiateStandalone<Exports>(BLOCK_ATTENTION_WASM_BASE64);
+/** The module's maximum memory in pages (block-attention.wat declares 1 to 65536). */
+const MAX_PAGES = 65536;
 
-let loaded: Exports | null | undefined;
+/** The shared-memory build, which the helper thread can instantiate too; `version` tells the helper a new one. */
+interface SharedBuild { module: WebAssembly.Module; version: number }
+
+interface Loaded extends Exports { shared: SharedBuild | null }
+
+let versions = 0;
+
+function loadShared(): Loaded | null {
+  if (wasmSwitchedOff() || typeof SharedArrayBuffer === 'undefined') return null;
+  const bytes = decodeWasm(BLOCK_ATTENTION_SHARED_WASM_BASE64);
+  if (!WebAssembly.validate(bytes)) return null;
+  try {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    const module = new WebAssembly.Module(bytes);
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Omit<Exports, 'memory'>;
+    return { ...exports, memory, shared: { module, version: ++versions } };
+  } catch {
+    return null; // e.g. a page without cross-origin isolation refuses shared memory
+  }
+}
+
+function load(): Loaded | null {
+  const shared = loadShared();
+  if (shared) return shared;
+  const own = instantiateStandalone<Exports>(BLOCK_ATTENTION_WASM_BASE64);
+  return own && { memory: own.memory, scratchBytes: own.scratchBytes, forward: own.forward, backward: own.backward, shared: null };
+}
+
+let loaded: Loaded | null | undefined;
 let enabled = true;
 
-function kernel(): Exports | null {
+function kernel(): Loaded | null {
   if (!enabled) return null;
   if (loaded === undefined) loaded = load();
   return loaded;
+}
+
+/** A helper that timed out may still write into the memory: later calls load a fresh module. */
+const retire = () => { loaded = undefined; };
+
+/** Work (pairs × tokens × width × headDim multiply-adds) below which one thread does it all. */
+const SPLIT_THRESHOLD = 1 << 20;
+
+let splitCalls = 0;
+
+/** How many forward or backward calls ran half their pairs on the helper thread (tests check the split happens). */
+export function wasmBlockAttentionSplits(): number {
+  return splitCalls;
+}
+
+/**
+ * Runs `entry` over pairs [0, pairs): on two threads when there is a helper and the work pays for
+ * the hand-off, each half with its own scratch area; else here. `args(pairStart, pairEnd, scratch)`
+ * lays out the export's arguments.
+ */
+function runPairs(entry: 'forward' | 'backward', pairs: number, work: number, scratches: readonly [number, number], args: (pairStart: number, pairEnd: number, scratch: number) => number[]): void {
+  const k = kernel()!;
+  const middle = Math.floor(pairs / 2);
+  const here = (start: number, end: number) => k[entry](...args(start, end, scratches[0]));
+  const split = k.shared !== null && pairs >= 2 && work >= SPLIT_THRESHOLD && splitWithHelper(
+    { kind: 'blockAttention', version: k.shared.version, module: k.shared.module, memory: k.memory, entry, args: args(0, middle, scratches[1]) },
+    () => here(middle, pairs), () => here(0, middle), retire,
+  );
+  if (split) splitCalls++;
+  else here(0, pairs);
+}
+
+/** Whether calls now split their pairs with the helper thread (so they need a second scratch area). */
+function splits(): boolean {
+  return kernel()?.shared != null && helperAvailable();
 }
 
 /**
@@ -102,23 +171,27 @@ function copyOut(memory: WebAssembly.Memory, at: number, count: number, newOutpu
   return out;
 }
 
-const planArgs = (ops: BlockAttentionOperands, plan: BlockAttentionPlan) =>
-  [0, ops.pairs, pairTableStride(plan) * 4, ops.tokens, ops.bankRows, ops.headDim, plan.numBlocks, plan.blockSize, plan.width, plan.isCausal ? 1 : 0, plan.scale, plan.maskValue];
+/** The multiply-adds of one pass over every query row's block, for the split's threshold. */
+const work = (ops: BlockAttentionOperands, plan: BlockAttentionPlan) => ops.pairs * ops.tokens * plan.width * ops.headDim;
+
+const planArgs = (ops: BlockAttentionOperands, plan: BlockAttentionPlan, pairStart: number, pairEnd: number) =>
+  [pairStart, pairEnd, pairTableStride(plan) * 4, ops.tokens, ops.bankRows, ops.headDim, plan.numBlocks, plan.blockSize, plan.width, plan.isCausal ? 1 : 0, plan.scale, plan.maskValue];
 
 /** The forward in wasm, or null when the kernel does not take these operands. */
 export function wasmBlockAttentionForward(ops: BlockAttentionOperands, plan: BlockAttentionPlan, newOutput: NewOutput): Float32Array | null {
   const s = sizes(ops, plan);
-  const { offsets, bytes } = layout([s.tokenFloats, s.bankFloats, s.bankFloats, s.maskFloats, s.rowFloats, s.tokenFloats, scratchFloats(ops, plan)]);
+  const scratch = scratchFloats(ops, plan);
+  const { offsets, bytes } = layout([s.tokenFloats, s.bankFloats, s.bankFloats, s.maskFloats, s.rowFloats, s.tokenFloats, scratch, splits() ? scratch : 0]);
   if (!wasmBlockAttentionReady(ops, bytes / 4)) return null;
-  const { memory, forward } = kernel()!;
+  const { memory } = kernel()!;
   reserve(memory, bytes);
-  const [q, keys, values, mask, rows, out, scratch] = offsets as [number, number, number, number, number, number, number];
+  const [q, keys, values, mask, rows, out, scratch0, scratch1] = offsets as [number, number, number, number, number, number, number, number];
   put(memory, q, ops.q as never, s.tokenFloats);
   put(memory, keys, ops.keys as never, s.bankFloats);
   put(memory, values, ops.values as never, s.bankFloats);
   new Float32Array(memory.buffer, mask, s.maskFloats).set(ops.mask);
   new Int32Array(memory.buffer, rows, s.rowFloats).set(plan.rows);
-  forward(q, keys, values, mask, rows, out, scratch, ...planArgs(ops, plan));
+  runPairs('forward', ops.pairs, work(ops, plan), [scratch0, scratch1], (start, end, at) => [q, keys, values, mask, rows, out, at, ...planArgs(ops, plan, start, end)]);
   return copyOut(memory, out, s.tokenFloats, newOutput);
 }
 
@@ -127,14 +200,15 @@ export function wasmBlockAttentionBackward(
   ops: BlockAttentionOperands, output: { data: Float32Array; start: number }, gradOut: { data: Float32Array; start: number }, plan: BlockAttentionPlan, newOutput: NewOutput,
 ): BlockAttentionGradients<Float32Array> | null {
   const s = sizes(ops, plan);
+  const scratch = scratchFloats(ops, plan);
   const { offsets, bytes } = layout([
     s.tokenFloats, s.bankFloats, s.bankFloats, s.maskFloats, s.rowFloats, s.tokenFloats, s.tokenFloats,
-    s.tokenFloats, s.bankFloats, s.bankFloats, scratchFloats(ops, plan),
+    s.tokenFloats, s.bankFloats, s.bankFloats, scratch, splits() ? scratch : 0,
   ]);
   if (!wasmBlockAttentionReady(ops, bytes / 4)) return null;
-  const { memory, backward } = kernel()!;
+  const { memory } = kernel()!;
   reserve(memory, bytes);
-  const [q, keys, values, mask, rows, out, dout, dq, dkeys, dvalues, scratch] = offsets as number[] as [number, number, number, number, number, number, number, number, number, number, number];
+  const [q, keys, values, mask, rows, out, dout, dq, dkeys, dvalues, scratch0, scratch1] = offsets as [number, number, number, number, number, number, number, number, number, number, number, number];
   put(memory, q, ops.q as never, s.tokenFloats);
   put(memory, keys, ops.keys as never, s.bankFloats);
   put(memory, values, ops.values as never, s.bankFloats);
@@ -143,8 +217,8 @@ export function wasmBlockAttentionBackward(
   put(memory, out, output, s.tokenFloats);
   put(memory, dout, gradOut, s.tokenFloats);
   // dq is stored whole; dkeys and dvalues are sums over the blocks that read each bank row.
-  new Uint8Array(memory.buffer, dkeys, scratch - dkeys).fill(0);
-  backward(q, keys, values, mask, rows, out, dout, dq, dkeys, dvalues, scratch, ...planArgs(ops, plan));
+  new Uint8Array(memory.buffer, dkeys, scratch0 - dkeys).fill(0);
+  runPairs('backward', ops.pairs, work(ops, plan), [scratch0, scratch1], (start, end, at) => [q, keys, values, mask, rows, out, dout, dq, dkeys, dvalues, at, ...planArgs(ops, plan, start, end)]);
   return {
     dq: copyOut(memory, dq, s.tokenFloats, newOutput),
     dkeys: copyOut(memory, dkeys, s.bankFloats, newOutput),
