@@ -1,8 +1,8 @@
 // Scores a classifier on an encoded set: batched forward passes without gradients, in eval mode;
 // and one document at a time, for `lsgrad predict` and the browser demo.
 import { noGrad, tensor, type Tensor } from '../engine/index.js';
-import { gatherRows, type EncodedSet, type RowEncoder } from './data/batches.js';
-import { encodeBytes } from './data/tokenizer.js';
+import { gatherRows, type EncodedSet } from './data/batches.js';
+import { BYTE_TOKENIZER, encodeForModel, type TextTokenizer } from './data/text-tokenizer.js';
 import { classificationMetrics, type ClassificationMetrics } from './metrics.js';
 import type { Replicas } from './replicas.js';
 
@@ -49,8 +49,8 @@ export function spamProbability(hamLogit: number, spamLogit: number): number {
 export interface EmailVerdict {
   readonly label: 'spam' | 'ham';
   readonly spamProbability: number;
-  /** Bytes of the email the model read: at most seqLen minus [CLS] and [SEP]. */
-  readonly bytesUsed: number;
+  /** Tokens of the email the model read (bytes, for the byte tokenizer): at most seqLen minus [CLS] and [SEP]. */
+  readonly tokensUsed: number;
 }
 
 /** The class probabilities of one document under a model, and how many of its tokens the model read. */
@@ -64,11 +64,12 @@ export interface Verdict {
 }
 
 /**
- * Classifies one document (its first seqLen − 2 bytes) with a model's forward pass.
- * @example classifyDocument((ids, mask) => model.forward({ inputIds: ids, attentionMask: mask }).logits, text, 4096, ['neg', 'pos']).label
+ * Classifies one document (its first seqLen − 2 tokens under the model's tokenizer, framed as
+ * encodeForModel frames every row of training) with a model's forward pass.
+ * @example classifyDocument((ids, mask) => model.forward({ inputIds: ids, attentionMask: mask }).logits, text, 4096, ['neg', 'pos'], tokenizer).label
  */
-export function classifyDocument(forward: (inputIds: Tensor, attentionMask: Tensor) => Tensor, text: string | Uint8Array, seqLen: number, labels: readonly string[], encode: RowEncoder = encodeBytes): Verdict {
-  const encoded = encode(text, seqLen);
+export function classifyDocument(forward: (inputIds: Tensor, attentionMask: Tensor) => Tensor, text: string | Uint8Array, seqLen: number, labels: readonly string[], tokenizer: TextTokenizer = BYTE_TOKENIZER): Verdict {
+  const encoded = encodeForModel(tokenizer, text, seqLen);
   // One document needs no padding: only its real tokens are computed.
   const shape = [1, encoded.length];
   const logits = noGrad(() => forward(
@@ -85,13 +86,13 @@ export function classifyDocument(forward: (inputIds: Tensor, attentionMask: Tens
 }
 
 /**
- * Classifies one raw email (its first seqLen − 2 bytes) with a spam model's forward pass.
- * @example classifyOne((ids, mask) => model.forward({ inputIds: ids, attentionMask: mask }).logits, text, 4096).label
+ * Classifies one raw email (its first seqLen − 2 tokens) with a spam model's forward pass.
+ * @example classifyOne((ids, mask) => model.forward({ inputIds: ids, attentionMask: mask }).logits, text, 4096, tokenizer).label
  */
-export function classifyOne(forward: (inputIds: Tensor, attentionMask: Tensor) => Tensor, email: string | Uint8Array, seqLen: number): EmailVerdict {
-  const verdict = classifyDocument(forward, email, seqLen, ['ham', 'spam']);
+export function classifyOne(forward: (inputIds: Tensor, attentionMask: Tensor) => Tensor, email: string | Uint8Array, seqLen: number, tokenizer: TextTokenizer = BYTE_TOKENIZER): EmailVerdict {
+  const verdict = classifyDocument(forward, email, seqLen, ['ham', 'spam'], tokenizer);
   const probability = verdict.probabilities.spam!;
-  return { label: predictsSpam(probability) ? 'spam' : 'ham', spamProbability: probability, bytesUsed: verdict.tokensUsed };
+  return { label: predictsSpam(probability) ? 'spam' : 'ham', spamProbability: probability, tokensUsed: verdict.tokensUsed };
 }
 
 /**

@@ -26,7 +26,7 @@ function formatVerdict(verdict: Verdict): string {
 }
 
 function classify(classifier: TextClassifier, text: string | Uint8Array): Verdict {
-  return classifyDocument((ids, mask) => classifier.forward(ids, mask).logits, text, classifier.seqLen, classifier.labels, classifier.encode);
+  return classifyDocument((ids, mask) => classifier.forward(ids, mask).logits, text, classifier.seqLen, classifier.labels, classifier.tokenizer);
 }
 
 /** --jsonl: one result a line; a bad line is an error naming it, before any result is printed. */

@@ -12,8 +12,14 @@ import { AlbertConfig, AlbertForSequenceClassification } from '../nn/index.js';
 import { LSGAlbertForSequenceClassification, LsgAlbertConfig } from '../lsg/index.js';
 import { encodeBytes, VOCAB_SIZE } from '../cli/data/tokenizer.js';
 import { spamProbability } from '../cli/evaluate.js';
+import { byteTokenizerJson } from '../cli/data/text-tokenizer.js';
+import { tokenizerForTraining } from '../cli/data/tokenizers.js';
+import { HAM_EMAIL, trainWordCheckpoint, WORD_EMAIL } from './helpers/word-checkpoint.js';
 import * as nodeDisk from '../nn/disk.js';
 import * as browserDisk from '../nn/disk.browser.js';
+
+/** The page's classifier and lsgrad predict run the same float32 kernels on the same ids. */
+const PAGE_PREDICT_TOL = 1e-6;
 
 const fromRoot = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
@@ -58,7 +64,7 @@ test('the playground bundles with no Node module, and its computations train and
   const playground = sandbox.playground as {
     trainSideBySide: (settings: object, onProgress: (p: { step: number; curves: { loss: unknown[] }[] }) => void) => Promise<Trained>;
     TRAINING_DEFAULTS: object;
-    classifyEmail: (files: object, text: string) => { label: string; spamProbability: number; bytesUsed: number };
+    classifyEmail: (files: object, text: string) => { label: string; spamProbability: number; tokensUsed: number; unit: string };
   };
   const steps: number[] = [];
   const trained = await playground.trainSideBySide({ ...playground.TRAINING_DEFAULTS, seqLen: 64, steps: 3, batchSize: 2, evalSize: 4, evalEvery: 2, blockSize: 8 }, (p) => steps.push(p.step));
@@ -82,12 +88,43 @@ test('the playground bundles with no Node module, and its computations train and
   const encoded = encodeBytes(email, 96);
   const logits = classifier.eval().forward({ inputIds: tensor(encoded.inputIds, { shape: [1, 96], dtype: 'int32' }), attentionMask: tensor(encoded.attentionMask, { shape: [1, 96], dtype: 'int32' }) }).logits.toTypedArray();
   assert.ok(Math.abs(verdict.spamProbability - spamProbability(logits[0]!, logits[1]!)) < 1e-6, `${verdict.spamProbability}`);
-  assert.is(verdict.bytesUsed, 94);
+  assert.is(verdict.tokensUsed, 94);
+  assert.is(verdict.unit, 'bytes');
+  // The byte tokenizer's tokenizer.json (lsgrad train --tokenizer bytes saves one) reads as the byte tokenizer.
+  const withByteJson = playground.classifyEmail({ ...classifier.toPretrainedFiles(), 'tokenizer.json': JSON.stringify(byteTokenizerJson()) }, email);
+  assert.is(withByteJson.spamProbability, verdict.spamProbability);
   const dense = new AlbertForSequenceClassification(new AlbertConfig({ vocabSize: VOCAB_SIZE, embeddingSize: 8, hiddenSize: 16, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 32 }), { rng: createRng(1) });
   assert.throws(() => playground.classifyEmail(dense.toPretrainedFiles(), email), /classifyEmail: files\['config\.json'\] is for AlbertForSequenceClassification; expected LSGAlbertForSequenceClassification/);
   // The training panel's model is not an email model, and an empty email is not an email.
-  assert.throws(() => playground.classifyEmail(files, email), /classifyEmail: files\['config\.json'\] has vocab_size 22; expected 261, the byte vocabulary this page reads emails with\. This checkpoint is not a byte-level email model/);
+  assert.throws(() => playground.classifyEmail(files, email), /classifyEmail: files\['config\.json'\] has vocab_size 22 and no tokenizer\.json was picked; expected 261, the byte vocabulary, or the tokenizer\.json beside config\.json .* A 22-token model of another task, such as the training panel's, is not an email model/);
   assert.throws(() => playground.classifyEmail(classifier.toPretrainedFiles(), ' \n'), /classifyEmail: email is empty; expected the raw text of an email/);
+});
+
+test('in the sandbox, a word-level checkpoint of lsgrad train (tokenizer.json beside it) gives lsgrad predict\'s P(spam); without its tokenizer.json, or with another, it is refused', async () => {
+  const bundle = await build({
+    entryPoints: [fromRoot('test/helpers/browser-playground-entry.ts')],
+    bundle: true, write: false, platform: 'browser', format: 'iife', globalName: 'playground', logLevel: 'silent',
+  });
+  const sandbox = pageGlobals();
+  runInNewContext(bundle.outputFiles[0]!.text, sandbox);
+  const playground = sandbox.playground as { classifyEmail: (files: object, text: string) => { spamProbability: number; tokensUsed: number; unit: string } };
+  const words = await trainWordCheckpoint();
+  const model = { 'config.json': words.file('config.json').toString('utf8'), 'model.safetensors': new Uint8Array(words.file('model.safetensors')) };
+  const tokenizer = { 'tokenizer.json': words.file('tokenizer.json').toString('utf8'), 'tokenizer_config.json': words.file('tokenizer_config.json').toString('utf8') };
+  const verdict = playground.classifyEmail({ ...model, ...tokenizer }, WORD_EMAIL);
+  const predicted = await words.predictSpam(WORD_EMAIL);
+  assert.ok(Math.abs(verdict.spamProbability - predicted) < PAGE_PREDICT_TOL, `page ${verdict.spamProbability}, lsgrad predict ${predicted}`);
+  assert.is(verdict.tokensUsed, 62); // the email is longer than the 64-token model reads
+  assert.is(verdict.unit, 'tokens');
+  const ham = playground.classifyEmail({ ...model, ...tokenizer }, HAM_EMAIL);
+  const predictedHam = await words.predictSpam(HAM_EMAIL);
+  assert.ok(Math.abs(ham.spamProbability - predictedHam) < PAGE_PREDICT_TOL, `page ${ham.spamProbability}, lsgrad predict ${predictedHam}`);
+  assert.ok(Math.abs(predicted - predictedHam) > 1e-3, `the model tells the emails apart (${predicted} against ${predictedHam}), so agreeing says the same tokens were read`);
+  assert.throws(() => playground.classifyEmail(model, WORD_EMAIL), /classifyEmail: files\['config\.json'\] has vocab_size 120 and no tokenizer\.json was picked; expected 261, the byte vocabulary, or the tokenizer\.json beside config\.json picked with it/);
+  const other = tokenizerForTraining('words', 100, () => ['the cat sat']);
+  assert.is(other.vocabSize, 20);
+  assert.throws(() => playground.classifyEmail({ ...model, 'tokenizer.json': JSON.stringify(other.files(64)['tokenizer.json']) }, WORD_EMAIL), /classifyEmail: files\['tokenizer\.json'\] has 20 tokens, files\['config\.json'\] has vocab_size 120; expected the same: pick the tokenizer\.json beside this config\.json/);
+  assert.throws(() => playground.classifyEmail({ ...model, 'tokenizer.json': '{"model": ' }, WORD_EMAIL), /classifyEmail: files\['tokenizer\.json'\] is not valid JSON \(.*\); expected the tokenizer\.json that lsgrad train saved beside config\.json/);
 });
 
 test('the gpu.js plugin bundles for the browser and runs its cpu and webasm modes there; webgpu says it needs Node', async () => {

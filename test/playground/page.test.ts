@@ -13,10 +13,13 @@ import { maxAbsDifference, runAttention, RUN_DEFAULTS, type RunSettings } from '
 import { createRng } from '../../engine/index.js';
 import { LSGAlbertForSequenceClassification, LsgAlbertConfig } from '../../lsg/index.js';
 import { VOCAB_SIZE } from '../../cli/data/tokenizer.js';
+import { PICKED_NAMES, trainWordCheckpoint, WORD_EMAIL } from '../helpers/word-checkpoint.js';
 
 const OUTPUT = fileURLToPath(new URL('../../out/test/playground/', import.meta.url));
 /** float32 kernels (wasm SIMD in both, but summed in other orders) agree to rounding. */
 const PAGE_NODE_TOL = 1e-5;
+/** The page's email classifier and lsgrad predict run the same float32 kernels on the same ids. */
+const PAGE_PREDICT_TOL = 1e-6;
 /** gpu.js's WebGL2 float32 kernels (SwiftShader in CI) against the CPU backend. */
 const GPU_TOL = 1e-4;
 
@@ -194,7 +197,7 @@ test('a few training steps draw the curves; the LSG model downloads as config.js
   assert.match(await text('#e-verdict'), /classifyEmail: email is empty/);
   await page.fill('#e-text', 'From: a@b.example\nSubject: hello\n\nLunch tomorrow?');
   await page.click('#e-classify');
-  assert.match(await text('#e-verdict'), /has vocab_size 22; expected 261, .* This checkpoint is not a byte-level email model/);
+  assert.match(await text('#e-verdict'), /has vocab_size 22 and no tokenizer\.json was picked; expected 261, the byte vocabulary, .* A 22-token model of another task, such as the training panel's, is not an email model/);
   const emailModel = new LSGAlbertForSequenceClassification(new LsgAlbertConfig({
     vocabSize: VOCAB_SIZE, embeddingSize: 8, hiddenSize: 16, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 32, maxPositionEmbeddings: 96,
     blockSize: 16, sparseBlockSize: 16, sparsityFactor: 2, numGlobalTokens: 1,
@@ -206,6 +209,28 @@ test('a few training steps draw the curves; the LSG model downloads as config.js
   await page.waitForFunction(() => document.getElementById('e-verdict')!.textContent === 'checkpoint ready');
   await page.click('#e-classify');
   assert.match(await text('#e-verdict'), /^(spam|ham) \(P\(spam\) = 0\.\d{3}, read \d+ bytes\)$/);
+  assert.equal(problems, []);
+});
+
+test('the email classifier reads a word-level checkpoint of lsgrad train with its tokenizer.json, as lsgrad predict does; without it, it says to pick it', async () => {
+  const words = await trainWordCheckpoint();
+  // Picked as a browser saves a second download of each file: `tokenizer (1).json` and so on.
+  const picked = (names: readonly (typeof PICKED_NAMES)[number][]) => names.map((name) => ({
+    name: name.replace('.', ' (1).'), mimeType: name.endsWith('.json') ? 'application/json' : 'application/octet-stream', buffer: words.file(name),
+  }));
+  await page.setInputFiles('#e-files', picked(['config.json', 'model.safetensors']));
+  await page.waitForFunction(() => document.getElementById('e-verdict')!.textContent === 'checkpoint ready');
+  await page.fill('#e-text', WORD_EMAIL);
+  await page.click('#e-classify');
+  assert.match(await text('#e-verdict'), /^classifyEmail: files\['config\.json'\] has vocab_size 120 and no tokenizer\.json was picked; expected 261, the byte vocabulary, or the tokenizer\.json beside config\.json picked with it/);
+  assert.is(await page.getAttribute('#e-verdict', 'data-spam-probability'), null);
+  await page.setInputFiles('#e-files', picked(PICKED_NAMES));
+  await page.waitForFunction(() => document.getElementById('e-verdict')!.textContent === 'checkpoint ready');
+  await page.click('#e-classify');
+  assert.match(await text('#e-verdict'), /^(spam|ham) \(P\(spam\) = 0\.\d{3}, read 62 tokens\)$/);
+  const inPage = Number(await page.getAttribute('#e-verdict', 'data-spam-probability'));
+  const predicted = await words.predictSpam(WORD_EMAIL);
+  assert.ok(Math.abs(inPage - predicted) < PAGE_PREDICT_TOL, `page ${inPage}, lsgrad predict ${predicted}`);
   assert.equal(problems, []);
 });
 

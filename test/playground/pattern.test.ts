@@ -51,15 +51,21 @@ const picked = (name: string, text: string): PickedFile => ({
   name, text: async () => text, arrayBuffer: async () => new TextEncoder().encode(text).buffer as ArrayBuffer,
 });
 
-test('checkpoint files are matched by extension, renamed or not; anything else is refused by name', async () => {
+test('checkpoint files are matched by extension, renamed or not, the tokenizer\'s by name; anything else is refused by name', async () => {
   const files = await readPretrainedFiles('email classifier', [picked('model (1).safetensors', 'WEIGHTS'), picked('config (1).json', '{}')]);
   assert.is(files['config.json'], '{}');
   assert.is(new TextDecoder().decode(files['model.safetensors']), 'WEIGHTS');
   const error = await readPretrainedFiles('email classifier', [picked('config.json', '{}'), picked('notes.txt', '')]).catch((e: Error) => e.message);
   assert.is(error, 'email classifier: picked config.json, notes.txt; expected config.json and model.safetensors of one checkpoint, renamed or not (tokenizer files may come along)');
-  // A whole checkpoint folder of lsgrad train: the tokenizer's files are left out.
-  const folder = await readPretrainedFiles('email classifier', ['tokenizer.json', 'config (3).json', 'tokenizer_config.json', 'special_tokens_map.json', 'model.safetensors'].map((name) => picked(name, name)));
+  // A whole checkpoint folder of lsgrad train: tokenizer.json and tokenizer_config.json come along, renamed or not.
+  const folder = await readPretrainedFiles('email classifier', ['tokenizer (2).json', 'config (3).json', 'tokenizer_config.json', 'special_tokens_map.json', 'model.safetensors'].map((name) => picked(name, name)));
   assert.is(folder['config.json'], 'config (3).json');
+  assert.is(folder['tokenizer.json'], 'tokenizer (2).json');
+  assert.is(folder['tokenizer_config.json'], 'tokenizer_config.json');
+  assert.equal(Object.keys(folder).sort(), ['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json']);
+  // Two downloads of tokenizer.json: which is this checkpoint's is not for the page to guess.
+  const twice = await readPretrainedFiles('email classifier', ['tokenizer.json', 'tokenizer (1).json', 'config.json', 'model.safetensors'].map((name) => picked(name, name))).catch((e: Error) => e.message);
+  assert.is(twice, 'email classifier: picked tokenizer.json, tokenizer (1).json; expected at most one tokenizer.json, the one beside config.json');
 });
 
 test.run();
