@@ -7,7 +7,11 @@ import type { DType, TypedArray } from '../../engine/dtype.js';
 import { newBuffer, newFloat32Output } from './buffer-pool.js';
 import { rowMajorData } from './dense.js';
 import { contiguous } from './movement.js';
-import { wasmBlockAttentionAvailable, wasmBlockAttentionBackward, wasmBlockAttentionForward, type BlockAttentionOperands } from './wasm/block-attention-wasm.js';
+import { useHelperThread, wasmBlockAttentionAvailable, wasmBlockAttentionBackward, wasmBlockAttentionForward, type BlockAttentionOperands } from './wasm/block-attention-wasm.js';
+import { helperAvailable, splitWithHelper } from './matmul-pool.js';
+
+// The wasm kernel splits its (batch, head) pairs with the matmul helper thread.
+useHelperThread({ available: helperAvailable, split: splitWithHelper });
 
 type Storage = TypedArray;
 

@@ -5,6 +5,7 @@
 // simply runs on the calling thread.
 import { multiplyUnits } from './matmul-tiles.js';
 import { HELPER_SCRATCH, loadWasmKernel, MAIN_SCRATCH, retireWasmKernel, type WasmKernel, type WasmLayout } from './wasm/kernel.js';
+import type { BlockAttentionHalf } from './wasm/block-attention-wasm.js';
 
 type WorkerThreads = typeof import('node:worker_threads');
 type Floats = Float32Array | Float64Array;
@@ -19,15 +20,6 @@ export interface WasmUnitJob extends Units {
   kind: 'wasm'; kernel: WasmKernel; layout: WasmLayout;
 }
 export type UnitJob = JsUnitJob | WasmUnitJob;
-/**
- * The helper's half of a fused block-attention call: an export of the shared-memory build of
- * block-attention.wat and its arguments (that half's pairs and scratch). `version` names the
- * module and memory, so the helper instantiates them once.
- */
-export interface BlockAttentionHalf {
-  kind: 'blockAttention'; version: number; module: WebAssembly.Module; memory: WebAssembly.Memory;
-  entry: 'forward' | 'backward'; args: number[];
-}
 type HelperJob = UnitJob | BlockAttentionHalf;
 
 // The hand-off uses two counters in shared memory, never a flag that is reset: slot POSTED holds

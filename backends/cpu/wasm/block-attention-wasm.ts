@@ -9,7 +9,6 @@ import { pairTableStride, type BlockAttentionGradients, type BlockAttentionPlan 
 import type { TypedArray } from '../../../engine/dtype.js';
 import { decodeWasm, instantiateStandalone, wasmSwitchedOff } from './instantiate.js';
 import type { NewOutput } from './rows-wasm.js';
-import { helperAvailable, splitWithHelper } from '../matmul-pool.js';
 import { BLOCK_ATTENTION_WASM_BASE64 } from './block-attention-wasm.generated.js';
 import { BLOCK_ATTENTION_SHARED_WASM_BASE64 } from './block-attention-shared-wasm.generated.js';
 
@@ -79,6 +78,32 @@ function kernel(): Loaded | null {
   return loaded;
 }
 
+/**
+ * The helper's half of a call: an export of the shared-memory build and its arguments (that half's
+ * pairs and scratch). `version` names the module and memory, so the helper instantiates them once.
+ */
+export interface BlockAttentionHalf {
+  kind: 'blockAttention'; version: number; module: WebAssembly.Module; memory: WebAssembly.Memory;
+  entry: 'forward' | 'backward'; args: number[];
+}
+
+/**
+ * The other thread (matmul-pool.ts's helper, handed in by block-attention.ts: this folder imports
+ * nothing above it). `split` runs `hereHalf` here while the helper runs its half, recomputing that
+ * half here should the helper fail; false, with nothing run, when there is no helper.
+ */
+export interface HelperThread {
+  available(): boolean;
+  split(half: BlockAttentionHalf, hereHalf: () => void, helperHalfHere: () => void, onTimeout: () => void): boolean;
+}
+
+let helper: HelperThread | null = null;
+
+/** Lets calls split their pairs with this thread. */
+export function useHelperThread(thread: HelperThread): void {
+  helper = thread;
+}
+
 /** A helper that timed out may still write into the memory: later calls load a fresh module. */
 const retire = () => { loaded = undefined; };
 
@@ -101,7 +126,7 @@ function runPairs(entry: 'forward' | 'backward', pairs: number, work: number, sc
   const k = kernel()!;
   const middle = Math.floor(pairs / 2);
   const here = (start: number, end: number) => k[entry](...args(start, end, scratches[0]));
-  const split = k.shared !== null && pairs >= 2 && work >= SPLIT_THRESHOLD && splitWithHelper(
+  const split = k.shared !== null && helper !== null && pairs >= 2 && work >= SPLIT_THRESHOLD && helper.split(
     { kind: 'blockAttention', version: k.shared.version, module: k.shared.module, memory: k.memory, entry, args: args(0, middle, scratches[1]) },
     () => here(middle, pairs), () => here(0, middle), retire,
   );
@@ -111,7 +136,7 @@ function runPairs(entry: 'forward' | 'backward', pairs: number, work: number, sc
 
 /** Whether calls now split their pairs with the helper thread (so they need a second scratch area). */
 function splits(): boolean {
-  return kernel()?.shared != null && helperAvailable();
+  return kernel()?.shared != null && helper !== null && helper.available();
 }
 
 /**
