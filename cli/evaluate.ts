@@ -2,7 +2,7 @@
 // and one document at a time, for `lsgrad predict` and the browser demo.
 import { noGrad, tensor, type Tensor } from '../engine/index.js';
 import { gatherRows, type EncodedSet } from './data/batches.js';
-import { BYTE_TOKENIZER, encodeForModel, type TextTokenizer } from './data/text-tokenizer.js';
+import { encodeForModel, type TextTokenizer } from './data/text-tokenizer.js';
 import { classificationMetrics, type ClassificationMetrics } from './metrics.js';
 import type { Replicas } from './replicas.js';
 
@@ -68,7 +68,7 @@ export interface Verdict {
  * encodeForModel frames every row of training) with a model's forward pass.
  * @example classifyDocument((ids, mask) => model.forward({ inputIds: ids, attentionMask: mask }).logits, text, 4096, ['neg', 'pos'], tokenizer).label
  */
-export function classifyDocument(forward: (inputIds: Tensor, attentionMask: Tensor) => Tensor, text: string | Uint8Array, seqLen: number, labels: readonly string[], tokenizer: TextTokenizer = BYTE_TOKENIZER): Verdict {
+export function classifyDocument(forward: (inputIds: Tensor, attentionMask: Tensor) => Tensor, text: string | Uint8Array, seqLen: number, labels: readonly string[], tokenizer: TextTokenizer): Verdict {
   const encoded = encodeForModel(tokenizer, text, seqLen);
   // One document needs no padding: only its real tokens are computed.
   const shape = [1, encoded.length];
@@ -89,7 +89,7 @@ export function classifyDocument(forward: (inputIds: Tensor, attentionMask: Tens
  * Classifies one raw email (its first seqLen − 2 tokens) with a spam model's forward pass.
  * @example classifyOne((ids, mask) => model.forward({ inputIds: ids, attentionMask: mask }).logits, text, 4096, tokenizer).label
  */
-export function classifyOne(forward: (inputIds: Tensor, attentionMask: Tensor) => Tensor, email: string | Uint8Array, seqLen: number, tokenizer: TextTokenizer = BYTE_TOKENIZER): EmailVerdict {
+export function classifyOne(forward: (inputIds: Tensor, attentionMask: Tensor) => Tensor, email: string | Uint8Array, seqLen: number, tokenizer: TextTokenizer): EmailVerdict {
   const verdict = classifyDocument(forward, email, seqLen, ['ham', 'spam'], tokenizer);
   const probability = verdict.probabilities.spam!;
   return { label: predictsSpam(probability) ? 'spam' : 'ham', spamProbability: probability, tokensUsed: verdict.tokensUsed };
