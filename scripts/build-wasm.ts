@@ -17,14 +17,22 @@ export interface WasmModuleSource {
   readonly description: string;
   /** Assembled with its memory imported and shared instead of its own, so that the helper thread can run it too. */
   readonly sharedMemory?: boolean;
+  /** Assembled with every multiply-then-add of a local accumulator fused (relaxed SIMD's f32x4.relaxed_madd). */
+  readonly fusedMultiplyAdd?: boolean;
 }
 
 /** How a .wat that can run on both threads declares its own memory, and what replaces it then. */
 const OWN_MEMORY = '(memory (export "memory") 1 65536)';
 const SHARED_MEMORY = '(import "env" "memory" (memory 1 65536 shared))';
+/** acc + x·y on locals, as the kernels write their multiply-adds; the fused build turns each into one instruction. */
+const MULTIPLY_ADD = /\(f32x4\.add \(local\.get (\$\w+)\) \(f32x4\.mul \(local\.get (\$\w+)\) \(local\.get (\$\w+)\)\)\)/g;
 
 export const WASM_MODULES = {
   matmul: { wat: 'matmul.wat', generated: 'matmul-wasm.generated.ts', constant: 'MATMUL_WASM_BASE64', description: 'The float32 matmul kernel' },
+  matmulFused: {
+    wat: 'matmul.wat', generated: 'matmul-fma-wasm.generated.ts', constant: 'MATMUL_FMA_WASM_BASE64',
+    description: 'The float32 matmul kernel with fused multiply-adds (relaxed SIMD)', fusedMultiplyAdd: true,
+  },
   blockAttention: {
     wat: 'block-attention.wat', generated: 'block-attention-wasm.generated.ts', constant: 'BLOCK_ATTENTION_WASM_BASE64',
     description: 'The float32 fused block-sparse attention kernel (forward and backward)',
@@ -42,11 +50,16 @@ export const WASM_MODULES = {
 /** The binary module of a .wat, with SIMD and shared memory (threads) enabled. */
 export async function assemble(source: WasmModuleSource): Promise<Uint8Array> {
   const wabt = await loadWabt();
-  const features = { simd: true, threads: true } as const;
+  const features = { simd: true, threads: true, relaxed_simd: source.fusedMultiplyAdd === true } as const;
   let text = readFileSync(here(source.wat), 'utf8');
   if (source.sharedMemory) {
     if (!text.includes(OWN_MEMORY)) throw new Error(`scripts/build-wasm.ts: ${source.wat} does not declare ${OWN_MEMORY}, which its shared-memory build replaces`);
     text = text.replace(OWN_MEMORY, SHARED_MEMORY);
+  }
+  if (source.fusedMultiplyAdd) {
+    const plain = text;
+    text = text.replace(MULTIPLY_ADD, '(f32x4.relaxed_madd (local.get $2) (local.get $3) (local.get $1))');
+    if (text === plain) throw new Error(`scripts/build-wasm.ts: ${source.wat} has no (f32x4.add (local.get $acc) (f32x4.mul (local.get $x) (local.get $y))) for its fused build to fuse`);
   }
   // Bytes, not the string: wabt counts a string's length in UTF-16 units, and the comments hold non-ASCII.
   const parsed = wabt.parseWat(source.wat, new TextEncoder().encode(text), features);

@@ -8,6 +8,8 @@ import { matmulWasmBytes, wasmKernel } from '../../backends/cpu/wasm/kernel.js';
 export interface KernelReport {
   /** The float32 matmul kernel that runs: 'wasm' (SIMD over shared memory) or 'typescript'. */
   readonly matmul: 'wasm' | 'typescript';
+  /** Whether the wasm kernel is its build with fused multiply-adds (the browser has relaxed SIMD). */
+  readonly fusedMultiplyAdd: boolean;
   readonly crossOriginIsolated: boolean;
   readonly sharedMemory: boolean;
   readonly simd: boolean;
@@ -21,12 +23,15 @@ export function kernelReport(): KernelReport {
   const sharedMemory = typeof SharedArrayBuffer !== 'undefined';
   // validate() checks the module's SIMD instructions and its shared-memory import together.
   const simd = typeof WebAssembly !== 'undefined' && WebAssembly.validate(matmulWasmBytes());
-  const matmul = wasmKernel() !== null ? 'wasm' : 'typescript';
+  const kernel = wasmKernel();
+  const matmul = kernel !== null ? 'wasm' : 'typescript';
+  const fusedMultiplyAdd = kernel?.fused === true;
   // NOTE: the CPU backend's helper thread is Node's worker_threads, so a page multiplies on its own thread.
   const oneThread = 'Products run on this page\'s one thread (the helper thread of the Node build needs worker_threads).';
   let summary: string;
   if (matmul === 'wasm') {
-    summary = `Matmul runs in the WebAssembly kernel (SIMD over shared memory, WebAssembly threads): the page is cross-origin isolated. ${oneThread}`;
+    const fma = fusedMultiplyAdd ? ', with fused multiply-adds: this browser has relaxed SIMD' : '';
+    summary = `Matmul runs in the WebAssembly kernel (SIMD over shared memory, WebAssembly threads${fma}): the page is cross-origin isolated. ${oneThread}`;
   } else if (!sharedMemory) {
     summary = `Matmul runs in the TypeScript fallback kernel: this page is not cross-origin isolated${isolated ? '' : ' (served without the COOP/COEP headers of npm run playground, or from file://)'}, so it has no SharedArrayBuffer, which the WebAssembly kernel needs; expect steps about 3× slower.`;
   } else if (!simd) {
@@ -34,5 +39,5 @@ export function kernelReport(): KernelReport {
   } else {
     summary = 'Matmul runs in the TypeScript fallback kernel: the WebAssembly kernel did not instantiate here.';
   }
-  return { matmul, crossOriginIsolated: isolated, sharedMemory, simd, summary: matmul === 'wasm' ? summary : `${summary} ${oneThread}` };
+  return { matmul, fusedMultiplyAdd, crossOriginIsolated: isolated, sharedMemory, simd, summary: matmul === 'wasm' ? summary : `${summary} ${oneThread}` };
 }

@@ -23,7 +23,9 @@
 ;; its sums, and the next chunk starts its tiles from them; the order of the float32 additions is
 ;; the same as in one pass.
 ;; NOTE: the sum over k runs in float32 (the JS kernel sums in float64 and rounds once), so the two
-;; agree within float32 rounding, not bit for bit. Multiply then add, never fused: no relaxed-simd.
+;; agree within float32 rounding, not bit for bit. Written as multiply then add; scripts/build-wasm.ts
+;; also assembles a build with each of those pairs fused (relaxed SIMD's f32x4.relaxed_madd), which
+;; kernel.ts runs where the engine has relaxed SIMD.
 (module
   ;; The memory is imported and shared: the main thread and the helper thread (matmul-pool.ts)
   ;; each instantiate this module over the same memory and compute disjoint rows of the output.
