@@ -41,6 +41,15 @@ export const WASM_MODULES = {
     wat: 'block-attention.wat', generated: 'block-attention-shared-wasm.generated.ts', constant: 'BLOCK_ATTENTION_SHARED_WASM_BASE64',
     description: 'The float32 fused block-sparse attention kernel over an imported shared memory (both threads)', sharedMemory: true,
   },
+  blockAttentionFused: {
+    wat: 'block-attention.wat', generated: 'block-attention-fma-wasm.generated.ts', constant: 'BLOCK_ATTENTION_FMA_WASM_BASE64',
+    description: 'The float32 fused block-sparse attention kernel with fused multiply-adds (relaxed SIMD)', fusedMultiplyAdd: true,
+  },
+  blockAttentionSharedFused: {
+    wat: 'block-attention.wat', generated: 'block-attention-shared-fma-wasm.generated.ts', constant: 'BLOCK_ATTENTION_SHARED_FMA_WASM_BASE64',
+    description: 'The float32 fused block-sparse attention kernel over an imported shared memory, with fused multiply-adds (relaxed SIMD)',
+    sharedMemory: true, fusedMultiplyAdd: true,
+  },
   rows: {
     wat: 'rows.wat', generated: 'rows-wasm.generated.ts', constant: 'ROWS_WASM_BASE64',
     description: 'The float32 softmax, layer-norm and gelu_new kernels (forward and backward)',

@@ -7,10 +7,12 @@
 // runs its TypeScript loops instead.
 import { pairTableStride, type BlockAttentionGradients, type BlockAttentionPlan } from '../../../engine/backend.js';
 import type { TypedArray } from '../../../engine/dtype.js';
-import { decodeWasm, instantiateStandalone, wasmSwitchedOff } from './instantiate.js';
+import { decodeWasm, fusedBuild, instantiateStandalone, wasmSwitchedOff } from './instantiate.js';
 import type { NewOutput } from './rows-wasm.js';
 import { BLOCK_ATTENTION_WASM_BASE64 } from './block-attention-wasm.generated.js';
 import { BLOCK_ATTENTION_SHARED_WASM_BASE64 } from './block-attention-shared-wasm.generated.js';
+import { BLOCK_ATTENTION_FMA_WASM_BASE64 } from './block-attention-fma-wasm.generated.js';
+import { BLOCK_ATTENTION_SHARED_FMA_WASM_BASE64 } from './block-attention-shared-fma-wasm.generated.js';
 
 /** The operands as row-major arrays with their start offsets, and the sizes. */
 export interface BlockAttentionOperands {
@@ -44,19 +46,24 @@ const MAX_PAGES = 65536;
 /** The shared-memory build, which the helper thread can instantiate too; `version` tells the helper a new one. */
 interface SharedBuild { module: WebAssembly.Module; version: number }
 
-interface Loaded extends Exports { shared: SharedBuild | null }
+interface Loaded extends Exports {
+  shared: SharedBuild | null;
+  /** Whether this is a build with fused multiply-adds (the engine has relaxed SIMD). */
+  fused: boolean;
+}
 
 let versions = 0;
 
 function loadShared(): Loaded | null {
   if (wasmSwitchedOff() || typeof SharedArrayBuffer === 'undefined') return null;
-  const bytes = decodeWasm(BLOCK_ATTENTION_SHARED_WASM_BASE64);
+  const fused = fusedBuild(BLOCK_ATTENTION_SHARED_FMA_WASM_BASE64);
+  const bytes = fused ?? decodeWasm(BLOCK_ATTENTION_SHARED_WASM_BASE64);
   if (!WebAssembly.validate(bytes)) return null;
   try {
     const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
     const module = new WebAssembly.Module(bytes);
     const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Omit<Exports, 'memory'>;
-    return { ...exports, memory, shared: { module, version: ++versions } };
+    return { ...exports, memory, shared: { module, version: ++versions }, fused: fused !== null };
   } catch {
     return null; // e.g. a page without cross-origin isolation refuses shared memory
   }
@@ -65,8 +72,10 @@ function loadShared(): Loaded | null {
 function load(): Loaded | null {
   const shared = loadShared();
   if (shared) return shared;
-  const own = instantiateStandalone<Exports>(BLOCK_ATTENTION_WASM_BASE64);
-  return own && { memory: own.memory, scratchBytes: own.scratchBytes, forward: own.forward, backward: own.backward, shared: null };
+  if (wasmSwitchedOff()) return null;
+  const fused = fusedBuild(BLOCK_ATTENTION_FMA_WASM_BASE64) !== null;
+  const own = instantiateStandalone<Exports>(fused ? BLOCK_ATTENTION_FMA_WASM_BASE64 : BLOCK_ATTENTION_WASM_BASE64);
+  return own && { memory: own.memory, scratchBytes: own.scratchBytes, forward: own.forward, backward: own.backward, shared: null, fused };
 }
 
 let loaded: Loaded | null | undefined;
@@ -109,6 +118,11 @@ const retire = () => { loaded = undefined; };
 
 /** Work (pairs × tokens × width × headDim multiply-adds) below which one thread does it all. */
 const SPLIT_THRESHOLD = 1 << 20;
+
+/** Whether the kernel that runs is a build with fused multiply-adds (null: no wasm kernel). */
+export function wasmBlockAttentionFused(): boolean | null {
+  return kernel()?.fused ?? null;
+}
 
 let splitCalls = 0;
 

@@ -9,6 +9,17 @@ export function wasmSwitchedOff(): boolean {
   return env?.LSGRAD_WASM === '0' || typeof WebAssembly === 'undefined';
 }
 
+/**
+ * The bytes of a kernel's build with fused multiply-adds where this engine validates them (it has
+ * relaxed SIMD) and LSGRAD_FMA is not 0; else null, and the plain build runs.
+ */
+export function fusedBuild(base64: string): Uint8Array<ArrayBuffer> | null {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  if (env?.LSGRAD_FMA === '0' || typeof WebAssembly === 'undefined') return null;
+  const bytes = decodeWasm(base64);
+  return WebAssembly.validate(bytes) ? bytes : null;
+}
+
 /** A module's bytes from its base64 text. */
 export function decodeWasm(base64: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));

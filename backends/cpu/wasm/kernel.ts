@@ -6,7 +6,7 @@
 // (Node 20 has it only behind --experimental-wasm-relaxed-simd; LSGRAD_FMA=0 keeps the plain
 // build). Where WebAssembly SIMD or shared memory is missing, or LSGRAD_WASM=0, there is no kernel
 // and matmul.ts uses the JS kernel of matmul-tiles.ts.
-import { decodeWasm, wasmSwitchedOff } from './instantiate.js';
+import { decodeWasm, fusedBuild, wasmSwitchedOff } from './instantiate.js';
 import { MATMUL_WASM_BASE64 } from './matmul-wasm.generated.js';
 import { MATMUL_FMA_WASM_BASE64 } from './matmul-fma-wasm.generated.js';
 
@@ -44,17 +44,9 @@ export function matmulWasmBytes(): Uint8Array<ArrayBuffer> {
   return decodeWasm(MATMUL_WASM_BASE64);
 }
 
-/** The fused build's bytes where the engine validates them (it has relaxed SIMD) and LSGRAD_FMA is not 0. */
-function fusedBytes(): Uint8Array<ArrayBuffer> | null {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  if (env?.LSGRAD_FMA === '0') return null;
-  const bytes = decodeWasm(MATMUL_FMA_WASM_BASE64);
-  return WebAssembly.validate(bytes) ? bytes : null;
-}
-
 function load(): WasmKernel | null {
   if (wasmSwitchedOff() || typeof SharedArrayBuffer === 'undefined') return null;
-  const fused = fusedBytes();
+  const fused = fusedBuild(MATMUL_FMA_WASM_BASE64);
   const bytes = fused ?? matmulWasmBytes();
   // validate() is false where the engine lacks SIMD or shared memory: then the JS kernel serves.
   if (!WebAssembly.validate(bytes)) return null;
