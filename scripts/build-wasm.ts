@@ -27,29 +27,31 @@ const SHARED_MEMORY = '(import "env" "memory" (memory 1 65536 shared))';
 /** acc + x·y on locals, as the kernels write their multiply-adds; the fused build turns each into one instruction. */
 const MULTIPLY_ADD = /\(f32x4\.add \(local\.get (\$\w+)\) \(f32x4\.mul \(local\.get (\$\w+)\) \(local\.get (\$\w+)\)\)\)/g;
 
+const MATMUL: WasmModuleSource = { wat: 'matmul.wat', generated: 'matmul-wasm.generated.ts', constant: 'MATMUL_WASM_BASE64', description: 'The float32 matmul kernel' };
+const BLOCK_ATTENTION: WasmModuleSource = {
+  wat: 'block-attention.wat', generated: 'block-attention-wasm.generated.ts', constant: 'BLOCK_ATTENTION_WASM_BASE64',
+  description: 'The float32 fused block-sparse attention kernel (forward and backward)',
+};
+
+/** Another build of a module's .wat, its file and constant named after what it changes. */
+function variant(base: WasmModuleSource, change: { sharedMemory?: true; fusedMultiplyAdd?: true }): WasmModuleSource {
+  const tags = [change.sharedMemory ? 'shared' : null, change.fusedMultiplyAdd ? 'fma' : null].filter((tag) => tag !== null);
+  return {
+    ...base, ...change,
+    generated: base.generated.replace('-wasm.generated.ts', `-${tags.join('-')}-wasm.generated.ts`),
+    constant: base.constant.replace('_WASM_BASE64', `_${tags.join('_').toUpperCase()}_WASM_BASE64`),
+    description: base.description + (change.sharedMemory ? ', over an imported shared memory (both threads)' : '')
+      + (change.fusedMultiplyAdd ? ', with fused multiply-adds (relaxed SIMD)' : ''),
+  };
+}
+
 export const WASM_MODULES = {
-  matmul: { wat: 'matmul.wat', generated: 'matmul-wasm.generated.ts', constant: 'MATMUL_WASM_BASE64', description: 'The float32 matmul kernel' },
-  matmulFused: {
-    wat: 'matmul.wat', generated: 'matmul-fma-wasm.generated.ts', constant: 'MATMUL_FMA_WASM_BASE64',
-    description: 'The float32 matmul kernel with fused multiply-adds (relaxed SIMD)', fusedMultiplyAdd: true,
-  },
-  blockAttention: {
-    wat: 'block-attention.wat', generated: 'block-attention-wasm.generated.ts', constant: 'BLOCK_ATTENTION_WASM_BASE64',
-    description: 'The float32 fused block-sparse attention kernel (forward and backward)',
-  },
-  blockAttentionShared: {
-    wat: 'block-attention.wat', generated: 'block-attention-shared-wasm.generated.ts', constant: 'BLOCK_ATTENTION_SHARED_WASM_BASE64',
-    description: 'The float32 fused block-sparse attention kernel over an imported shared memory (both threads)', sharedMemory: true,
-  },
-  blockAttentionFused: {
-    wat: 'block-attention.wat', generated: 'block-attention-fma-wasm.generated.ts', constant: 'BLOCK_ATTENTION_FMA_WASM_BASE64',
-    description: 'The float32 fused block-sparse attention kernel with fused multiply-adds (relaxed SIMD)', fusedMultiplyAdd: true,
-  },
-  blockAttentionSharedFused: {
-    wat: 'block-attention.wat', generated: 'block-attention-shared-fma-wasm.generated.ts', constant: 'BLOCK_ATTENTION_SHARED_FMA_WASM_BASE64',
-    description: 'The float32 fused block-sparse attention kernel over an imported shared memory, with fused multiply-adds (relaxed SIMD)',
-    sharedMemory: true, fusedMultiplyAdd: true,
-  },
+  matmul: MATMUL,
+  matmulFused: variant(MATMUL, { fusedMultiplyAdd: true }),
+  blockAttention: BLOCK_ATTENTION,
+  blockAttentionShared: variant(BLOCK_ATTENTION, { sharedMemory: true }),
+  blockAttentionFused: variant(BLOCK_ATTENTION, { fusedMultiplyAdd: true }),
+  blockAttentionSharedFused: variant(BLOCK_ATTENTION, { sharedMemory: true, fusedMultiplyAdd: true }),
   rows: {
     wat: 'rows.wat', generated: 'rows-wasm.generated.ts', constant: 'ROWS_WASM_BASE64',
     description: 'The float32 softmax, layer-norm and gelu_new kernels (forward and backward)',

@@ -5,11 +5,11 @@
 // transposed and batched operands, long sums and the helper thread's split.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { assemble, WASM_MODULES } from '../../scripts/build-wasm.js';
 import { MATMUL_FMA_WASM_BASE64 } from '../../backends/cpu/wasm/matmul-fma-wasm.generated.js';
 import { matmulWasmBytes } from '../../backends/cpu/wasm/kernel.js';
 import { wasmSwitchedOff } from '../../backends/cpu/wasm/instantiate.js';
+import { runScript } from '../helpers/node-script.js';
 
 test('the committed fused module is the assembly of matmul.wat with its multiply-adds fused', async () => {
   const assembled = await assemble(WASM_MODULES.matmulFused);
@@ -41,13 +41,8 @@ const SCRIPT = `
   console.log(JSON.stringify({ fused: wasmKernel()?.fused ?? null, worst }));
 `;
 
-function run(env: Record<string, string>): { fused: boolean | null; worst: number } {
-  const child = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', '--input-type=module', '-e', SCRIPT], {
-    cwd: new URL('../..', import.meta.url), env: { ...process.env, ...env }, encoding: 'utf8',
-  });
-  assert.is(child.status, 0, child.stderr);
-  return JSON.parse(child.stdout.trim().split('\n').at(-1)!);
-}
+const run = (env: Record<string, string>): { fused: boolean | null; worst: number } =>
+  JSON.parse(runScript(SCRIPT, { env, nodeFlags: ['--experimental-wasm-relaxed-simd'] }).at(-1)!);
 
 (wasmSwitchedOff() ? test.skip : test)('with relaxed SIMD the fused build loads and stays within the float32 bound; LSGRAD_FMA=0 keeps the plain build', () => {
   const fused = run({});

@@ -6,12 +6,12 @@
 // on one thread and split over two.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { assemble, WASM_MODULES } from '../../scripts/build-wasm.js';
 import { BLOCK_ATTENTION_FMA_WASM_BASE64 } from '../../backends/cpu/wasm/block-attention-fma-wasm.generated.js';
 import { BLOCK_ATTENTION_SHARED_FMA_WASM_BASE64 } from '../../backends/cpu/wasm/block-attention-shared-fma-wasm.generated.js';
 import { BLOCK_ATTENTION_WASM_BASE64 } from '../../backends/cpu/wasm/block-attention-wasm.generated.js';
 import { wasmSwitchedOff } from '../../backends/cpu/wasm/instantiate.js';
+import { runScript } from '../helpers/node-script.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
@@ -49,13 +49,8 @@ const SCRIPT = `
   console.log(JSON.stringify({ fused: wasmBlockAttentionFused(), splits: wasmBlockAttentionSplits(), worst }));
 `;
 
-function run(env: Record<string, string>): { fused: boolean | null; splits: number; worst: number } {
-  const child = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', '--input-type=module', '-e', SCRIPT], {
-    cwd: new URL('../..', import.meta.url), env: { ...process.env, ...env }, encoding: 'utf8',
-  });
-  assert.is(child.status, 0, child.stderr);
-  return JSON.parse(child.stdout.trim().split('\n').at(-1)!);
-}
+const run = (env: Record<string, string>): { fused: boolean | null; splits: number; worst: number } =>
+  JSON.parse(runScript(SCRIPT, { env, nodeFlags: ['--experimental-wasm-relaxed-simd'] }).at(-1)!);
 
 (wasmSwitchedOff() ? test.skip : test)('with relaxed SIMD the fused build loads and agrees with float64; LSGRAD_FMA=0 keeps the plain build', () => {
   const fused = run({});

@@ -4,9 +4,9 @@
 // there is no shared memory, as in a page without cross-origin isolation) gives the same bits.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { wasmSwitchedOff } from '../../backends/cpu/wasm/instantiate.js';
+import { runScript } from '../helpers/node-script.js';
 
 // Prints a SHA-256 of the output's and the three gradients' bytes for each case, then the helper's
 // counts and how many block-attention calls were split.
@@ -38,11 +38,7 @@ const script = (withoutSharedMemory: boolean) => `
 `;
 
 function run(threads: string, withoutSharedMemory = false): { hashes: string[]; stats: { completed: number; recomputed: number; splits: number } } {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(withoutSharedMemory)], {
-    cwd: new URL('../..', import.meta.url), env: { ...process.env, LSGRAD_THREADS: threads }, encoding: 'utf8',
-  });
-  assert.is(child.status, 0, child.stderr);
-  const lines = child.stdout.trim().split('\n');
+  const lines = runScript(script(withoutSharedMemory), { env: { LSGRAD_THREADS: threads } });
   return { hashes: lines.slice(0, -1), stats: JSON.parse(lines.at(-1)!) };
 }
 
