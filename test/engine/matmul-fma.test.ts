@@ -9,7 +9,7 @@ import { assemble, WASM_MODULES } from '../../scripts/build-wasm.js';
 import { MATMUL_FMA_WASM_BASE64 } from '../../backends/cpu/wasm/matmul-fma-wasm.generated.js';
 import { matmulWasmBytes } from '../../backends/cpu/wasm/kernel.js';
 import { wasmSwitchedOff } from '../../backends/cpu/wasm/instantiate.js';
-import { runScript } from '../helpers/node-script.js';
+import { RELAXED_SIMD_FLAGS, runScript } from '../helpers/node-script.js';
 
 test('the committed fused module is the assembly of matmul.wat with its multiply-adds fused', async () => {
   const assembled = await assemble(WASM_MODULES.matmulFused);
@@ -42,7 +42,7 @@ const SCRIPT = `
 `;
 
 const run = (env: Record<string, string>): { fused: boolean | null; worst: number } =>
-  JSON.parse(runScript(SCRIPT, { env, nodeFlags: ['--experimental-wasm-relaxed-simd'] }).at(-1)!);
+  JSON.parse(runScript(SCRIPT, { env, nodeFlags: RELAXED_SIMD_FLAGS }).at(-1)!);
 
 (wasmSwitchedOff() ? test.skip : test)('with relaxed SIMD the fused build loads and stays within the float32 bound; LSGRAD_FMA=0 keeps the plain build', () => {
   const fused = run({});

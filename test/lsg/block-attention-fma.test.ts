@@ -11,7 +11,7 @@ import { BLOCK_ATTENTION_FMA_WASM_BASE64 } from '../../backends/cpu/wasm/block-a
 import { BLOCK_ATTENTION_SHARED_FMA_WASM_BASE64 } from '../../backends/cpu/wasm/block-attention-shared-fma-wasm.generated.js';
 import { BLOCK_ATTENTION_WASM_BASE64 } from '../../backends/cpu/wasm/block-attention-wasm.generated.js';
 import { wasmSwitchedOff } from '../../backends/cpu/wasm/instantiate.js';
-import { runScript } from '../helpers/node-script.js';
+import { RELAXED_SIMD_FLAGS, runScript } from '../helpers/node-script.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
@@ -50,7 +50,7 @@ const SCRIPT = `
 `;
 
 const run = (env: Record<string, string>): { fused: boolean | null; splits: number; worst: number } =>
-  JSON.parse(runScript(SCRIPT, { env, nodeFlags: ['--experimental-wasm-relaxed-simd'] }).at(-1)!);
+  JSON.parse(runScript(SCRIPT, { env, nodeFlags: RELAXED_SIMD_FLAGS }).at(-1)!);
 
 (wasmSwitchedOff() ? test.skip : test)('with relaxed SIMD the fused build loads and agrees with float64; LSGRAD_FMA=0 keeps the plain build', () => {
   const fused = run({});
