@@ -7,7 +7,7 @@
 // runs its TypeScript loops instead.
 import { pairTableStride, type BlockAttentionGradients, type BlockAttentionPlan } from '../../../engine/backend.js';
 import type { TypedArray } from '../../../engine/dtype.js';
-import { decodeWasm, fusedBuild, instantiateStandalone, wasmSwitchedOff } from './instantiate.js';
+import { instantiateShared, instantiateStandalone, pickBuild } from './instantiate.js';
 import type { NewOutput } from './rows-wasm.js';
 import { BLOCK_ATTENTION_WASM_BASE64 } from './block-attention-wasm.generated.js';
 import { BLOCK_ATTENTION_SHARED_WASM_BASE64 } from './block-attention-shared-wasm.generated.js';
@@ -54,28 +54,14 @@ interface Loaded extends Exports {
 
 let versions = 0;
 
-function loadShared(): Loaded | null {
-  if (wasmSwitchedOff() || typeof SharedArrayBuffer === 'undefined') return null;
-  const fused = fusedBuild(BLOCK_ATTENTION_SHARED_FMA_WASM_BASE64);
-  const bytes = fused ?? decodeWasm(BLOCK_ATTENTION_SHARED_WASM_BASE64);
-  if (!WebAssembly.validate(bytes)) return null;
-  try {
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
-    const module = new WebAssembly.Module(bytes);
-    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Omit<Exports, 'memory'>;
-    return { ...exports, memory, shared: { module, version: ++versions }, fused: fused !== null };
-  } catch {
-    return null; // e.g. a page without cross-origin isolation refuses shared memory
-  }
-}
-
+/** The build over a shared memory where there is one (the helper thread can run it), else over its own. */
 function load(): Loaded | null {
-  const shared = loadShared();
-  if (shared) return shared;
-  if (wasmSwitchedOff()) return null;
-  const fused = fusedBuild(BLOCK_ATTENTION_FMA_WASM_BASE64) !== null;
-  const own = instantiateStandalone<Exports>(fused ? BLOCK_ATTENTION_FMA_WASM_BASE64 : BLOCK_ATTENTION_WASM_BASE64);
-  return own && { memory: own.memory, scratchBytes: own.scratchBytes, forward: own.forward, backward: own.backward, shared: null, fused };
+  const sharedBuild = pickBuild(BLOCK_ATTENTION_SHARED_WASM_BASE64, BLOCK_ATTENTION_SHARED_FMA_WASM_BASE64);
+  const shared = instantiateShared<Omit<Exports, 'memory'>>(sharedBuild, MAX_PAGES);
+  if (shared) return { ...shared.exports, memory: shared.memory, shared: { module: shared.module, version: ++versions }, fused: sharedBuild!.fused };
+  const ownBuild = pickBuild(BLOCK_ATTENTION_WASM_BASE64, BLOCK_ATTENTION_FMA_WASM_BASE64);
+  const own = instantiateStandalone<Exports>(ownBuild);
+  return own && { memory: own.memory, scratchBytes: own.scratchBytes, forward: own.forward, backward: own.backward, shared: null, fused: ownBuild!.fused };
 }
 
 let loaded: Loaded | null | undefined;

@@ -6,7 +6,7 @@
 // (Node 20 has it only behind --experimental-wasm-relaxed-simd; LSGRAD_FMA=0 keeps the plain
 // build). Where WebAssembly SIMD or shared memory is missing, or LSGRAD_WASM=0, there is no kernel
 // and matmul.ts uses the JS kernel of matmul-tiles.ts.
-import { decodeWasm, fusedBuild, wasmSwitchedOff } from './instantiate.js';
+import { decodeWasm, instantiateShared, pickBuild } from './instantiate.js';
 import { MATMUL_WASM_BASE64 } from './matmul-wasm.generated.js';
 import { MATMUL_FMA_WASM_BASE64 } from './matmul-fma-wasm.generated.js';
 
@@ -45,19 +45,9 @@ export function matmulWasmBytes(): Uint8Array<ArrayBuffer> {
 }
 
 function load(): WasmKernel | null {
-  if (wasmSwitchedOff() || typeof SharedArrayBuffer === 'undefined') return null;
-  const fused = fusedBuild(MATMUL_FMA_WASM_BASE64);
-  const bytes = fused ?? matmulWasmBytes();
-  // validate() is false where the engine lacks SIMD or shared memory: then the JS kernel serves.
-  if (!WebAssembly.validate(bytes)) return null;
-  try {
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
-    const module = new WebAssembly.Module(bytes);
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
-    return { module, memory, multiplyUnits: instance.exports.multiplyUnits as WasmMultiplyUnits, fused: fused !== null };
-  } catch {
-    return null; // e.g. a browser page without cross-origin isolation refuses shared memory
-  }
+  const build = pickBuild(MATMUL_WASM_BASE64, MATMUL_FMA_WASM_BASE64);
+  const shared = instantiateShared<{ multiplyUnits: WasmMultiplyUnits }>(build, MAX_PAGES);
+  return shared && { module: shared.module, memory: shared.memory, multiplyUnits: shared.exports.multiplyUnits, fused: build!.fused };
 }
 
 let loaded: WasmKernel | null | undefined;

@@ -4,7 +4,7 @@
 // missing, or LSGRAD_WASM=0, or the operands do not fit (not float32; a row width that is not a
 // multiple of 4), every function returns null and the TypeScript kernels run instead.
 import type { TypedArray } from '../../../engine/dtype.js';
-import { instantiateStandalone } from './instantiate.js';
+import { instantiateStandalone, pickBuild } from './instantiate.js';
 import { ROWS_WASM_BASE64 } from './rows-wasm.generated.js';
 
 /**
@@ -33,7 +33,7 @@ const PAGE_BYTES = 65536;
 /** Floats per operand per chunk (64 KiB): a chunk of every operand stays in the core's L2 cache. */
 const CHUNK_FLOATS = 16384;
 
-const load = (): Exports | null => instantiateStandalone<Exports>(ROWS_WASM_BASE64);
+const load = (): Exports | null => instantiateStandalone<Exports>(pickBuild(ROWS_WASM_BASE64));
 
 let loaded: Exports | null | undefined;
 
