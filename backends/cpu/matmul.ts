@@ -1,4 +1,5 @@
-// Batched matmul: both operands are packed into panels, then a register tile walks K. Packing makes
+// Batched matmul. float32 products go to the system BLAS where Node has one (blas.ts); otherwise
+// both operands are packed into panels, then a register tile walks K. Packing makes
 // every inner-loop read sequential whatever the input strides (transposes are free), and lets the
 // second core take half of the row panels (matmul-pool.ts). float32 products run the WebAssembly
 // SIMD kernel (wasm/matmul.wat, a 4×8 tile over operands in its memory: packed there, or copied
@@ -6,8 +7,10 @@
 // LSGRAD_WASM=0 run the JS kernel (matmul-tiles.ts, a 4×4 tile).
 import type { View } from '../../engine/backend.js';
 import type { TypedArray } from '../../engine/dtype.js';
-import { sizeOf } from '../../engine/shape.js';
+import { contiguousStrides, sizeOf } from '../../engine/shape.js';
+import { NO_TRANSPOSE, systemSgemm, TRANSPOSE, type Sgemm } from './blas.js';
 import { newBuffer, newBufferToOverwrite, releaseScratch } from './buffer-pool.js';
+import { contiguous } from './movement.js';
 import { runUnits, sharedArray } from './matmul-pool.js';
 import { forEachRun } from './strided.js';
 import { DATA_START, reserveWasmMemory, wasmKernel, type WasmKernel, type WasmLayout } from './wasm/kernel.js';
@@ -187,6 +190,51 @@ function multiplyWasm(kernel: WasmKernel, p: Product, out: Float32Array): boolea
   return true;
 }
 
+/**
+ * How BLAS reads one matrix [rows, columns] of a view: row-major with a leading dimension of at
+ * least `columns` (not transposed), or column-major with one of at least `rows` (transposed); null
+ * for any other layout (broadcast, overlapping or negative strides), which is copied first.
+ */
+function blasOperand(view: View<Storage>): { transpose: typeof NO_TRANSPOSE | typeof TRANSPOSE; leading: number } | null {
+  const rank = view.shape.length;
+  const [rows, columns] = [view.shape[rank - 2]!, view.shape[rank - 1]!];
+  const [rowStride, columnStride] = [view.strides[rank - 2]!, view.strides[rank - 1]!];
+  // A size-1 axis fits any stride: the leading dimension is then only the smallest legal one.
+  if ((columns === 1 || columnStride === 1) && (rows === 1 || rowStride >= columns)) {
+    return { transpose: NO_TRANSPOSE, leading: rows === 1 ? columns : rowStride };
+  }
+  if ((rows === 1 || rowStride === 1) && (columns === 1 || columnStride >= rows)) {
+    return { transpose: TRANSPOSE, leading: columns === 1 ? rows : columnStride };
+  }
+  return null;
+}
+
+/** The system BLAS, one sgemm per batch entry, each reading its operands where they are stored. */
+function multiplyBlas(sgemm: Sgemm, p: Product, out: Float32Array): void {
+  const { M, K, N } = p;
+  const rank = p.a.shape.length;
+  const readable = (view: View<Storage>): View<Storage> =>
+    blasOperand(view) ? view : { ...view, storage: contiguous(view), strides: contiguousStrides(view.shape), offset: 0 };
+  const [a, b] = [readable(p.a), readable(p.b)];
+  const opA = blasOperand(a)!;
+  const opB = blasOperand(b)!;
+  const A = a.storage as Float32Array;
+  const B = b.storage as Float32Array;
+  const batchLayouts = [
+    { strides: a.strides.slice(0, rank - 2), offset: a.offset },
+    { strides: b.strides.slice(0, rank - 2), offset: b.offset },
+  ];
+  forEachRun(a.shape.slice(0, rank - 2), batchLayouts, (bases, length, start, steps) => {
+    for (let j = 0; j < length; j++) {
+      const at = (start + j) * M * N;
+      sgemm(opA.transpose, opB.transpose, M, N, K, 1, A.subarray(bases[0]! + j * steps[0]!), opA.leading,
+        B.subarray(bases[1]! + j * steps[1]!), opB.leading, 0, out.subarray(at, at + M * N), N);
+    }
+  });
+  if (a !== p.a) releaseScratch(a.storage);
+  if (b !== p.b) releaseScratch(b.storage);
+}
+
 export function matmul(a: View<Storage>, b: View<Storage>): Storage {
   const rank = a.shape.length;
   const [M, K] = [a.shape[rank - 2]!, a.shape[rank - 1]!];
@@ -198,6 +246,13 @@ export function matmul(a: View<Storage>, b: View<Storage>): Storage {
   if (size === 0 || K === 0) return newBuffer(outKind, size); // an empty sum is zero
   const sharedB = b.strides.slice(0, rank - 2).every((s, axis) => s === 0 || batchShape[axis] === 1);
   const product: Product = { a, b, M, K, N, batches, sharedB };
+  const sgemm = a.dtype === 'float32' ? systemSgemm() : null;
+  if (sgemm) {
+    // beta 0: BLAS writes every element of out without reading it, so a pooled buffer fits.
+    const out = newBufferToOverwrite('float32', size) as Float32Array;
+    multiplyBlas(sgemm, product, out);
+    return out;
+  }
   const kernel = a.dtype === 'float32' ? wasmKernel() : null;
   if (kernel) {
     // The wasm kernel writes every element of out (copied from its memory), so a pooled buffer fits.

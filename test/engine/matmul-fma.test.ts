@@ -41,8 +41,9 @@ const SCRIPT = `
   console.log(JSON.stringify({ fused: wasmKernel()?.fused ?? null, worst }));
 `;
 
+// LSGRAD_BLAS=0: the products must reach the wasm kernel, not the system BLAS (blas.ts).
 const run = (env: Record<string, string>): { fused: boolean | null; worst: number } =>
-  JSON.parse(runScript(SCRIPT, { env, nodeFlags: RELAXED_SIMD_FLAGS }).at(-1)!);
+  JSON.parse(runScript(SCRIPT, { env: { LSGRAD_BLAS: '0', ...env }, nodeFlags: RELAXED_SIMD_FLAGS }).at(-1)!);
 
 (wasmSwitchedOff() ? test.skip : test)('with relaxed SIMD the fused build loads and stays within the float32 bound; LSGRAD_FMA=0 keeps the plain build', () => {
   const fused = run({});

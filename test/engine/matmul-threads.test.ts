@@ -7,6 +7,10 @@ import { cpuKernels } from '../../backends/cpu/index.js';
 import { multiplyUnits } from '../../backends/cpu/matmul-tiles.js';
 import { helperStats } from '../../backends/cpu/matmul-pool.js';
 import { setWasmKernelEnabled } from '../../backends/cpu/wasm/kernel.js';
+import { setSystemBlasEnabled } from '../../backends/cpu/blas.js';
+
+// These tests are about lsgrad's own kernels: the system BLAS (blas.ts) would take float32 products.
+setSystemBlasEnabled(false);
 
 test('JS kernel: large products go through shared memory, and 3,000 consecutive hand-offs all match one thread', () => {
   setWasmKernelEnabled(false); // float32 would otherwise take the wasm kernel

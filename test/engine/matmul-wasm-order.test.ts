@@ -7,6 +7,10 @@ import * as assert from 'uvu/assert';
 import { createRng, matmul, noGrad, randn, type Tensor } from '../../engine/index.js';
 import { wasmKernel } from '../../backends/cpu/wasm/kernel.js';
 import { wasmSwitchedOff } from '../../backends/cpu/wasm/instantiate.js';
+import { setSystemBlasEnabled } from '../../backends/cpu/blas.js';
+
+// These tests are about lsgrad's own kernels: the system BLAS (blas.ts) would take float32 products.
+setSystemBlasEnabled(false);
 
 /** The kernel's order, in float32 via Math.fround, over contiguous copies of the operands. */
 function float32InKOrder(a: Tensor, b: Tensor): Float32Array {

@@ -8,6 +8,10 @@ import { createRng, matmul, noGrad, randn, zeros, type Tensor } from '../../engi
 import { assembleMatmul } from '../../scripts/build-wasm.js';
 import { matmulWasmBytes, setWasmKernelEnabled, wasmKernel } from '../../backends/cpu/wasm/kernel.js';
 import { wasmSwitchedOff } from '../../backends/cpu/wasm/instantiate.js';
+import { setSystemBlasEnabled } from '../../backends/cpu/blas.js';
+
+// These tests are about lsgrad's own kernels: the system BLAS (blas.ts) would take float32 products.
+setSystemBlasEnabled(false);
 
 /** Float32 unit roundoff: a sum of K products in float32 is within K·u·Σ|a||b| of the exact one. */
 const FLOAT32_ROUNDOFF = 2 ** -24;
@@ -122,7 +126,7 @@ test('products split with the helper thread equal one thread (LSGRAD_THREADS=1) 
     process.stdout.write(JSON.stringify({ bytes, helper: helperStats() }));`;
   const run = (threads: string | undefined) => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: new URL('../..', import.meta.url).pathname, env: { ...process.env, LSGRAD_THREADS: threads }, encoding: 'utf8', maxBuffer: 1 << 26,
+      cwd: new URL('../..', import.meta.url).pathname, env: { ...process.env, LSGRAD_BLAS: '0', LSGRAD_THREADS: threads }, encoding: 'utf8', maxBuffer: 1 << 26,
     });
     assert.is(result.status, 0, result.stderr);
     return JSON.parse(result.stdout) as { bytes: string[]; helper: { completed: number; recomputed: number } };

@@ -1,0 +1,76 @@
+// The system BLAS for float32 matrix products, where Node can load one: the `nblas` binding (an
+// optional peer dependency, compiled at install against the system's CBLAS: OpenBLAS where
+// libopenblas-dev is installed, as on Debian).
+// NOTE: why: the WebAssembly kernel (wasm/matmul.wat) tops out near 25–30 GFLOP/s on one core of
+// the 2-core machine the benchmarks run on (128-bit SIMD, no fused multiply-add in Node 20), while
+// OpenBLAS, with AVX-512 FMA kernels there, ran 1024³ at 160 GFLOP/s and the training step's
+// skinny products ([8194, 64] @ [64, 64] and their gradients) at 100–130 GFLOP/s, one thread.
+// Browsers and machines without the binding keep lsgrad's own kernels; LSGRAD_BLAS=0 keeps them too.
+// NOTE: worker threads (the training replicas of `lsgrad train --threads N`) keep them as well: nblas
+// is not a context-aware addon, so only the main thread can load it ("Module did not self-register").
+
+/** CBLAS's transpose codes. */
+export const NO_TRANSPOSE = 111;
+export const TRANSPOSE = 112;
+type Transpose = typeof NO_TRANSPOSE | typeof TRANSPOSE;
+
+/** cblas_sgemm in row-major order: C = alpha·op(A)·op(B) + beta·C. */
+export type Sgemm = (
+  transA: Transpose, transB: Transpose, m: number, n: number, k: number, alpha: number,
+  a: Float32Array, lda: number, b: Float32Array, ldb: number, beta: number, c: Float32Array, ldc: number,
+) => void;
+
+interface NodeProcess {
+  env: Record<string, string | undefined>;
+  getBuiltinModule?: (name: string) => unknown;
+}
+
+let loaded: Sgemm | null | undefined;
+let enabled = true;
+
+function nodeProcess(): NodeProcess | undefined {
+  return (globalThis as { process?: NodeProcess }).process;
+}
+
+/**
+ * How many threads OpenBLAS may use: one where lsgrad runs single-threaded (LSGRAD_THREADS=1, which
+ * the training replicas set so that they do not compete for the cores), else every core, as the
+ * wasm matmul's helper thread would.
+ */
+function blasThreads(process: NodeProcess): number {
+  const os = process.getBuiltinModule?.('node:os') as typeof import('node:os') | undefined;
+  return process.env.LSGRAD_THREADS === '1' ? 1 : Math.max(1, os?.availableParallelism() ?? 1);
+}
+
+function load(): Sgemm | null {
+  const process = nodeProcess();
+  if (!process || process.env.LSGRAD_BLAS === '0') return null;
+  const nodeModule = process.getBuiltinModule?.('node:module') as typeof import('node:module') | undefined;
+  if (!nodeModule) return null;
+  // NOTE: OpenBLAS reads its thread count once, when the library loads; a caller's own setting wins.
+  process.env.OPENBLAS_NUM_THREADS ??= String(blasThreads(process));
+  try {
+    // The compiled binding itself: the package's entry point falls back to a slow JavaScript
+    // implementation when the build is missing, which would be slower than the wasm kernel.
+    const binding = nodeModule.createRequire(import.meta.url)('nblas/build/Release/nblas.node') as { sgemm?: Sgemm };
+    return typeof binding.sgemm === 'function' ? binding.sgemm : null;
+  } catch {
+    return null; // not installed, or built without a BLAS to link
+  }
+}
+
+/** The system sgemm, or null (a browser, no binding, LSGRAD_BLAS=0, or switched off). */
+export function systemSgemm(): Sgemm | null {
+  if (!enabled) return null;
+  if (loaded === undefined) loaded = load();
+  return loaded;
+}
+
+/**
+ * Switches the system BLAS off or back on for float32 products, so that tests and benchmarks can
+ * run lsgrad's own kernels in the same process.
+ * @example setSystemBlasEnabled(false); matmul(a, b); setSystemBlasEnabled(true);
+ */
+export function setSystemBlasEnabled(on: boolean): void {
+  enabled = on;
+}
