@@ -65,6 +65,15 @@ export function pairTableStride(plan: BlockAttentionPlan): number {
   return plan.rows.length === tableLength ? 0 : tableLength;
 }
 
+/**
+ * What the block attention's forward returns: the output, and what its backward may reuse instead
+ * of recomputing (the CPU kernel's softmax weights, in its own layout), or null.
+ */
+export interface BlockAttentionOutput<S> {
+  readonly out: S;
+  readonly saved: S | null;
+}
+
 /** What the block attention's backward returns: storage of the queries' and of the banks' shapes. */
 export interface BlockAttentionGradients<S> {
   readonly dq: S;
@@ -83,8 +92,10 @@ export interface FusedKernel<Forward, Backward> {
 
 /** The fused block-sparse attention pair (Backend.blockAttention), and when to use it. */
 export interface BlockAttentionKernels<S> extends FusedKernel<
-  (q: View<S>, keys: View<S>, values: View<S>, mask: View<S>, plan: BlockAttentionPlan) => S,
-  (q: View<S>, keys: View<S>, values: View<S>, mask: View<S>, out: View<S>, dout: View<S>, plan: BlockAttentionPlan) => BlockAttentionGradients<S>
+  // keepForBackward: a gradient will be taken, so the forward may keep what the backward reuses.
+  (q: View<S>, keys: View<S>, values: View<S>, mask: View<S>, plan: BlockAttentionPlan, keepForBackward: boolean) => BlockAttentionOutput<S>,
+  // saved: the forward's `saved` for these same operands and plan.
+  (q: View<S>, keys: View<S>, values: View<S>, mask: View<S>, out: View<S>, dout: View<S>, plan: BlockAttentionPlan, saved: S | null) => BlockAttentionGradients<S>
 > {
   /**
    * Whether LSG should run the pair rather than the composition (gathers, matmul, softmax) for

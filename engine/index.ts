@@ -7,7 +7,7 @@ registerBackend(cpuBackend);
 export { Tensor, type Axes, type TensorLike } from './tensor.js';
 export type { DType, TypedArray } from './dtype.js';
 export { registerBackend, useBackend, withBackend, getBackend, listBackends, tidy } from './backend.js';
-export type { Backend, TidyOptions, View, Layout, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp, FusedKernel, ActivationKind, LayerNormGradients, BlockAttentionPlan, BlockAttentionGradients, BlockAttentionKernels } from './backend.js';
+export type { Backend, TidyOptions, View, Layout, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp, FusedKernel, ActivationKind, LayerNormGradients, BlockAttentionPlan, BlockAttentionOutput, BlockAttentionGradients, BlockAttentionKernels } from './backend.js';
 export { noGrad, isGradEnabled, type BackwardOptions } from './autograd.js';
 export { detectAnomaly, isAnomalyDetectionEnabled, AnomalyError, type AnomalyReport } from './anomaly.js';
 export { defineOp, definedOpNames, type OpDefinition } from './op.js';

@@ -16,6 +16,11 @@ export interface ForwardResult {
   readonly offset?: number;
   /** The backend the output lives on when not the inputs' (a copy across backends); storage is then fresh storage of it. */
   readonly backend?: Backend;
+  /**
+   * What the forward computed that its gradient reuses instead of recomputing (a fused kernel's
+   * intermediate), handed to `gradient` as `saved`; dropped when no gradient is recorded.
+   */
+  readonly saved?: unknown;
 }
 
 export interface OpDefinition<Params> {
@@ -26,7 +31,7 @@ export interface OpDefinition<Params> {
    * It must keep no reference to dy or to the tensors it makes once it returns (no caching in a closure or a
    * global): backward hands gradient storage that nothing pending refers to back to the backend for reuse.
    */
-  readonly gradient?: (inputs: readonly Tensor[], output: Tensor, dy: Tensor, params: Params) => readonly (Tensor | null)[];
+  readonly gradient?: (inputs: readonly Tensor[], output: Tensor, dy: Tensor, params: Params, saved: unknown) => readonly (Tensor | null)[];
 }
 
 export type Op<Params> = (inputs: readonly Tensor[], params: Params) => Tensor;
@@ -67,7 +72,7 @@ export function defineOp<Params = void>(definition: OpDefinition<Params>): Op<Pa
       output.node = {
         op: definition.name,
         inputs,
-        gradient: (dy) => gradient(inputs, output, dy, params),
+        gradient: (dy) => gradient(inputs, output, dy, params, result.saved),
         ...(createdAt ? { createdAt } : {}),
       };
     }

@@ -2,7 +2,7 @@
 // straight from the key bank through the plan's row table, so no gathered (blocks × width ×
 // headDim) copy exists, forward or backward. float64 (gradient checks) and, without WebAssembly,
 // float32 run here; block-attention-wasm.ts runs float32 with SIMD.
-import { pairTableStride, type BlockAttentionGradients, type BlockAttentionPlan, type View } from '../../engine/backend.js';
+import { pairTableStride, type BlockAttentionGradients, type BlockAttentionOutput, type BlockAttentionPlan, type View } from '../../engine/backend.js';
 import type { DType, TypedArray } from '../../engine/dtype.js';
 import { newBuffer, newFloat32Output } from './buffer-pool.js';
 import { rowMajorData } from './dense.js';
@@ -63,11 +63,16 @@ function rowWeights(ops: BlockAttentionOperands, plan: BlockAttentionPlan, pair:
   for (let column = 0; column < width; column++) weights[column]! *= inverse;
 }
 
-/** The forward: (B, H, T, headDim) of the views' dtype. */
-export function blockAttentionForward(q: View<Storage>, keys: View<Storage>, values: View<Storage>, mask: View<Storage>, plan: BlockAttentionPlan): Storage {
+/**
+ * The forward: (B, H, T, headDim) of the views' dtype. With `keepForBackward` the wasm kernel also
+ * returns its softmax weights (`saved`) for blockAttentionBackward; the TypeScript loops keep none.
+ */
+export function blockAttentionForward(
+  q: View<Storage>, keys: View<Storage>, values: View<Storage>, mask: View<Storage>, plan: BlockAttentionPlan, keepForBackward = false,
+): BlockAttentionOutput<Storage> {
   const ops = blockAttentionOperands(q, keys, values, mask);
-  const fromWasm = wasmBlockAttentionForward(ops, plan, newFloat32Output);
-  if (fromWasm) return fromWasm;
+  const fromWasm = wasmBlockAttentionForward(ops, plan, newFloat32Output, keepForBackward);
+  if (fromWasm) return { out: fromWasm.out, saved: fromWasm.weights };
   const { pairs, tokens, bankRows, headDim } = ops;
   const { rows, numBlocks, blockSize, width } = plan;
   const tableStride = pairTableStride(plan);
@@ -91,17 +96,18 @@ export function blockAttentionForward(q: View<Storage>, keys: View<Storage>, val
       }
     }
   }
-  return out;
+  return { out, saved: null };
 }
 
 /**
- * The exact backward, recomputing each row's weights: with p the weights, dO the output gradient
+ * The exact backward, with the weights the wasm forward kept (`saved`) or recomputing each row's: with p the weights, dO the output gradient
  * and O the output, dp_c = dO·v_c, ds_c = p_c (dp_c − dO·O) (softmax's backward, Σ p dp = dO·O);
  * dq = scale Σ ds_c k_c, dk_c += scale ds_c q, dv_c += p_c dO. Causally masked columns get no
  * gradient (the composition's clamp passes none there).
  */
 export function blockAttentionBackward(
   q: View<Storage>, keys: View<Storage>, values: View<Storage>, mask: View<Storage>, out: View<Storage>, dout: View<Storage>, plan: BlockAttentionPlan,
+  saved: Storage | null = null,
 ): BlockAttentionGradients<Storage> {
   const ops = blockAttentionOperands(q, keys, values, mask);
   const { pairs, tokens, bankRows, headDim } = ops;
@@ -109,7 +115,8 @@ export function blockAttentionBackward(
   const tableStride = pairTableStride(plan);
   const output = rowMajorData(out);
   const gradOut = rowMajorData(dout);
-  const fromWasm = wasmBlockAttentionBackward(ops, output as { data: Float32Array; start: number }, gradOut as { data: Float32Array; start: number }, plan, newFloat32Output);
+  const kept = saved instanceof Float32Array ? saved : null;
+  const fromWasm = wasmBlockAttentionBackward(ops, output as { data: Float32Array; start: number }, gradOut as { data: Float32Array; start: number }, plan, newFloat32Output, kept);
   if (fromWasm) return fromWasm;
   const dq = newBuffer(q.dtype, pairs * tokens * headDim);
   const dkeys = newBuffer(q.dtype, pairs * bankRows * headDim);

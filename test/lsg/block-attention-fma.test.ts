@@ -37,8 +37,8 @@ const SCRIPT = `
     const [q, keys, values, dout] = [tokens, bankRows, bankRows, tokens].map((rows) => randn([batch, heads, rows, headDim], { rng, dtype: 'float64' }));
     const mask = tensor(Array.from({ length: batch * bankRows }, (_, i) => (i % bankRows === bankRows - 1 ? MASK_VALUE : 0)), { shape: [batch, 1, bankRows], dtype: 'float64' }).expand([batch, heads, bankRows]);
     const single = [q, keys, values, mask, dout].map((x) => x.cast('float32'));
-    const exact = blockAttentionForward(q, keys, values, mask, plan);
-    const fast = blockAttentionForward(single[0], single[1], single[2], single[3], plan);
+    const exact = blockAttentionForward(q, keys, values, mask, plan).out;
+    const fast = blockAttentionForward(single[0], single[1], single[2], single[3], plan).out;
     const exactOut = tensor(exact, { shape: q.shape, dtype: 'float64' });
     const exactGrads = blockAttentionBackward(q, keys, values, mask, exactOut, dout, plan);
     const fastGrads = blockAttentionBackward(single[0], single[1], single[2], single[3], exactOut.cast('float32'), single[4], plan);

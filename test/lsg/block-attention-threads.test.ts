@@ -28,8 +28,10 @@ const script = (withoutSharedMemory: boolean) => `
     const plan = { ...table, blockSize, isCausal, scale: 1 / Math.sqrt(headDim), maskValue: MASK_VALUE };
     const [q, keys, values, dout] = [tokens, bankRows, bankRows, tokens].map((rows) => randn([batch, heads, rows, headDim], { rng }));
     const mask = tensor(Array.from({ length: batch * bankRows }, (_, i) => (i % bankRows === bankRows - 1 ? MASK_VALUE : 0)), { shape: [batch, 1, bankRows] }).expand([batch, heads, bankRows]);
-    const out = blockAttentionForward(q, keys, values, mask, plan);
-    const grads = blockAttentionBackward(q, keys, values, mask, tensor(out, { shape: q.shape }), dout, plan);
+    // The forward keeps its softmax weights (each thread writes its own pairs'), the backward reads them.
+    const { out, saved } = blockAttentionForward(q, keys, values, mask, plan, true);
+    if (!(saved instanceof Float32Array)) throw new Error('the wasm forward should keep its weights');
+    const grads = blockAttentionBackward(q, keys, values, mask, tensor(out, { shape: q.shape }), dout, plan, saved);
     const hash = createHash('sha256');
     for (const data of [out, grads.dq, grads.dkeys, grads.dvalues]) hash.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     console.log(hash.digest('hex'));

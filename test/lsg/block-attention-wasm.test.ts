@@ -1,9 +1,10 @@
 // The WebAssembly block-attention kernel: its committed bytes are the assembly of its .wat, and in
 // float32 it gives the float64 TypeScript kernel's values and gradients (causal or not, masked
-// rows, repeated bank rows, sizes on and off its register tiles) within float32 rounding.
+// rows, repeated bank rows, sizes on and off its register tiles) within float32 rounding; and the
+// softmax weights its forward keeps give its backward the same bits as recomputing them.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createRng, randn, tensor, type Tensor, type TypedArray, type View } from '../../engine/index.js';
+import { createRng, randn, tensor, type BlockAttentionGradients, type BlockAttentionPlan, type Tensor, type TypedArray, type View } from '../../engine/index.js';
 import { blockAttentionBackward, blockAttentionForward, blockAttentionOperands } from '../../backends/cpu/block-attention.js';
 import { BLOCK_ATTENTION_WASM_BASE64 } from '../../backends/cpu/wasm/block-attention-wasm.generated.js';
 import { BLOCK_ATTENTION_SHARED_WASM_BASE64 } from '../../backends/cpu/wasm/block-attention-shared-wasm.generated.js';
@@ -54,14 +55,15 @@ for (const { blockSize, headDim, seed } of CASES) {
       const single = [q!, keys!, values!, mask, dout!].map((x) => asView(x.cast('float32')));
       const [q64, keys64, values64, mask64, dout64] = [q!, keys!, values!, mask, dout!].map(asView) as [View<TypedArray>, View<TypedArray>, View<TypedArray>, View<TypedArray>, View<TypedArray>];
       assert.ok(wasmBlockAttentionReady(blockAttentionOperands(single[0]!, single[1]!, single[2]!, single[3]!), 1), `the wasm kernel takes float32 with headDim ${headDim}`);
-      const exact = blockAttentionForward(q64, keys64, values64, mask64, plan);
-      const fast = blockAttentionForward(single[0]!, single[1]!, single[2]!, single[3]!, plan);
+      const exact = blockAttentionForward(q64, keys64, values64, mask64, plan).out;
+      const fast = blockAttentionForward(single[0]!, single[1]!, single[2]!, single[3]!, plan).out;
       assert.ok(fast instanceof Float32Array);
       expectClose(fast, exact, F32_TOL, 'output');
       const outExact = tensor(exact, { shape: q!.shape, dtype: 'float64' });
       const exactGrads = blockAttentionBackward(q64, keys64, values64, mask64, asView(outExact), dout64, plan);
       const fastGrads = blockAttentionBackward(single[0]!, single[1]!, single[2]!, single[3]!, asView(outExact.cast('float32')), single[4]!, plan);
       for (const name of ['dq', 'dkeys', 'dvalues'] as const) expectClose(fastGrads[name], exactGrads[name], F32_TOL, name);
+      expectKeptWeightsReused(single as View<TypedArray>[], asView(outExact.cast('float32')), plan, fast, fastGrads);
     });
   }
 }
@@ -81,18 +83,35 @@ wasmTest('wasm float32 equals the float64 kernel with a table per (batch, head) 
     const asView = (x: Tensor) => x as unknown as View<TypedArray>;
     const single = [q!, keys!, values!, mask, dout!].map((x) => asView(x.cast('float32')));
     const [q64, keys64, values64, mask64, dout64] = [q!, keys!, values!, mask, dout!].map(asView) as [View<TypedArray>, View<TypedArray>, View<TypedArray>, View<TypedArray>, View<TypedArray>];
-    const exact = blockAttentionForward(q64, keys64, values64, mask64, plan);
-    const fast = blockAttentionForward(single[0]!, single[1]!, single[2]!, single[3]!, plan);
+    const exact = blockAttentionForward(q64, keys64, values64, mask64, plan).out;
+    const fast = blockAttentionForward(single[0]!, single[1]!, single[2]!, single[3]!, plan).out;
     assert.ok(fast instanceof Float32Array);
     expectClose(fast, exact, F32_TOL, 'output');
     // Each pair reads its own table: pair 1 with pair 0's table gives other values.
-    const shared = blockAttentionForward(q64, keys64, values64, mask64, { ...plan, rows: rows.subarray(0, numBlocks * width) });
+    const shared = blockAttentionForward(q64, keys64, values64, mask64, { ...plan, rows: rows.subarray(0, numBlocks * width) }).out;
     assert.not.equal(Array.from(shared.subarray(tokens * headDim, 2 * tokens * headDim)), Array.from(exact.subarray(tokens * headDim, 2 * tokens * headDim)));
     const outExact = tensor(exact, { shape: q!.shape, dtype: 'float64' });
     const exactGrads = blockAttentionBackward(q64, keys64, values64, mask64, asView(outExact), dout64, plan);
     const fastGrads = blockAttentionBackward(single[0]!, single[1]!, single[2]!, single[3]!, asView(outExact.cast('float32')), single[4]!, plan);
     for (const name of ['dq', 'dkeys', 'dvalues'] as const) expectClose(fastGrads[name], exactGrads[name], F32_TOL, `${name}${isCausal ? ', causal' : ''}`);
+    expectKeptWeightsReused(single as View<TypedArray>[], asView(outExact.cast('float32')), plan, fast, fastGrads);
   }
 });
+
+/**
+ * The forward asked to keep its softmax weights gives the same output bits, and the backward given
+ * them (skipping its recomputed scores and softmax) the same gradient bits as without.
+ */
+function expectKeptWeightsReused(
+  [q, keys, values, mask, dout]: View<TypedArray>[], out: View<TypedArray>, plan: BlockAttentionPlan, fast: TypedArray, recomputed: BlockAttentionGradients<TypedArray>,
+): void {
+  const kept = blockAttentionForward(q!, keys!, values!, mask!, plan, true);
+  assert.ok(kept.saved instanceof Float32Array, 'the wasm forward keeps its weights when asked');
+  assert.ok(kept.out.every((value, i) => Object.is(value, fast[i])), 'the same output bits when keeping the weights');
+  const reused = blockAttentionBackward(q!, keys!, values!, mask!, out, dout!, plan, kept.saved);
+  for (const name of ['dq', 'dkeys', 'dvalues'] as const) {
+    assert.ok(reused[name].every((value, i) => Object.is(value, recomputed[name][i])), `${name}: the same bits from the kept weights as recomputed`);
+  }
+}
 
 test.run();

@@ -32,6 +32,8 @@ interface Exports {
   memory: WebAssembly.Memory;
   /** The bytes of scratch the kernels need for this block width and head dimension. */
   scratchBytes: (width: number, headDim: number) => number;
+  /** The bytes of probabilities the forward keeps per query block, for the backward. */
+  weightBytesPerBlock: (blockSize: number, width: number) => number;
   forward: (...args: number[]) => void;
   backward: (...args: number[]) => void;
 }
@@ -61,7 +63,7 @@ function load(): Loaded | null {
   if (shared) return { ...shared.exports, memory: shared.memory, shared: { module: shared.module, version: ++versions }, fused: sharedBuild!.fused };
   const ownBuild = pickBuild(BLOCK_ATTENTION_WASM_BASE64, BLOCK_ATTENTION_FMA_WASM_BASE64);
   const own = instantiateStandalone<Exports>(ownBuild);
-  return own && { memory: own.memory, scratchBytes: own.scratchBytes, forward: own.forward, backward: own.backward, shared: null, fused: ownBuild!.fused };
+  return own && { memory: own.memory, scratchBytes: own.scratchBytes, weightBytesPerBlock: own.weightBytesPerBlock, forward: own.forward, backward: own.backward, shared: null, fused: ownBuild!.fused };
 }
 
 let loaded: Loaded | null | undefined;
@@ -202,38 +204,52 @@ const work = (ops: BlockAttentionOperands, plan: BlockAttentionPlan) => ops.pair
 const planArgs = (ops: BlockAttentionOperands, plan: BlockAttentionPlan, pairStart: number, pairEnd: number) =>
   [pairStart, pairEnd, pairTableStride(plan) * 4, ops.tokens, ops.bankRows, ops.headDim, plan.numBlocks, plan.blockSize, plan.width, plan.isCausal ? 1 : 0, plan.scale, plan.maskValue];
 
-/** The forward in wasm, or null when the kernel does not take these operands. */
-export function wasmBlockAttentionForward(ops: BlockAttentionOperands, plan: BlockAttentionPlan, newOutput: NewOutput): Float32Array | null {
+/** The floats of probabilities the forward keeps for the backward (0 without the kernel). */
+function weightFloats(ops: BlockAttentionOperands, plan: BlockAttentionPlan): number {
+  return wasmBlockAttentionAvailable(ops.headDim) ? (ops.pairs * plan.numBlocks * kernel()!.weightBytesPerBlock(plan.blockSize, plan.width)) / 4 : 0;
+}
+
+/**
+ * The forward in wasm, or null when the kernel does not take these operands. With `keepWeights`
+ * it also returns the softmax weights in the kernel's own layout, for wasmBlockAttentionBackward.
+ */
+export function wasmBlockAttentionForward(ops: BlockAttentionOperands, plan: BlockAttentionPlan, newOutput: NewOutput, keepWeights: boolean): { out: Float32Array; weights: Float32Array | null } | null {
   const s = sizes(ops, plan);
   const scratch = scratchFloats(ops, plan);
-  const { offsets, bytes } = layout([s.tokenFloats, s.bankFloats, s.bankFloats, s.maskFloats, s.rowFloats, s.tokenFloats, scratch, splits() ? scratch : 0]);
+  const kept = keepWeights ? weightFloats(ops, plan) : 0;
+  const { offsets, bytes } = layout([s.tokenFloats, s.bankFloats, s.bankFloats, s.maskFloats, s.rowFloats, s.tokenFloats, kept, scratch, splits() ? scratch : 0]);
   if (!wasmBlockAttentionReady(ops, bytes / 4)) return null;
   const { memory } = kernel()!;
   reserve(memory, bytes);
-  const [q, keys, values, mask, rows, out, scratch0, scratch1] = offsets as [number, number, number, number, number, number, number, number];
+  const [q, keys, values, mask, rows, out, weights, scratch0, scratch1] = offsets as [number, number, number, number, number, number, number, number, number];
   put(memory, q, ops.q as never, s.tokenFloats);
   put(memory, keys, ops.keys as never, s.bankFloats);
   put(memory, values, ops.values as never, s.bankFloats);
   new Float32Array(memory.buffer, mask, s.maskFloats).set(ops.mask);
   new Int32Array(memory.buffer, rows, s.rowFloats).set(plan.rows);
-  runPairs('forward', ops.pairs, work(ops, plan), [scratch0, scratch1], (start, end, at) => [q, keys, values, mask, rows, out, at, ...planArgs(ops, plan, start, end)]);
-  return copyOut(memory, out, s.tokenFloats, newOutput);
+  runPairs('forward', ops.pairs, work(ops, plan), [scratch0, scratch1], (start, end, at) => [q, keys, values, mask, rows, out, weights, keepWeights ? 1 : 0, at, ...planArgs(ops, plan, start, end)]);
+  return { out: copyOut(memory, out, s.tokenFloats, newOutput), weights: keepWeights ? copyOut(memory, weights, kept, newOutput) : null };
 }
 
-/** The backward in wasm, or null when the kernel does not take these operands. */
+/**
+ * The backward in wasm, or null when the kernel does not take these operands. `weights`: what the
+ * forward kept for these operands and plan (then the softmax is not recomputed), or null.
+ */
 export function wasmBlockAttentionBackward(
   ops: BlockAttentionOperands, output: { data: Float32Array; start: number }, gradOut: { data: Float32Array; start: number }, plan: BlockAttentionPlan, newOutput: NewOutput,
+  weights: Float32Array | null,
 ): BlockAttentionGradients<Float32Array> | null {
   const s = sizes(ops, plan);
   const scratch = scratchFloats(ops, plan);
+  const kept = weights !== null && weights.length === weightFloats(ops, plan) ? weights : null;
   const { offsets, bytes } = layout([
     s.tokenFloats, s.bankFloats, s.bankFloats, s.maskFloats, s.rowFloats, s.tokenFloats, s.tokenFloats,
-    s.tokenFloats, s.bankFloats, s.bankFloats, scratch, splits() ? scratch : 0,
+    s.tokenFloats, s.bankFloats, s.bankFloats, kept?.length ?? 0, scratch, splits() ? scratch : 0,
   ]);
   if (!wasmBlockAttentionReady(ops, bytes / 4)) return null;
   const { memory } = kernel()!;
   reserve(memory, bytes);
-  const [q, keys, values, mask, rows, out, dout, dq, dkeys, dvalues, scratch0, scratch1] = offsets as [number, number, number, number, number, number, number, number, number, number, number, number];
+  const [q, keys, values, mask, rows, out, dout, dq, dkeys, dvalues, weightsAt, scratch0, scratch1] = offsets as [number, number, number, number, number, number, number, number, number, number, number, number, number];
   put(memory, q, ops.q as never, s.tokenFloats);
   put(memory, keys, ops.keys as never, s.bankFloats);
   put(memory, values, ops.values as never, s.bankFloats);
@@ -241,9 +257,10 @@ export function wasmBlockAttentionBackward(
   new Int32Array(memory.buffer, rows, s.rowFloats).set(plan.rows);
   put(memory, out, output, s.tokenFloats);
   put(memory, dout, gradOut, s.tokenFloats);
+  if (kept) new Float32Array(memory.buffer, weightsAt, kept.length).set(kept);
   // dq is stored whole; dkeys and dvalues are sums over the blocks that read each bank row.
-  new Uint8Array(memory.buffer, dkeys, scratch0 - dkeys).fill(0);
-  runPairs('backward', ops.pairs, work(ops, plan), [scratch0, scratch1], (start, end, at) => [q, keys, values, mask, rows, out, dout, dq, dkeys, dvalues, at, ...planArgs(ops, plan, start, end)]);
+  new Uint8Array(memory.buffer, dkeys, weightsAt - dkeys).fill(0);
+  runPairs('backward', ops.pairs, work(ops, plan), [scratch0, scratch1], (start, end, at) => [q, keys, values, mask, rows, out, dout, dq, dkeys, dvalues, weightsAt, kept ? 1 : 0, at, ...planArgs(ops, plan, start, end)]);
   return {
     dq: copyOut(memory, dq, s.tokenFloats, newOutput),
     dkeys: copyOut(memory, dkeys, s.bankFloats, newOutput),

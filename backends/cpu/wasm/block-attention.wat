@@ -7,7 +7,8 @@
 ;; chunk the products are small matrix products with register tiles of 4 × 8 (8 f32x4
 ;; accumulators, as matmul.wat: 64 flops per 6 loads, and no spill on x86-64 or arm64):
 ;;   sᵀ (width × chunk) = keys · queriesᵀ, then pᵀ = softmax down each column of sᵀ, then
-;;   out = p · values; the backward recomputes pᵀ and runs dpᵀ = values · doutᵀ,
+;;   out = p · values; the backward takes pᵀ as the forward kept it (the forward copies each chunk's
+;;   pᵀ out when asked: see $weights) or recomputes it, then runs dpᵀ = values · doutᵀ,
 ;;   dsᵀ = scale · pᵀ ∘ (dpᵀ − dout·out per column), dq = ds · keys, dkeys += dsᵀ · queries,
 ;;   dvalues += pᵀ · dout (p and ds read from their transposed arrays by strides).
 ;; Scores are kept transposed (a key per row, a query per lane) so that the softmax of four
@@ -79,6 +80,15 @@
   ;; The scratch bytes forward and backward need for this block width and head dimension.
   (func (export "scratchBytes") (param $width i32) (param $headDim i32) (result i32)
     (call $carve (i32.const 0) (local.get $width) (local.get $headDim)))
+
+  ;; The bytes of one chunk's probabilities as the forward keeps them: pᵀ, ⌈width/4⌉·4 × chunkRows.
+  (func $chunkWeightBytes (param $width i32) (result i32)
+    (i32.mul (i32.shl (i32.and (i32.add (local.get $width) (i32.const 3)) (i32.const -4)) (i32.const 2)) (global.get $chunkRows)))
+
+  ;; The bytes the forward keeps per query block (its chunks' pᵀ, in order) for the backward.
+  (func $weightBytesPerBlock (export "weightBytesPerBlock") (param $blockSize i32) (param $width i32) (result i32)
+    (i32.mul (call $chunkWeightBytes (local.get $width))
+      (i32.div_u (i32.add (local.get $blockSize) (i32.sub (global.get $chunkRows) (i32.const 1))) (global.get $chunkRows))))
 
   ;; Σ a[i]·b[i] over n floats (n a multiple of 4).
   (func $dot (param $a i32) (param $b i32) (param $n i32) (result f32)
@@ -431,14 +441,21 @@
 
   ;; Forward over pairs [pairStart, pairEnd): out = softmax(scale·q·kᵀ + mask) v per query row; pair
 ;; p's block table starts p·$pairRowsBytes into $rows.
+  ;; $keepWeights ≠ 0: each chunk's pᵀ is also copied to $weights (weightBytesPerBlock per query
+  ;; block, pairs and blocks in order from pair 0), for the backward to take instead of recomputing
+  ;; the scores and their softmax: the same bits, a third of the backward's work saved.
   (func (export "forward")
-    (param $q i32) (param $keys i32) (param $values i32) (param $mask i32) (param $rows i32) (param $out i32) (param $scratch i32)
+    (param $q i32) (param $keys i32) (param $values i32) (param $mask i32) (param $rows i32) (param $out i32)
+    (param $weights i32) (param $keepWeights i32) (param $scratch i32)
     (param $pairStart i32) (param $pairEnd i32) (param $pairRowsBytes i32) (param $tokens i32) (param $bankRows i32) (param $headDim i32)
     (param $numBlocks i32) (param $blockSize i32) (param $width i32) (param $isCausal i32) (param $scale f32) (param $maskValue f32)
     (local $pair i32) (local $block i32) (local $firstRow i32) (local $count i32) (local $count4 i32) (local $width4 i32)
     (local $rowTable i32) (local $rowBytes i32) (local $bankBytes i32) (local $tokenAt i32)
-    (local $pairKeys i32) (local $pairValues i32) (local $pairMask i32)
+    (local $pairKeys i32) (local $pairValues i32) (local $pairMask i32) (local $weightAt i32) (local $weightBytes i32)
     (drop (call $carve (local.get $scratch) (local.get $width) (local.get $headDim)))
+    (local.set $weightBytes (call $chunkWeightBytes (local.get $width)))
+    (local.set $weightAt (i32.add (local.get $weights)
+      (i32.mul (i32.mul (local.get $pairStart) (local.get $numBlocks)) (call $weightBytesPerBlock (local.get $blockSize) (local.get $width)))))
     (local.set $rowBytes (i32.shl (local.get $headDim) (i32.const 2)))
     (memory.fill (global.get $zeroRow) (i32.const 0) (local.get $rowBytes))
     (local.set $bankBytes (i32.mul (local.get $bankRows) (local.get $rowBytes)))
@@ -470,6 +487,8 @@
           (call $scoreTiles (global.get $keyRows) (local.get $width4) (global.get $queriesT) (i32.and (i32.add (local.get $count) (i32.const 7)) (i32.const -8)) (local.get $headDim) (global.get $scoresT))
           (call $softmaxColumns (local.get $count4) (local.get $firstRow) (local.get $width) (local.get $blockSize)
             (local.get $isCausal) (local.get $scale) (local.get $maskValue))
+          (if (local.get $keepWeights) (then (memory.copy (local.get $weightAt) (global.get $scoresT) (local.get $weightBytes))))
+          (local.set $weightAt (i32.add (local.get $weightAt) (local.get $weightBytes)))
           ;; out[n] = Σ_c p[c][n] v_c: A(n, c) is scoresT[c][n].
           (call $rowsProduct (global.get $scoresT) (i32.const 4) (i32.shl (global.get $chunkRows) (i32.const 2))
             (global.get $valueRows) (local.get $width) (global.get $outRows) (local.get $count4) (local.get $headDim) (i32.const 0))
@@ -492,17 +511,22 @@
       (br $next))))
 
   ;; Backward over pairs [pairStart, pairEnd), adding into dkeys and dvalues (zeroed by the caller)
-  ;; and storing dq: with p the recomputed probabilities and δ = dO·O per query,
+  ;; and storing dq: with p the probabilities (from $weights where $haveWeights ≠ 0, laid out as the
+  ;; forward keeps them; else recomputed) and δ = dO·O per query,
   ;; ds = scale·p·(dO·v − δ) (0 on a causally hidden column); dq = Σ ds k, dk += ds q, dv += p dO.
   (func (export "backward")
     (param $q i32) (param $keys i32) (param $values i32) (param $mask i32) (param $rows i32) (param $out i32) (param $dout i32)
-    (param $dq i32) (param $dkeys i32) (param $dvalues i32) (param $scratch i32)
+    (param $dq i32) (param $dkeys i32) (param $dvalues i32) (param $weights i32) (param $haveWeights i32) (param $scratch i32)
     (param $pairStart i32) (param $pairEnd i32) (param $pairRowsBytes i32) (param $tokens i32) (param $bankRows i32) (param $headDim i32)
     (param $numBlocks i32) (param $blockSize i32) (param $width i32) (param $isCausal i32) (param $scale f32) (param $maskValue f32)
     (local $pair i32) (local $block i32) (local $firstRow i32) (local $count i32) (local $count4 i32) (local $width4 i32) (local $n i32)
     (local $rowTable i32) (local $rowBytes i32) (local $bankBytes i32) (local $tokenAt i32) (local $chunkBytes i32)
     (local $pairKeys i32) (local $pairValues i32) (local $pairMask i32) (local $pairKeyGrads i32) (local $pairValueGrads i32)
+    (local $weightAt i32) (local $weightBytes i32)
     (drop (call $carve (local.get $scratch) (local.get $width) (local.get $headDim)))
+    (local.set $weightBytes (call $chunkWeightBytes (local.get $width)))
+    (local.set $weightAt (i32.add (local.get $weights)
+      (i32.mul (i32.mul (local.get $pairStart) (local.get $numBlocks)) (call $weightBytesPerBlock (local.get $blockSize) (local.get $width)))))
     (local.set $rowBytes (i32.shl (local.get $headDim) (i32.const 2)))
     (memory.fill (global.get $zeroRow) (i32.const 0) (local.get $rowBytes))
     (local.set $bankBytes (i32.mul (local.get $bankRows) (local.get $rowBytes)))
@@ -534,7 +558,9 @@
           (local.set $count4 (i32.and (i32.add (local.get $count) (i32.const 3)) (i32.const -4)))
           (local.set $tokenAt (i32.mul (i32.add (i32.mul (local.get $pair) (local.get $tokens))
             (i32.add (i32.mul (local.get $block) (local.get $blockSize)) (local.get $firstRow))) (local.get $rowBytes)))
-          (call $transposeRows (global.get $queriesT) (i32.add (local.get $q) (local.get $tokenAt)) (local.get $count) (local.get $headDim))
+          ;; (the transposed queries only feed the recomputed scores)
+          (if (i32.eqz (local.get $haveWeights))
+            (then (call $transposeRows (global.get $queriesT) (i32.add (local.get $q) (local.get $tokenAt)) (local.get $count) (local.get $headDim))))
           (call $transposeRows (global.get $gradsT) (i32.add (local.get $dout) (local.get $tokenAt)) (local.get $count) (local.get $headDim))
           (call $tokenTable (global.get $queryRows) (i32.add (local.get $q) (local.get $tokenAt)) (local.get $count) (local.get $rowBytes) (global.get $zeroRow))
           (call $tokenTable (global.get $gradRows) (i32.add (local.get $dout) (local.get $tokenAt)) (local.get $count) (local.get $rowBytes) (global.get $zeroRow))
@@ -550,9 +576,13 @@
                 (local.get $headDim)))
             (local.set $n (i32.add (local.get $n) (i32.const 1)))
             (br $dots)))
-          (call $scoreTiles (global.get $keyRows) (local.get $width4) (global.get $queriesT) (i32.and (i32.add (local.get $count) (i32.const 7)) (i32.const -8)) (local.get $headDim) (global.get $scoresT))
-          (call $softmaxColumns (local.get $count4) (local.get $firstRow) (local.get $width) (local.get $blockSize)
-            (local.get $isCausal) (local.get $scale) (local.get $maskValue))
+          (if (local.get $haveWeights)
+            (then (memory.copy (global.get $scoresT) (local.get $weightAt) (local.get $weightBytes)))
+            (else
+              (call $scoreTiles (global.get $keyRows) (local.get $width4) (global.get $queriesT) (i32.and (i32.add (local.get $count) (i32.const 7)) (i32.const -8)) (local.get $headDim) (global.get $scoresT))
+              (call $softmaxColumns (local.get $count4) (local.get $firstRow) (local.get $width) (local.get $blockSize)
+                (local.get $isCausal) (local.get $scale) (local.get $maskValue))))
+          (local.set $weightAt (i32.add (local.get $weightAt) (local.get $weightBytes)))
           (call $scoreTiles (global.get $valueRows) (local.get $width4) (global.get $gradsT) (i32.and (i32.add (local.get $count) (i32.const 7)) (i32.const -8)) (local.get $headDim) (global.get $scoreGradsT))
           (call $scoreGradients (local.get $count4) (local.get $firstRow) (local.get $width) (local.get $blockSize) (local.get $isCausal) (local.get $scale))
           ;; dq[n] = Σ_c ds[c][n] k_c: A(n, c) is scoreGradsT[c][n].
