@@ -4,6 +4,7 @@
 // they are all the same model; the caller then combines the shards' gradients into the gradient
 // of the whole batch. With one replica nothing leaves the calling thread.
 import { Worker } from 'node:worker_threads';
+import { sharePoolBudget } from '../backends/cpu/buffer-pool.js';
 import { noGrad, tensor, type Tensor } from '../engine/index.js';
 import { inDeviceScope, inPassScope } from './device-scope.js';
 import { mixSeed, type Batch } from './data/batches.js';
@@ -163,8 +164,12 @@ export class Replicas {
   static start(classifier: TextClassifier, source: ReplicaSource, count: number): Replicas {
     if (!Number.isInteger(count) || count < 1) throw new Error(`Replicas.start: count ${count} is invalid; expected an integer >= 1`);
     // The replicas take the cores; the matmul helper thread (backends/cpu/matmul-pool.ts) would
-    // only compete with them. Set before the first matmul starts it, and inherited by the workers.
-    if (count > 1) process.env.LSGRAD_THREADS = '1';
+    // only compete with them. Set before the first matmul starts it, and inherited by the workers,
+    // as is their share of the buffer pool's budget.
+    if (count > 1) {
+      process.env.LSGRAD_THREADS = '1';
+      sharePoolBudget(count);
+    }
     const params = classifier.module.parameters();
     const size = params.reduce((total, p) => total + p.size, 0);
     const parameterBuffer = new SharedArrayBuffer(4 * size);

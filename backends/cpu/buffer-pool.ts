@@ -17,14 +17,20 @@ import { argumentError } from '../../engine/errors.js';
 const DEFAULT_MIN_BYTES = 64 * 1024;
 
 /**
- * Most bytes the pool holds by default, per thread (LSGRAD_BUFFER_POOL_MIB overrides; 0 turns reuse off).
- * NOTE: 40 steps of npm start's model (30 short, 10 at 4,096 tokens, two replicas) peaked at 652 MiB
- * and 0.68 CPU-s per step with 128 MiB, 743 MiB and 0.72 s with 256, 714 MiB and 1.47 s with none.
+ * Most bytes the pool holds by default (LSGRAD_BUFFER_POOL_MIB overrides; 0 turns reuse off): the
+ * budget of a thread that computes alone; threads that compute side by side (lsgrad train's
+ * replicas) share it, see sharePoolBudget.
+ * NOTE: one training step of npm start's model (2 × 4,096 tokens, one thread) reuses ~210 MiB of
+ * buffers: with 128 MiB it made 57 new ones a step and took 400 ms, with 256 MiB 9 and 357 ms.
+ * 40 steps of npm start (30 short, 10 at 4,096 tokens, two replicas) peaked at 652 MiB and 0.68
+ * CPU-s per step with 128 MiB per replica, 743 MiB and 0.72 s with 256, 714 MiB and 1.47 s with none.
  */
-const DEFAULT_MAX_BYTES = 128 * 2 ** 20;
+const DEFAULT_MAX_BYTES = 256 * 2 ** 20;
+
+const poolMibFromEnvironment = () => (typeof process === 'undefined' ? undefined : process.env?.LSGRAD_BUFFER_POOL_MIB);
 
 function maxBytesFromEnvironment(): number {
-  const text = typeof process === 'undefined' ? undefined : process.env?.LSGRAD_BUFFER_POOL_MIB;
+  const text = poolMibFromEnvironment();
   if (text === undefined || text === '') return DEFAULT_MAX_BYTES;
   const mib = Number(text);
   if (!Number.isFinite(mib) || mib < 0) throw argumentError('LSGRAD_BUFFER_POOL_MIB', 'value', text, 'a number of MiB, 0 or more');
@@ -216,6 +222,21 @@ export function configureBufferPool(limits: Partial<BufferPoolSettings>): Buffer
   poison = limits.poison ?? poison;
   emptyBufferPool();
   return previous;
+}
+
+/**
+ * Splits the default budget between `threads` threads that compute side by side (call before they
+ * start): this thread's pool and, through LSGRAD_BUFFER_POOL_MIB, those of worker threads started
+ * after it. An explicit LSGRAD_BUFFER_POOL_MIB is each thread's own and stays.
+ * @example sharePoolBudget(2) // two training replicas: 128 MiB each
+ */
+export function sharePoolBudget(threads: number): void {
+  if (!Number.isInteger(threads) || threads < 1) throw argumentError('sharePoolBudget', 'threads', threads, 'a positive integer');
+  const text = poolMibFromEnvironment();
+  if (typeof process === 'undefined' || (text !== undefined && text !== '')) return;
+  const share = DEFAULT_MAX_BYTES / threads;
+  process.env.LSGRAD_BUFFER_POOL_MIB = String(share / 2 ** 20);
+  configureBufferPool({ maxBytes: share });
 }
 
 /**

@@ -4,7 +4,7 @@
 // reused buffers that a kernel is to overwrite, so an element it fails to write shows.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { configureBufferPool, bufferPoolStats, emptyBufferPool, markBuffers, newBuffer, releaseBuffer, type BufferPoolSettings } from '../../backends/cpu/buffer-pool.js';
+import { configureBufferPool, bufferPoolStats, emptyBufferPool, markBuffers, newBuffer, releaseBuffer, sharePoolBudget, type BufferPoolSettings } from '../../backends/cpu/buffer-pool.js';
 import { createRng, randn, tensor, tidy, type DType, type Tensor } from '../../engine/index.js';
 import { parseArgs } from '../../cli/args.js';
 import { createClassifier } from '../../cli/model.js';
@@ -12,6 +12,7 @@ import { TRAIN_FLAGS } from '../../cli/train-flags.js';
 import { ones, randint, zeros } from '../../engine/index.js';
 import { AdamW, clipGradNorm, weightDecayGroups } from '../../nn/index.js';
 import { caseLabel, makeInputs, OP_CASES } from '../helpers/op-cases.js';
+import { runScript } from '../helpers/node-script.js';
 
 const REUSE_EVERY_BUFFER: BufferPoolSettings = { maxBytes: 64 * 2 ** 20, minBytes: 0, poison: true };
 const NO_REUSE: Partial<BufferPoolSettings> = { maxBytes: 0 };
@@ -307,6 +308,17 @@ test('training steps in tidy scopes (as the training loop runs them on gpu.js) a
   const expected = withPool(NO_REUSE, () => trainedParameters(false));
   assert.equal(withPool({}, () => trainedParameters(true)), expected);
   assert.equal(withPool(REUSE_EVERY_BUFFER, () => trainedParameters(true)), expected);
+});
+
+test('sharePoolBudget splits the default budget between threads that compute side by side; an explicit LSGRAD_BUFFER_POOL_MIB stays', () => {
+  const script = `const { sharePoolBudget, configureBufferPool } = await import('./backends/cpu/buffer-pool.js');
+    const before = configureBufferPool({}).maxBytes;
+    sharePoolBudget(2);
+    console.log(JSON.stringify({ before, env: process.env.LSGRAD_BUFFER_POOL_MIB, after: configureBufferPool({}).maxBytes }));`;
+  const MiB = 2 ** 20;
+  assert.equal(JSON.parse(runScript(script, { env: { LSGRAD_BUFFER_POOL_MIB: '' } }).at(-1)!), { before: 256 * MiB, env: '128', after: 128 * MiB });
+  assert.equal(JSON.parse(runScript(script, { env: { LSGRAD_BUFFER_POOL_MIB: '64' } }).at(-1)!), { before: 64 * MiB, env: '64', after: 64 * MiB });
+  assert.throws(() => sharePoolBudget(0), /sharePoolBudget: threads 0 .*positive integer/);
 });
 
 test.run();
