@@ -1,6 +1,7 @@
 // Copies between layouts: contiguous, cast, scatter into a view, concat and pad.
 import type { Layout, View } from '../../engine/backend.js';
 import { allocate, type DType, type TypedArray } from '../../engine/dtype.js';
+import { NO_TRANSPOSE, systemSgemm } from './blas.js';
 import { newBuffer, newBufferToOverwrite } from './buffer-pool.js';
 import { contiguousStrides, sizeOf } from '../../engine/shape.js';
 import { collapseAxes } from './strided.js';
@@ -94,7 +95,33 @@ export function isInjective(layout: Layout): boolean {
   return true;
 }
 
+/** Ones for columnSums' products, grown as needed. */
+let ones = new Float32Array(0);
+
+/**
+ * The gradient of a broadcast over leading axes (a bias's, when src is (rows, size) and target
+ * repeats one (size) block): the column sums of src as one product onesᵀ · src on the system BLAS,
+ * or null for any other layout or where there is none.
+ * NOTE: why: the training step sums 13 such gradients of 0.5–1M floats; the loop below took
+ * 1–5 ms each, the product a tenth of that.
+ */
+function columnSums(size: number, target: Layout, src: View<Storage>): Float32Array | null {
+  const sgemm = src.storage instanceof Float32Array ? systemSgemm() : null;
+  if (!sgemm || target.offset !== 0) return null;
+  const { dims, strides } = collapseAxes(src.shape, [target.strides, src.strides]);
+  if (dims.length !== 2 || dims[1] !== size) return null;
+  const [[rowStep, step], [srcRowStep, srcStep]] = strides as [[number, number], [number, number]];
+  if (rowStep !== 0 || step !== 1 || srcStep !== 1 || srcRowStep !== size) return null;
+  const rows = dims[0]!;
+  if (ones.length < rows) ones = new Float32Array(rows).fill(1);
+  const out = newBufferToOverwrite('float32', size) as Float32Array;
+  sgemm(NO_TRANSPOSE, NO_TRANSPOSE, 1, size, rows, 1, ones, rows, (src.storage as Float32Array).subarray(src.offset), size, 0, out, size);
+  return out;
+}
+
 export function scatterView(size: number, target: Layout, src: View<Storage>): Storage {
+  const sums = columnSums(size, target, src);
+  if (sums) return sums;
   const out = newBuffer(src.dtype, size);
   // A view's own gradient (slice, permute, reshape) lands each element once: a copy, with bulk runs.
   if (isInjective(target)) {

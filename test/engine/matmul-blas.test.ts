@@ -2,8 +2,8 @@
 // exact product on every layout the engine hands a matmul (transposed views, strided rows, batches,
 // broadcast weights, layouts BLAS cannot read and that are copied first, empty products), the same
 // main-thread values while a worker thread (a training replica, which cannot load the binding)
-// multiplies, and LSGRAD_BLAS=0 keeps lsgrad's own kernels. Where the binding is not installed (an
-// optional peer) the tests say so and skip.
+// multiplies, a broadcast's gradient summed as a product, and LSGRAD_BLAS=0 keeps lsgrad's own
+// kernels. Where the binding is not installed (an optional peer) the tests say so and skip.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRng, matmul, noGrad, randn, zeros, type Tensor } from '../../engine/index.js';
@@ -72,6 +72,24 @@ blasTest('switched off, float32 products take lsgrad\'s own kernel again', () =>
     setSystemBlasEnabled(true);
   }
   assert.is.not(systemSgemm(), null);
+});
+
+blasTest('a broadcast\'s gradient (a bias\'s) sums its rows on BLAS, within float32 rounding of the float64 sum', () => {
+  const rng = createRng(12);
+  for (const shape of [[2, 301, 7], [5, 64], [3, 1, 128]]) {
+    const width = shape.at(-1)!;
+    const bias = randn([width], { rng, requiresGrad: true });
+    const upstream = randn(shape, { rng });
+    randn(shape, { rng }).add(bias).backward(upstream);
+    const rows = upstream.size / width;
+    const values = upstream.toTypedArray();
+    const got = bias.grad!.toTypedArray();
+    for (let j = 0; j < width; j++) {
+      let exact = 0, magnitude = 0;
+      for (let row = 0; row < rows; row++) { exact += values[row * width + j]!; magnitude += Math.abs(values[row * width + j]!); }
+      assert.ok(Math.abs(got[j]! - exact) <= (rows + 1) * 2 ** -24 * magnitude + 1e-30, `[${shape}] column ${j}: ${got[j]} against ${exact}`);
+    }
+  }
 });
 
 // A training replica's worker thread cannot load the binding (nblas is not a context-aware addon:
