@@ -20,12 +20,21 @@ export type Sgemm = (
   a: Float32Array, lda: number, b: Float32Array, ldb: number, beta: number, c: Float32Array, ldc: number,
 ) => void;
 
+/** The routines lsgrad calls (nblas's argument order: CBLAS's, row-major, without the order). */
+export interface SystemBlas {
+  readonly sgemm: Sgemm;
+  /** y += alpha·x over n floats. */
+  readonly saxpy: (n: number, alpha: number, x: Float32Array, incX: number, y: Float32Array, incY: number) => void;
+  /** A (m × n, row-major, rows lda apart) += alpha·x·yᵀ. */
+  readonly sger: (m: number, n: number, alpha: number, x: Float32Array, incX: number, y: Float32Array, incY: number, a: Float32Array, lda: number) => void;
+}
+
 interface NodeProcess {
   env: Record<string, string | undefined>;
   getBuiltinModule?: (name: string) => unknown;
 }
 
-let loaded: Sgemm | null | undefined;
+let loaded: SystemBlas | null | undefined;
 let enabled = true;
 
 function nodeProcess(): NodeProcess | undefined {
@@ -42,7 +51,7 @@ function blasThreads(process: NodeProcess): number {
   return process.env.LSGRAD_THREADS === '1' ? 1 : Math.max(1, os?.availableParallelism() ?? 1);
 }
 
-function load(): Sgemm | null {
+function load(): SystemBlas | null {
   const process = nodeProcess();
   if (!process || process.env.LSGRAD_BLAS === '0') return null;
   const nodeModule = process.getBuiltinModule?.('node:module') as typeof import('node:module') | undefined;
@@ -56,18 +65,31 @@ function load(): Sgemm | null {
   try {
     // The compiled binding itself: the package's entry point falls back to a slow JavaScript
     // implementation when the build is missing, which would be slower than the wasm kernel.
-    const binding = nodeModule.createRequire(import.meta.url)('nblas/build/Release/nblas.node') as { sgemm?: Sgemm };
-    return typeof binding.sgemm === 'function' ? binding.sgemm : null;
+    const binding = nodeModule.createRequire(import.meta.url)('nblas/build/Release/nblas.node') as Partial<SystemBlas>;
+    const { sgemm, saxpy, sger } = binding;
+    return typeof sgemm === 'function' && typeof saxpy === 'function' && typeof sger === 'function' ? { sgemm, saxpy, sger } : null;
   } catch {
     return null; // not installed, or built without a BLAS to link
   }
 }
 
-/** The system sgemm, or null (a browser, no binding, LSGRAD_BLAS=0, or switched off). */
-export function systemSgemm(): Sgemm | null {
+/** The system BLAS, or null (a browser, no binding, LSGRAD_BLAS=0, or switched off). */
+export function systemBlas(): SystemBlas | null {
   if (!enabled) return null;
   if (loaded === undefined) loaded = load();
   return loaded;
+}
+
+/** The system sgemm, or null (see systemBlas). */
+export function systemSgemm(): Sgemm | null {
+  return systemBlas()?.sgemm ?? null;
+}
+
+/** Ones for products that sum or broadcast over rows (onesᵀ·A, ones·vᵀ), at least `count`. */
+let ones = new Float32Array(0);
+export function onesOf(count: number): Float32Array {
+  if (ones.length < count) ones = new Float32Array(count).fill(1);
+  return ones;
 }
 
 /**

@@ -6,6 +6,7 @@
 // becomes megamorphic: on [8192, 128] float32, mul took 5.6 ns/element that way, 4.2 here (bare loop: 3.3).
 import type { BinaryOp, UnaryOp, View } from '../../engine/backend.js';
 import type { DType, TypedArray } from '../../engine/dtype.js';
+import { onesOf, systemBlas } from './blas.js';
 import { newBufferToOverwrite } from './buffer-pool.js';
 import { sizeOf } from '../../engine/shape.js';
 import { erf } from './erf.js';
@@ -113,6 +114,25 @@ function zipRowColumn(op: Arithmetic, columnOnRight: boolean, out: FloatStorage,
 }
 
 /**
+ * float32 a ± b on the system BLAS where there is one: out = a copied, then out += ±b (saxpy) for
+ * dense operands, or out += ±ones·vᵀ (sger) for a matrix and a broadcast last-axis vector on the
+ * right (a bias). False, with nothing written, for every other case.
+ * NOTE: the same bits as the loops: 1·b and −1·b are exact, so each element is rounded once, from
+ * a + b or a − b, fused multiply-add or not. Why: on [8194, 64], out = a + b took ~1 ms in the
+ * engine's loop and 0.28 ms so, a bias add 1.0 and 0.2 ms.
+ */
+function blasAddOrSubtract(op: Arithmetic, out: FloatStorage, A: FloatStorage, ia: number, B: FloatStorage, ib: number, rows: number, width: number, vectorB: boolean): boolean {
+  const blas = op === 'add' || op === 'sub' ? systemBlas() : null;
+  if (!blas || !(out instanceof Float32Array) || !(A instanceof Float32Array) || !(B instanceof Float32Array)) return false;
+  const sign = op === 'add' ? 1 : -1;
+  const size = rows * width;
+  out.set(A.subarray(ia, ia + size));
+  if (vectorB) blas.sger(rows, width, sign, onesOf(rows), 1, B.subarray(ib, ib + width), 1, out, width);
+  else blas.saxpy(size, sign, B.subarray(ib, ib + size), 1, out, 1);
+  return true;
+}
+
+/**
  * Float add/sub/mul/div. Axes are merged first, so same-shape contiguous operands are one dense run
  * and a number operand one scalar run; a dense matrix with a broadcast last-axis vector or column
  * (bias, normalisation statistics) has its own row loop; anything else runs row by row, strided.
@@ -121,11 +141,13 @@ function floatArithmetic(op: Arithmetic, a: View<FloatStorage>, b: View<FloatSto
   const A = a.storage;
   const B = b.storage;
   const { dims, strides } = collapseAxes(a.shape, [a.strides, b.strides]);
+  if (dims.length === 1 && strides[0]![0] === 1 && strides[1]![0] === 1 && blasAddOrSubtract(op, out, A, a.offset, B, b.offset, 1, dims[0]!, false)) return;
   if (dims.length === 2) {
     const [rows, width] = dims as [number, number];
     const [sa, sb] = strides as [number[], number[]];
     const aDense = sa[0] === width && sa[1] === 1;
     const bDense = sb[0] === width && sb[1] === 1;
+    if (aDense && sb[0] === 0 && sb[1] === 1 && blasAddOrSubtract(op, out, A, a.offset, B, b.offset, rows, width, true)) return;
     if (aDense && sb[0] === 0 && sb[1] === 1) return zipRowVector(op, true, out, A, a.offset, B, b.offset, rows, width);
     if (bDense && sa[0] === 0 && sa[1] === 1) return zipRowVector(op, false, out, B, b.offset, A, a.offset, rows, width);
     if (aDense && sb[0] === 1 && sb[1] === 0) return zipRowColumn(op, true, out, A, a.offset, B, b.offset, rows, width);

@@ -1,7 +1,7 @@
 // Copies between layouts: contiguous, cast, scatter into a view, concat and pad.
 import type { Layout, View } from '../../engine/backend.js';
 import { allocate, type DType, type TypedArray } from '../../engine/dtype.js';
-import { NO_TRANSPOSE, systemSgemm } from './blas.js';
+import { NO_TRANSPOSE, onesOf, systemSgemm } from './blas.js';
 import { newBuffer, newBufferToOverwrite } from './buffer-pool.js';
 import { contiguousStrides, sizeOf } from '../../engine/shape.js';
 import { collapseAxes } from './strided.js';
@@ -95,9 +95,6 @@ export function isInjective(layout: Layout): boolean {
   return true;
 }
 
-/** Ones for columnSums' products, grown as needed. */
-let ones = new Float32Array(0);
-
 /**
  * The gradient of a broadcast over leading axes (a bias's, when src is (rows, size) and target
  * repeats one (size) block): the column sums of src as one product onesᵀ · src on the system BLAS,
@@ -113,9 +110,8 @@ function columnSums(size: number, target: Layout, src: View<Storage>): Float32Ar
   const [[rowStep, step], [srcRowStep, srcStep]] = strides as [[number, number], [number, number]];
   if (rowStep !== 0 || step !== 1 || srcStep !== 1 || srcRowStep !== size) return null;
   const rows = dims[0]!;
-  if (ones.length < rows) ones = new Float32Array(rows).fill(1);
   const out = newBufferToOverwrite('float32', size) as Float32Array;
-  sgemm(NO_TRANSPOSE, NO_TRANSPOSE, 1, size, rows, 1, ones, rows, (src.storage as Float32Array).subarray(src.offset), size, 0, out, size);
+  sgemm(NO_TRANSPOSE, NO_TRANSPOSE, 1, size, rows, 1, onesOf(rows), rows, (src.storage as Float32Array).subarray(src.offset), size, 0, out, size);
   return out;
 }
 

@@ -2,11 +2,11 @@
 // exact product on every layout the engine hands a matmul (transposed views, strided rows, batches,
 // broadcast weights, layouts BLAS cannot read and that are copied first, empty products), the same
 // main-thread values while a worker thread (a training replica, which cannot load the binding)
-// multiplies, a broadcast's gradient summed as a product, and LSGRAD_BLAS=0 keeps lsgrad's own
-// kernels. Where the binding is not installed (an optional peer) the tests say so and skip.
+// multiplies, a broadcast's gradient summed as a product, float32 adds and subtractions with the
+// loops' bits, and LSGRAD_BLAS=0 keeps lsgrad's own kernels. Where the binding is not installed (an optional peer) the tests say so and skip.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createRng, matmul, noGrad, randn, zeros, type Tensor } from '../../engine/index.js';
+import { createRng, matmul, noGrad, randn, tensor, zeros, type Tensor } from '../../engine/index.js';
 import { setSystemBlasEnabled, systemSgemm } from '../../backends/cpu/blas.js';
 import { runScript } from '../helpers/node-script.js';
 
@@ -89,6 +89,31 @@ blasTest('a broadcast\'s gradient (a bias\'s) sums its rows on BLAS, within floa
       for (let row = 0; row < rows; row++) { exact += values[row * width + j]!; magnitude += Math.abs(values[row * width + j]!); }
       assert.ok(Math.abs(got[j]! - exact) <= (rows + 1) * 2 ** -24 * magnitude + 1e-30, `[${shape}] column ${j}: ${got[j]} against ${exact}`);
     }
+  }
+});
+
+blasTest('float32 a + b and a − b, dense or with a broadcast last-axis vector, give the loops\' bits on BLAS (NaN, ±∞ and −0 included)', () => {
+  const rng = createRng(13);
+  const special = [NaN, Infinity, -Infinity, -0, 0, 3e38, -3e38, 1e-45];
+  const withSpecials = (t: Tensor) => {
+    const values = t.toTypedArray() as Float32Array;
+    special.forEach((value, i) => { values[i * 7] = value; });
+    return tensor(values, { shape: t.shape });
+  };
+  const a = withSpecials(randn([3, 50, 24], { rng }));
+  const b = withSpecials(randn([3, 50, 24], { rng }));
+  const bias = withSpecials(randn([24], { rng }));
+  const cases: [string, () => Tensor][] = [
+    ['a + b', () => a.add(b)], ['a − b', () => a.sub(b)], ['a + bias', () => a.add(bias)], ['a − bias', () => a.sub(bias)],
+    ['bias + a', () => bias.add(a)], ['a + b on a slice', () => a.slice(1, 5, 40).add(b.slice(1, 5, 40))],
+  ];
+  for (const [label, run] of cases) {
+    const viaBlas = noGrad(run).toTypedArray();
+    setSystemBlasEnabled(false);
+    let loops: ArrayLike<number>;
+    try { loops = noGrad(run).toTypedArray(); } finally { setSystemBlasEnabled(true); }
+    assert.is(viaBlas.length, loops.length);
+    for (let i = 0; i < loops.length; i++) if (!Object.is(viaBlas[i], loops[i])) assert.unreachable(`${label}: element ${i}: ${viaBlas[i]} on BLAS, ${loops[i]} in the loop`);
   }
 });
 
