@@ -1,11 +1,13 @@
 // The WebAssembly row kernels (rows.wat: softmax, layer norm, gelu_new, forward and backward): the
 // committed bytes are the assembly of the .wat, the float32 CPU kernels take the wasm path, and
 // they give the float64 TypeScript kernels' values within float32 rounding on odd shapes, strided
-// views, several chunks, masked and NaN rows; LSGRAD_WASM=0 switches the path off.
+// views, several chunks, masked and NaN rows; softmax and its gradient within the per-element
+// bounds rows.wat derives for its float32 arithmetic, on extreme rows too; LSGRAD_WASM=0 switches
+// the path off.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { createRng, MASK_VALUE, randn, tensor, type Tensor, type TypedArray, type View } from '../../engine/index.js';
+import { createRng, MASK_VALUE, randn, tensor, type Rng, type Tensor, type TypedArray, type View } from '../../engine/index.js';
 import { activation, activationGrad } from '../../backends/cpu/activations.js';
 import { layerNorm, layerNormGrad } from '../../backends/cpu/layernorm.js';
 import { softmax, softmaxGrad } from '../../backends/cpu/reduce.js';
@@ -61,6 +63,90 @@ test('softmax of a row holding NaN is NaN, as the TypeScript kernel', () => {
   const out = softmax(asView(x));
   assert.ok([0, 1, 2, 3].every((i) => Number.isNaN(out[i]!)));
   assert.ok([4, 5, 6, 7].every((i) => Number.isFinite(out[i]!)));
+});
+
+/** Unit roundoff of float32. */
+const U = 2 ** -24;
+const view = (data: Float32Array | Float64Array, width: number) => ({ storage: data, shape: [data.length / width, width], strides: [width, 1], offset: 0, dtype: data instanceof Float32Array ? 'float32' : 'float64' }) as unknown as View<TypedArray>;
+
+/** Rows of scaled normal scores, some with −∞, ±1e30 or MASK_VALUE entries, one of all MASK_VALUE. */
+function extremeRows(rng: Rng, rows: number, width: number, scale: number): Float32Array {
+  const x = Float32Array.from({ length: rows * width }, () => rng.normal() * scale);
+  const specials = [-Infinity, 1e30, -1e30, MASK_VALUE];
+  for (let row = 1; row < rows; row++) {
+    for (let n = 0; n < 1 + (row % 3); n++) x[row * width + rng.int(width)] = specials[(row + n) % specials.length]!;
+  }
+  x.fill(MASK_VALUE, 0, width); // every weight 1/width
+  return x;
+}
+
+(wasmSwitchedOff() ? test.skip : test)('softmax: each float32 weight within (15 + |x − max| + ln width)·2^−24 of the weight in doubles, relative, on extreme rows', () => {
+  // rows.wat derives (14 + |x − max| + ln width)·u to first order; one more u covers the rest. The
+  // absolute 2^−126: weights below the normal float32 range may come out 0.
+  const rng = createRng(24);
+  for (const width of [4, 8, 12, 36, 64, 4096]) {
+    for (const scale of [1, 10, 40]) {
+      const x = extremeRows(rng, 9, width, scale);
+      const fast = wasmSoftmax({ data: x, start: 0 }, x.length, width, (n) => new Float32Array(n))!;
+      const exact = softmax(view(Float64Array.from(x), width));
+      for (let row = 0; row < x.length; row += width) {
+        const peak = Math.max(...x.subarray(row, row + width));
+        for (let i = row; i < row + width; i++) {
+          const relative = exact[i] === 0 ? 0 : (15 + Math.abs(x[i]! - peak) + Math.log(width)) * U * exact[i]!; // not ∞·0
+          const bound = relative + 2 ** -126;
+          if (!(Math.abs(fast[i]! - exact[i]!) <= bound)) {
+            assert.unreachable(`softmax width ${width}, scale ${scale}, index ${i} (x ${x[i]}, max ${peak}): ${fast[i]}, in doubles ${exact[i]}`);
+          }
+        }
+      }
+      for (let i = 0; i < width; i++) assert.is(fast[i], Math.fround(1 / width), 'a row of all MASK_VALUE is uniform');
+    }
+  }
+});
+
+(wasmSwitchedOff() ? test.skip : test)('softmax of rows of all −∞, holding NaN or +∞ is NaN as in the TypeScript kernel; −∞ and −1e30 entries weigh exactly 0', () => {
+  const width = 12;
+  const rows = [
+    Array(width).fill(-Infinity),
+    [Number.NaN, ...Array(width - 1).fill(-Infinity)],
+    [...Array(width - 1).fill(0), Number.NaN],
+    [Infinity, ...Array(width - 1).fill(1)],
+    [3, -Infinity, -1e30, 1e30, ...Array(width - 4).fill(-Infinity)],
+  ];
+  const x = Float32Array.from(rows.flat());
+  const fast = wasmSoftmax({ data: x, start: 0 }, x.length, width, (n) => new Float32Array(n))!;
+  const reference = softmax(view(Float64Array.from(x), width));
+  for (let i = 0; i < 4 * width; i++) assert.ok(Number.isNaN(fast[i]!) && Number.isNaN(reference[i]!), `index ${i}: ${fast[i]}`);
+  assert.equal([...fast.subarray(4 * width)], [0, 0, 0, 1, ...Array(width - 4).fill(0)]);
+});
+
+(wasmSwitchedOff() ? test.skip : test)('softmax gradient: each float32 element within 2.1·2^−24·|y|·(|dy − Σ dy⊙y| + Σ|dy⊙y|) of the gradient in doubles', () => {
+  // rows.wat derives 2u·|y|·(…) to first order; the 0.1 covers second-order terms, and 2^−149 the
+  // rounding of results below the normal float32 range (the weights of extreme rows reach there).
+  const rng = createRng(25);
+  for (const width of [4, 12, 64, 4096]) {
+    for (const scale of [1, 10]) {
+      const y = wasmSoftmax({ data: extremeRows(rng, 7, width, scale), start: 0 }, 7 * width, width, (n) => new Float32Array(n))!;
+      const dy = Float32Array.from({ length: y.length }, () => rng.normal() * 3);
+      const fast = softmaxGrad(view(y, width), view(dy, width));
+      assert.ok(fast instanceof Float32Array);
+      const exact = softmaxGrad(view(Float64Array.from(y), width), view(Float64Array.from(dy), width));
+      for (let row = 0; row < y.length; row += width) {
+        let dot = 0;
+        let magnitude = 0;
+        for (let i = row; i < row + width; i++) {
+          dot += y[i]! * dy[i]!;
+          magnitude += Math.abs(y[i]! * dy[i]!);
+        }
+        for (let i = row; i < row + width; i++) {
+          const bound = 2.1 * U * Math.abs(y[i]!) * (Math.abs(dy[i]! - dot) + magnitude) + 2 ** -149;
+          if (!(Math.abs(fast[i]! - exact[i]!) <= bound)) {
+            assert.unreachable(`softmax gradient width ${width}, index ${i}: ${fast[i]}, in doubles ${exact[i]} (bound ${bound})`);
+          }
+        }
+      }
+    }
+  }
 });
 
 test('layerNorm and its gradient: wasm float32 equals the float64 kernel, with and without weight and bias', () => {

@@ -21,8 +21,8 @@ export interface Floats {
 
 interface Exports {
   memory: WebAssembly.Memory;
-  softmax(x: number, out: number, scratch: number, rows: number, width: number): void;
-  softmaxBackward(y: number, dy: number, out: number, scratch: number, rows: number, width: number): void;
+  softmax(x: number, out: number, rows: number, width: number): void;
+  softmaxBackward(y: number, dy: number, out: number, rows: number, width: number): void;
   layerNorm(x: number, weight: number, bias: number, out: number, rows: number, width: number, eps: number): void;
   layerNormBackward(x: number, weight: number, dy: number, dx: number, dweight: number, dbias: number, rows: number, width: number, eps: number): void;
   geluNew(x: number, out: number, xs: number, exps: number, vectors: number): void;
@@ -103,9 +103,9 @@ export function wasmSoftmax(x: Floats, size: number, width: number, newOutput: N
   const k = kernelFor([x], width);
   if (!k) return null;
   const out = newOutput(size);
-  const layout = reserve(k, width, 2, 2); // the two rows: one row of doubles
+  const layout = reserve(k, width, 2, 0);
   const [input, output] = layout.chunk as [number, number];
-  eachChunk(k, layout, size / width, width, [x], [out], (rows) => k.softmax(input, output, layout.row[0]!, rows, width));
+  eachChunk(k, layout, size / width, width, [x], [out], (rows) => k.softmax(input, output, rows, width));
   return out;
 }
 
@@ -114,9 +114,9 @@ export function wasmSoftmaxGrad(y: Floats, dy: Floats, size: number, width: numb
   const k = kernelFor([y, dy], width);
   if (!k) return null;
   const out = newOutput(size);
-  const layout = reserve(k, width, 3, 4); // the four rows: two rows of doubles
+  const layout = reserve(k, width, 3, 0);
   const [probabilities, upstream, output] = layout.chunk as [number, number, number];
-  eachChunk(k, layout, size / width, width, [y, dy], [out], (rows) => k.softmaxBackward(probabilities, upstream, output, layout.row[0]!, rows, width));
+  eachChunk(k, layout, size / width, width, [y, dy], [out], (rows) => k.softmaxBackward(probabilities, upstream, output, rows, width));
   return out;
 }
 

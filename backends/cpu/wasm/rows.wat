@@ -7,9 +7,11 @@
 ;; Layout: byte addresses of dense row-major float32 arrays, each 16-byte aligned. Row kernels take
 ;; `rows` rows of `width` floats, width a multiple of 4; the elementwise kernels take `vectors`
 ;; groups of 4 floats (the caller pads the last group).
-;; NOTE: softmax and gelu_new compute in doubles (two lanes) with the TypeScript kernels' exp
-;; (fast-exp.ts), so their float32 results keep the TypeScript kernels' 1-ulp accuracy; layer norm
-;; sums in float32 vectors (within float32 rounding of the double sums).
+;; NOTE: gelu_new computes in doubles (two lanes) with the TypeScript kernels' exp (fast-exp.ts), so
+;; its float32 results keep the TypeScript kernels' 1-ulp accuracy; softmax and its gradient compute
+;; in float32 vectors (four lanes) with an exp of their own, as PyTorch's float32 softmax does,
+;; within the bounds their NOTEs derive; layer norm sums in float32 vectors (within float32 rounding
+;; of the double sums).
 (module
   (memory (export "memory") 1 65536)
 
@@ -105,77 +107,142 @@
         (local.set $to (i32.add (local.get $to) (i32.const 16)))
         (br $next))))
 
-  ;; out = softmax(x) along each row: the max, then in doubles (one row of them in `scratch`)
-  ;; e^(x − max), their sum, and each exp divided by the sum. As the TypeScript kernel: a row of
-  ;; all −∞ shifts by 0 (and gives NaN), a row holding NaN gives NaN.
-  (func (export "softmax") (param $x i32) (param $out i32) (param $scratch i32) (param $rows i32) (param $width i32)
-    (local $rowBytes i32) (local $rowEnd i32) (local $scratchEnd i32) (local $i i32) (local $peak f32)
-    (local $vector v128) (local $shift v128) (local $total v128)
+  ;; out = softmax(x) along each row, in float32 vectors: the row's max, then e^(x − max) written
+  ;; to `out` while their sum accumulates, then `out` times 1/sum. As the TypeScript kernel: a row of
+  ;; all −∞ shifts by 0 (its exps are 0, and 0·(1/0) is NaN), and a row holding NaN gives NaN.
+  ;; The exp: d = x − max ≤ 0 is clamped to ≥ −88 (−∞ then gives 0; pmax keeps its first operand
+  ;; where either is NaN, so NaN stays NaN), d = k·ln2 + r with |r| ≤ ln2/2 (k rounded by adding and
+  ;; subtracting 1.5·2^23, whose sum also holds k in its low bits; ln 2 in two parts, Cody–Waite, the
+  ;; first of 9 bits so that k·ln2hi and d − k·ln2hi are exact), e^r by 1 + r + c2·r² + … + c6·r⁶
+  ;; (coefficients fitted for the least maximal relative error on |r| ≤ ln2/2, 3e−9, far below float32
+  ;; rounding), and 2^k built in the exponent bits.
+  ;; NOTE: every float32 d in [−88, 0] was checked against e^d in doubles: within 1.18 ulp wherever
+  ;; e^d is a normal float32. Below, d < −87.34 gives k = −127, whose exponent bits make 2^k = 0: a
+  ;; weight under 2^−126 (≈ 1.2e−38) may come out 0, off by less than 2^−126.
+  ;; NOTE: the max is f32x4.pmax, one instruction where V8 spends several on f32x4.max to propagate
+  ;; NaN (with f32x4.max the whole forward took 160 ms instead of 94 per 64 Mi floats, width 4096). A
+  ;; NaN that pmax drops still makes every output NaN, through its own exp and the sum. Two running
+  ;; maxima, so that each pmax waits on the one before last, not the last (87 → 78 ms).
+  ;; NOTE: the sum adds the exps in float32 over blocks of 8 vectors per lane, then the blocks in
+  ;; doubles: a block's rounding is ≤ 7u relative (u = 2^−24), where float32 throughout would allow
+  ;; up to width/4·u, and it costs a third of converting each vector to doubles (78 → ~65 ms).
+  ;; NOTE: float32 accuracy, per element against the softmax of the same inputs in doubles, to first
+  ;; order: ≤ (14 + |x − max| + ln width)·u relative (plus 2^−126 absolute, above). The terms: the
+  ;; exp's 1.18 ulp (≤ 2.4u); d = x − max rounded to float32, which moves e^d by up to |d|·u (the
+  ;; double kernel subtracts exactly; PyTorch's float32 softmax rounds it alike); the sum, off by the
+  ;; exps' errors averaged over the weights p: ≤ 2.4u + u·Σ p·|d| ≤ (2.4 + ln width)·u (Σ p·|d| is at
+  ;; most the weights' entropy since the sum is ≥ 1), plus its own rounding (≤ 7u); and 1/sum and the
+  ;; product rounded to float32 (u each).
+  (func (export "softmax") (param $x i32) (param $out i32) (param $rows i32) (param $width i32)
+    (local $rowBytes i32) (local $rowEnd i32) (local $blockEnd i32) (local $i i32) (local $o i32) (local $peak f32)
+    (local $vector v128) (local $other v128) (local $shift v128) (local $d v128) (local $shifted v128) (local $k v128)
+    (local $r v128) (local $p v128) (local $block v128) (local $low v128) (local $high v128) (local $scale v128)
     (local.set $rowBytes (i32.shl (local.get $width) (i32.const 2)))
-    (local.set $scratchEnd (i32.add (local.get $scratch) (i32.shl (local.get $width) (i32.const 3))))
     (block $done
       (loop $row
         (br_if $done (i32.eqz (local.get $rows)))
         (local.set $rowEnd (i32.add (local.get $x) (local.get $rowBytes)))
         (local.set $vector (f32x4.splat (f32.const -inf)))
+        (local.set $other (local.get $vector))
         (local.set $i (local.get $x))
-        (loop $max
-          (local.set $vector (f32x4.max (local.get $vector) (v128.load (local.get $i))))
-          (br_if $max (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $rowEnd))))
-        (local.set $peak (call $maxLanes (local.get $vector)))
-        (local.set $shift (f64x2.splat (select (f64.const 0) (f64.promote_f32 (local.get $peak)) (f32.eq (local.get $peak) (f32.const -inf)))))
-        (call $promote (local.get $x) (local.get $scratch) (local.get $width))
-        (local.set $i (local.get $scratch))
-        (loop $shifted
-          (v128.store (local.get $i) (f64x2.sub (v128.load (local.get $i)) (local.get $shift)))
-          (br_if $shifted (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $scratchEnd))))
-        (call $expInPlace (local.get $scratch) (local.get $width))
-        (local.set $total (v128.const i32x4 0 0 0 0))
-        (local.set $i (local.get $scratch))
-        (loop $sum
-          (local.set $total (f64x2.add (local.get $total) (v128.load (local.get $i))))
-          (br_if $sum (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $scratchEnd))))
-        (local.set $total (f64x2.splat (f64.add (f64x2.extract_lane 0 (local.get $total)) (f64x2.extract_lane 1 (local.get $total)))))
-        (local.set $i (local.get $scratch))
+        ;; An odd number of vectors: the first alone, then pairs.
+        (if (i32.and (local.get $width) (i32.const 4))
+          (then
+            (local.set $vector (v128.load (local.get $x)))
+            (local.set $i (i32.add (local.get $x) (i32.const 16)))))
+        (block $maxDone
+          (loop $max
+            (br_if $maxDone (i32.ge_u (local.get $i) (local.get $rowEnd)))
+            (local.set $vector (f32x4.pmax (local.get $vector) (v128.load (local.get $i))))
+            (local.set $other (f32x4.pmax (local.get $other) (v128.load offset=16 (local.get $i))))
+            (local.set $i (i32.add (local.get $i) (i32.const 32)))
+            (br $max)))
+        (local.set $peak (call $maxLanes (f32x4.pmax (local.get $vector) (local.get $other))))
+        (local.set $shift (f32x4.splat (select (f32.const 0) (local.get $peak) (f32.eq (local.get $peak) (f32.const -inf)))))
+        (local.set $low (v128.const i32x4 0 0 0 0))
+        (local.set $high (v128.const i32x4 0 0 0 0))
+        (local.set $i (local.get $x))
+        (local.set $o (local.get $out))
+        (loop $blocks
+          (local.set $blockEnd (i32.add (local.get $i) (i32.const 128)))
+          (local.set $blockEnd (select (local.get $rowEnd) (local.get $blockEnd) (i32.gt_u (local.get $blockEnd) (local.get $rowEnd))))
+          (local.set $block (v128.const i32x4 0 0 0 0))
+          (loop $exp
+            (local.set $d (f32x4.pmax (f32x4.sub (v128.load (local.get $i)) (local.get $shift)) (f32x4.splat (f32.const -88))))
+            (local.set $shifted (f32x4.add (f32x4.mul (local.get $d) (f32x4.splat (f32.const 0x1.715476p+0))) (f32x4.splat (f32.const 12582912))))
+            (local.set $k (f32x4.sub (local.get $shifted) (f32x4.splat (f32.const 12582912))))
+            (local.set $r (f32x4.sub
+              (f32x4.sub (local.get $d) (f32x4.mul (local.get $k) (f32x4.splat (f32.const 0x1.63p-1))))      ;; ln2hi
+              (f32x4.mul (local.get $k) (f32x4.splat (f32.const -0x1.bd0106p-13)))))                       ;; ln 2 − ln2hi
+            (local.set $p (f32x4.add (f32x4.mul (f32x4.splat (f32.const 0x1.6a244cp-10)) (local.get $r)) (f32x4.splat (f32.const 0x1.1239d4p-7))))
+            (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 0x1.5558f2p-5))))
+            (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 0x1.555492p-3))))
+            (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 0x1.fffffcp-2))))
+            (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1))))
+            (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1))))
+            ;; · 2^k: k + 127 in the exponent field (the shifted sum's low bits are k; the shift drops the rest)
+            (local.set $p (f32x4.mul (local.get $p) (i32x4.shl (i32x4.add (local.get $shifted) (i32x4.splat (i32.const 127))) (i32.const 23))))
+            (v128.store (local.get $o) (local.get $p))
+            (local.set $block (f32x4.add (local.get $block) (local.get $p)))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (br_if $exp (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $blockEnd))))
+          (local.set $low (f64x2.add (local.get $low) (f64x2.promote_low_f32x4 (local.get $block))))
+          (local.set $high (f64x2.add (local.get $high)
+            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $block) (local.get $block)))))
+          (br_if $blocks (i32.lt_u (local.get $i) (local.get $rowEnd))))
+        (local.set $low (f64x2.add (local.get $low) (local.get $high)))
+        (local.set $scale (f32x4.splat (f32.demote_f64
+          (f64.div (f64.const 1) (f64.add (f64x2.extract_lane 0 (local.get $low)) (f64x2.extract_lane 1 (local.get $low)))))))
+        (local.set $rowEnd (local.get $o))
+        (local.set $o (local.get $out))
         (loop $normalise
-          (v128.store (local.get $i) (f64x2.div (v128.load (local.get $i)) (local.get $total)))
-          (br_if $normalise (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $scratchEnd))))
-        (call $demote (local.get $scratch) (local.get $out) (local.get $width))
-        (local.set $x (local.get $rowEnd))
-        (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+          (v128.store (local.get $o) (f32x4.mul (v128.load (local.get $o)) (local.get $scale)))
+          (br_if $normalise (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 16))) (local.get $rowEnd))))
+        (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
+        (local.set $out (local.get $rowEnd))
         (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
         (br $row))))
 
-  ;; out = y ⊙ (dy − Σ dy ⊙ y) along each row for the softmax output y, in doubles (`scratch`: two
-  ;; rows of doubles).
-  (func (export "softmaxBackward") (param $y i32) (param $dy i32) (param $out i32) (param $scratch i32) (param $rows i32) (param $width i32)
-    (local $rowBytes i32) (local $upstream i32) (local $end i32) (local $i i32) (local $d i32) (local $acc v128) (local $dot v128)
+  ;; out = y ⊙ (dy − dot) along each row for the softmax output y, dot = Σ dy ⊙ y, in float32
+  ;; vectors, the products summed in doubles.
+  ;; NOTE: float32 accuracy, per element against the gradient of the same inputs in doubles, to first
+  ;; order: |error| ≤ 2u·|y|·(|dy − dot| + Σ|dy ⊙ y|), u = 2^−24 (plus 2^−150 where the result is below
+  ;; the normal float32 range). The terms: each product y·dy rounded to float32 before the sum
+  ;; (u·Σ|dy ⊙ y|), the dot rounded to float32 (u·|dot|), dy − dot and the product with y rounded (u
+  ;; each). Where dy ≈ dot the result is small and its relative error large, as in any float32
+  ;; softmax gradient. Summing in float32 blocks, as the forward does, took 16 ms instead of 21 per
+  ;; 64 Mi floats, of ~190 ms with the copies around it, for a weaker bound: so the products go to
+  ;; doubles one by one.
+  (func (export "softmaxBackward") (param $y i32) (param $dy i32) (param $out i32) (param $rows i32) (param $width i32)
+    (local $rowBytes i32) (local $rowEnd i32) (local $i i32) (local $d i32)
+    (local $product v128) (local $low v128) (local $high v128) (local $dot v128)
     (local.set $rowBytes (i32.shl (local.get $width) (i32.const 2)))
-    (local.set $upstream (i32.add (local.get $scratch) (i32.shl (local.get $width) (i32.const 3))))
-    (local.set $end (local.get $upstream))
     (block $done
       (loop $row
         (br_if $done (i32.eqz (local.get $rows)))
-        (call $promote (local.get $y) (local.get $scratch) (local.get $width))
-        (call $promote (local.get $dy) (local.get $upstream) (local.get $width))
-        (local.set $acc (v128.const i32x4 0 0 0 0))
-        (local.set $i (local.get $scratch))
-        (local.set $d (local.get $upstream))
+        (local.set $rowEnd (i32.add (local.get $y) (local.get $rowBytes)))
+        (local.set $low (v128.const i32x4 0 0 0 0))
+        (local.set $high (v128.const i32x4 0 0 0 0))
+        (local.set $i (local.get $y))
+        (local.set $d (local.get $dy))
         (loop $sum
-          (local.set $acc (f64x2.add (local.get $acc) (f64x2.mul (v128.load (local.get $i)) (v128.load (local.get $d)))))
+          (local.set $product (f32x4.mul (v128.load (local.get $i)) (v128.load (local.get $d))))
+          (local.set $low (f64x2.add (local.get $low) (f64x2.promote_low_f32x4 (local.get $product))))
+          (local.set $high (f64x2.add (local.get $high)
+            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $product) (local.get $product)))))
           (local.set $d (i32.add (local.get $d) (i32.const 16)))
-          (br_if $sum (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $end))))
-        (local.set $dot (f64x2.splat (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc)))))
-        (local.set $i (local.get $scratch))
-        (local.set $d (local.get $upstream))
+          (br_if $sum (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $rowEnd))))
+        (local.set $low (f64x2.add (local.get $low) (local.get $high)))
+        (local.set $dot (f32x4.splat (f32.demote_f64 (f64.add (f64x2.extract_lane 0 (local.get $low)) (f64x2.extract_lane 1 (local.get $low))))))
+        (local.set $i (local.get $y))
+        (local.set $d (local.get $dy))
         (loop $scale
-          (v128.store (local.get $d) (f64x2.mul (v128.load (local.get $i)) (f64x2.sub (v128.load (local.get $d)) (local.get $dot))))
+          (v128.store (local.get $out) (f32x4.mul (v128.load (local.get $i)) (f32x4.sub (v128.load (local.get $d)) (local.get $dot))))
           (local.set $d (i32.add (local.get $d) (i32.const 16)))
-          (br_if $scale (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $end))))
-        (call $demote (local.get $upstream) (local.get $out) (local.get $width))
-        (local.set $y (i32.add (local.get $y) (local.get $rowBytes)))
-        (local.set $dy (i32.add (local.get $dy) (local.get $rowBytes)))
-        (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+          (local.set $out (i32.add (local.get $out) (i32.const 16)))
+          (br_if $scale (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $rowEnd))))
+        (local.set $y (local.get $rowEnd))
+        (local.set $dy (local.get $d))
         (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
         (br $row))))
 
