@@ -98,6 +98,30 @@ wasmTest('wasm float32 equals the float64 kernel with a table per (batch, head) 
   }
 });
 
+wasmTest('a NaN score makes its query rows NaN in wasm as in the float64 loops, and leaves the other blocks alone', () => {
+  const [batch, heads, blockSize, headDim, numBlocks, width, bankRows] = [1, 1, 4, 8, 3, 8, 12];
+  const tokens = numBlocks * blockSize;
+  // Block b reads bank rows 4b … 4b + 7 (wrapping): bank row 1 is read by blocks 0 and 2 only.
+  const rows = Int32Array.from({ length: numBlocks * width }, (_, i) => (4 * Math.floor(i / width) + (i % width)) % bankRows);
+  const plan = { rows, numBlocks, blockSize, width, isCausal: false, scale: 0.25, maskValue: MASK_VALUE };
+  const rng = createRng(31);
+  const keysValues = randn([batch, heads, bankRows, headDim], { rng, dtype: 'float64' }).toTypedArray() as Float64Array;
+  keysValues[1 * headDim + 3] = NaN;
+  const keys = tensor(keysValues, { shape: [batch, heads, bankRows, headDim], dtype: 'float64' });
+  const [q, values] = [randn([batch, heads, tokens, headDim], { rng, dtype: 'float64' }), randn([batch, heads, bankRows, headDim], { rng, dtype: 'float64' })];
+  const mask = tensor(new Array(bankRows).fill(0), { shape: [batch, 1, bankRows], dtype: 'float64' }).expand([batch, heads, bankRows]);
+  const asView = (x: Tensor) => x as unknown as View<TypedArray>;
+  for (const dtype of ['float64', 'float32'] as const) {
+    const [qv, kv, vv, mv] = [q, keys, values, mask].map((x) => asView(x.cast(dtype)));
+    const out = blockAttentionForward(qv!, kv!, vv!, mv!, plan).out;
+    for (let token = 0; token < tokens; token++) {
+      const readsNaN = Math.floor(token / blockSize) !== 1;
+      const row = Array.from(out.subarray(token * headDim, (token + 1) * headDim));
+      assert.ok(readsNaN ? row.every(Number.isNaN) : row.every(Number.isFinite), `${dtype}: token ${token} ${readsNaN ? 'should be NaN' : 'should be finite'}: ${row}`);
+    }
+  }
+});
+
 /**
  * The forward asked to keep its softmax weights gives the same output bits, and the backward given
  * them (skipping its recomputed scores and softmax) the same gradient bits as without.
