@@ -4,6 +4,7 @@
 // float32 run here; block-attention-wasm.ts runs float32 with SIMD.
 import { pairTableStride, type BlockAttentionGradients, type BlockAttentionOutput, type BlockAttentionPlan, type View } from '../../engine/backend.js';
 import type { DType, TypedArray } from '../../engine/dtype.js';
+import { blasBlockAttentionBackward, blasBlockAttentionForward, blockAttentionBlas } from './block-attention-blas.js';
 import { newBuffer, newFloat32Output } from './buffer-pool.js';
 import { rowMajorData } from './dense.js';
 import { contiguous } from './movement.js';
@@ -64,13 +65,19 @@ function rowWeights(ops: BlockAttentionOperands, plan: BlockAttentionPlan, pair:
 }
 
 /**
- * The forward: (B, H, T, headDim) of the views' dtype. With `keepForBackward` the wasm kernel also
+ * The forward: (B, H, T, headDim) of the views' dtype. float32 runs on the system BLAS for large
+ * blocks (block-attention-blas.ts), else in the wasm kernel. With `keepForBackward` either also
  * returns its softmax weights (`saved`) for blockAttentionBackward; the TypeScript loops keep none.
  */
 export function blockAttentionForward(
   q: View<Storage>, keys: View<Storage>, values: View<Storage>, mask: View<Storage>, plan: BlockAttentionPlan, keepForBackward = false,
 ): BlockAttentionOutput<Storage> {
   const ops = blockAttentionOperands(q, keys, values, mask);
+  const blas = blockAttentionBlas(ops, plan);
+  if (blas) {
+    const { out, weights } = blasBlockAttentionForward(blas, ops, plan, keepForBackward);
+    return { out, saved: weights };
+  }
   const fromWasm = wasmBlockAttentionForward(ops, plan, newFloat32Output, keepForBackward);
   if (fromWasm) return { out: fromWasm.out, saved: fromWasm.weights };
   const { pairs, tokens, bankRows, headDim } = ops;
@@ -115,6 +122,8 @@ export function blockAttentionBackward(
   const tableStride = pairTableStride(plan);
   const output = rowMajorData(out);
   const gradOut = rowMajorData(dout);
+  const blas = blockAttentionBlas(ops, plan);
+  if (blas) return blasBlockAttentionBackward(blas, ops, output as { data: Float32Array; start: number }, gradOut as { data: Float32Array; start: number }, plan, saved);
   const kept = saved instanceof Float32Array ? saved : null;
   const fromWasm = wasmBlockAttentionBackward(ops, output as { data: Float32Array; start: number }, gradOut as { data: Float32Array; start: number }, plan, newFloat32Output, kept);
   if (fromWasm) return fromWasm;

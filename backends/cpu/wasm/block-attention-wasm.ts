@@ -204,6 +204,9 @@ const work = (ops: BlockAttentionOperands, plan: BlockAttentionPlan) => ops.pair
 const planArgs = (ops: BlockAttentionOperands, plan: BlockAttentionPlan, pairStart: number, pairEnd: number) =>
   [pairStart, pairEnd, pairTableStride(plan) * 4, ops.tokens, ops.bankRows, ops.headDim, plan.numBlocks, plan.blockSize, plan.width, plan.isCausal ? 1 : 0, plan.scale, plan.maskValue];
 
+/** Weights this kernel's forward kept: only its backward reads them (their layout is the kernel's). */
+const keptHere = new WeakSet<Float32Array>();
+
 /** The floats of probabilities the forward keeps for the backward (0 without the kernel). */
 function weightFloats(ops: BlockAttentionOperands, plan: BlockAttentionPlan): number {
   return wasmBlockAttentionAvailable(ops.headDim) ? (ops.pairs * plan.numBlocks * kernel()!.weightBytesPerBlock(plan.blockSize, plan.width)) / 4 : 0;
@@ -228,7 +231,9 @@ export function wasmBlockAttentionForward(ops: BlockAttentionOperands, plan: Blo
   new Float32Array(memory.buffer, mask, s.maskFloats).set(ops.mask);
   new Int32Array(memory.buffer, rows, s.rowFloats).set(plan.rows);
   runPairs('forward', ops.pairs, work(ops, plan), [scratch0, scratch1], (start, end, at) => [q, keys, values, mask, rows, out, weights, keepWeights ? 1 : 0, at, ...planArgs(ops, plan, start, end)]);
-  return { out: copyOut(memory, out, s.tokenFloats, newOutput), weights: keepWeights ? copyOut(memory, weights, kept, newOutput) : null };
+  const keptWeights = keepWeights ? copyOut(memory, weights, kept, newOutput) : null;
+  if (keptWeights) keptHere.add(keptWeights);
+  return { out: copyOut(memory, out, s.tokenFloats, newOutput), weights: keptWeights };
 }
 
 /**
@@ -241,7 +246,7 @@ export function wasmBlockAttentionBackward(
 ): BlockAttentionGradients<Float32Array> | null {
   const s = sizes(ops, plan);
   const scratch = scratchFloats(ops, plan);
-  const kept = weights !== null && weights.length === weightFloats(ops, plan) ? weights : null;
+  const kept = weights !== null && keptHere.has(weights) && weights.length === weightFloats(ops, plan) ? weights : null;
   const { offsets, bytes } = layout([
     s.tokenFloats, s.bankFloats, s.bankFloats, s.maskFloats, s.rowFloats, s.tokenFloats, s.tokenFloats,
     s.tokenFloats, s.bankFloats, s.bankFloats, kept?.length ?? 0, scratch, splits() ? scratch : 0,
