@@ -7,8 +7,8 @@
 //             dk += dsᵀ·q and dv += pᵀ·dO, added into the bank rows through the table.
 // The formulas, and the float64 loops they are tested against, are block-attention.ts's.
 // NOTE: why: the wasm kernel's products run at ~27 GFLOP/s on one core here (128-bit SIMD without
-// FMA); OpenBLAS's at 60–130 for these sizes. Below BLAS_MIN_BLOCK_SIZE query rows a block's
-// products are too small for a BLAS call to pay, and the wasm kernel stays.
+// FMA); OpenBLAS's at 60–130 for these sizes. Below BLAS_MIN_BLOCK_AREA (query rows × head
+// dimension) a block's products are too small for BLAS calls to pay, and the wasm kernel stays.
 import { pairTableStride, type BlockAttentionGradients, type BlockAttentionPlan } from '../../engine/backend.js';
 import { NO_TRANSPOSE, systemBlas, TRANSPOSE, type SystemBlas } from './blas.js';
 import { newBuffer, newFloat32Output } from './buffer-pool.js';
@@ -16,15 +16,19 @@ import { expForFloat32 } from './fast-exp.js';
 import type { BlockAttentionOperands } from './wasm/block-attention-wasm.js';
 import { wasmSoftmax } from './wasm/rows-wasm.js';
 
-/** Query rows per block from which the BLAS path runs (blocks of 32 stay in the wasm kernel). */
-const BLAS_MIN_BLOCK_SIZE = 64;
+/**
+ * Query rows × head dimension from which the BLAS path runs. NOTE: measured at 4,096 tokens, one
+ * thread: blocks of 32 with head dimension 64 ran in 121 ms against the wasm kernel's 128 (fwd+bwd),
+ * npm start's training step (blocks of 32, head dimension 32) in 303 ms against 292.
+ */
+const BLAS_MIN_BLOCK_AREA = 2048;
 
 /** Softmax weights this file's forward kept: only its own backward reads them (their layout is its own). */
 const keptHere = new WeakSet<Float32Array>();
 
-/** The system BLAS where this path takes the operands (float32, blocks of BLAS_MIN_BLOCK_SIZE or more), else null. */
+/** The system BLAS where this path takes the operands (float32, blocks of BLAS_MIN_BLOCK_AREA or more), else null. */
 export function blockAttentionBlas(ops: BlockAttentionOperands, plan: BlockAttentionPlan): SystemBlas | null {
-  return ops.q.data instanceof Float32Array && plan.blockSize >= BLAS_MIN_BLOCK_SIZE ? systemBlas() : null;
+  return ops.q.data instanceof Float32Array && plan.blockSize * ops.headDim >= BLAS_MIN_BLOCK_AREA ? systemBlas() : null;
 }
 
 /** Scratch arrays, grown as needed: one call at a time per thread. */

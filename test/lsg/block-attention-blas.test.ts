@@ -1,5 +1,5 @@
-// The fused block attention on the system BLAS (backends/cpu/block-attention-blas.ts, blocks of 64
-// query rows and more): in float32 it gives the float64 loops' values and gradients within float32
+// The fused block attention on the system BLAS (backends/cpu/block-attention-blas.ts, blocks of
+// 2,048 query rows × head dimension and more): in float32 it gives the float64 loops' values and gradients within float32
 // rounding, causal or not, with masked and repeated bank rows and a table per (batch, head) pair;
 // the weights its forward keeps give its backward the same bits as recomputing them; only its own
 // kept weights are taken; a NaN score makes exactly its block's rows NaN. Skipped where the nblas
@@ -54,7 +54,7 @@ function expectMatchesLoops(plan: BlockAttentionPlan, batch: number, heads: numb
   }
 }
 
-for (const [blockSize, headDim] of [[64, 16], [96, 8], [128, 12]] as const) {
+for (const [blockSize, headDim] of [[64, 32], [96, 24], [128, 16], [32, 64]] as const) {
   for (const isCausal of [false, true]) {
     blasTest(`BLAS float32 equals the float64 loops: blocks of ${blockSize}, head dimension ${headDim}${isCausal ? ', causal' : ''}`, () => {
       const tokens = 4 * blockSize;
@@ -69,7 +69,7 @@ for (const [blockSize, headDim] of [[64, 16], [96, 8], [128, 12]] as const) {
 }
 
 blasTest('BLAS float32 equals the float64 loops with a table per (batch, head) pair and repeated rows', () => {
-  const [batch, heads, blockSize, headDim, numBlocks, width, bankRows] = [2, 2, 64, 8, 3, 80, 97];
+  const [batch, heads, blockSize, headDim, numBlocks, width, bankRows] = [2, 2, 64, 32, 3, 80, 97];
   let state = 11;
   const rows = Int32Array.from({ length: batch * heads * numBlocks * width }, () => (state = (state * 1103515245 + 12345) % 2147483648) % bankRows);
   for (const isCausal of [false, true]) {
@@ -78,8 +78,14 @@ blasTest('BLAS float32 equals the float64 loops with a table per (batch, head) p
   }
 });
 
+blasTest('smaller blocks (query rows × head dimension under 2,048, npm start\'s 32 × 32) stay in the wasm kernel', () => {
+  const plan = { rows: new Int32Array(3 * 40), numBlocks: 3, blockSize: 32, width: 40, isCausal: false, scale: 1, maskValue: MASK_VALUE };
+  const { single } = operands(plan, 1, 1, 41, 32, 1);
+  assert.is(blockAttentionBlas(blockAttentionOperands(single[0]!, single[1]!, single[2]!, single[3]!), plan), null);
+});
+
 blasTest('a NaN key makes exactly the rows of the blocks that read it NaN', () => {
-  const [blockSize, headDim, numBlocks, width, bankRows] = [64, 8, 3, 128, 192];
+  const [blockSize, headDim, numBlocks, width, bankRows] = [64, 32, 3, 128, 192];
   // Block b reads bank rows 64b … 64b + 127 (wrapping): row 10 is read by blocks 0 and 2 only.
   const rows = Int32Array.from({ length: numBlocks * width }, (_, i) => (64 * Math.floor(i / width) + (i % width)) % bankRows);
   const plan = { rows, numBlocks, blockSize, width, isCausal: false, scale: 0.25, maskValue: MASK_VALUE };
