@@ -80,6 +80,12 @@ export function systemBlas(): SystemBlas | null {
   return loaded;
 }
 
+/** How many threads OpenBLAS runs each product on (read when it loaded; 1 before it loads). */
+export function systemBlasThreads(): number {
+  const threads = Number((globalThis as { process?: NodeProcess }).process?.env.OPENBLAS_NUM_THREADS);
+  return systemBlas() !== null && Number.isInteger(threads) && threads > 1 ? threads : 1;
+}
+
 /** The system sgemm, or null (see systemBlas). */
 export function systemSgemm(): Sgemm | null {
   return systemBlas()?.sgemm ?? null;

@@ -10,7 +10,7 @@
 // FMA); OpenBLAS's at 60–130 for these sizes. Below BLAS_MIN_BLOCK_AREA (query rows × head
 // dimension) a block's products are too small for BLAS calls to pay, and the wasm kernel stays.
 import { pairTableStride, type BlockAttentionGradients, type BlockAttentionPlan } from '../../engine/backend.js';
-import { NO_TRANSPOSE, systemBlas, TRANSPOSE, type SystemBlas } from './blas.js';
+import { NO_TRANSPOSE, systemBlas, systemBlasThreads, TRANSPOSE, type SystemBlas } from './blas.js';
 import { newBuffer, newFloat32Output } from './buffer-pool.js';
 import { expForFloat32 } from './fast-exp.js';
 import type { BlockAttentionOperands } from './wasm/block-attention-wasm.js';
@@ -26,9 +26,17 @@ const BLAS_MIN_BLOCK_AREA = 2048;
 /** Softmax weights this file's forward kept: only its own backward reads them (their layout is its own). */
 const keptHere = new WeakSet<Float32Array>();
 
-/** The system BLAS where this path takes the operands (float32, blocks of BLAS_MIN_BLOCK_AREA or more), else null. */
+/**
+ * The system BLAS where this path takes the operands (float32, blocks of BLAS_MIN_BLOCK_AREA or
+ * more, OpenBLAS on one thread), else null.
+ * NOTE: on more threads the wasm kernel, which splits the (batch, head) pairs with the helper
+ * thread, runs instead: OpenBLAS splits each block's small products and wakes its threads per call.
+ * Two threads, 4,096 tokens, wall: blocks of 128 took 282 ms so against 211 in the wasm kernel
+ * (231 on BLAS with one thread), blocks of 32 with head dimension 64 183 against 104.
+ */
 export function blockAttentionBlas(ops: BlockAttentionOperands, plan: BlockAttentionPlan): SystemBlas | null {
-  return ops.q.data instanceof Float32Array && plan.blockSize * ops.headDim >= BLAS_MIN_BLOCK_AREA ? systemBlas() : null;
+  const takes = ops.q.data instanceof Float32Array && plan.blockSize * ops.headDim >= BLAS_MIN_BLOCK_AREA && systemBlasThreads() === 1;
+  return takes ? systemBlas() : null;
 }
 
 /** Scratch arrays, grown as needed: one call at a time per thread. */

@@ -2,8 +2,8 @@
 // 2,048 query rows × head dimension and more): in float32 it gives the float64 loops' values and gradients within float32
 // rounding, causal or not, with masked and repeated bank rows and a table per (batch, head) pair;
 // the weights its forward keeps give its backward the same bits as recomputing them; only its own
-// kept weights are taken; a NaN score makes exactly its block's rows NaN. Skipped where the nblas
-// binding is not installed.
+// kept weights are taken; a NaN score makes exactly its block's rows NaN; OpenBLAS on two threads
+// leaves the blocks to the wasm kernel. Skipped where the nblas binding is not installed.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRng, MASK_VALUE, randn, tensor, type BlockAttentionPlan, type Tensor, type TypedArray, type View } from '../../engine/index.js';
@@ -12,7 +12,10 @@ import { blockAttentionBlas } from '../../backends/cpu/block-attention-blas.js';
 import { systemBlas } from '../../backends/cpu/blas.js';
 import { blockTable } from '../../lsg/blocks.js';
 import { expectClose, F32_TOL } from '../helpers/close.js';
+import { runScript } from '../helpers/node-script.js';
 
+// The path runs where OpenBLAS takes one thread (set before it loads, which is at its first use).
+process.env.OPENBLAS_NUM_THREADS = '1';
 const blasTest = systemBlas() ? test : test.skip;
 const asView = (x: Tensor) => x as unknown as View<TypedArray>;
 
@@ -82,6 +85,14 @@ blasTest('smaller blocks (query rows × head dimension under 2,048, npm start\'s
   const plan = { rows: new Int32Array(3 * 40), numBlocks: 3, blockSize: 32, width: 40, isCausal: false, scale: 1, maskValue: MASK_VALUE };
   const { single } = operands(plan, 1, 1, 41, 32, 1);
   assert.is(blockAttentionBlas(blockAttentionOperands(single[0]!, single[1]!, single[2]!, single[3]!), plan), null);
+});
+
+blasTest('where OpenBLAS runs on two threads the wasm kernel (which splits pairs with the helper thread) takes the blocks', () => {
+  const script = `const { blockAttentionBlas } = await import('./backends/cpu/block-attention-blas.js');
+    const ops = { q: { data: new Float32Array(4), start: 0 }, headDim: 64 };
+    console.log(blockAttentionBlas(ops, { blockSize: 128 }) === null);`;
+  assert.equal(runScript(script, { env: { OPENBLAS_NUM_THREADS: '2' } }), ['true']);
+  assert.equal(runScript(script, { env: { OPENBLAS_NUM_THREADS: '1' } }), ['false']);
 });
 
 blasTest('a NaN key makes exactly the rows of the blocks that read it NaN', () => {
