@@ -65,9 +65,19 @@ function rowWeights(ops: BlockAttentionOperands, plan: BlockAttentionPlan, pair:
 }
 
 /**
+ * The head dimension from which the wasm kernel keeps its weights for the backward: the products
+ * it saves grow with the head dimension, the copies out and back in do not.
+ * NOTE: npm start's training step (head dimension 32, 128 MiB pool), one thread, two rounds:
+ * 437/437 ms and 416–431 MB peak keeping them, 425/423 ms and 372–393 MB recomputing; LSG block 128
+ * (head dimension 64): 381/396 → 337/339 ms keeping them.
+ */
+const WASM_KEEPS_WEIGHTS_FROM_HEAD_DIM = 64;
+
+/**
  * The forward: (B, H, T, headDim) of the views' dtype. float32 runs on the system BLAS for large
- * blocks (block-attention-blas.ts), else in the wasm kernel. With `keepForBackward` either also
- * returns its softmax weights (`saved`) for blockAttentionBackward; the TypeScript loops keep none.
+ * blocks (block-attention-blas.ts), else in the wasm kernel. With `keepForBackward` the BLAS path,
+ * and the wasm kernel from WASM_KEEPS_WEIGHTS_FROM_HEAD_DIM, also return their softmax weights
+ * (`saved`) for blockAttentionBackward; the TypeScript loops keep none.
  */
 export function blockAttentionForward(
   q: View<Storage>, keys: View<Storage>, values: View<Storage>, mask: View<Storage>, plan: BlockAttentionPlan, keepForBackward = false,
@@ -78,7 +88,7 @@ export function blockAttentionForward(
     const { out, weights } = blasBlockAttentionForward(blas, ops, plan, keepForBackward);
     return { out, saved: weights };
   }
-  const fromWasm = wasmBlockAttentionForward(ops, plan, newFloat32Output, keepForBackward);
+  const fromWasm = wasmBlockAttentionForward(ops, plan, newFloat32Output, keepForBackward && ops.headDim >= WASM_KEEPS_WEIGHTS_FROM_HEAD_DIM);
   if (fromWasm) return { out: fromWasm.out, saved: fromWasm.weights };
   const { pairs, tokens, bankRows, headDim } = ops;
   const { rows, numBlocks, blockSize, width } = plan;

@@ -8,7 +8,7 @@ import { createRng, randn, tensor, type BlockAttentionGradients, type BlockAtten
 import { blockAttentionBackward, blockAttentionForward, blockAttentionOperands } from '../../backends/cpu/block-attention.js';
 import { BLOCK_ATTENTION_WASM_BASE64 } from '../../backends/cpu/wasm/block-attention-wasm.generated.js';
 import { BLOCK_ATTENTION_SHARED_WASM_BASE64 } from '../../backends/cpu/wasm/block-attention-shared-wasm.generated.js';
-import { wasmBlockAttentionReady } from '../../backends/cpu/wasm/block-attention-wasm.js';
+import { wasmBlockAttentionBackward, wasmBlockAttentionForward, wasmBlockAttentionReady } from '../../backends/cpu/wasm/block-attention-wasm.js';
 import { wasmSwitchedOff } from '../../backends/cpu/wasm/instantiate.js';
 import { assemble, WASM_MODULES } from '../../scripts/build-wasm.js';
 import { blockTable } from '../../lsg/blocks.js';
@@ -123,19 +123,34 @@ wasmTest('a NaN score makes its query rows NaN in wasm as in the float64 loops, 
 });
 
 /**
- * The forward asked to keep its softmax weights gives the same output bits, and the backward given
- * them (skipping its recomputed scores and softmax) the same gradient bits as without.
+ * The wasm forward asked to keep its softmax weights gives the same output bits, and the backward
+ * given them (skipping its recomputed scores and softmax) the same gradient bits as without.
+ * (Called on the kernel itself: blockAttentionForward asks it to keep them only from head dimension 64.)
  */
 function expectKeptWeightsReused(
   [q, keys, values, mask, dout]: View<TypedArray>[], out: View<TypedArray>, plan: BlockAttentionPlan, fast: TypedArray, recomputed: BlockAttentionGradients<TypedArray>,
 ): void {
-  const kept = blockAttentionForward(q!, keys!, values!, mask!, plan, true);
-  assert.ok(kept.saved instanceof Float32Array, 'the wasm forward keeps its weights when asked');
+  const ops = blockAttentionOperands(q!, keys!, values!, mask!);
+  const kept = wasmBlockAttentionForward(ops, plan, (floats) => new Float32Array(floats), true)!;
+  assert.ok(kept.weights instanceof Float32Array, 'the wasm forward keeps its weights when asked');
   assert.ok(kept.out.every((value, i) => Object.is(value, fast[i])), 'the same output bits when keeping the weights');
-  const reused = blockAttentionBackward(q!, keys!, values!, mask!, out, dout!, plan, kept.saved);
+  const data = (x: View<TypedArray>) => ({ data: x.storage as Float32Array, start: x.offset });
+  const reused = wasmBlockAttentionBackward(ops, data(out), data(dout!), plan, (floats) => new Float32Array(floats), kept.weights)!;
   for (const name of ['dq', 'dkeys', 'dvalues'] as const) {
     assert.ok(reused[name].every((value, i) => Object.is(value, recomputed[name][i])), `${name}: the same bits from the kept weights as recomputed`);
   }
 }
+
+wasmTest('blockAttentionForward keeps the wasm kernel\'s weights from head dimension 64, and not below', () => {
+  const rng = createRng(3);
+  for (const [headDim, keeps] of [[32, false], [64, true]] as const) {
+    const plan = { rows: new Int32Array(2 * 8).map((_, i) => i % 8), numBlocks: 2, blockSize: 4, width: 8, isCausal: false, scale: 0.1, maskValue: MASK_VALUE };
+    const [q, keys, values] = [8, 8, 8].map((rows) => asView32(randn([1, 1, rows, headDim], { rng })));
+    const mask = asView32(tensor(new Float32Array(8), { shape: [1, 1, 8] }));
+    assert.is(blockAttentionForward(q!, keys!, values!, mask, plan, true).saved instanceof Float32Array, keeps, `head dimension ${headDim}`);
+  }
+});
+
+const asView32 = (x: Tensor) => x as unknown as View<TypedArray>;
 
 test.run();
