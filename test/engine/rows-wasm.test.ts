@@ -2,8 +2,9 @@
 // committed bytes are the assembly of the .wat, the float32 CPU kernels take the wasm path, and
 // they give the float64 TypeScript kernels' values within float32 rounding on odd shapes, strided
 // views, several chunks, masked and NaN rows; softmax and its gradient within the per-element
-// bounds rows.wat derives for its float32 arithmetic, on extreme rows too; LSGRAD_WASM=0 switches
-// the path off.
+// bounds rows.wat derives for its float32 arithmetic, on extreme rows too; gelu_new and its gradient
+// within theirs on a dense sweep of float32 x, with ±0, ±∞, NaN and huge x at their limits;
+// LSGRAD_WASM=0 switches the path off.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
@@ -12,8 +13,8 @@ import { activation, activationGrad } from '../../backends/cpu/activations.js';
 import { layerNorm, layerNormGrad } from '../../backends/cpu/layernorm.js';
 import { softmax, softmaxGrad } from '../../backends/cpu/reduce.js';
 import { ROWS_WASM_BASE64 } from '../../backends/cpu/wasm/rows-wasm.generated.js';
-import { wasmGeluNew, wasmLayerNorm, wasmSoftmax } from '../../backends/cpu/wasm/rows-wasm.js';
-import { wasmSwitchedOff } from '../../backends/cpu/wasm/instantiate.js';
+import { wasmGeluNew, wasmGeluNewGrad, wasmLayerNorm, wasmSoftmax } from '../../backends/cpu/wasm/rows-wasm.js';
+import { decodeWasm, wasmSwitchedOff } from '../../backends/cpu/wasm/instantiate.js';
 import { assemble, WASM_MODULES } from '../../scripts/build-wasm.js';
 import { expectClose, F32_TOL } from '../helpers/close.js';
 
@@ -182,6 +183,105 @@ test('gelu_new and its gradient: wasm float32 equals the float64 kernel on odd s
   }
   const strided = randn([40, 6], { rng, dtype: 'float64' }).transpose();
   expectClose(activation('geluNew', both(strided).single), activation('geluNew', both(strided).double), F32_TOL, 'geluNew of a transposed view');
+});
+
+(wasmSwitchedOff() ? test.skip : test)('the float32 exp of softmax and gelu_new: within 1.18 ulp of e^d for float32 d in [−88, 0] where e^d is normal, within 2^−126 below', () => {
+  // Its own instance: the module exports $exp (no shift) for this test only.
+  const k = new WebAssembly.Instance(new WebAssembly.Module(decodeWasm(ROWS_WASM_BASE64)), {}).exports as unknown as {
+    memory: WebAssembly.Memory; exp(from: number, to: number, floats: number): void;
+  };
+  // Every 1021st float32 bit pattern from −0 to −88, then specials (NaN stays NaN; −∞ and far below −88 give 0).
+  const bits: number[] = [];
+  for (let b = 0x80000000; b <= 0xc2b00000; b += 1021) bits.push(b);
+  const sweep = new Float32Array(Uint32Array.from(bits).buffer);
+  const d = Float32Array.from([...sweep, -88, 0, Number.NaN, -Infinity, -1e30, -100, -87.68, -87.34, 0, 0]); // a multiple of 4
+  k.memory.grow(Math.ceil((8 * d.length) / 65536));
+  new Float32Array(k.memory.buffer, 0, d.length).set(d);
+  k.exp(0, 4 * d.length, d.length);
+  const e = new Float32Array(k.memory.buffer, 4 * d.length, d.length);
+  let worst = 0;
+  for (let i = 0; i < d.length; i++) {
+    const exact = Math.exp(d[i]!);
+    if (Number.isNaN(exact)) {
+      assert.ok(Number.isNaN(e[i]!), `e^NaN = ${e[i]}`);
+    } else if (exact >= 2 ** -126) {
+      const ulps = Math.abs(e[i]! - exact) / 2 ** (Math.floor(Math.log2(exact)) - 23);
+      if (!(ulps <= 1.18)) assert.unreachable(`e^${d[i]} = ${e[i]}, in doubles ${exact}: ${ulps} ulp`);
+      worst = Math.max(worst, ulps);
+    } else if (!(Math.abs(e[i]! - exact) < 2 ** -126)) {
+      assert.unreachable(`e^${d[i]} = ${e[i]}, in doubles ${exact}`);
+    }
+  }
+  assert.ok(worst > 0.5, `the sweep reaches the rounding's scale (worst ${worst} ulp)`);
+  assert.equal([e[d.length - 7], e[d.length - 9]], [0, 1], 'e^−∞ = 0 and e^0 = 1 exactly');
+});
+
+/** gelu_new in doubles as rows.wat computes it (e = e^(−2|u|), no overflow), with its gradient's two terms. */
+function geluNewInDoubles(x: number): { y: number; d: number; sigma: number; slope: number } {
+  const c = Math.sqrt(2 / Math.PI);
+  const d = -2 * c * Math.abs(x + 0.044715 * x * x * x);
+  const e = Math.exp(d);
+  const s = 1 / (1 + e);
+  const q = e * s;
+  return { y: x >= 0 ? x * s : x * q, d, sigma: x >= 0 ? s : q, slope: x * 2 * c * (1 + 3 * 0.044715 * x * x) * s * q };
+}
+
+/** Every `stride`-th float32 in [−16, 16] by bit pattern (dense near 0 and at every scale), and [−12, 12] in steps of 2^−10. */
+function geluSweep(stride: number): Float32Array {
+  const bits: number[] = [];
+  for (let b = 0; b <= 0x41800000; b += stride) bits.push(b, (b | 0x80000000) >>> 0);
+  const x = new Float32Array(Uint32Array.from(bits).buffer);
+  return Float32Array.from([...x, ...Array.from({ length: 24 * 1024 + 1 }, (_, i) => -12 + i / 1024)]);
+}
+
+const newFloats = (n: number) => new Float32Array(n);
+
+(wasmSwitchedOff() ? test.skip : test)('gelu_new: each float32 result within 4.5·2^−24 relative of the result in doubles for x ≥ 0, (4.6|d| + 5.4)·2^−24 (+ 2^−122) for x < 0', () => {
+  // rows.wat derives both, d = −2|u|, to first order (the second-order terms are under 1e−4 of the
+  // bound). 2^−149: a subnormal result's rounding.
+  const x = geluSweep(4099);
+  const fast = wasmGeluNew({ data: x, start: 0 }, x.length, newFloats)!;
+  let worst = 0;
+  for (let i = 0; i < x.length; i++) {
+    const { y, d } = geluNewInDoubles(x[i]!);
+    const bound = x[i]! >= 0 ? 4.5 * U * Math.abs(y) + 2 ** -149 : (4.6 * Math.abs(d) + 5.4) * U * Math.abs(y) + 2 ** -122;
+    const error = Math.abs(fast[i]! - y);
+    if (!(error <= bound)) assert.unreachable(`gelu_new(${x[i]}) = ${fast[i]}, in doubles ${y} (bound ${bound})`);
+    worst = Math.max(worst, error / bound);
+  }
+  assert.ok(worst > 0.1, `the sweep reaches the bound's scale (worst error ${worst} of it)`);
+});
+
+(wasmSwitchedOff() ? test.skip : test)('gelu_new gradient: each float32 element within (4.6|d| + 21)·2^−24·|dy|·(|σ| + |x·2u′·σ(1 − σ)|) (+ |dy|·2^−118) of the gradient in doubles', () => {
+  const rng = createRng(26);
+  const x = geluSweep(4099);
+  const dy = Float32Array.from(x, () => rng.normal() * 3);
+  const fast = wasmGeluNewGrad({ data: x, start: 0 }, { data: dy, start: 0 }, x.length, newFloats)!;
+  let worst = 0;
+  for (let i = 0; i < x.length; i++) {
+    const { d, sigma, slope } = geluNewInDoubles(x[i]!);
+    const exact = dy[i]! * (sigma + slope);
+    const bound = Math.abs(dy[i]!) * ((4.6 * Math.abs(d) + 21) * U * (Math.abs(sigma) + Math.abs(slope)) + 2 ** -118) + 2 ** -149;
+    const error = Math.abs(fast[i]! - exact);
+    if (!(error <= bound)) assert.unreachable(`gelu_new′(${x[i]})·${dy[i]} = ${fast[i]}, in doubles ${exact} (bound ${bound})`);
+    worst = Math.max(worst, error / bound);
+  }
+  assert.ok(worst > 0.1, `the sweep reaches the bound's scale (worst error ${worst} of it)`);
+});
+
+(wasmSwitchedOff() ? test.skip : test)('gelu_new and its gradient at ±0, ±∞, NaN and huge x: their limits, never NaN from ∞/∞ or 0·∞', () => {
+  const max = 3.4028234663852886e38;
+  const x = Float32Array.from([0, -0, Infinity, -Infinity, Number.NaN, 1e30, -1e30, max, -max, 20, -20, 2 ** -148, -(2 ** -148)]);
+  const forward = wasmGeluNew({ data: x, start: 0 }, x.length, newFloats)!;
+  // The smallest subnormals halve exactly (x·σ(0) = x/2), signs and all.
+  const limits = [0, -0, Infinity, -0, Number.NaN, Math.fround(1e30), -0, max, -0, 20, -0, 2 ** -149, -(2 ** -149)];
+  limits.forEach((limit, i) => assert.ok(Object.is(forward[i], limit), `gelu_new(${x[i]}) = ${forward[i]}, not ${limit}`));
+  const dy = new Float32Array(x.length).fill(2);
+  const backward = wasmGeluNewGrad({ data: x, start: 0 }, { data: dy, start: 0 }, x.length, newFloats)!;
+  const slopes = [1, 1, 2, 0, Number.NaN, 2, 0, 2, 0, 2, 0, 1, 1];
+  slopes.forEach((slope, i) => assert.ok(backward[i] === slope || (Number.isNaN(slope) && Number.isNaN(backward[i]!)), `2·gelu_new′(${x[i]}) = ${backward[i]}, not ${slope}`));
+  const upstreamNaN = wasmGeluNewGrad({ data: x, start: 0 }, { data: new Float32Array(x.length).fill(Number.NaN), start: 0 }, x.length, newFloats)!;
+  assert.ok(upstreamNaN.every(Number.isNaN), 'NaN upstream gives NaN');
 });
 
 test('LSGRAD_WASM=0 turns the wasm path off', () => {

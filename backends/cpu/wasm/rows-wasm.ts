@@ -25,8 +25,8 @@ interface Exports {
   softmaxBackward(y: number, dy: number, out: number, rows: number, width: number): void;
   layerNorm(x: number, weight: number, bias: number, out: number, rows: number, width: number, eps: number): void;
   layerNormBackward(x: number, weight: number, dy: number, dx: number, dweight: number, dbias: number, rows: number, width: number, eps: number): void;
-  geluNew(x: number, out: number, xs: number, exps: number, vectors: number): void;
-  geluNewBackward(x: number, dy: number, out: number, xs: number, dys: number, exps: number, vectors: number): void;
+  geluNew(x: number, out: number, vectors: number): void;
+  geluNewBackward(x: number, dy: number, out: number, vectors: number): void;
 }
 
 const PAGE_BYTES = 65536;
@@ -162,11 +162,11 @@ export function wasmGeluNew(x: Floats, size: number, newOutput: NewOutput): Floa
   const k = kernelFor([x], 4);
   if (!k) return null;
   const out = newOutput(size);
-  const layout = reserve(k, 4, 6, 0); // x, out, then two chunks of doubles each for x and the exps
-  const [input, output, xs, , exps] = layout.chunk as [number, number, number, number, number];
+  const layout = reserve(k, 4, 2, 0);
+  const [input, output] = layout.chunk as [number, number];
   // Elements as rows of one: a last chunk that is not whole vectors computes its tail lanes on
   // stale memory and copies out only its own elements.
-  eachChunk(k, { ...layout, chunkRows: layout.chunkRows * 4 }, size, 1, [x], [out], (count) => k.geluNew(input, output, xs, exps, Math.ceil(count / 4)));
+  eachChunk(k, { ...layout, chunkRows: layout.chunkRows * 4 }, size, 1, [x], [out], (count) => k.geluNew(input, output, Math.ceil(count / 4)));
   return out;
 }
 
@@ -175,8 +175,8 @@ export function wasmGeluNewGrad(x: Floats, dy: Floats, size: number, newOutput: 
   const k = kernelFor([x, dy], 4);
   if (!k) return null;
   const out = newOutput(size);
-  const layout = reserve(k, 4, 9, 0); // x, dy, out, then two chunks of doubles each for x, dy and the exps
-  const [input, upstream, output, xs, , dys, , exps] = layout.chunk as [number, number, number, number, number, number, number, number];
-  eachChunk(k, { ...layout, chunkRows: layout.chunkRows * 4 }, size, 1, [x, dy], [out], (count) => k.geluNewBackward(input, upstream, output, xs, dys, exps, Math.ceil(count / 4)));
+  const layout = reserve(k, 4, 3, 0);
+  const [input, upstream, output] = layout.chunk as [number, number, number];
+  eachChunk(k, { ...layout, chunkRows: layout.chunkRows * 4 }, size, 1, [x, dy], [out], (count) => k.geluNewBackward(input, upstream, output, Math.ceil(count / 4)));
   return out;
 }

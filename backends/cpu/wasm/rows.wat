@@ -7,50 +7,54 @@
 ;; Layout: byte addresses of dense row-major float32 arrays, each 16-byte aligned. Row kernels take
 ;; `rows` rows of `width` floats, width a multiple of 4; the elementwise kernels take `vectors`
 ;; groups of 4 floats (the caller pads the last group).
-;; NOTE: gelu_new computes in doubles (two lanes) with the TypeScript kernels' exp (fast-exp.ts), so
-;; its float32 results keep the TypeScript kernels' 1-ulp accuracy; softmax and its gradient compute
-;; in float32 vectors (four lanes) with an exp of their own, as PyTorch's float32 softmax does,
-;; within the bounds their NOTEs derive; layer norm sums in float32 vectors (within float32 rounding
-;; of the double sums).
+;; NOTE: softmax, gelu_new and their gradients compute in float32 vectors (four lanes) with one exp
+;; of their own ($exp), as PyTorch's float32 kernels do, within the bounds their NOTEs derive; layer
+;; norm sums in float32 vectors (within float32 rounding of the double sums).
 (module
   (memory (export "memory") 1 65536)
 
-  ;; e^x in place over an array of doubles, as expForFloat32 (fast-exp.ts): x = k·ln2 + r, |r| ≤ ln2/2
-  ;; (ln 2 in two parts, Cody–Waite), e^r by its degree-8 Taylor polynomial (relative error ~2e-10),
-  ;; 2^k built in the exponent bits. k is rounded by adding and subtracting 1.5·2^52, whose sum also
-  ;; holds k in its low bits (cheaper than f64x2.nearest and a float-to-int conversion).
-  ;; NOTE: x is clamped to [−708, 709] (k stays within the normal exponents), so the result is finite
-  ;; and never 0 (e^−708 ≈ 3e−308):
-  ;; every caller rounds to float32, where both ends are exact (0 and beyond the float32 range), and
-  ;; pmin/pmax keep NaN as NaN.
-  ;; NOTE: one call per array, not per vector: V8 does not inline wasm calls, and a call per vector
-  ;; cost as much as the polynomial.
-  (func $expInPlace (param $at i32) (param $doubles i32)
-    (local $end i32) (local $clamped v128) (local $shifted v128) (local $k v128) (local $r v128) (local $p v128)
-    (local.set $end (i32.add (local.get $at) (i32.shl (local.get $doubles) (i32.const 3))))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $at) (local.get $end)))
-        (local.set $clamped (f64x2.pmin (f64x2.pmax (v128.load (local.get $at)) (f64x2.splat (f64.const -708))) (f64x2.splat (f64.const 709))))
-        (local.set $shifted (f64x2.add (f64x2.mul (local.get $clamped) (f64x2.splat (f64.const 1.4426950408889634))) (f64x2.splat (f64.const 6755399441055744))))
-        (local.set $k (f64x2.sub (local.get $shifted) (f64x2.splat (f64.const 6755399441055744))))
-        (local.set $r (f64x2.sub
-          (f64x2.sub (local.get $clamped) (f64x2.mul (local.get $k) (f64x2.splat (f64.const 0.6931471803691238))))
-          (f64x2.mul (local.get $k) (f64x2.splat (f64.const 1.9082149292705877e-10)))))
-        (local.set $p (f64x2.splat (f64.const 0x1.a01a01a01a01ap-16)))                                         ;; 1/8!
-        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 0x1.a01a01a01a01ap-13)))) ;; 1/7!
-        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 0x1.6c16c16c16c17p-10)))) ;; 1/6!
-        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 0x1.1111111111111p-7))))  ;; 1/5!
-        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 0x1.5555555555555p-5))))  ;; 1/4!
-        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 0x1.5555555555555p-3))))  ;; 1/3!
-        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 0.5))))
-        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 1))))
-        (local.set $p (f64x2.add (f64x2.mul (local.get $p) (local.get $r)) (f64x2.splat (f64.const 1))))
-        ;; · 2^k: k + 1023 in the exponent field (the shifted sum's low bits are k; the shift drops the rest)
-        (v128.store (local.get $at) (f64x2.mul (local.get $p)
-          (i64x2.shl (i64x2.add (local.get $shifted) (i64x2.splat (i64.const 1023))) (i32.const 52))))
-        (local.set $at (i32.add (local.get $at) (i32.const 16)))
-        (br $next))))
+  ;; to[i] = e^(from[i] − shift) for `floats` floats (a multiple of 4, at least 4; `from` may be
+  ;; `to`), where the caller knows that d = from[i] − shift ≤ 0 (or NaN): softmax's x − max and
+  ;; gelu_new's −2|u|. d is clamped to ≥ −88 (−∞ then gives 0; pmax keeps its first operand where
+  ;; either is NaN, so NaN stays NaN), d = k·ln2 + r with |r| ≤ ln2/2 (k rounded by adding and
+  ;; subtracting 1.5·2^23, whose sum also holds k in its low bits; ln 2 in two parts, Cody–Waite,
+  ;; the first of 9 bits so that k·ln2hi and d − k·ln2hi are exact), e^r by 1 + r + c2·r² + … + c6·r⁶
+  ;; (coefficients fitted for the least maximal relative error on |r| ≤ ln2/2, 3e−9, far below
+  ;; float32 rounding), and 2^k built in the exponent bits. Nothing clamps d above: past 88.7 the
+  ;; exponent field would wrap, which no caller reaches.
+  ;; NOTE: every float32 d in [−88, 0] was checked against e^d in doubles: within 1.18 ulp (2.36·2^−24
+  ;; relative; the worst 1.176, at d ≈ −71.05) wherever e^d is a normal float32; rows-wasm.test.ts
+  ;; holds a sweep of them to it. Below, d < −87.68 gives k = −127, whose exponent bits make 2^k = 0:
+  ;; a result under 2^−126 (≈ 1.2e−38) may come out 0 or subnormal, off by less than 2^−126.
+  ;; NOTE: a pass over an array, not a function per vector (V8 does not inline wasm calls) nor the
+  ;; polynomial inline in each kernel's loop: gelu_new's forward took 1.27 ms per 1 Mi floats in
+  ;; three passes around this one, 1.49 with the exp inline in one loop (likely its many constants
+  ;; and temporaries crowding the 16 vector registers) and 2.14 with a call per vector. The loop
+  ;; tests at its end: that one-loop form testing at its start, as the double kernels did, took 2.4.
+  (func $exp (param $from i32) (param $to i32) (param $floats i32) (param $shift v128)
+    (local $end i32) (local $d v128) (local $shifted v128) (local $k v128) (local $r v128) (local $p v128)
+    (local.set $end (i32.add (local.get $from) (i32.shl (local.get $floats) (i32.const 2))))
+    (loop $next
+      (local.set $d (f32x4.pmax (f32x4.sub (v128.load (local.get $from)) (local.get $shift)) (f32x4.splat (f32.const -88))))
+      (local.set $shifted (f32x4.add (f32x4.mul (local.get $d) (f32x4.splat (f32.const 0x1.715476p+0))) (f32x4.splat (f32.const 12582912))))
+      (local.set $k (f32x4.sub (local.get $shifted) (f32x4.splat (f32.const 12582912))))
+      (local.set $r (f32x4.sub
+        (f32x4.sub (local.get $d) (f32x4.mul (local.get $k) (f32x4.splat (f32.const 0x1.63p-1))))      ;; ln2hi
+        (f32x4.mul (local.get $k) (f32x4.splat (f32.const -0x1.bd0106p-13)))))                       ;; ln 2 − ln2hi
+      (local.set $p (f32x4.add (f32x4.mul (f32x4.splat (f32.const 0x1.6a244cp-10)) (local.get $r)) (f32x4.splat (f32.const 0x1.1239d4p-7))))
+      (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 0x1.5558f2p-5))))
+      (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 0x1.555492p-3))))
+      (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 0x1.fffffcp-2))))
+      (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1))))
+      (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1))))
+      ;; · 2^k: k + 127 in the exponent field (the shifted sum's low bits are k; the shift drops the rest)
+      (v128.store (local.get $to) (f32x4.mul (local.get $p) (i32x4.shl (i32x4.add (local.get $shifted) (i32x4.splat (i32.const 127))) (i32.const 23))))
+      (local.set $to (i32.add (local.get $to) (i32.const 16)))
+      (br_if $next (i32.lt_u (local.tee $from (i32.add (local.get $from) (i32.const 16))) (local.get $end)))))
+
+  ;; $exp with no shift, for rows-wasm.test.ts (which holds it to its NOTE over a sweep of d).
+  (func (export "exp") (param $from i32) (param $to i32) (param $floats i32)
+    (call $exp (local.get $from) (local.get $to) (local.get $floats) (v128.const i32x4 0 0 0 0)))
 
   (func $sumLanes (param $v v128) (result f32)
     (f32.add
@@ -79,46 +83,11 @@
       (br_if $next (i32.lt_u (local.tee $x (i32.add (local.get $x) (i32.const 16))) (local.get $end))))
     (call $sumLanes (local.get $acc)))
 
-  ;; `floats` floats (a multiple of 4) from `from` as doubles at `to`.
-  (func $promote (param $from i32) (param $to i32) (param $floats i32)
-    (local $end i32) (local $v v128)
-    (local.set $end (i32.add (local.get $from) (i32.shl (local.get $floats) (i32.const 2))))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $from) (local.get $end)))
-        (local.set $v (v128.load (local.get $from)))
-        (v128.store (local.get $to) (f64x2.promote_low_f32x4 (local.get $v)))
-        (v128.store offset=16 (local.get $to)
-          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))
-        (local.set $from (i32.add (local.get $from) (i32.const 16)))
-        (local.set $to (i32.add (local.get $to) (i32.const 32)))
-        (br $next))))
-
-  ;; `floats` doubles (a multiple of 4) from `from` rounded to floats at `to`.
-  (func $demote (param $from i32) (param $to i32) (param $floats i32)
-    (local $end i32)
-    (local.set $end (i32.add (local.get $to) (i32.shl (local.get $floats) (i32.const 2))))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $to) (local.get $end)))
-        (v128.store (local.get $to) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-          (f32x4.demote_f64x2_zero (v128.load (local.get $from))) (f32x4.demote_f64x2_zero (v128.load offset=16 (local.get $from)))))
-        (local.set $from (i32.add (local.get $from) (i32.const 32)))
-        (local.set $to (i32.add (local.get $to) (i32.const 16)))
-        (br $next))))
-
   ;; out = softmax(x) along each row, in float32 vectors: the row's max, then e^(x − max) written
-  ;; to `out` while their sum accumulates, then `out` times 1/sum. As the TypeScript kernel: a row of
-  ;; all −∞ shifts by 0 (its exps are 0, and 0·(1/0) is NaN), and a row holding NaN gives NaN.
-  ;; The exp: d = x − max ≤ 0 is clamped to ≥ −88 (−∞ then gives 0; pmax keeps its first operand
-  ;; where either is NaN, so NaN stays NaN), d = k·ln2 + r with |r| ≤ ln2/2 (k rounded by adding and
-  ;; subtracting 1.5·2^23, whose sum also holds k in its low bits; ln 2 in two parts, Cody–Waite, the
-  ;; first of 9 bits so that k·ln2hi and d − k·ln2hi are exact), e^r by 1 + r + c2·r² + … + c6·r⁶
-  ;; (coefficients fitted for the least maximal relative error on |r| ≤ ln2/2, 3e−9, far below float32
-  ;; rounding), and 2^k built in the exponent bits.
-  ;; NOTE: every float32 d in [−88, 0] was checked against e^d in doubles: within 1.18 ulp wherever
-  ;; e^d is a normal float32. Below, d < −87.34 gives k = −127, whose exponent bits make 2^k = 0: a
-  ;; weight under 2^−126 (≈ 1.2e−38) may come out 0, off by less than 2^−126.
+  ;; to `out` ($exp), their sum, then `out` times 1/sum. As the TypeScript kernel: a row of all −∞
+  ;; shifts by 0 (its exps are 0, and 0·(1/0) is NaN), and a row holding NaN gives NaN.
+  ;; The exp is $exp's (its NOTE bounds it: within 1.18 ulp where e^(x − max) is a normal float32;
+  ;; a weight under 2^−126 (≈ 1.2e−38) may come out 0, off by less than 2^−126).
   ;; NOTE: the max is f32x4.pmax, one instruction where V8 spends several on f32x4.max to propagate
   ;; NaN (with f32x4.max the whole forward took 160 ms instead of 94 per 64 Mi floats, width 4096). A
   ;; NaN that pmax drops still makes every output NaN, through its own exp and the sum. Two running
@@ -135,8 +104,7 @@
   ;; product rounded to float32 (u each).
   (func (export "softmax") (param $x i32) (param $out i32) (param $rows i32) (param $width i32)
     (local $rowBytes i32) (local $rowEnd i32) (local $blockEnd i32) (local $i i32) (local $o i32) (local $peak f32)
-    (local $vector v128) (local $other v128) (local $shift v128) (local $d v128) (local $shifted v128) (local $k v128)
-    (local $r v128) (local $p v128) (local $block v128) (local $low v128) (local $high v128) (local $scale v128)
+    (local $vector v128) (local $other v128) (local $shift v128) (local $block v128) (local $low v128) (local $high v128) (local $scale v128)
     (local.set $rowBytes (i32.shl (local.get $width) (i32.const 2)))
     (block $done
       (loop $row
@@ -159,41 +127,25 @@
             (br $max)))
         (local.set $peak (call $maxLanes (f32x4.pmax (local.get $vector) (local.get $other))))
         (local.set $shift (f32x4.splat (select (f32.const 0) (local.get $peak) (f32.eq (local.get $peak) (f32.const -inf)))))
+        (call $exp (local.get $x) (local.get $out) (local.get $width) (local.get $shift))
         (local.set $low (v128.const i32x4 0 0 0 0))
         (local.set $high (v128.const i32x4 0 0 0 0))
-        (local.set $i (local.get $x))
         (local.set $o (local.get $out))
+        (local.set $rowEnd (i32.add (local.get $out) (local.get $rowBytes)))
         (loop $blocks
-          (local.set $blockEnd (i32.add (local.get $i) (i32.const 128)))
+          (local.set $blockEnd (i32.add (local.get $o) (i32.const 128)))
           (local.set $blockEnd (select (local.get $rowEnd) (local.get $blockEnd) (i32.gt_u (local.get $blockEnd) (local.get $rowEnd))))
           (local.set $block (v128.const i32x4 0 0 0 0))
-          (loop $exp
-            (local.set $d (f32x4.pmax (f32x4.sub (v128.load (local.get $i)) (local.get $shift)) (f32x4.splat (f32.const -88))))
-            (local.set $shifted (f32x4.add (f32x4.mul (local.get $d) (f32x4.splat (f32.const 0x1.715476p+0))) (f32x4.splat (f32.const 12582912))))
-            (local.set $k (f32x4.sub (local.get $shifted) (f32x4.splat (f32.const 12582912))))
-            (local.set $r (f32x4.sub
-              (f32x4.sub (local.get $d) (f32x4.mul (local.get $k) (f32x4.splat (f32.const 0x1.63p-1))))      ;; ln2hi
-              (f32x4.mul (local.get $k) (f32x4.splat (f32.const -0x1.bd0106p-13)))))                       ;; ln 2 − ln2hi
-            (local.set $p (f32x4.add (f32x4.mul (f32x4.splat (f32.const 0x1.6a244cp-10)) (local.get $r)) (f32x4.splat (f32.const 0x1.1239d4p-7))))
-            (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 0x1.5558f2p-5))))
-            (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 0x1.555492p-3))))
-            (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 0x1.fffffcp-2))))
-            (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1))))
-            (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (f32x4.splat (f32.const 1))))
-            ;; · 2^k: k + 127 in the exponent field (the shifted sum's low bits are k; the shift drops the rest)
-            (local.set $p (f32x4.mul (local.get $p) (i32x4.shl (i32x4.add (local.get $shifted) (i32x4.splat (i32.const 127))) (i32.const 23))))
-            (v128.store (local.get $o) (local.get $p))
-            (local.set $block (f32x4.add (local.get $block) (local.get $p)))
-            (local.set $o (i32.add (local.get $o) (i32.const 16)))
-            (br_if $exp (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $blockEnd))))
+          (loop $sum
+            (local.set $block (f32x4.add (local.get $block) (v128.load (local.get $o))))
+            (br_if $sum (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 16))) (local.get $blockEnd))))
           (local.set $low (f64x2.add (local.get $low) (f64x2.promote_low_f32x4 (local.get $block))))
           (local.set $high (f64x2.add (local.get $high)
             (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $block) (local.get $block)))))
-          (br_if $blocks (i32.lt_u (local.get $i) (local.get $rowEnd))))
+          (br_if $blocks (i32.lt_u (local.get $o) (local.get $rowEnd))))
         (local.set $low (f64x2.add (local.get $low) (local.get $high)))
         (local.set $scale (f32x4.splat (f32.demote_f64
           (f64.div (f64.const 1) (f64.add (f64x2.extract_lane 0 (local.get $low)) (f64x2.extract_lane 1 (local.get $low)))))))
-        (local.set $rowEnd (local.get $o))
         (local.set $o (local.get $out))
         (loop $normalise
           (v128.store (local.get $o) (f32x4.mul (v128.load (local.get $o)) (local.get $scale)))
@@ -334,69 +286,89 @@
         (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
         (br $row))))
 
-  ;; −2u = −2·√(2/π)(x + 0.044715x³) for the `doubles` doubles at `x`, written at `to`.
-  (func $geluNewExponent (param $x i32) (param $to i32) (param $doubles i32)
-    (local $end i32) (local $v v128)
-    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $doubles) (i32.const 3))))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
-        (local.set $v (v128.load (local.get $x)))
-        (v128.store (local.get $to) (f64x2.mul (f64x2.splat (f64.const -1.5957691216057308))
-          (f64x2.add (local.get $v) (f64x2.mul (f64x2.splat (f64.const 0.044715)) (f64x2.mul (local.get $v) (f64x2.mul (local.get $v) (local.get $v)))))))
-        (local.set $x (i32.add (local.get $x) (i32.const 16)))
-        (local.set $to (i32.add (local.get $to) (i32.const 16)))
-        (br $next))))
+  ;; gelu_new(x) = x·σ(2u), u = √(2/π)(x + 0.044715x³) (activations.ts says why), in float32
+  ;; vectors, with e = e^(−2|u|) ≤ 1 (u is odd in x): σ(2u) = 1/(1 + e) for x ≥ 0 and e/(1 + e) for
+  ;; x < 0. The exp's argument is never positive, so e never overflows, and the negative tail keeps
+  ;; e's relative accuracy (1 + tanh u would cancel there, and x/(1 + e^(−2u)) needs e^(−2u) up to ∞).
+  ;; Three passes over the `vectors` vectors at `x`: d = −2|u| to `out`, e^d in place ($exp), then
+  ;; the quotient. x is clamped to ≥ −16 first (pmax keeps NaN): below about −10.8 the result rounds
+  ;; to −0 either way, and −∞ would give −∞·0 = NaN. So +∞ gives +∞, −∞ gives −0 and NaN gives NaN.
+  ;; NOTE: float32 accuracy, per element against gelu_new of the same input in doubles, to first
+  ;; order (u = 2^−24): d carries ≤ 4.6u relative error (x², the constants, two products and a sum
+  ;; rounded), which moves e by ≤ 4.6u·|d|, and $exp adds ≤ 2.4u: δe ≤ (4.6|d| + 2.4)u. For x ≥ 0 the
+  ;; result x/(1 + e) moves by e/(1 + e)·δe ≤ 1.3u + 1.2u (|d|·e/(1 + e) ≤ 0.28), plus 1 + e and the
+  ;; quotient rounded: ≤ 4.5u relative. For x < 0, x·e/(1 + e) moves by δe/(1 + e) ≤ δe, plus three
+  ;; roundings: ≤ (4.6|d| + 5.4)u relative, and 2^−122 absolute where e falls below the normal range
+  ;; (x < −10.0: $exp's 2^−126 times |x| ≤ 16). Subnormal results add their rounding, 2^−150. |d|
+  ;; reaches 87 before e underflows, so at worst ~400u (2.4e−5): exp's conditioning, which no float32
+  ;; d escapes (the double kernel's 1 ulp came from a double d; PyTorch's float32 ½x(1 + tanh u)
+  ;; cancels to −0 there instead). Every float32 x in [−16, 16], checked outside the repository: at
+  ;; most 2.44u for x ≥ 0, ~2.8|d|·u for x < 0.
+  (func (export "geluNew") (param $x i32) (param $out i32) (param $vectors i32)
+    (local $end i32) (local $i i32) (local $o i32) (local $v v128) (local $e v128)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $vectors) (i32.const 4))))
+    (local.set $i (local.get $x))
+    (local.set $o (local.get $out))
+    ;; d = −2|u| = −|x|·(2√(2/π) + 2√(2/π)·0.044715·x²)
+    (loop $exponent
+      (local.set $v (f32x4.pmax (v128.load (local.get $i)) (f32x4.splat (f32.const -16))))
+      (v128.store (local.get $o) (f32x4.mul (f32x4.neg (f32x4.abs (local.get $v)))
+        (f32x4.add (f32x4.splat (f32.const 0x1.988454p+0)) (f32x4.mul (f32x4.splat (f32.const 0x1.2444f2p-4)) (f32x4.mul (local.get $v) (local.get $v))))))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (br_if $exponent (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $end))))
+    (call $exp (local.get $out) (local.get $out) (i32.shl (local.get $vectors) (i32.const 2)) (v128.const i32x4 0 0 0 0))
+    (local.set $i (local.get $x))
+    (local.set $o (local.get $out))
+    ;; (x ≥ 0 ? x : x·e) / (1 + e)
+    (loop $quotient
+      (local.set $v (f32x4.pmax (v128.load (local.get $i)) (f32x4.splat (f32.const -16))))
+      (local.set $e (v128.load (local.get $o)))
+      (v128.store (local.get $o) (f32x4.div
+        (v128.bitselect (f32x4.mul (local.get $v) (local.get $e)) (local.get $v) (f32x4.lt (local.get $v) (f32x4.splat (f32.const 0))))
+        (f32x4.add (f32x4.splat (f32.const 1)) (local.get $e))))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (br_if $quotient (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $end)))))
 
-  ;; gelu_new(x) = ½x(1 + tanh u), u = √(2/π)(x + 0.044715x³), as x / (1 + e^(−2u)) (activations.ts
-  ;; says why), in doubles: `xs` and `exps` hold 4·vectors doubles each.
-  (func (export "geluNew") (param $x i32) (param $out i32) (param $xs i32) (param $exps i32) (param $vectors i32)
-    (local $floats i32) (local $i i32) (local $e i32) (local $end i32)
-    (local.set $floats (i32.shl (local.get $vectors) (i32.const 2)))
-    (call $promote (local.get $x) (local.get $xs) (local.get $floats))
-    (call $geluNewExponent (local.get $xs) (local.get $exps) (local.get $floats))
-    (call $expInPlace (local.get $exps) (local.get $floats))
-    (local.set $i (local.get $xs))
-    (local.set $e (local.get $exps))
-    (local.set $end (i32.add (local.get $xs) (i32.shl (local.get $floats) (i32.const 3))))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-        (v128.store (local.get $i) (f64x2.div (v128.load (local.get $i)) (f64x2.add (f64x2.splat (f64.const 1)) (v128.load (local.get $e)))))
-        (local.set $i (i32.add (local.get $i) (i32.const 16)))
-        (local.set $e (i32.add (local.get $e) (i32.const 16)))
-        (br $next)))
-    (call $demote (local.get $xs) (local.get $out) (local.get $floats)))
-
-  ;; out = dy · d/dx x·σ(2u) = dy·(σ + x·2σ²e·u′), e = e^(−2u), σ = 1/(1 + e), in doubles (e stays
-  ;; finite, see $expInPlace, so the second term needs no guard). `xs`, `dys` and `exps` hold
-  ;; 4·vectors doubles each.
-  (func (export "geluNewBackward") (param $x i32) (param $dy i32) (param $out i32) (param $xs i32) (param $dys i32) (param $exps i32) (param $vectors i32)
-    (local $floats i32) (local $i i32) (local $d i32) (local $e i32) (local $end i32)
-    (local $v v128) (local $v2 v128) (local $exp v128) (local $s v128) (local $slope v128)
-    (local.set $floats (i32.shl (local.get $vectors) (i32.const 2)))
-    (call $promote (local.get $x) (local.get $xs) (local.get $floats))
-    (call $promote (local.get $dy) (local.get $dys) (local.get $floats))
-    (call $geluNewExponent (local.get $xs) (local.get $exps) (local.get $floats))
-    (call $expInPlace (local.get $exps) (local.get $floats))
-    (local.set $i (local.get $xs))
-    (local.set $d (local.get $dys))
-    (local.set $e (local.get $exps))
-    (local.set $end (i32.add (local.get $xs) (i32.shl (local.get $floats) (i32.const 3))))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
-        (local.set $v (v128.load (local.get $i)))
-        (local.set $v2 (f64x2.mul (local.get $v) (local.get $v)))
-        (local.set $exp (v128.load (local.get $e)))
-        (local.set $s (f64x2.div (f64x2.splat (f64.const 1)) (f64x2.add (f64x2.splat (f64.const 1)) (local.get $exp))))
-        (local.set $slope (f64x2.mul (f64x2.mul (f64x2.splat (f64.const 2)) (local.get $s)) (f64x2.mul (local.get $s) (local.get $exp))))
-        (v128.store (local.get $d) (f64x2.mul (v128.load (local.get $d)) (f64x2.add (local.get $s)
-          (f64x2.mul (f64x2.mul (f64x2.mul (local.get $v) (local.get $slope)) (f64x2.splat (f64.const 0.7978845608028654)))
-            (f64x2.add (f64x2.splat (f64.const 1)) (f64x2.mul (f64x2.splat (f64.const 0.134145)) (local.get $v2)))))))
-        (local.set $i (i32.add (local.get $i) (i32.const 16)))
-        (local.set $d (i32.add (local.get $d) (i32.const 16)))
-        (local.set $e (i32.add (local.get $e) (i32.const 16)))
-        (br $next)))
-    (call $demote (local.get $dys) (local.get $out) (local.get $floats)))
+  ;; out = dy · d/dx x·σ(2u) = dy·(σ + x·2u′·σ(1 − σ)), 2u′ = 2√(2/π)(1 + 3·0.044715x²), with e, d
+  ;; and σ as in geluNew and σ(1 − σ) = s·q for s = 1/(1 + e), q = e·s (σ = s for x ≥ 0, q for x < 0):
+  ;; no ∞ and no 0·∞ anywhere. The same passes, with x clamped to [−16, 16] (pmin and pmax keep NaN):
+  ;; beyond, the derivative is 1 or 0 in float32, and x²·… would overflow into ∞·0 = NaN.
+  ;; NOTE: float32 accuracy, per element against the same formula in doubles, to first order: with
+  ;; σ and T = x·2u′·s·q the two terms, |error| ≤ (4.6|d| + 21)·u·|dy|·(|σ| + |T|), plus |dy|·2^−118
+  ;; where e falls below the normal range (x < −10.0, where |σ| + |T| < 237·2^−126 and falls with
+  ;; e). The terms: δe as in geluNew; s off by ≤ e/(1 + e)·δe + 2u ≤ 4.5u (as geluNew's x ≥ 0), q
+  ;; by δe + δs + u, and σ by at most that; 2u′ by ≤ 3.1u, x·2u′ by 4.1u, s·q by δe + 2δs + 2u, T by
+  ;; δe + 2δs + 7.1u ≤ δe + 16.1u; then σ + T, and dy times it, rounded (u·|σ + T| each): in all
+  ;; ≤ (δe + 18.1u)·(|σ| + |T|) = (4.6|d| + 20.5)u·(|σ| + |T|). For x < 0 the terms have opposite
+  ;; signs and cancel where the derivative crosses 0 (x ≈ −0.75), so the bound is on |σ| + |T|, not
+  ;; on the result. Every float32 x in [−16, 16] (dy = 1), checked outside the repository: within
+  ;; 0.64 of the bound.
+  (func (export "geluNewBackward") (param $x i32) (param $dy i32) (param $out i32) (param $vectors i32)
+    (local $end i32) (local $i i32) (local $o i32) (local $v v128) (local $v2 v128) (local $s v128) (local $q v128)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $vectors) (i32.const 4))))
+    (local.set $i (local.get $x))
+    (local.set $o (local.get $out))
+    (loop $exponent
+      (local.set $v (f32x4.pmin (f32x4.pmax (v128.load (local.get $i)) (f32x4.splat (f32.const -16))) (f32x4.splat (f32.const 16))))
+      (v128.store (local.get $o) (f32x4.mul (f32x4.neg (f32x4.abs (local.get $v)))
+        (f32x4.add (f32x4.splat (f32.const 0x1.988454p+0)) (f32x4.mul (f32x4.splat (f32.const 0x1.2444f2p-4)) (f32x4.mul (local.get $v) (local.get $v))))))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (br_if $exponent (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $end))))
+    (call $exp (local.get $out) (local.get $out) (i32.shl (local.get $vectors) (i32.const 2)) (v128.const i32x4 0 0 0 0))
+    (local.set $i (local.get $x))
+    (local.set $o (local.get $out))
+    ;; dy·((x ≥ 0 ? s : q) + x·(2√(2/π) + 2√(2/π)·3·0.044715·x²)·s·q)
+    (loop $derivative
+      (local.set $v (f32x4.pmin (f32x4.pmax (v128.load (local.get $i)) (f32x4.splat (f32.const -16))) (f32x4.splat (f32.const 16))))
+      (local.set $v2 (f32x4.mul (local.get $v) (local.get $v)))
+      (local.set $s (f32x4.div (f32x4.splat (f32.const 1)) (f32x4.add (f32x4.splat (f32.const 1)) (v128.load (local.get $o)))))
+      (local.set $q (f32x4.mul (v128.load (local.get $o)) (local.get $s)))
+      (v128.store (local.get $o) (f32x4.mul (v128.load (local.get $dy))
+        (f32x4.add (v128.bitselect (local.get $q) (local.get $s) (f32x4.lt (local.get $v) (f32x4.splat (f32.const 0))))
+          (f32x4.mul
+            (f32x4.mul (local.get $v) (f32x4.add (f32x4.splat (f32.const 0x1.988454p+0)) (f32x4.mul (f32x4.splat (f32.const 0x1.b6676cp-3)) (local.get $v2))))
+            (f32x4.mul (local.get $s) (local.get $q))))))
+      (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+      (local.set $o (i32.add (local.get $o) (i32.const 16)))
+      (br_if $derivative (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $end)))))
 )
