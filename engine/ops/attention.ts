@@ -59,5 +59,10 @@ export function denseAttention(q: Tensor, k: Tensor, v: Tensor, mask?: Tensor | 
   return cat(chunks, 2);
 }
 
-/** Most scores (batch × heads × query rows × keys) denseAttention computes at once: 16 MiB of float32. */
-const SCORES_PER_CHUNK = 2 ** 22;
+/**
+ * Most scores (batch × heads × query rows × keys) denseAttention computes at once: 32 MiB of float32.
+ * NOTE: 4 heads × 4,096 tokens fwd+bwd on two threads, two rounds, wall: chunks of 16 MiB 894/895 ms,
+ * 32 MiB 831/849 ms at the same peak (800 MB), 64 MiB 812/809 ms but 100 MB more (fewer chunks,
+ * fewer full-size gradient sums for k and v; the products on OpenBLAS's two threads larger).
+ */
+const SCORES_PER_CHUNK = 2 ** 23;
