@@ -20,11 +20,17 @@ const counter: AllocationCounter = {
   reset() { this.bytes = 0; this.buffers = 0; this.largest = 0; },
 };
 
+function countBuffer(buffer: ArrayBufferView): void {
+  counter.bytes += buffer.byteLength;
+  counter.buffers += 1;
+  if (buffer.byteLength > counter.largest) counter.largest = buffer.byteLength;
+}
+
+/** A returned buffer, or the buffers a fused kernel returns in a record ({ out, saved }, { dq, dkeys, dvalues }). */
 function record(result: unknown): void {
-  if (ArrayBuffer.isView(result)) {
-    counter.bytes += result.byteLength;
-    counter.buffers += 1;
-    if (result.byteLength > counter.largest) counter.largest = result.byteLength;
+  if (ArrayBuffer.isView(result)) countBuffer(result);
+  else if (result !== null && typeof result === 'object') {
+    for (const value of Object.values(result)) if (ArrayBuffer.isView(value)) countBuffer(value);
   }
 }
 
