@@ -82,7 +82,7 @@ export function systemBlas(): SystemBlas | null {
 
 /** How many threads OpenBLAS runs each product on (read when it loaded; 1 before it loads). */
 export function systemBlasThreads(): number {
-  const threads = Number((globalThis as { process?: NodeProcess }).process?.env.OPENBLAS_NUM_THREADS);
+  const threads = Number(nodeProcess()?.env.OPENBLAS_NUM_THREADS);
   return systemBlas() !== null && Number.isInteger(threads) && threads > 1 ? threads : 1;
 }
 
