@@ -25,7 +25,8 @@ export interface ForwardResult {
 
 export interface OpDefinition<Params> {
   readonly name: string;
-  readonly forward: (backend: Backend, inputs: readonly Tensor[], params: Params) => ForwardResult;
+  /** `recordsGradient`: whether defineOp will record this call for backward (so `saved` is worth keeping). */
+  readonly forward: (backend: Backend, inputs: readonly Tensor[], params: Params, recordsGradient: boolean) => ForwardResult;
   /**
    * Input gradients from the output gradient, written in ops (so it runs on any backend); null where none flows.
    * It must keep no reference to dy or to the tensors it makes once it returns (no caching in a closure or a
@@ -56,7 +57,9 @@ export function defineOp<Params = void>(definition: OpDefinition<Params>): Op<Pa
         throw opError(definition.name, `inputs live on different backends ('${backend.name}' and '${input.backend.name}'); move one with toBackend()`);
       }
     }
-    const result = definition.forward(backend, inputs, params);
+    const { gradient } = definition;
+    const recordsGradient = gradient !== undefined && isGradEnabled() && inputs.some((input) => input.requiresGrad);
+    const result = definition.forward(backend, inputs, params, recordsGradient);
     const output = new Tensor({
       storage: result.storage,
       shape: result.shape,
@@ -67,12 +70,11 @@ export function defineOp<Params = void>(definition: OpDefinition<Params>): Op<Pa
     });
     const createdAt = captureCallSite(); // undefined unless detectAnomaly runs
     checkForward(definition.name, inputs, output, createdAt);
-    const { gradient } = definition;
-    if (gradient && isGradEnabled() && inputs.some((input) => input.requiresGrad)) {
+    if (recordsGradient) {
       output.node = {
         op: definition.name,
         inputs,
-        gradient: (dy) => gradient(inputs, output, dy, params, result.saved),
+        gradient: (dy) => gradient!(inputs, output, dy, params, result.saved),
         ...(createdAt ? { createdAt } : {}),
       };
     }

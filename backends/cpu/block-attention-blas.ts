@@ -11,8 +11,8 @@
 // dimension) a block's products are too small for BLAS calls to pay, and the wasm kernel stays.
 import { pairTableStride, type BlockAttentionGradients, type BlockAttentionPlan } from '../../engine/backend.js';
 import { NO_TRANSPOSE, systemBlas, systemBlasThreads, TRANSPOSE, type SystemBlas } from './blas.js';
-import { newBuffer, newFloat32Output } from './buffer-pool.js';
-import { expForFloat32 } from './fast-exp.js';
+import { newBuffer, newFloat32Output, releaseScratch } from './buffer-pool.js';
+import { softmax } from './reduce.js';
 import type { BlockAttentionOperands } from './wasm/block-attention-wasm.js';
 import { wasmSoftmax } from './wasm/rows-wasm.js';
 
@@ -47,30 +47,35 @@ function scratchOf(floats: number): Float32Array {
 }
 
 /**
- * The rows `table[0…width)` of a (bankRows × headDim) bank from `base` into `into` (width × headDim):
- * runs of consecutive rows (the local window) in one copy each.
+ * The runs of consecutive bank rows in `table[0…width)` (the local window is one): `visit(column,
+ * bankRow, count)` for table[column … column + count) = bankRow, bankRow + 1, ….
  */
-function gatherRows(bank: Float32Array, base: number, table: Int32Array, width: number, headDim: number, into: Float32Array): void {
+function forEachRowRun(table: Int32Array, width: number, visit: (column: number, bankRow: number, count: number) => void): void {
   for (let column = 0; column < width;) {
     let end = column + 1;
     while (end < width && table[end] === table[end - 1]! + 1) end++;
-    const from = base + table[column]! * headDim;
-    into.set(bank.subarray(from, from + (end - column) * headDim), column * headDim);
+    visit(column, table[column]!, end - column);
     column = end;
   }
 }
 
+/** The rows `table[0…width)` of a (bankRows × headDim) bank from `base` into `into` (width × headDim), a copy per run. */
+function gatherRows(bank: Float32Array, base: number, table: Int32Array, width: number, headDim: number, into: Float32Array): void {
+  forEachRowRun(table, width, (column, bankRow, count) => {
+    const from = base + bankRow * headDim;
+    into.set(bank.subarray(from, from + count * headDim), column * headDim);
+  });
+}
+
 /** Adds the rows of `rows` (width × headDim) into the bank rows `table[c]` from `base` (repeats add up). */
 function scatterAddRows(blas: SystemBlas, bank: Float32Array, base: number, table: Int32Array, width: number, headDim: number, rows: Float32Array): void {
-  for (let column = 0; column < width;) {
-    let end = column + 1;
-    while (end < width && table[end] === table[end - 1]! + 1) end++;
-    const to = base + table[column]! * headDim;
-    const floats = (end - column) * headDim;
-    if (floats >= 64) blas.saxpy(floats, 1, rows.subarray(column * headDim, column * headDim + floats), 1, bank.subarray(to, to + floats), 1);
-    else for (let i = 0; i < floats; i++) bank[to + i]! += rows[column * headDim + i]!;
-    column = end;
-  }
+  forEachRowRun(table, width, (column, bankRow, count) => {
+    const to = base + bankRow * headDim;
+    const from = column * headDim;
+    const floats = count * headDim;
+    if (floats >= 64) blas.saxpy(floats, 1, rows.subarray(from, from + floats), 1, bank.subarray(to, to + floats), 1);
+    else for (let i = 0; i < floats; i++) bank[to + i]! += rows[from + i]!;
+  });
 }
 
 /** Row stride of a block's scores and probabilities: the width rounded up to whole 4-float vectors (the wasm softmax's rows). */
@@ -79,7 +84,7 @@ const strideOf = (width: number) => Math.ceil(width / 4) * 4;
 /**
  * p (blockSize rows, `stride` apart), in place over the scaled scores: each row gets its bank rows'
  * mask, a causally hidden column maskValue, the columns past the width −∞ (weight 0), then the
- * softmax along the row: rows.wat's float32 kernel where it runs, else this loop (sums in doubles).
+ * softmax along the row: rows.wat's float32 kernel in place where it runs, else reduce.ts's loops.
  */
 function softmaxRows(p: Float32Array, plan: BlockAttentionPlan, mask: Float32Array, maskBase: number, table: Int32Array): void {
   const { blockSize, width, isCausal, maskValue } = plan;
@@ -91,20 +96,9 @@ function softmaxRows(p: Float32Array, plan: BlockAttentionPlan, mask: Float32Arr
     p.fill(-Infinity, at + width, at + stride);
   }
   if (wasmSoftmax({ data: p, start: 0 }, blockSize * stride, stride, () => p)) return;
-  for (let row = 0, at = 0; row < blockSize; row++, at += stride) {
-    let max = -Infinity;
-    for (let column = 0; column < width; column++) if (p[at + column]! > max) max = p[at + column]!;
-    // NOTE: a row of −∞ shifts by 0 and gives NaN, as the loops and the wasm kernel do.
-    const shift = max === -Infinity ? 0 : max;
-    let sum = 0;
-    for (let column = 0; column < stride; column++) {
-      const e = expForFloat32(p[at + column]! - shift);
-      p[at + column] = e;
-      sum += e;
-    }
-    const inverse = 1 / sum;
-    for (let column = 0; column < stride; column++) p[at + column]! *= inverse;
-  }
+  const weights = softmax({ storage: p, shape: [blockSize, stride], strides: [stride, 1], offset: 0, dtype: 'float32' });
+  p.set(weights);
+  releaseScratch(weights);
 }
 
 interface Layout { pairs: number; tokens: number; bankRows: number; headDim: number; tableStride: number }

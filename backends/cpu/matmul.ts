@@ -213,11 +213,14 @@ function blasOperand(view: View<Storage>): { transpose: typeof NO_TRANSPOSE | ty
 function multiplyBlas(sgemm: Sgemm, p: Product, out: Float32Array): void {
   const { M, K, N } = p;
   const rank = p.a.shape.length;
-  const readable = (view: View<Storage>): View<Storage> =>
-    blasOperand(view) ? view : { ...view, storage: contiguous(view), strides: contiguousStrides(view.shape), offset: 0 };
-  const [a, b] = [readable(p.a), readable(p.b)];
-  const opA = blasOperand(a)!;
-  const opB = blasOperand(b)!;
+  // An operand BLAS cannot read is copied row-major, which it can.
+  const readable = (view: View<Storage>) => {
+    const operand = blasOperand(view);
+    if (operand) return { view, operand };
+    const copy = { ...view, storage: contiguous(view), strides: contiguousStrides(view.shape), offset: 0 };
+    return { view: copy, operand: blasOperand(copy)! };
+  };
+  const [{ view: a, operand: opA }, { view: b, operand: opB }] = [readable(p.a), readable(p.b)];
   const A = a.storage as Float32Array;
   const B = b.storage as Float32Array;
   const batchLayouts = [

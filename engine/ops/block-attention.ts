@@ -2,7 +2,6 @@
 // lsg/block-attention.ts, which calls it where the backend has the kernels and composes gathers,
 // matmuls and softmax otherwise; the composition is the reference the tests hold this op to).
 import type { BlockAttentionPlan } from '../backend.js';
-import { isGradEnabled } from '../autograd.js';
 import { argumentError } from '../errors.js';
 import { defineOp } from '../op.js';
 import type { Tensor } from '../tensor.js';
@@ -12,10 +11,9 @@ import { checkTensor } from './prepare.js';
 /** Inputs [q, keys, values, mask]; the mask is a constant (no gradient flows to it). */
 const blockAttentionOp = defineOp<BlockAttentionPlan>({
   name: 'blockAttention',
-  forward: (backend, [q, keys, values, mask], plan) => {
-    // What the backward may reuse is kept only where a gradient will be recorded (defineOp's rule).
-    const keepForBackward = isGradEnabled() && [q!, keys!, values!].some((t) => t.requiresGrad);
-    const { out, saved } = backend.blockAttention!.forward(q!, keys!, values!, mask!, plan, keepForBackward);
+  forward: (backend, [q, keys, values, mask], plan, recordsGradient) => {
+    // What the backward may reuse is kept only where a gradient will be recorded.
+    const { out, saved } = backend.blockAttention!.forward(q!, keys!, values!, mask!, plan, recordsGradient);
     return { storage: out, shape: q!.shape, dtype: q!.dtype, saved };
   },
   gradient: ([q, keys, values, mask], out, dy, plan, saved) => {
